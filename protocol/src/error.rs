@@ -1,0 +1,77 @@
+//! Errors of the data protocol: malformed bytes, failed checks, unusable keys.
+//!
+//! Invariants:
+//! - No message ever contains key material, a token or plaintext; token errors say only which
+//!   part of the token is wrong.
+
+/// Everything that can go wrong while encoding, decoding, sealing or opening entries.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The bytes are not a well-formed entry.
+    #[error("malformed entry: {0}")]
+    Malformed(&'static str),
+    /// The entry uses a format version this build does not know.
+    #[error("unsupported entry format version {0}")]
+    UnsupportedVersion(u8),
+    /// A field is longer than the format allows.
+    #[error("{field} is {len} bytes, the limit is {max}")]
+    Oversize {
+        /// Which field.
+        field: &'static str,
+        /// Its length.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Bytes follow the signature.
+    #[error("trailing bytes after the entry signature")]
+    TrailingBytes,
+    /// A document id is empty, too long or contains control characters.
+    #[error("invalid document id: {0}")]
+    InvalidDocId(&'static str),
+    /// A key name is empty, too long or uses characters outside `[a-z0-9_-]`.
+    #[error("invalid key name: {0}")]
+    InvalidKeyName(&'static str),
+    /// A signer role name is too long or contains control characters.
+    #[error("invalid signer role: {0}")]
+    InvalidRole(&'static str),
+    /// The draft breaks a structural rule (for example a create with parents).
+    #[error("invalid entry: {0}")]
+    InvalidDraft(&'static str),
+    /// The key offered is not the one the entry names.
+    #[error("entry is sealed with key {expected}, not {offered}")]
+    WrongKey {
+        /// `name.version` the entry names.
+        expected: String,
+        /// `name.version` that was offered.
+        offered: String,
+    },
+    /// Decryption failed: the key's bytes are wrong or the entry was altered.
+    #[error("decryption failed: wrong key or altered entry")]
+    Decrypt,
+    /// A key or identity token could not be read; the token itself is never repeated.
+    #[error("invalid token: {0}")]
+    BadToken(&'static str),
+    /// The passphrase key derivation failed (bad parameters).
+    #[error("key derivation failed: {0}")]
+    Kdf(&'static str),
+    /// The operating system's random source failed.
+    #[error("random source unavailable")]
+    Rng,
+    /// A signature or author key check failed.
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
+}
+
+/// Why an entry failed verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// The author public key is not a valid Ed25519 point.
+    #[error("author key is not a valid ed25519 public key")]
+    BadAuthorKey,
+    /// The signature does not verify against the entry hash and author key.
+    #[error("signature does not match the entry hash")]
+    BadSignature,
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs every MindooDB check: formatting, lints, and all tests.
+# Usage: scripts/test.sh   (installs what it needs on Debian)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/deps.sh libclang-dev g++ postgresql-client
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/mindoodb-target}"
+
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo test --workspace --locked

@@ -1,0 +1,310 @@
+//! The catalog: tenants, tables, roles, grants and the key registry, in the `catalog` column
+//! family, with tenants and tables cached in memory.
+//!
+//! ```text
+//! "n"                                   -> next id (u32)
+//! "t" tenant_name                       -> tenant id (u32)
+//! "T" tenant_id(4) table_name           -> TableInfo
+//! "r" role_name                         -> RoleRecord
+//! "g" role_name 0x00 tenant_name        -> (grant of CONNECT)
+//! "k" tenant_id(4) key_name 0x00 ver(4) -> KeyRecord
+//! ```
+//!
+//! Invariants:
+//! - The key registry holds names, versions, key check values and KDF parameters: never key
+//!   material.
+//! - Ids come from one counter and are never reused.
+//! - Every catalog change is one synced WriteBatch, made under the catalog write lock, which
+//!   also keeps commits out while a table is dropped.
+#![allow(
+    clippy::big_endian_bytes,
+    reason = "RocksDB compares keys bytewise; big-endian makes that numeric order"
+)]
+
+use std::collections::BTreeMap;
+
+use mindoodb_protocol::{Kcv, KdfParams, KeyName};
+
+use crate::codec::{Reader, Writer};
+use crate::{Error, Result, Table, TableId, TenantId};
+
+const NEXT_ID: &[u8] = b"n";
+const TENANT: u8 = b't';
+const TABLE: u8 = b'T';
+const ROLE: u8 = b'r';
+const GRANT: u8 = b'g';
+const KEY: u8 = b'k';
+const MAX_NAME_LEN: usize = 63;
+
+/// A tenant: an organisation with its own tables, keys and grants (a Postgres database).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantInfo {
+    /// Never reused.
+    pub id: TenantId,
+    /// Its name (`dbname` on connect).
+    pub name: String,
+}
+
+/// A document table of a tenant (a shard such as `crm2025`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableInfo {
+    /// How the engine addresses it.
+    pub table: Table,
+    /// Its name.
+    pub name: String,
+    /// The key new documents use when the writer names none.
+    pub default_key: Option<KeyName>,
+}
+
+/// A login role. `auth` is the server's password verifier (for example SCRAM); never a password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleRecord {
+    /// Role name.
+    pub name: String,
+    /// Opaque verifier bytes, interpreted by the server.
+    pub auth: Vec<u8>,
+    /// May log in.
+    pub login: bool,
+    /// May create tenants and roles and sees every tenant.
+    pub superuser: bool,
+}
+
+/// What a server may know about one key version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRecord {
+    /// Key name.
+    pub name: KeyName,
+    /// Version, from 1.
+    pub version: u32,
+    /// Key check value: tells a wrong key from the right one.
+    pub kcv: Kcv,
+    /// For passphrase keys: argon2id parameters and salt.
+    pub kdf: Option<KdfParams>,
+}
+
+/// The in-memory view of tenants and tables.
+#[derive(Debug, Default)]
+pub(crate) struct Catalog {
+    pub(crate) next_id: u32,
+    pub(crate) tenants: BTreeMap<String, TenantInfo>,
+    pub(crate) tables: BTreeMap<(TenantId, String), TableInfo>,
+}
+
+impl Catalog {
+    pub(crate) fn has_table(&self, table: Table) -> bool {
+        // Tables per tenant are few; a scan keeps one source of truth.
+        self.tables
+            .range((table.tenant, String::new())..)
+            .take_while(|((tenant, _), _)| *tenant == table.tenant)
+            .any(|(_, info)| info.table == table)
+    }
+
+    /// Rebuilds the cache from the column family's contents, in key order.
+    pub(crate) fn load<'a>(
+        rows: impl Iterator<Item = (Box<[u8]>, Box<[u8]>)> + 'a,
+    ) -> Result<Catalog> {
+        let mut catalog = Catalog::default();
+        for (key, value) in rows {
+            match key.first() {
+                Some(b'n') => catalog.next_id = decode_u32(&value)?,
+                Some(&TENANT) => {
+                    let name = utf8(&key[1..])?;
+                    let id = TenantId(decode_u32(&value)?);
+                    catalog
+                        .tenants
+                        .insert(name.clone(), TenantInfo { id, name });
+                }
+                Some(&TABLE) => {
+                    let info = decode_table(&value)?;
+                    catalog
+                        .tables
+                        .insert((info.table.tenant, info.name.clone()), info);
+                }
+                _ => {}
+            }
+        }
+        Ok(catalog)
+    }
+
+    pub(crate) fn allocate_id(&mut self) -> u32 {
+        self.next_id += 1;
+        self.next_id
+    }
+}
+
+/// Tenant, table and role names: Postgres-style lowercase identifiers.
+pub(crate) fn check_name(name: &str) -> Result<()> {
+    let mut bytes = name.bytes();
+    let valid_start = matches!(bytes.next(), Some(b'a'..=b'z' | b'_'));
+    let valid_rest = bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_'));
+    if valid_start && valid_rest && name.len() <= MAX_NAME_LEN {
+        Ok(())
+    } else {
+        Err(Error::InvalidName(name.to_owned()))
+    }
+}
+
+pub(crate) fn next_id_key() -> &'static [u8] {
+    NEXT_ID
+}
+
+pub(crate) fn tenant_key(name: &str) -> Vec<u8> {
+    tagged(TENANT, &[name.as_bytes()])
+}
+
+pub(crate) fn table_key(tenant: TenantId, name: &str) -> Vec<u8> {
+    tagged(TABLE, &[&tenant.0.to_be_bytes(), name.as_bytes()])
+}
+
+pub(crate) fn role_key(name: &str) -> Vec<u8> {
+    tagged(ROLE, &[name.as_bytes()])
+}
+
+pub(crate) fn role_prefix() -> Vec<u8> {
+    vec![ROLE]
+}
+
+pub(crate) fn grant_key(role: &str, tenant: &str) -> Vec<u8> {
+    tagged(GRANT, &[role.as_bytes(), &[0], tenant.as_bytes()])
+}
+
+pub(crate) fn grants_of_prefix(role: &str) -> Vec<u8> {
+    tagged(GRANT, &[role.as_bytes(), &[0]])
+}
+
+pub(crate) fn key_key(tenant: TenantId, name: &KeyName, version: u32) -> Vec<u8> {
+    tagged(
+        KEY,
+        &[
+            &tenant.0.to_be_bytes(),
+            name.as_str().as_bytes(),
+            &[0],
+            &version.to_be_bytes(),
+        ],
+    )
+}
+
+pub(crate) fn keys_of_prefix(tenant: TenantId) -> Vec<u8> {
+    tagged(KEY, &[&tenant.0.to_be_bytes()])
+}
+
+pub(crate) fn encode_u32(v: u32) -> [u8; 4] {
+    v.to_le_bytes()
+}
+
+pub(crate) fn decode_u32(bytes: &[u8]) -> Result<u32> {
+    Ok(u32::from_le_bytes(
+        bytes.try_into().map_err(|_| corrupt("catalog counter"))?,
+    ))
+}
+
+pub(crate) fn encode_table(info: &TableInfo) -> Vec<u8> {
+    Writer::new()
+        .u32(info.table.tenant.0)
+        .u32(info.table.id.0)
+        .bytes(info.name.as_bytes())
+        .bytes(
+            info.default_key
+                .as_ref()
+                .map_or("", |k| k.as_str())
+                .as_bytes(),
+        )
+        .finish()
+}
+
+pub(crate) fn decode_table(bytes: &[u8]) -> Result<TableInfo> {
+    let mut r = Reader::new(bytes);
+    let info = (|| {
+        let tenant = TenantId(r.u32()?);
+        let id = TableId(r.u32()?);
+        let name = r.str()?.to_owned();
+        let key = r.str()?;
+        let default_key = if key.is_empty() {
+            None
+        } else {
+            Some(KeyName::new(key).ok()?)
+        };
+        r.end()?;
+        Some(TableInfo {
+            table: Table { tenant, id },
+            name,
+            default_key,
+        })
+    })();
+    info.ok_or_else(|| corrupt("table record"))
+}
+
+pub(crate) fn encode_role(role: &RoleRecord) -> Vec<u8> {
+    Writer::new()
+        .bytes(role.name.as_bytes())
+        .bytes(&role.auth)
+        .u8(u8::from(role.login) | u8::from(role.superuser) << 1)
+        .finish()
+}
+
+pub(crate) fn decode_role(bytes: &[u8]) -> Result<RoleRecord> {
+    let mut r = Reader::new(bytes);
+    let role = (|| {
+        let name = r.str()?.to_owned();
+        let auth = r.bytes()?.to_vec();
+        let flags = r.u8()?;
+        r.end()?;
+        Some(RoleRecord {
+            name,
+            auth,
+            login: flags & 1 != 0,
+            superuser: flags & 2 != 0,
+        })
+    })();
+    role.ok_or_else(|| corrupt("role record"))
+}
+
+pub(crate) fn encode_key(key: &KeyRecord) -> Vec<u8> {
+    let w = Writer::new()
+        .bytes(key.name.as_str().as_bytes())
+        .u32(key.version)
+        .raw(&key.kcv.0);
+    match &key.kdf {
+        Some(kdf) => w.u8(1).raw(&kdf.encode()),
+        None => w.u8(0),
+    }
+    .finish()
+}
+
+pub(crate) fn decode_key(bytes: &[u8]) -> Result<KeyRecord> {
+    let mut r = Reader::new(bytes);
+    let key = (|| {
+        let name = KeyName::new(r.str()?).ok()?;
+        let version = r.u32()?;
+        let kcv = Kcv(r.array()?);
+        let kdf = match r.u8()? {
+            0 => None,
+            1 => Some(KdfParams::decode(r.raw(KdfParams::ENCODED_LEN)?).ok()?),
+            _ => return None,
+        };
+        r.end()?;
+        Some(KeyRecord {
+            name,
+            version,
+            kcv,
+            kdf,
+        })
+    })();
+    key.ok_or_else(|| corrupt("key record"))
+}
+
+fn tagged(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
+    let mut out = vec![tag];
+    for part in parts {
+        out.extend_from_slice(part);
+    }
+    out
+}
+
+fn utf8(bytes: &[u8]) -> Result<String> {
+    String::from_utf8(bytes.to_vec()).map_err(|_| corrupt("catalog name"))
+}
+
+fn corrupt(what: &str) -> Error {
+    Error::Corrupted(format!("undecodable {what}"))
+}

@@ -1,0 +1,74 @@
+//! Errors of the storage engine.
+//!
+//! Invariants:
+//! - `Poisoned` is sticky: after a failed synced write the store refuses every later write
+//!   until it is reopened, and never retries the fsync (see ARCHITECTURE.md#durability).
+
+use mindoodb_protocol::{DocId, EntryHash};
+
+use crate::Seq;
+
+/// Everything the storage engine can fail with.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// RocksDB reported an error.
+    #[error("rocksdb: {0}")]
+    Rocks(#[from] rocksdb::Error),
+    /// An earlier synced write failed; writes are refused until the store is reopened.
+    #[error("store refuses writes after an earlier write failure; reopen it")]
+    Poisoned,
+    /// Stored bytes are not what the engine wrote.
+    #[error("corrupted store: {0}")]
+    Corrupted(String),
+    /// No tenant of that name or id.
+    #[error("tenant {0} does not exist")]
+    NoSuchTenant(String),
+    /// No table of that name or id.
+    #[error("table {0} does not exist")]
+    NoSuchTable(String),
+    /// No role of that name.
+    #[error("role {0} does not exist")]
+    NoSuchRole(String),
+    /// A tenant, table, role or key version with that name exists already.
+    #[error("{0} already exists")]
+    AlreadyExists(String),
+    /// A name is empty, too long or uses characters outside `[a-z0-9_]`.
+    #[error(
+        "invalid name {0:?}: use 1 to 63 characters of a-z, 0-9 and '_', starting with a letter or '_'"
+    )]
+    InvalidName(String),
+    /// A create named a document that exists already.
+    #[error("document {0} already exists")]
+    DuplicateDocument(DocId),
+    /// A local write's parents are not the document's current heads: someone wrote first.
+    #[error("document {doc_id} changed since it was read")]
+    Conflict {
+        /// The document.
+        doc_id: DocId,
+    },
+    /// An entry names a parent that is stored under another document.
+    #[error("entry {entry} of document {doc_id} names parent {parent} of another document")]
+    ForeignParent {
+        /// The entry.
+        entry: EntryHash,
+        /// Its document.
+        doc_id: DocId,
+        /// The offending parent.
+        parent: EntryHash,
+    },
+    /// A local update or delete of a document that does not exist.
+    #[error("document {0} does not exist")]
+    NoSuchDocument(DocId),
+    /// The commit pipeline stopped (the store is closing).
+    #[error("store is closed")]
+    Closed,
+    /// A stored entry no longer parses or hashes as expected.
+    #[error("stored entry at seq {seq} is damaged: {why}")]
+    DamagedEntry {
+        /// Where.
+        seq: Seq,
+        /// What is wrong.
+        why: String,
+    },
+}

@@ -1,0 +1,477 @@
+//! Opening a data directory, and the store's public face: catalog operations, commits and
+//! snapshots.
+//!
+//! Invariants:
+//! - One `Store` (and one commit thread) per open data directory; clones share it. RocksDB's
+//!   own LOCK file refuses a second process.
+//! - Catalog writes are synced before they return, like commits.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use mindoodb_protocol::{KeyName, KeyRef};
+use rocksdb::{
+    BlockBasedOptions, Cache, ColumnFamily, ColumnFamilyDescriptor, DB, DBCompressionType,
+    Direction, IteratorMode, Options, ReadOptions, WriteBatch, WriteOptions,
+};
+
+use crate::catalog::{self, Catalog, KeyRecord, RoleRecord, TableInfo, TenantInfo};
+use crate::commit::{CommitReceipt, Pipeline, Transaction};
+use crate::layout::{self, ALL_CFS, CF_CATALOG, CF_LOG, TABLE_CFS};
+use crate::read::Snapshot;
+use crate::{Error, Result, Seq, Table, TableId, TenantId};
+
+/// How to open a store.
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    /// RocksDB block cache size, shared by all column families.
+    pub cache_bytes: usize,
+}
+
+/// An open data directory. Cheap to clone; all clones share one commit pipeline.
+#[derive(Clone)]
+pub struct Store {
+    shared: Arc<Shared>,
+    pipeline: Arc<Pipeline>,
+}
+
+pub(crate) struct Shared {
+    pub(crate) db: DB,
+    pub(crate) catalog: CatalogLock,
+    commits: AtomicU64,
+}
+
+pub(crate) struct CatalogLock(RwLock<Catalog>);
+
+impl CatalogLock {
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, Catalog> {
+        // The catalog is only replaced whole after a successful write, so a panic elsewhere
+        // cannot leave it half-updated.
+        self.0.read().unwrap_or_else(PoisonError::into_inner)
+    }
+    fn write(&self) -> RwLockWriteGuard<'_, Catalog> {
+        self.0.write().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Shared {
+    pub(crate) fn cf(&self, name: &str) -> &ColumnFamily {
+        self.db
+            .cf_handle(name)
+            .unwrap_or_else(|| unreachable!("column family {name} is created at open"))
+    }
+
+    /// The last seq in `table`'s log, 0 when empty.
+    pub(crate) fn last_seq(&self, table: Table) -> Result<Seq> {
+        let end = layout::table_end(table);
+        let mut iter = self.db.raw_iterator_cf(&self.cf(CF_LOG));
+        iter.seek_for_prev(&end);
+        if iter.valid()
+            && let Some(key) = iter.key()
+            && key.starts_with(&layout::table_prefix(table))
+        {
+            return layout::seq_from_key(key).ok_or_else(|| Error::Corrupted("bad log key".into()));
+        }
+        iter.status()?;
+        Ok(Seq(0))
+    }
+
+    pub(crate) fn record_commit(&self, n_txns: usize) {
+        self.commits.fetch_add(n_txns as u64, Ordering::Relaxed);
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir`.
+    pub fn open(dir: &Path, config: &StoreConfig) -> Result<Store> {
+        let cache = Cache::new_lru_cache(config.cache_bytes);
+        let mut table_opts = BlockBasedOptions::default();
+        table_opts.set_block_cache(&cache);
+        table_opts.set_bloom_filter(10.0, false);
+        table_opts.set_cache_index_and_filter_blocks(true);
+        let mut cf_opts = Options::default();
+        cf_opts.set_block_based_table_factory(&table_opts);
+        cf_opts.set_compression_type(DBCompressionType::Lz4);
+        cf_opts.set_bottommost_compression_type(DBCompressionType::Zstd);
+
+        let mut db_opts = cf_opts.clone();
+        db_opts.create_if_missing(true);
+        db_opts.create_missing_column_families(true);
+        db_opts.set_max_background_jobs(2);
+        let descriptors = ALL_CFS.map(|name| ColumnFamilyDescriptor::new(name, cf_opts.clone()));
+        let db = DB::open_cf_descriptors(&db_opts, dir, descriptors)?;
+
+        let rows = db
+            .iterator_cf(
+                &db.cf_handle(CF_CATALOG)
+                    .unwrap_or_else(|| unreachable!("created above")),
+                IteratorMode::Start,
+            )
+            .collect::<Result<Vec<_>, _>>()?;
+        let catalog = Catalog::load(rows.into_iter())?;
+        let shared = Arc::new(Shared {
+            db,
+            catalog: CatalogLock(RwLock::new(catalog)),
+            commits: AtomicU64::new(0),
+        });
+        let pipeline = Arc::new(Pipeline::start(shared.clone())?);
+        Ok(Store { shared, pipeline })
+    }
+
+    /// Commits `txn` durably: returns after its WriteBatch is synced, sharing the sync with
+    /// every transaction queued alongside it.
+    pub fn commit(&self, txn: Transaction) -> Result<CommitReceipt> {
+        self.pipeline.commit(txn)
+    }
+
+    /// A consistent read view of the whole store.
+    pub fn snapshot(&self) -> Snapshot<'_> {
+        Snapshot::new(&self.shared)
+    }
+
+    /// Transactions committed since open.
+    pub fn commits(&self) -> u64 {
+        self.shared.commits.load(Ordering::Relaxed)
+    }
+
+    /// Creates a tenant.
+    pub fn create_tenant(&self, name: &str) -> Result<TenantInfo> {
+        catalog::check_name(name)?;
+        let mut cat = self.shared.catalog.write();
+        if cat.tenants.contains_key(name) {
+            return Err(Error::AlreadyExists(format!("tenant {name}")));
+        }
+        let id = TenantId(cat.allocate_id());
+        let mut batch = WriteBatch::default();
+        let cf = self.shared.cf(CF_CATALOG);
+        batch.put_cf(
+            &cf,
+            catalog::next_id_key(),
+            catalog::encode_u32(cat.next_id),
+        );
+        batch.put_cf(&cf, catalog::tenant_key(name), catalog::encode_u32(id.0));
+        self.write_catalog(batch, &mut cat)?;
+        let info = TenantInfo {
+            id,
+            name: name.to_owned(),
+        };
+        cat.tenants.insert(name.to_owned(), info.clone());
+        Ok(info)
+    }
+
+    /// The tenant of that name.
+    pub fn tenant(&self, name: &str) -> Option<TenantInfo> {
+        self.shared.catalog.read().tenants.get(name).cloned()
+    }
+
+    /// Every tenant, by name.
+    pub fn tenants(&self) -> Vec<TenantInfo> {
+        self.shared
+            .catalog
+            .read()
+            .tenants
+            .values()
+            .cloned()
+            .collect()
+    }
+
+    /// Drops a tenant with its tables, keys and grants.
+    pub fn drop_tenant(&self, name: &str) -> Result<()> {
+        let mut cat = self.shared.catalog.write();
+        let tenant = cat
+            .tenants
+            .get(name)
+            .cloned()
+            .ok_or_else(|| Error::NoSuchTenant(name.to_owned()))?;
+        let tables: Vec<TableInfo> = cat
+            .tables
+            .values()
+            .filter(|t| t.table.tenant == tenant.id)
+            .cloned()
+            .collect();
+        let mut batch = WriteBatch::default();
+        let cf = self.shared.cf(CF_CATALOG);
+        for info in &tables {
+            self.delete_table_data(&mut batch, info);
+        }
+        batch.delete_cf(&cf, catalog::tenant_key(name));
+        let keys_prefix = catalog::keys_of_prefix(tenant.id);
+        batch.delete_range_cf(&cf, &keys_prefix, &prefix_end(&keys_prefix));
+        for role in self.roles()? {
+            batch.delete_cf(&cf, catalog::grant_key(&role.name, name));
+        }
+        self.write_catalog(batch, &mut cat)?;
+        cat.tenants.remove(name);
+        cat.tables.retain(|(t, _), _| *t != tenant.id);
+        Ok(())
+    }
+
+    /// Creates a document table.
+    pub fn create_table(
+        &self,
+        tenant: TenantId,
+        name: &str,
+        default_key: Option<KeyName>,
+    ) -> Result<TableInfo> {
+        catalog::check_name(name)?;
+        let mut cat = self.shared.catalog.write();
+        if !cat.tenants.values().any(|t| t.id == tenant) {
+            return Err(Error::NoSuchTenant(tenant.0.to_string()));
+        }
+        if cat.tables.contains_key(&(tenant, name.to_owned())) {
+            return Err(Error::AlreadyExists(format!("table {name}")));
+        }
+        let info = TableInfo {
+            table: Table {
+                tenant,
+                id: TableId(cat.allocate_id()),
+            },
+            name: name.to_owned(),
+            default_key,
+        };
+        let mut batch = WriteBatch::default();
+        let cf = self.shared.cf(CF_CATALOG);
+        batch.put_cf(
+            &cf,
+            catalog::next_id_key(),
+            catalog::encode_u32(cat.next_id),
+        );
+        batch.put_cf(
+            &cf,
+            catalog::table_key(tenant, name),
+            catalog::encode_table(&info),
+        );
+        self.write_catalog(batch, &mut cat)?;
+        cat.tables.insert((tenant, name.to_owned()), info.clone());
+        Ok(info)
+    }
+
+    /// The table of that name in `tenant`.
+    pub fn table(&self, tenant: TenantId, name: &str) -> Option<TableInfo> {
+        self.shared
+            .catalog
+            .read()
+            .tables
+            .get(&(tenant, name.to_owned()))
+            .cloned()
+    }
+
+    /// Every table of `tenant`, by name.
+    pub fn tables(&self, tenant: TenantId) -> Vec<TableInfo> {
+        let cat = self.shared.catalog.read();
+        cat.tables
+            .range((tenant, String::new())..)
+            .take_while(|((t, _), _)| *t == tenant)
+            .map(|(_, info)| info.clone())
+            .collect()
+    }
+
+    /// Drops a table and every entry in it.
+    pub fn drop_table(&self, tenant: TenantId, name: &str) -> Result<()> {
+        let mut cat = self.shared.catalog.write();
+        let info = cat
+            .tables
+            .get(&(tenant, name.to_owned()))
+            .cloned()
+            .ok_or_else(|| Error::NoSuchTable(name.to_owned()))?;
+        let mut batch = WriteBatch::default();
+        self.delete_table_data(&mut batch, &info);
+        batch.delete_cf(
+            &self.shared.cf(CF_CATALOG),
+            catalog::table_key(tenant, name),
+        );
+        self.write_catalog(batch, &mut cat)?;
+        cat.tables.remove(&(tenant, name.to_owned()));
+        Ok(())
+    }
+
+    /// Creates a role; fails if it exists.
+    pub fn create_role(&self, role: &RoleRecord) -> Result<()> {
+        catalog::check_name(&role.name)?;
+        let mut cat = self.shared.catalog.write();
+        if self.role(&role.name)?.is_some() {
+            return Err(Error::AlreadyExists(format!("role {}", role.name)));
+        }
+        self.put_role_locked(role, &mut cat)
+    }
+
+    /// Replaces an existing role's record.
+    pub fn update_role(&self, role: &RoleRecord) -> Result<()> {
+        let mut cat = self.shared.catalog.write();
+        if self.role(&role.name)?.is_none() {
+            return Err(Error::NoSuchRole(role.name.clone()));
+        }
+        self.put_role_locked(role, &mut cat)
+    }
+
+    /// The role of that name.
+    pub fn role(&self, name: &str) -> Result<Option<RoleRecord>> {
+        self.shared
+            .db
+            .get_pinned_cf(&self.shared.cf(CF_CATALOG), catalog::role_key(name))?
+            .map(|bytes| catalog::decode_role(&bytes))
+            .transpose()
+    }
+
+    /// Every role, by name.
+    pub fn roles(&self) -> Result<Vec<RoleRecord>> {
+        self.catalog_prefix(&catalog::role_prefix())?
+            .iter()
+            .map(|(_, value)| catalog::decode_role(value))
+            .collect()
+    }
+
+    /// Drops a role and its grants.
+    pub fn drop_role(&self, name: &str) -> Result<()> {
+        let mut cat = self.shared.catalog.write();
+        if self.role(name)?.is_none() {
+            return Err(Error::NoSuchRole(name.to_owned()));
+        }
+        let cf = self.shared.cf(CF_CATALOG);
+        let mut batch = WriteBatch::default();
+        batch.delete_cf(&cf, catalog::role_key(name));
+        let grants = catalog::grants_of_prefix(name);
+        batch.delete_range_cf(&cf, &grants, &prefix_end(&grants));
+        self.write_catalog(batch, &mut cat)
+    }
+
+    /// Lets `role` connect to `tenant`.
+    pub fn grant(&self, role: &str, tenant: &str) -> Result<()> {
+        self.set_grant(role, tenant, true)
+    }
+
+    /// Withdraws `role`'s access to `tenant`.
+    pub fn revoke(&self, role: &str, tenant: &str) -> Result<()> {
+        self.set_grant(role, tenant, false)
+    }
+
+    /// The tenants `role` was granted, by name.
+    pub fn grants(&self, role: &str) -> Result<Vec<String>> {
+        let prefix = catalog::grants_of_prefix(role);
+        self.catalog_prefix(&prefix)?
+            .into_iter()
+            .map(|(key, _)| {
+                String::from_utf8(key[prefix.len()..].to_vec())
+                    .map_err(|_| Error::Corrupted("grant key".into()))
+            })
+            .collect()
+    }
+
+    /// Registers a key version's public facts. Registering the same facts again is a no-op;
+    /// different facts for a registered version are refused.
+    pub fn register_key(&self, tenant: TenantId, key: &KeyRecord) -> Result<()> {
+        let mut cat = self.shared.catalog.write();
+        if !cat.tenants.values().any(|t| t.id == tenant) {
+            return Err(Error::NoSuchTenant(tenant.0.to_string()));
+        }
+        let key_ref = KeyRef {
+            name: key.name.clone(),
+            version: key.version,
+        };
+        match self.key(tenant, &key_ref)? {
+            Some(existing) if existing == *key => Ok(()),
+            Some(_) => Err(Error::AlreadyExists(format!("key {key_ref}"))),
+            None => {
+                let mut batch = WriteBatch::default();
+                batch.put_cf(
+                    &self.shared.cf(CF_CATALOG),
+                    catalog::key_key(tenant, &key.name, key.version),
+                    catalog::encode_key(key),
+                );
+                self.write_catalog(batch, &mut cat)
+            }
+        }
+    }
+
+    /// The registered facts of one key version.
+    pub fn key(&self, tenant: TenantId, key_ref: &KeyRef) -> Result<Option<KeyRecord>> {
+        self.shared
+            .db
+            .get_pinned_cf(
+                &self.shared.cf(CF_CATALOG),
+                catalog::key_key(tenant, &key_ref.name, key_ref.version),
+            )?
+            .map(|bytes| catalog::decode_key(&bytes))
+            .transpose()
+    }
+
+    /// Every registered key version of `tenant`, by name then version.
+    pub fn keys(&self, tenant: TenantId) -> Result<Vec<KeyRecord>> {
+        self.catalog_prefix(&catalog::keys_of_prefix(tenant))?
+            .iter()
+            .map(|(_, value)| catalog::decode_key(value))
+            .collect()
+    }
+
+    fn set_grant(&self, role: &str, tenant: &str, granted: bool) -> Result<()> {
+        let mut cat = self.shared.catalog.write();
+        if self.role(role)?.is_none() {
+            return Err(Error::NoSuchRole(role.to_owned()));
+        }
+        if !cat.tenants.contains_key(tenant) {
+            return Err(Error::NoSuchTenant(tenant.to_owned()));
+        }
+        let mut batch = WriteBatch::default();
+        let cf = self.shared.cf(CF_CATALOG);
+        if granted {
+            batch.put_cf(&cf, catalog::grant_key(role, tenant), []);
+        } else {
+            batch.delete_cf(&cf, catalog::grant_key(role, tenant));
+        }
+        self.write_catalog(batch, &mut cat)
+    }
+
+    fn put_role_locked(&self, role: &RoleRecord, cat: &mut Catalog) -> Result<()> {
+        let mut batch = WriteBatch::default();
+        batch.put_cf(
+            &self.shared.cf(CF_CATALOG),
+            catalog::role_key(&role.name),
+            catalog::encode_role(role),
+        );
+        self.write_catalog(batch, cat)
+    }
+
+    /// Writes a catalog batch synced; the `&mut Catalog` proves the write lock is held.
+    fn write_catalog(&self, batch: WriteBatch, _locked: &mut Catalog) -> Result<()> {
+        let mut sync = WriteOptions::default();
+        sync.set_sync(true);
+        self.shared.db.write_opt(batch, &sync)?;
+        Ok(())
+    }
+
+    fn delete_table_data(&self, batch: &mut WriteBatch, info: &TableInfo) {
+        let start = layout::table_prefix(info.table);
+        let end = layout::table_end(info.table);
+        for name in TABLE_CFS {
+            batch.delete_range_cf(&self.shared.cf(name), &start[..], &end[..]);
+        }
+    }
+
+    fn catalog_prefix(&self, prefix: &[u8]) -> Result<Vec<(Box<[u8]>, Box<[u8]>)>> {
+        let mut opts = ReadOptions::default();
+        opts.set_iterate_upper_bound(prefix_end(prefix));
+        self.shared
+            .db
+            .iterator_cf_opt(
+                &self.shared.cf(CF_CATALOG),
+                opts,
+                IteratorMode::From(prefix, Direction::Forward),
+            )
+            .map(|row| row.map_err(Error::from))
+            .collect()
+    }
+}
+
+/// The first key after every key that starts with `prefix` (prefixes here never end in 0xff
+/// runs that overflow: they start with an ASCII tag).
+fn prefix_end(prefix: &[u8]) -> Vec<u8> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xff {
+            end.push(last + 1);
+            return end;
+        }
+    }
+    vec![0xff]
+}

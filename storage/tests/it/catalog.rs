@@ -1,0 +1,162 @@
+//! The catalog: tenants, tables, roles, grants, keys; persistence across reopen; isolation.
+
+use mindoodb_protocol::{EntryKind, KdfParams, KeyName, KeyRef};
+use mindoodb_storage::{Error, KeyRecord, RoleRecord, Seq, Store};
+
+use crate::{config, doc_id, entry, fixture, key, local};
+
+#[test]
+fn everything_survives_a_reopen() {
+    let fx = fixture();
+    let tenant = fx.store.tenant("acme").unwrap();
+    let e = entry("a", EntryKind::Create, &[], 1, 1, "{}");
+    fx.store.commit(local(fx.table, &e)).unwrap();
+    fx.store
+        .create_role(&RoleRecord {
+            name: "alice".into(),
+            auth: b"verifier".to_vec(),
+            login: true,
+            superuser: false,
+        })
+        .unwrap();
+    fx.store.grant("alice", "acme").unwrap();
+    let record = KeyRecord {
+        name: KeyName::new("default").unwrap(),
+        version: 1,
+        kcv: key().kcv(),
+        kdf: Some(KdfParams::with_cost(256, 1, 1).unwrap()),
+    };
+    fx.store.register_key(tenant.id, &record).unwrap();
+    let dir = fx.dir;
+    drop(fx.store);
+
+    let store = Store::open(dir.path(), &config()).unwrap();
+    let tenant = store.tenant("acme").unwrap();
+    let table = store.table(tenant.id, "crm2025").unwrap();
+    assert_eq!(table.table, fx.table);
+    assert_eq!(
+        store
+            .snapshot()
+            .doc(table.table, &doc_id("a"))
+            .unwrap()
+            .unwrap()
+            .winner
+            .hash(),
+        e.hash()
+    );
+    assert_eq!(store.grants("alice").unwrap(), ["acme"]);
+    assert_eq!(store.role("alice").unwrap().unwrap().auth, b"verifier");
+    let key_ref = KeyRef {
+        name: record.name.clone(),
+        version: 1,
+    };
+    assert_eq!(store.key(tenant.id, &key_ref).unwrap(), Some(record));
+    // Seqs continue after reopen.
+    let next = entry("b", EntryKind::Create, &[], 1, 1, "{}");
+    assert_eq!(
+        store.commit(local(table.table, &next)).unwrap().outcomes,
+        vec![mindoodb_storage::Outcome::Appended(Seq(2))]
+    );
+}
+
+#[test]
+fn dropping_a_table_removes_its_data_and_a_new_one_starts_empty() {
+    let fx = fixture();
+    let tenant = fx.store.tenant("acme").unwrap();
+    fx.store
+        .commit(local(
+            fx.table,
+            &entry("a", EntryKind::Create, &[], 1, 1, "{}"),
+        ))
+        .unwrap();
+    fx.store.drop_table(tenant.id, "crm2025").unwrap();
+    assert!(fx.store.table(tenant.id, "crm2025").is_none());
+    let again = fx.store.create_table(tenant.id, "crm2025", None).unwrap();
+    assert_ne!(again.table, fx.table, "ids are never reused");
+    let snap = fx.store.snapshot();
+    assert!(snap.scan(again.table, None, 10).unwrap().is_empty());
+    assert!(
+        snap.log(fx.table, Seq(0), 10).unwrap().is_empty(),
+        "old data is gone"
+    );
+}
+
+#[test]
+fn tenants_are_isolated() {
+    let fx = fixture();
+    let other = fx.store.create_tenant("globex").unwrap();
+    let theirs = fx
+        .store
+        .create_table(other.id, "crm2025", None)
+        .unwrap()
+        .table;
+    fx.store
+        .commit(local(
+            fx.table,
+            &entry("a", EntryKind::Create, &[], 1, 1, "{}"),
+        ))
+        .unwrap();
+    let snap = fx.store.snapshot();
+    assert!(snap.scan(theirs, None, 10).unwrap().is_empty());
+    assert_eq!(snap.last_seq(theirs).unwrap(), Seq(0));
+    assert_eq!(fx.store.tables(other.id).len(), 1);
+    fx.store.drop_tenant("globex").unwrap();
+    assert!(fx.store.tenant("globex").is_none());
+    assert_eq!(
+        snap.scan(fx.table, None, 10).unwrap().len(),
+        1,
+        "acme untouched"
+    );
+}
+
+#[test]
+fn names_and_duplicates_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), &config()).unwrap();
+    assert!(matches!(
+        store.create_tenant("Bad-Name"),
+        Err(Error::InvalidName(_))
+    ));
+    store.create_tenant("acme").unwrap();
+    assert!(matches!(
+        store.create_tenant("acme"),
+        Err(Error::AlreadyExists(_))
+    ));
+    assert!(matches!(
+        store.grant("nobody", "acme"),
+        Err(Error::NoSuchRole(_))
+    ));
+}
+
+#[test]
+fn a_registered_key_version_cannot_change_its_check_value() {
+    let fx = fixture();
+    let tenant = fx.store.tenant("acme").unwrap();
+    let name = KeyName::new("hr").unwrap();
+    let first = KeyRecord {
+        name: name.clone(),
+        version: 1,
+        kcv: key().kcv(),
+        kdf: None,
+    };
+    fx.store.register_key(tenant.id, &first).unwrap();
+    fx.store.register_key(tenant.id, &first).unwrap();
+    let other = mindoodb_protocol::DataKey::generate(name.clone(), 1).unwrap();
+    let clash = KeyRecord {
+        name,
+        version: 1,
+        kcv: other.kcv(),
+        kdf: None,
+    };
+    assert!(matches!(
+        fx.store.register_key(tenant.id, &clash),
+        Err(Error::AlreadyExists(_))
+    ));
+    assert_eq!(fx.store.keys(tenant.id).unwrap(), vec![first]);
+}
+
+#[test]
+fn a_second_process_cannot_open_the_same_dir() {
+    let fx = fixture();
+    assert!(Store::open(fx.dir.path(), &config()).is_err());
+}

@@ -1,0 +1,78 @@
+//! No acknowledged write is lost on kill -9 (DESIGN §4, ARCHITECTURE.md#durability): a child
+//! process appends from 8 threads and reports each acknowledged commit; it is SIGKILLed at
+//! seeded-random moments, 20 times; after each reopen every acknowledged document is present at
+//! its seq, seqs have no gaps and verification passes.
+
+use std::io::{BufReader, Read};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use mindoodb_storage::{Seq, Store};
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
+use crate::{config, doc_id};
+
+const KILLS: u32 = 20;
+
+#[test]
+fn sigkill_never_loses_an_acknowledged_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = StdRng::seed_from_u64(0x5eed_c0de);
+    let mut acked: Vec<(String, u64)> = Vec::new();
+    for cycle in 0..KILLS {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mindoodb-storage-crash-child"))
+            .arg(dir.path())
+            .arg(cycle.to_string())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut out = Vec::new();
+            let _ = BufReader::new(stdout).read_to_end(&mut out);
+            String::from_utf8(out).unwrap()
+        });
+        std::thread::sleep(Duration::from_millis(rng.random_range(50..400)));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        // Only newline-terminated lines count: a line torn by the kill was never a complete
+        // acknowledgement.
+        let printed = reader.join().unwrap();
+        for line in printed
+            .split_inclusive('\n')
+            .filter_map(|l| l.strip_suffix('\n'))
+        {
+            let mut parts = line.split(' ');
+            if let (Some("ok"), Some(doc), Some(seq)) = (parts.next(), parts.next(), parts.next())
+                && let Ok(seq) = seq.parse()
+                && parts.next().is_none()
+            {
+                acked.push((doc.to_owned(), seq));
+            }
+        }
+
+        let store = Store::open(dir.path(), &config()).unwrap();
+        let tenant = store.tenant("crash").expect("the child created the tenant");
+        let table = store.table(tenant.id, "t").unwrap().table;
+        let snap = store.snapshot();
+        for (doc, seq) in &acked {
+            let found = snap.doc(table, &doc_id(doc)).unwrap();
+            let found =
+                found.unwrap_or_else(|| panic!("cycle {cycle}: acknowledged {doc} is lost"));
+            assert_eq!(found.winner_seq, Seq(*seq), "cycle {cycle}: {doc} moved");
+        }
+        let report = snap.verify(table).unwrap();
+        assert!(report.is_ok(), "cycle {cycle}: {:?}", report.problems);
+        assert_eq!(
+            report.entries,
+            snap.last_seq(table).unwrap().0,
+            "cycle {cycle}: seqs have gaps"
+        );
+    }
+    assert!(
+        acked.len() > 100,
+        "the child acknowledged only {} commits",
+        acked.len()
+    );
+}
