@@ -1,0 +1,134 @@
+//! The `mindoodb` binary: parses the command line, sets up logging, opens the store, runs the
+//! first-start bootstrap and serves the PostgreSQL protocol until SIGTERM or SIGINT.
+//!
+//! Invariants:
+//! - Logs go to stdout; the only other stdout line is a generated bootstrap password, once.
+//! - Exit status 0 after a signal-driven shutdown, in which the store is dropped (closed)
+//!   after every connection has ended; 1 when startup or serving fails.
+//!
+//! See: docs/ARCHITECTURE.md#server
+
+mod bootstrap;
+mod config;
+mod engine;
+mod error;
+mod output;
+mod pg;
+
+use std::io::IsTerminal as _;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use mindoodb_protocol::Identity;
+use mindoodb_storage::{Store, StoreConfig};
+use tracing_subscriber::EnvFilter;
+
+use crate::bootstrap::{Bootstrapped, bootstrap, print_generated_password};
+use crate::config::{BootstrapConfig, LogFormat, ServeArgs};
+use crate::engine::Engine;
+
+/// RocksDB block cache shared by all column families.
+const CACHE_BYTES: usize = 128 << 20;
+
+/// MindooDB: an end-to-end encrypted, append-only document database that speaks PostgreSQL.
+#[derive(Debug, Parser)]
+#[command(name = "mindoodb", version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// `serve` is the default command; its options work without naming it.
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the PostgreSQL protocol (the default).
+    Serve(ServeArgs),
+}
+
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+enum ServeError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("opening the store failed: {0}")]
+    Storage(#[from] mindoodb_storage::Error),
+    #[error(transparent)]
+    Bootstrap(#[from] bootstrap::BootstrapError),
+    #[error("creating the node identity failed: {0}")]
+    Identity(#[from] mindoodb_protocol::Error),
+    #[error(transparent)]
+    Listen(#[from] pg::listener::ListenError),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let args = match cli.command {
+        Some(Command::Serve(args)) => args,
+        None => cli.serve,
+    };
+    init_logging(args.log_format);
+    match serve(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(error = %err, "mindoodb stopped");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(args: &ServeArgs) -> Result<(), ServeError> {
+    std::fs::create_dir_all(&args.data_dir)?;
+    let store = Store::open(
+        &args.data_dir,
+        &StoreConfig {
+            cache_bytes: CACHE_BYTES,
+        },
+    )?;
+    tracing::info!(data_dir = %args.data_dir.display(), "store open");
+
+    let first = BootstrapConfig::from_env();
+    match bootstrap(&store, &first)? {
+        Bootstrapped::Existing => {}
+        Bootstrapped::Created => {
+            tracing::info!(role = %first.user, database = %first.database, "created the first role");
+        }
+        Bootstrapped::Generated(password) => {
+            tracing::info!(role = %first.user, database = %first.database,
+                "created the first role with a generated password (printed once on stdout)");
+            print_generated_password(&first.user, &password);
+        }
+    }
+
+    // The node key signs for sessions without their own identity. It lives only in memory:
+    // DESIGN §1 keeps key material off disk, and entries carry their author's public key,
+    // so verification does not depend on the node key surviving a restart.
+    let engine = Engine::new(store, Identity::generate()?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(pg::listener::run(engine, args))?;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+fn init_logging(format: LogFormat) {
+    let mut directives = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".to_owned());
+    // DataFusion and sqlparser debug logs quote SQL text and plans, literals included, and a
+    // literal may be a key token: keep them at info unless RUST_LOG names them explicitly.
+    for quoting_crate in ["datafusion", "sqlparser"] {
+        if !directives.contains(quoting_crate) {
+            directives.push_str(&format!(",{quoting_crate}=info"));
+        }
+    }
+    let filter = EnvFilter::try_new(&directives).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stdout)
+        .with_ansi(std::io::stdout().is_terminal());
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}

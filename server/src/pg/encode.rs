@@ -1,0 +1,570 @@
+//! Engine output to the wire: `Output` to pgwire `Response`s and tags, `Column`s to
+//! `FieldInfo`s, and Arrow values to Postgres text and binary field bytes.
+//!
+//! Invariants:
+//! - Only built-in type OIDs are described (`PgType::oid`), with table OID 0 and attnum 0, so
+//!   drivers need no catalog lookups.
+//! - A column's Arrow array has exactly `PgType::arrow_type()` (output.rs); any other array
+//!   is reported as an internal error, never a panic.
+//! - Binary forms follow Postgres' `*send` functions: big-endian integers and floats,
+//!   `jsonb` = version byte 1 + text, `timestamptz` = µs and `date` = days since 2000-01-01.
+//!
+//! See: docs/ARCHITECTURE.md#server
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate};
+use datafusion::arrow::array::{
+    Array, BinaryArray, BooleanArray, Date32Array, Float32Array, Float64Array, Int16Array,
+    Int32Array, Int64Array, StringArray, TimestampMicrosecondArray,
+};
+use futures::stream;
+use pgwire::api::Type;
+use pgwire::api::portal::Format;
+use pgwire::api::results::{FieldFormat, FieldInfo, QueryResponse, Response, Tag};
+use pgwire::error::PgWireResult;
+use pgwire::messages::data::DataRow;
+
+use crate::output::{Column, Output, PgType};
+use crate::pg::error::{internal, protocol_violation};
+
+/// Microseconds from the Unix epoch to 2000-01-01, Postgres' timestamp epoch.
+pub(crate) const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
+/// Days from the Unix epoch to 2000-01-01.
+pub(crate) const PG_EPOCH_DAYS: i32 = 10_957;
+/// `NaiveDate::num_days_from_ce` of 1970-01-01.
+pub(crate) const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+/// The wire response for one statement's output; `formats` are the client's result formats
+/// (all text in the simple protocol).
+pub(crate) fn response(output: Output, formats: &Format) -> PgWireResult<Response> {
+    Ok(match output {
+        Output::Rows {
+            columns,
+            batches,
+            tag,
+        } => {
+            let fields = Arc::new(fields(&columns, formats)?);
+            let mut rows = Vec::new();
+            for batch in &batches {
+                if batch.num_columns() != fields.len() {
+                    return Err(internal(format!(
+                        "batch has {} columns, the statement describes {}",
+                        batch.num_columns(),
+                        fields.len()
+                    )));
+                }
+                for row_idx in 0..batch.num_rows() {
+                    let mut buf = Vec::new();
+                    for (array, field) in batch.columns().iter().zip(fields.iter()) {
+                        let pg_type = pg_type_of(field)?;
+                        encode_cell(array.as_ref(), row_idx, pg_type, field.format(), &mut buf)?;
+                    }
+                    rows.push(Ok(DataRow::new(buf.as_slice().into(), fields.len() as i16)));
+                }
+            }
+            let mut res = QueryResponse::new(fields, stream::iter(rows));
+            // pgwire appends the row count: "SELECT n", "INSERT 0 n".
+            res.set_command_tag(tag);
+            Response::Query(res)
+        }
+        Output::Command { tag, rows } => Response::Execution(command_tag(tag, rows)),
+        Output::TxnStart => Response::TransactionStart(Tag::new("BEGIN")),
+        Output::TxnEnd { tag } => Response::TransactionEnd(Tag::new(tag)),
+    })
+}
+
+/// Row description for `columns`, each in the format the client asked for.
+pub(crate) fn fields(columns: &[Column], formats: &Format) -> PgWireResult<Vec<FieldInfo>> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(idx, column)| {
+            let format = format_for(formats, idx, columns.len())?;
+            Ok(FieldInfo::new(
+                column.name.clone(),
+                None,
+                None,
+                wire_type(column.pg_type),
+                format,
+            )
+            .with_type_size(type_size(column.pg_type)))
+        })
+        .collect()
+}
+
+/// The pgwire type of a `PgType`.
+pub(crate) fn wire_type(pg_type: PgType) -> Type {
+    match pg_type {
+        PgType::Bool => Type::BOOL,
+        PgType::Int2 => Type::INT2,
+        PgType::Int4 => Type::INT4,
+        PgType::Int8 => Type::INT8,
+        PgType::Float4 => Type::FLOAT4,
+        PgType::Float8 => Type::FLOAT8,
+        PgType::Numeric => Type::NUMERIC,
+        PgType::Text => Type::TEXT,
+        PgType::Jsonb => Type::JSONB,
+        PgType::Bytea => Type::BYTEA,
+        PgType::Timestamptz => Type::TIMESTAMPTZ,
+        PgType::Date => Type::DATE,
+    }
+}
+
+/// Format of column or parameter `idx` of `n`: Postgres accepts zero codes (all text), one
+/// (for all) or exactly `n`.
+pub(crate) fn format_for(formats: &Format, idx: usize, n: usize) -> PgWireResult<FieldFormat> {
+    match formats {
+        Format::UnifiedText => Ok(FieldFormat::Text),
+        Format::UnifiedBinary => Ok(FieldFormat::Binary),
+        Format::Individual(codes) if codes.len() == n => match codes.get(idx) {
+            Some(code) => Ok(FieldFormat::from(*code)),
+            None => Err(protocol_violation(format!(
+                "no format code for field {idx}"
+            ))),
+        },
+        Format::Individual(codes) => Err(protocol_violation(format!(
+            "message has {} format codes for {n} fields",
+            codes.len()
+        ))),
+    }
+}
+
+/// Postgres text output of a float (`float8out` with the default extra_float_digits):
+/// shortest round-trip digits, exponent form outside 1e-4 ..< 1e15.
+pub(crate) fn float_text(value: f64) -> String {
+    if value.is_nan() {
+        return "NaN".to_owned();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned();
+    }
+    if value == 0.0 {
+        return if value.is_sign_negative() { "-0" } else { "0" }.to_owned();
+    }
+    let exponent = value.abs().log10().floor();
+    if (-4.0..15.0).contains(&exponent) {
+        return value.to_string();
+    }
+    // Rust writes "1.5e20"/"1e-7"; Postgres writes "1.5e+20"/"1e-07".
+    let sci = format!("{value:e}");
+    match sci.split_once('e') {
+        Some((mantissa, exp)) => {
+            let (sign, digits) = match exp.strip_prefix('-') {
+                Some(digits) => ('-', digits),
+                None => ('+', exp),
+            };
+            format!("{mantissa}e{sign}{digits:0>2}")
+        }
+        None => sci,
+    }
+}
+
+fn command_tag(tag: &str, rows: Option<usize>) -> Tag {
+    match (tag.strip_suffix(" 0"), rows) {
+        // "INSERT 0" carries the (always zero) oid before the count.
+        (Some(command), Some(n)) => Tag::new(command).with_oid(0).with_rows(n),
+        (_, Some(n)) => Tag::new(tag).with_rows(n),
+        (_, None) => Tag::new(tag),
+    }
+}
+
+fn type_size(pg_type: PgType) -> i16 {
+    match pg_type {
+        PgType::Bool => 1,
+        PgType::Int2 => 2,
+        PgType::Int4 | PgType::Float4 | PgType::Date => 4,
+        PgType::Int8 | PgType::Float8 | PgType::Timestamptz => 8,
+        PgType::Numeric | PgType::Text | PgType::Jsonb | PgType::Bytea => -1,
+    }
+}
+
+fn pg_type_of(field: &FieldInfo) -> PgWireResult<PgType> {
+    PgType::from_oid(field.datatype().oid())
+        .ok_or_else(|| internal(format!("no PgType for OID {}", field.datatype().oid())))
+}
+
+/// Appends one field (length, then bytes; length -1 for NULL) to `buf`.
+fn encode_cell(
+    array: &dyn Array,
+    row: usize,
+    pg_type: PgType,
+    format: FieldFormat,
+    buf: &mut Vec<u8>,
+) -> PgWireResult<()> {
+    if array.is_null(row) {
+        buf.extend_from_slice(&(-1i32).to_be_bytes());
+        return Ok(());
+    }
+    let binary = format == FieldFormat::Binary;
+    let bytes: Vec<u8> = match pg_type {
+        PgType::Bool => {
+            let value = typed::<BooleanArray>(array, pg_type)?.value(row);
+            match (binary, value) {
+                (true, _) => vec![u8::from(value)],
+                (false, true) => b"t".to_vec(),
+                (false, false) => b"f".to_vec(),
+            }
+        }
+        PgType::Int2 => {
+            let value = typed::<Int16Array>(array, pg_type)?.value(row);
+            if binary {
+                value.to_be_bytes().to_vec()
+            } else {
+                value.to_string().into_bytes()
+            }
+        }
+        PgType::Int4 => {
+            let value = typed::<Int32Array>(array, pg_type)?.value(row);
+            if binary {
+                value.to_be_bytes().to_vec()
+            } else {
+                value.to_string().into_bytes()
+            }
+        }
+        PgType::Int8 => {
+            let value = typed::<Int64Array>(array, pg_type)?.value(row);
+            if binary {
+                value.to_be_bytes().to_vec()
+            } else {
+                value.to_string().into_bytes()
+            }
+        }
+        PgType::Float4 => {
+            let value = typed::<Float32Array>(array, pg_type)?.value(row);
+            if binary {
+                value.to_be_bytes().to_vec()
+            } else {
+                // Through f64 for the shape rules, but with f32's shortest digits.
+                let text = float_text(f64::from(value));
+                if value.is_finite() && value != 0.0 && !text.contains('e') {
+                    value.to_string().into_bytes()
+                } else {
+                    text.into_bytes()
+                }
+            }
+        }
+        PgType::Float8 => {
+            let value = typed::<Float64Array>(array, pg_type)?.value(row);
+            if binary {
+                value.to_be_bytes().to_vec()
+            } else {
+                float_text(value).into_bytes()
+            }
+        }
+        PgType::Numeric => {
+            let text = typed::<StringArray>(array, pg_type)?.value(row);
+            if binary {
+                numeric_binary(text)
+                    .ok_or_else(|| internal(format!("numeric value {text:?} is not decimal")))?
+            } else {
+                text.as_bytes().to_vec()
+            }
+        }
+        PgType::Text => typed::<StringArray>(array, pg_type)?
+            .value(row)
+            .as_bytes()
+            .to_vec(),
+        PgType::Jsonb => {
+            let text = typed::<StringArray>(array, pg_type)?.value(row);
+            let mut bytes = Vec::with_capacity(text.len() + 1);
+            if binary {
+                bytes.push(1);
+            }
+            bytes.extend_from_slice(text.as_bytes());
+            bytes
+        }
+        PgType::Bytea => {
+            let value = typed::<BinaryArray>(array, pg_type)?.value(row);
+            if binary {
+                value.to_vec()
+            } else {
+                bytea_text(value).into_bytes()
+            }
+        }
+        PgType::Timestamptz => {
+            let micros = typed::<TimestampMicrosecondArray>(array, pg_type)?.value(row);
+            if binary {
+                micros
+                    .saturating_sub(PG_EPOCH_MICROS)
+                    .to_be_bytes()
+                    .to_vec()
+            } else {
+                timestamptz_text(micros)?.into_bytes()
+            }
+        }
+        PgType::Date => {
+            let days = typed::<Date32Array>(array, pg_type)?.value(row);
+            if binary {
+                days.saturating_sub(PG_EPOCH_DAYS).to_be_bytes().to_vec()
+            } else {
+                date_text(days)?.into_bytes()
+            }
+        }
+    };
+    let len = i32::try_from(bytes.len()).map_err(|_| {
+        internal(format!(
+            "a {} bytes field does not fit a message",
+            bytes.len()
+        ))
+    })?;
+    buf.extend_from_slice(&len.to_be_bytes());
+    buf.extend_from_slice(&bytes);
+    Ok(())
+}
+
+fn typed<T: 'static>(array: &dyn Array, pg_type: PgType) -> PgWireResult<&T> {
+    array.as_any().downcast_ref::<T>().ok_or_else(|| {
+        internal(format!(
+            "column typed {pg_type:?} holds Arrow {}, not {}",
+            array.data_type(),
+            pg_type.arrow_type()
+        ))
+    })
+}
+
+fn bytea_text(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(2 + bytes.len() * 2);
+    text.push_str("\\x");
+    for byte in bytes {
+        text.push(char::from(HEX[usize::from(byte >> 4)]));
+        text.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    text
+}
+
+/// `2026-11-25 12:00:00.123456+00`: Postgres' ISO output in the UTC session time zone.
+fn timestamptz_text(micros: i64) -> PgWireResult<String> {
+    let at = DateTime::from_timestamp_micros(micros)
+        .ok_or_else(|| internal(format!("timestamp {micros} µs is out of range")))?;
+    let mut text = at.format("%Y-%m-%d %H:%M:%S").to_string();
+    let fraction = micros.rem_euclid(1_000_000);
+    if fraction != 0 {
+        let digits = format!("{fraction:06}");
+        text.push('.');
+        text.push_str(digits.trim_end_matches('0'));
+    }
+    text.push_str("+00");
+    Ok(text)
+}
+
+fn date_text(days: i32) -> PgWireResult<String> {
+    days.checked_add(UNIX_EPOCH_DAYS_FROM_CE)
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+        .map(|date| date.format("%Y-%m-%d").to_string())
+        .ok_or_else(|| internal(format!("date {days} days is out of range")))
+}
+
+/// Postgres' binary `numeric` (`numeric_send`) for decimal text: digit count, weight, sign,
+/// display scale, then base-10000 digits. `None` when `text` is not a decimal.
+fn numeric_binary(text: &str) -> Option<Vec<u8>> {
+    const POSITIVE: u16 = 0x0000;
+    const NEGATIVE: u16 = 0x4000;
+    const NAN: u16 = 0xC000;
+    const PLUS_INFINITY: u16 = 0xD000;
+    const MINUS_INFINITY: u16 = 0xF000;
+    let special = |sign: u16| {
+        let mut out = vec![0; 4];
+        out.extend_from_slice(&sign.to_be_bytes());
+        out.extend_from_slice(&[0, 0]);
+        out
+    };
+    let text = text.trim();
+    match text {
+        "NaN" => return Some(special(NAN)),
+        "Infinity" => return Some(special(PLUS_INFINITY)),
+        "-Infinity" => return Some(special(MINUS_INFINITY)),
+        _ => {}
+    }
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => (NEGATIVE, rest),
+        None => (POSITIVE, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (int_part, frac_part) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (int_part.is_empty() && frac_part.is_empty())
+        || !all_digits(int_part)
+        || !all_digits(frac_part)
+    {
+        return None;
+    }
+    let dscale = u16::try_from(frac_part.len()).ok()?;
+    let int_part = int_part.trim_start_matches('0');
+    // Pad the integer digits on the left and the fraction on the right to whole groups.
+    let int_pad = (4 - int_part.len() % 4) % 4;
+    let frac_pad = (4 - frac_part.len() % 4) % 4;
+    let padded: String = "0".repeat(int_pad) + int_part + frac_part + &"0".repeat(frac_pad);
+    let mut groups: Vec<i16> = padded
+        .as_bytes()
+        .chunks(4)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .fold(0i16, |acc, digit| acc * 10 + i16::from(digit - b'0'))
+        })
+        .collect();
+    let mut weight = i16::try_from((int_part.len() + int_pad) / 4).ok()? - 1;
+    let leading_zeros = groups.iter().take_while(|group| **group == 0).count();
+    groups.drain(..leading_zeros);
+    weight -= i16::try_from(leading_zeros).ok()?;
+    while groups.last() == Some(&0) {
+        groups.pop();
+    }
+    let (sign, weight) = if groups.is_empty() {
+        (POSITIVE, 0)
+    } else {
+        (sign, weight)
+    };
+    let mut out = Vec::with_capacity(8 + groups.len() * 2);
+    out.extend_from_slice(&i16::try_from(groups.len()).ok()?.to_be_bytes());
+    out.extend_from_slice(&weight.to_be_bytes());
+    out.extend_from_slice(&sign.to_be_bytes());
+    out.extend_from_slice(&dscale.to_be_bytes());
+    for group in groups {
+        out.extend_from_slice(&group.to_be_bytes());
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use datafusion::arrow::array::{ArrayRef, Int64Array, StringArray};
+    use datafusion::arrow::record_batch::RecordBatch;
+
+    use super::*;
+
+    fn cell(array: ArrayRef, pg_type: PgType, format: FieldFormat) -> Vec<u8> {
+        let mut buf = Vec::new();
+        encode_cell(array.as_ref(), 0, pg_type, format, &mut buf).unwrap();
+        buf[4..].to_vec()
+    }
+
+    #[test]
+    fn floats_print_like_postgres() {
+        assert_eq!(float_text(1.5), "1.5");
+        assert_eq!(float_text(0.1), "0.1");
+        assert_eq!(float_text(1e20), "1e+20");
+        assert_eq!(float_text(1.5e-7), "1.5e-07");
+        assert_eq!(float_text(f64::NAN), "NaN");
+        assert_eq!(float_text(f64::NEG_INFINITY), "-Infinity");
+        assert_eq!(float_text(100.0), "100");
+    }
+
+    #[test]
+    fn timestamps_print_like_postgres() {
+        let micros = 1_795_608_000_123_456; // 2026-11-25 12:00:00.123456 UTC
+        assert_eq!(
+            timestamptz_text(micros).unwrap(),
+            "2026-11-25 12:00:00.123456+00"
+        );
+        assert_eq!(
+            timestamptz_text(1_795_608_000_000_000).unwrap(),
+            "2026-11-25 12:00:00+00"
+        );
+        assert_eq!(
+            timestamptz_text(1_795_608_000_500_000).unwrap(),
+            "2026-11-25 12:00:00.5+00"
+        );
+        assert_eq!(date_text(0).unwrap(), "1970-01-01");
+    }
+
+    #[test]
+    fn numeric_binary_matches_numeric_send() {
+        // 12345.678: ndigits 3, weight 1, +, dscale 3, digits 1 2345 6780.
+        assert_eq!(
+            numeric_binary("12345.678").unwrap(),
+            [0, 3, 0, 1, 0, 0, 0, 3, 0, 1, 0x09, 0x29, 0x1a, 0x7c]
+        );
+        // -0.0001: ndigits 1, weight -1, -, dscale 4, digit 1.
+        assert_eq!(
+            numeric_binary("-0.0001").unwrap(),
+            [0, 1, 0xff, 0xff, 0x40, 0, 0, 4, 0, 1]
+        );
+        assert_eq!(numeric_binary("0").unwrap(), [0, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(
+            numeric_binary("10000").unwrap(),
+            [0, 1, 0, 1, 0, 0, 0, 0, 0, 1]
+        );
+        assert!(numeric_binary("1e5").is_none());
+        assert!(numeric_binary("").is_none());
+    }
+
+    #[test]
+    fn cells_encode_in_both_formats() {
+        let json: ArrayRef = Arc::new(StringArray::from(vec![r#"{"a":1}"#]));
+        assert_eq!(
+            cell(json.clone(), PgType::Jsonb, FieldFormat::Text),
+            br#"{"a":1}"#
+        );
+        assert_eq!(
+            cell(json, PgType::Jsonb, FieldFormat::Binary),
+            b"\x01{\"a\":1}"
+        );
+        let int: ArrayRef = Arc::new(Int64Array::from(vec![7]));
+        assert_eq!(
+            cell(int.clone(), PgType::Int8, FieldFormat::Binary),
+            7i64.to_be_bytes()
+        );
+        assert_eq!(cell(int, PgType::Int8, FieldFormat::Text), b"7");
+        let stamp: ArrayRef = Arc::new(
+            TimestampMicrosecondArray::from(vec![PG_EPOCH_MICROS + 1]).with_timezone("UTC"),
+        );
+        assert_eq!(
+            cell(stamp, PgType::Timestamptz, FieldFormat::Binary),
+            1i64.to_be_bytes()
+        );
+        let bytes: ArrayRef = Arc::new(BinaryArray::from(vec![&b"\x00\xff"[..]]));
+        assert_eq!(cell(bytes, PgType::Bytea, FieldFormat::Text), b"\\x00ff");
+    }
+
+    #[test]
+    fn wrong_arrow_type_is_an_error_not_a_panic() {
+        let int: ArrayRef = Arc::new(Int64Array::from(vec![7]));
+        let mut buf = Vec::new();
+        assert!(encode_cell(int.as_ref(), 0, PgType::Text, FieldFormat::Text, &mut buf).is_err());
+    }
+
+    #[test]
+    fn tags_are_exact() {
+        let insert =
+            pgwire::messages::response::CommandComplete::from(command_tag("INSERT 0", Some(3)));
+        assert_eq!(insert.tag, "INSERT 0 3");
+        let update =
+            pgwire::messages::response::CommandComplete::from(command_tag("UPDATE", Some(2)));
+        assert_eq!(update.tag, "UPDATE 2");
+        let create =
+            pgwire::messages::response::CommandComplete::from(command_tag("CREATE TABLE", None));
+        assert_eq!(create.tag, "CREATE TABLE");
+        let columns = vec![Column {
+            name: "n".into(),
+            pg_type: PgType::Int8,
+        }];
+        let batch = RecordBatch::try_from_iter(vec![(
+            "n",
+            Arc::new(Int64Array::from(vec![1, 2])) as ArrayRef,
+        )])
+        .unwrap();
+        let res = response(
+            Output::Rows {
+                columns,
+                batches: vec![batch],
+                tag: "SELECT",
+            },
+            &Format::UnifiedText,
+        )
+        .unwrap();
+        assert!(matches!(res, Response::Query(q) if q.command_tag() == "SELECT"));
+    }
+
+    #[test]
+    fn format_codes_must_match_the_field_count() {
+        assert!(format_for(&Format::Individual(vec![0, 1]), 2, 3).is_err());
+        assert_eq!(
+            format_for(&Format::Individual(vec![0, 1]), 1, 2).unwrap(),
+            FieldFormat::Binary
+        );
+    }
+}

@@ -1,0 +1,477 @@
+//! The one place errors become SQLSTATEs and human-readable text: `to_pg_error` for our
+//! errors, `ErrorLog` for everything pgwire reports, and the key-token scrubber both use.
+//!
+//! Invariants:
+//! - Every `crate::error::Error` variant is classified by an exhaustive match (no `_` arm), so
+//!   a new variant does not compile until it has a SQLSTATE.
+//! - Only `PgWireError::UserError` is built here, never `ApiError` (which pgwire sends as
+//!   XX000 with the Rust error text).
+//! - Messages are scrubbed of key and identity tokens (`mdbk1.`, `mdbi1.`) before they are
+//!   logged or sent.
+//! - Internal, storage and I/O failures are logged at error level; client mistakes are not.
+
+use datafusion::arrow::error::ArrowError;
+use datafusion::common::SchemaError;
+use datafusion::error::DataFusionError;
+use pgwire::api::{ClientInfo, ErrorHandler};
+use pgwire::error::{ErrorInfo, PgWireError};
+
+use crate::error::Error;
+
+/// SQLSTATE codes, by Postgres class, named after their Postgres condition names.
+mod code {
+    // Class 08: connection exception.
+    pub(super) const PROTOCOL_VIOLATION: &str = "08P01";
+    // Class 0A: feature not supported.
+    pub(super) const FEATURE_NOT_SUPPORTED: &str = "0A000";
+    // Class 22: data exception.
+    pub(super) const DATA_EXCEPTION: &str = "22000";
+    pub(super) const NUMERIC_VALUE_OUT_OF_RANGE: &str = "22003";
+    pub(super) const DIVISION_BY_ZERO: &str = "22012";
+    pub(super) const INVALID_PARAMETER_VALUE: &str = "22023";
+    pub(super) const INVALID_TEXT_REPRESENTATION: &str = "22P02";
+    pub(super) const INVALID_BINARY_REPRESENTATION: &str = "22P03";
+    // Class 23: integrity constraint violation.
+    pub(super) const INTEGRITY_CONSTRAINT_VIOLATION: &str = "23000";
+    pub(super) const NOT_NULL_VIOLATION: &str = "23502";
+    pub(super) const UNIQUE_VIOLATION: &str = "23505";
+    // Class 25: invalid transaction state.
+    pub(super) const ACTIVE_SQL_TRANSACTION: &str = "25001";
+    pub(super) const IN_FAILED_SQL_TRANSACTION: &str = "25P02";
+    // Class 28: invalid authorization specification.
+    pub(super) const INVALID_AUTHORIZATION_SPECIFICATION: &str = "28000";
+    pub(super) const INVALID_PASSWORD: &str = "28P01";
+    // Class 3D: invalid catalog name.
+    pub(super) const INVALID_CATALOG_NAME: &str = "3D000";
+    // Class 40: transaction rollback.
+    pub(super) const SERIALIZATION_FAILURE: &str = "40001";
+    // Class 42: syntax error or access rule violation.
+    pub(super) const SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION: &str = "42000";
+    pub(super) const SYNTAX_ERROR: &str = "42601";
+    pub(super) const INSUFFICIENT_PRIVILEGE: &str = "42501";
+    pub(super) const INVALID_NAME: &str = "42602";
+    pub(super) const DUPLICATE_COLUMN: &str = "42701";
+    pub(super) const AMBIGUOUS_COLUMN: &str = "42702";
+    pub(super) const UNDEFINED_COLUMN: &str = "42703";
+    pub(super) const UNDEFINED_FUNCTION: &str = "42883";
+    pub(super) const UNDEFINED_TABLE: &str = "42P01";
+    pub(super) const UNDEFINED_OBJECT: &str = "42704";
+    pub(super) const DUPLICATE_DATABASE: &str = "42P04";
+    pub(super) const DUPLICATE_TABLE: &str = "42P07";
+    pub(super) const DUPLICATE_OBJECT: &str = "42710";
+    // Class 53: insufficient resources.
+    pub(super) const DISK_FULL: &str = "53100";
+    pub(super) const OUT_OF_MEMORY: &str = "53200";
+    // Class 57: operator intervention.
+    pub(super) const ADMIN_SHUTDOWN: &str = "57P01";
+    // Class 58: system error.
+    pub(super) const IO_ERROR: &str = "58030";
+    // Class XX: internal error.
+    pub(super) const INTERNAL_ERROR: &str = "XX000";
+    pub(super) const DATA_CORRUPTED: &str = "XX001";
+}
+
+const SEVERITY_ERROR: &str = "ERROR";
+const SEVERITY_FATAL: &str = "FATAL";
+const TOKEN_PREFIXES: [&str; 2] = ["mdbk1.", "mdbi1."];
+
+/// pgwire's error hook: scrubs and logs errors pgwire raises itself (protocol, parameters).
+#[derive(Debug)]
+pub(crate) struct ErrorLog;
+
+/// A SQLSTATE, the message to send, and whether operators need to see it in the log.
+struct Classified {
+    code: &'static str,
+    message: String,
+    log: bool,
+}
+
+/// Maps `err` to the `ErrorResponse` the client gets, logging it when operators should know.
+pub(crate) fn to_pg_error(err: &Error) -> PgWireError {
+    PgWireError::UserError(to_error_info(err))
+}
+
+/// `to_pg_error`'s fields, for a `Response::Error` inside a multi-statement reply.
+pub(crate) fn to_error_info(err: &Error) -> Box<ErrorInfo> {
+    let classified = classify(err);
+    let message = scrub(&classified.message);
+    if classified.log {
+        tracing::error!(sqlstate = classified.code, error = %message, "statement failed");
+    } else {
+        tracing::debug!(sqlstate = classified.code, error = %message, "statement failed");
+    }
+    Box::new(ErrorInfo::new(
+        SEVERITY_ERROR.to_owned(),
+        classified.code.to_owned(),
+        message,
+    ))
+}
+
+/// The same error, but ending the connection (for failures during startup).
+pub(crate) fn fatal(err: PgWireError) -> PgWireError {
+    let mut info = ErrorInfo::from(err);
+    info.severity = SEVERITY_FATAL.to_owned();
+    PgWireError::UserError(Box::new(info))
+}
+
+/// A role that authenticated but may not log in.
+pub(crate) fn login_not_permitted(role: &str) -> PgWireError {
+    user_error(
+        SEVERITY_FATAL,
+        code::INVALID_AUTHORIZATION_SPECIFICATION,
+        format!("role \"{}\" is not permitted to log in", scrub(role)),
+    )
+}
+
+/// A request the protocol does not allow (for example a result format code for a column
+/// that does not exist).
+pub(crate) fn protocol_violation(message: String) -> PgWireError {
+    user_error(SEVERITY_ERROR, code::PROTOCOL_VIOLATION, message)
+}
+
+/// A bound parameter whose bytes do not decode as its type.
+pub(crate) fn bad_parameter(binary: bool, message: String) -> PgWireError {
+    let code = if binary {
+        code::INVALID_BINARY_REPRESENTATION
+    } else {
+        code::INVALID_TEXT_REPRESENTATION
+    };
+    user_error(SEVERITY_ERROR, code, scrub(&message))
+}
+
+/// A "can't happen" state in the wire layer: logged, then reported as XX000.
+pub(crate) fn internal(message: String) -> PgWireError {
+    to_pg_error(&Error::Internal(message))
+}
+
+/// Replaces the secret part of every key or identity token in `text` with `<redacted>`.
+pub(crate) fn scrub(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((idx, prefix)) = TOKEN_PREFIXES
+        .iter()
+        .filter_map(|prefix| rest.find(prefix).map(|idx| (idx, *prefix)))
+        .min_by_key(|(idx, _)| *idx)
+    {
+        out.push_str(&rest[..idx]);
+        out.push_str(prefix);
+        out.push_str("<redacted>");
+        let after = &rest[idx + prefix.len()..];
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '=')))
+            .unwrap_or(after.len());
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+impl ErrorHandler for ErrorLog {
+    fn on_error<C>(&self, _client: &C, error: &mut PgWireError)
+    where
+        C: ClientInfo,
+    {
+        if let PgWireError::UserError(info) = error {
+            // Our own errors were scrubbed and logged by `to_pg_error`; scrubbing twice is
+            // harmless and covers messages built elsewhere.
+            info.message = scrub(&info.message);
+            return;
+        }
+        // pgwire's own errors can quote client input (parameter text, names); scrub them.
+        let mut info = ErrorInfo::from(std::mem::replace(error, PgWireError::QueryCanceled));
+        info.message = scrub(&info.message);
+        if info.code == code::INTERNAL_ERROR || info.code == code::IO_ERROR {
+            tracing::error!(sqlstate = %info.code, error = %info.message, "connection error");
+        } else {
+            tracing::debug!(sqlstate = %info.code, error = %info.message, "request failed");
+        }
+        *error = PgWireError::UserError(Box::new(info));
+    }
+}
+
+fn user_error(severity: &str, code: &str, message: String) -> PgWireError {
+    PgWireError::UserError(Box::new(ErrorInfo::new(
+        severity.to_owned(),
+        code.to_owned(),
+        message,
+    )))
+}
+
+fn classify(err: &Error) -> Classified {
+    let (code, log) = match err {
+        Error::Syntax(_) => (code::SYNTAX_ERROR, false),
+        Error::UndefinedTable(_) => (code::UNDEFINED_TABLE, false),
+        Error::UndefinedColumn(_) => (code::UNDEFINED_COLUMN, false),
+        Error::UndefinedFunction(_) => (code::UNDEFINED_FUNCTION, false),
+        Error::UndefinedObject(_) => (code::UNDEFINED_OBJECT, false),
+        Error::UndefinedDatabase(_) => (code::INVALID_CATALOG_NAME, false),
+        Error::DuplicateTable(_) => (code::DUPLICATE_TABLE, false),
+        Error::DuplicateDatabase(_) => (code::DUPLICATE_DATABASE, false),
+        Error::DuplicateObject(_) => (code::DUPLICATE_OBJECT, false),
+        Error::UniqueViolation(_) => (code::UNIQUE_VIOLATION, false),
+        Error::InvalidJson(_) => (code::INVALID_TEXT_REPRESENTATION, false),
+        Error::InvalidParameter(_) => (code::INVALID_PARAMETER_VALUE, false),
+        Error::NotNull(_) => (code::NOT_NULL_VIOLATION, false),
+        Error::NotAllowed(_) => (code::INSUFFICIENT_PRIVILEGE, false),
+        Error::WrongKey(_) | Error::InvalidPassword(_) => (code::INVALID_PASSWORD, false),
+        Error::InsecureTransport => (code::INVALID_AUTHORIZATION_SPECIFICATION, false),
+        Error::SerializationFailure(_) => (code::SERIALIZATION_FAILURE, false),
+        Error::InFailedTransaction => (code::IN_FAILED_SQL_TRANSACTION, false),
+        Error::ActiveTransaction(_) => (code::ACTIVE_SQL_TRANSACTION, false),
+        Error::FeatureNotSupported(_) => (code::FEATURE_NOT_SUPPORTED, false),
+        Error::Query(err) => return classify_query(err),
+        Error::Storage(err) => storage_code(err),
+        Error::Protocol(err) => protocol_code(err),
+        Error::Internal(_) => (code::INTERNAL_ERROR, true),
+    };
+    Classified {
+        code,
+        message: err.to_string(),
+        log,
+    }
+}
+
+fn storage_code(err: &mindoodb_storage::Error) -> (&'static str, bool) {
+    use mindoodb_storage::Error as S;
+    match err {
+        S::Rocks(rocks) if rocks.to_string().contains("No space left") => (code::DISK_FULL, true),
+        S::Rocks(_) | S::Poisoned => (code::IO_ERROR, true),
+        S::Corrupted(_) | S::DamagedEntry { .. } => (code::DATA_CORRUPTED, true),
+        S::NoSuchTenant(_) => (code::INVALID_CATALOG_NAME, false),
+        S::NoSuchTable(_) => (code::UNDEFINED_TABLE, false),
+        S::NoSuchRole(_) => (code::UNDEFINED_OBJECT, false),
+        S::AlreadyExists(_) => (code::DUPLICATE_OBJECT, false),
+        S::InvalidName(_) => (code::INVALID_NAME, false),
+        S::DuplicateDocument(_) => (code::UNIQUE_VIOLATION, false),
+        S::Conflict { .. } => (code::SERIALIZATION_FAILURE, false),
+        // A local write to a document that vanished since it was read: a lost race.
+        S::NoSuchDocument(_) => (code::SERIALIZATION_FAILURE, false),
+        S::ForeignParent { .. } => (code::INTEGRITY_CONSTRAINT_VIOLATION, false),
+        S::Closed => (code::ADMIN_SHUTDOWN, false),
+        // storage::Error is #[non_exhaustive]: a variant added there is internal until it is
+        // classified here.
+        _ => (code::INTERNAL_ERROR, true),
+    }
+}
+
+fn protocol_code(err: &mindoodb_protocol::Error) -> (&'static str, bool) {
+    use mindoodb_protocol::Error as P;
+    match err {
+        P::Malformed(_) | P::UnsupportedVersion(_) | P::Oversize { .. } | P::TrailingBytes => {
+            (code::INVALID_BINARY_REPRESENTATION, false)
+        }
+        P::InvalidDocId(_) | P::InvalidDraft(_) | P::BadToken(_) | P::Kdf(_) => {
+            (code::INVALID_PARAMETER_VALUE, false)
+        }
+        P::InvalidKeyName(_) | P::InvalidRole(_) => (code::INVALID_NAME, false),
+        P::WrongKey { .. } => (code::INSUFFICIENT_PRIVILEGE, false),
+        // The key check value passed, so a failed open means altered bytes.
+        P::Decrypt | P::Verify(_) => (code::DATA_CORRUPTED, true),
+        P::Rng => (code::INTERNAL_ERROR, true),
+        // protocol::Error is #[non_exhaustive]: internal until classified here.
+        _ => (code::INTERNAL_ERROR, true),
+    }
+}
+
+fn classify_query(err: &DataFusionError) -> Classified {
+    let plain = |code, message: &str| Classified {
+        code,
+        message: message.to_owned(),
+        log: false,
+    };
+    match err {
+        DataFusionError::SQL(parser, _) => plain(code::SYNTAX_ERROR, &parser.to_string()),
+        DataFusionError::Plan(message) => classify_plan(message),
+        DataFusionError::SchemaError(schema, _) => match schema.as_ref() {
+            SchemaError::FieldNotFound { field, .. } => Classified {
+                code: code::UNDEFINED_COLUMN,
+                message: format!("column \"{}\" does not exist", field.name()),
+                log: false,
+            },
+            SchemaError::AmbiguousReference { .. } => {
+                plain(code::AMBIGUOUS_COLUMN, &schema.to_string())
+            }
+            SchemaError::DuplicateQualifiedField { .. }
+            | SchemaError::DuplicateUnqualifiedField { .. } => {
+                plain(code::DUPLICATE_COLUMN, &schema.to_string())
+            }
+        },
+        DataFusionError::NotImplemented(message) => plain(code::FEATURE_NOT_SUPPORTED, message),
+        DataFusionError::Configuration(message) => plain(code::INVALID_PARAMETER_VALUE, message),
+        // Runtime failures of a valid plan are almost always the data's fault (bad casts, bad
+        // JSON in a UDF); internal faults arrive as Internal.
+        DataFusionError::Execution(message) => plain(code::DATA_EXCEPTION, message),
+        DataFusionError::ArrowError(arrow, _) => classify_arrow(arrow),
+        DataFusionError::ResourcesExhausted(message) => Classified {
+            code: code::OUT_OF_MEMORY,
+            message: message.clone(),
+            log: true,
+        },
+        DataFusionError::External(inner) => match inner.downcast_ref::<Error>() {
+            // UDFs and providers wrap our own errors; classify them as ours.
+            Some(ours) => classify(ours),
+            None => internal_query(err),
+        },
+        DataFusionError::Context(_, inner) | DataFusionError::Diagnostic(_, inner) => {
+            classify_query(inner)
+        }
+        DataFusionError::Shared(inner) => classify_query(inner),
+        DataFusionError::Collection(errs) => match errs.first() {
+            Some(first) => classify_query(first),
+            None => internal_query(err),
+        },
+        DataFusionError::IoError(_) | DataFusionError::ObjectStore(_) => Classified {
+            code: code::IO_ERROR,
+            message: err.to_string(),
+            log: true,
+        },
+        DataFusionError::Internal(_)
+        | DataFusionError::ExecutionJoin(_)
+        | DataFusionError::Substrait(_)
+        | DataFusionError::Ffi(_) => internal_query(err),
+    }
+}
+
+fn classify_plan(message: &str) -> Classified {
+    let (code, message) = if let Some(table) = message
+        .strip_prefix("table '")
+        .and_then(|rest| rest.split_once("' not found"))
+        .map(|(table, _)| table)
+    {
+        // Postgres names the relation as written, without our catalog and schema.
+        let name = table.rsplit('.').next().unwrap_or(table);
+        (
+            code::UNDEFINED_TABLE,
+            format!("relation \"{name}\" does not exist"),
+        )
+    } else if message.contains("No field named") || message.contains("column '") {
+        (code::UNDEFINED_COLUMN, message.to_owned())
+    } else if message.starts_with("Invalid function")
+        || message.contains("No function matches")
+        || message.contains("There is no function")
+    {
+        (code::UNDEFINED_FUNCTION, message.to_owned())
+    } else {
+        (
+            code::SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION,
+            message.to_owned(),
+        )
+    };
+    Classified {
+        code,
+        message,
+        log: false,
+    }
+}
+
+fn classify_arrow(err: &ArrowError) -> Classified {
+    let (code, log) = match err {
+        ArrowError::DivideByZero => (code::DIVISION_BY_ZERO, false),
+        ArrowError::ArithmeticOverflow(_) => (code::NUMERIC_VALUE_OUT_OF_RANGE, false),
+        ArrowError::CastError(_) | ArrowError::ParseError(_) | ArrowError::JsonError(_) => {
+            (code::INVALID_TEXT_REPRESENTATION, false)
+        }
+        ArrowError::InvalidArgumentError(_) => (code::INVALID_PARAMETER_VALUE, false),
+        ArrowError::NotYetImplemented(_) => (code::FEATURE_NOT_SUPPORTED, false),
+        ArrowError::MemoryError(_) => (code::OUT_OF_MEMORY, true),
+        ArrowError::IoError(..) => (code::IO_ERROR, true),
+        ArrowError::ExternalError(_)
+        | ArrowError::SchemaError(_)
+        | ArrowError::ComputeError(_)
+        | ArrowError::CsvError(_)
+        | ArrowError::AvroError(_)
+        | ArrowError::IpcError(_)
+        | ArrowError::ParquetError(_)
+        | ArrowError::CDataInterface(_)
+        | ArrowError::DictionaryKeyOverflowError
+        | ArrowError::RunEndIndexOverflowError
+        | ArrowError::OffsetOverflowError(_) => (code::INTERNAL_ERROR, true),
+    };
+    Classified {
+        code,
+        message: err.to_string(),
+        log,
+    }
+}
+
+fn internal_query(err: &DataFusionError) -> Classified {
+    Classified {
+        code: code::INTERNAL_ERROR,
+        message: err.to_string(),
+        log: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code_of(err: &Error) -> String {
+        match to_pg_error(err) {
+            PgWireError::UserError(info) => info.code,
+            other => panic!("not a user error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn scrubs_key_and_identity_tokens() {
+        let text = "bad key mdbk1.hr.2.AbC-_x= and mdbi1.QQ, done";
+        assert_eq!(
+            scrub(text),
+            "bad key mdbk1.<redacted> and mdbi1.<redacted>, done"
+        );
+        assert_eq!(scrub("nothing here"), "nothing here");
+        assert_eq!(scrub("mdbk1."), "mdbk1.<redacted>");
+    }
+
+    #[test]
+    fn our_errors_keep_their_sqlstates() {
+        let cases = [
+            (Error::Syntax("x".into()), "42601"),
+            (Error::UndefinedTable("t".into()), "42P01"),
+            (Error::UndefinedDatabase("d".into()), "3D000"),
+            (Error::UniqueViolation("1".into()), "23505"),
+            (Error::InvalidJson("x".into()), "22P02"),
+            (Error::NotAllowed("x".into()), "42501"),
+            (Error::WrongKey("k".into()), "28P01"),
+            (Error::InsecureTransport, "28000"),
+            (Error::SerializationFailure("1".into()), "40001"),
+            (Error::InFailedTransaction, "25P02"),
+            (Error::FeatureNotSupported("x".into()), "0A000"),
+            (Error::Internal("x".into()), "XX000"),
+        ];
+        for (err, expected) in cases {
+            assert_eq!(code_of(&err), expected, "{err}");
+        }
+    }
+
+    #[test]
+    fn datafusion_errors_are_classified() {
+        let missing = Error::Query(DataFusionError::Plan(
+            "table 'mindoo.public.nope' not found".into(),
+        ));
+        assert_eq!(code_of(&missing), "42P01");
+        match to_pg_error(&missing) {
+            PgWireError::UserError(info) => {
+                assert_eq!(info.message, "relation \"nope\" does not exist")
+            }
+            other => panic!("{other:?}"),
+        }
+        let function = Error::Query(DataFusionError::Plan("Invalid function 'nope'".into()));
+        assert_eq!(code_of(&function), "42883");
+        let todo = Error::Query(DataFusionError::NotImplemented("x".into()));
+        assert_eq!(code_of(&todo), "0A000");
+        let wrapped = Error::Query(DataFusionError::External(Box::new(Error::InvalidJson(
+            "x".into(),
+        ))));
+        assert_eq!(code_of(&wrapped), "22P02");
+    }
+
+    #[test]
+    fn storage_conflicts_and_duplicates() {
+        let dup = Error::Storage(mindoodb_storage::Error::AlreadyExists("role x".into()));
+        assert_eq!(code_of(&dup), "42710");
+        let closed = Error::Storage(mindoodb_storage::Error::Poisoned);
+        assert_eq!(code_of(&closed), "58030");
+    }
+}

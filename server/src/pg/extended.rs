@@ -1,0 +1,175 @@
+//! Extended Query protocol: Parse prepares through the session, Describe reports the
+//! prepared types, Bind decodes parameters, Execute runs and encodes.
+//!
+//! Invariants:
+//! - A statement is prepared once, at Parse, by `Session::prepare`; Describe S reports its
+//!   `param_types` (never OID 0) and `columns` (none = NoData).
+//! - Result formats are the portal's, per column, as the client asked at Bind.
+//! - An error leaves the connection usable: pgwire discards messages until Sync, and the
+//!   session (not pgwire) decides whether a transaction block is now aborted.
+
+use std::fmt::Debug;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use futures::Sink;
+use pgwire::api::portal::{Format, Portal};
+use pgwire::api::query::ExtendedQueryHandler;
+use pgwire::api::results::{
+    DescribePortalResponse, DescribeStatementResponse, FieldInfo, Response,
+};
+use pgwire::api::stmt::{QueryParser, StoredStatement};
+use pgwire::api::store::PortalStore;
+use pgwire::api::{ClientInfo, ClientPortalStore, Type};
+use pgwire::error::{PgWireError, PgWireResult};
+use pgwire::messages::PgWireBackendMessage;
+
+use crate::engine::Prepared;
+use crate::output::PgType;
+use crate::pg::error::to_pg_error;
+use crate::pg::simple::wire_status;
+use crate::pg::startup::session_of;
+use crate::pg::{decode, encode};
+
+/// Runs Parse/Bind/Describe/Execute.
+#[derive(Debug)]
+pub(crate) struct ExtendedQueries {
+    parser: Arc<Parser>,
+}
+
+/// Prepares statements through the connection's session.
+#[derive(Debug)]
+pub(crate) struct Parser;
+
+impl ExtendedQueries {
+    /// The handler.
+    pub(crate) fn new() -> ExtendedQueries {
+        ExtendedQueries {
+            parser: Arc::new(Parser),
+        }
+    }
+}
+
+#[async_trait]
+impl QueryParser for Parser {
+    type Statement = Arc<Prepared>;
+
+    async fn parse_sql<C>(
+        &self,
+        client: &C,
+        sql: &str,
+        types: &[Option<Type>],
+    ) -> PgWireResult<Option<Self::Statement>>
+    where
+        C: ClientInfo + Unpin + Send + Sync,
+    {
+        // Declared OIDs we do not know (and 0, "unspecified") leave the type to the engine.
+        let declared: Vec<Option<PgType>> = types
+            .iter()
+            .map(|t| t.as_ref().and_then(|t| PgType::from_oid(t.oid())))
+            .collect();
+        let session = session_of(client)?;
+        let mut session = session.lock().await;
+        match session.prepare(sql, &declared).await {
+            Ok(prepared) => Ok(Some(Arc::new(prepared))),
+            Err(err) => Err(to_pg_error(&err)),
+        }
+    }
+
+    fn get_parameter_types(&self, stmt: &Self::Statement) -> PgWireResult<Vec<Type>> {
+        Ok(stmt
+            .param_types
+            .iter()
+            .map(|t| encode::wire_type(*t))
+            .collect())
+    }
+
+    fn get_result_schema(
+        &self,
+        stmt: &Self::Statement,
+        column_format: Option<&Format>,
+    ) -> PgWireResult<Vec<FieldInfo>> {
+        encode::fields(&stmt.columns, column_format.unwrap_or(&Format::UnifiedText))
+    }
+}
+
+#[async_trait]
+impl ExtendedQueryHandler for ExtendedQueries {
+    type Statement = Arc<Prepared>;
+    type QueryParser = Parser;
+
+    fn query_parser(&self) -> Arc<Self::QueryParser> {
+        self.parser.clone()
+    }
+
+    async fn do_describe_statement<C>(
+        &self,
+        _client: &mut C,
+        target: &StoredStatement<Self::Statement>,
+    ) -> PgWireResult<DescribeStatementResponse>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        // The engine's types, not the client's: it resolved them, taking the declared ones
+        // into account, and decoding at Bind uses the same list.
+        let prepared = &target.statement;
+        Ok(DescribeStatementResponse::new(
+            self.parser.get_parameter_types(prepared)?,
+            self.parser.get_result_schema(prepared, None)?,
+        ))
+    }
+
+    async fn do_describe_portal<C>(
+        &self,
+        _client: &mut C,
+        portal: &Portal<Self::Statement>,
+    ) -> PgWireResult<DescribePortalResponse>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let prepared = &portal.statement.statement;
+        Ok(DescribePortalResponse::new(self.parser.get_result_schema(
+            prepared,
+            Some(&portal.result_column_format),
+        )?))
+    }
+
+    async fn do_query<C>(
+        &self,
+        client: &mut C,
+        portal: &Portal<Self::Statement>,
+        _max_rows: usize,
+    ) -> PgWireResult<Response>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        // max_rows is pgwire's: it keeps the encoded rows in the portal and suspends.
+        let prepared = &portal.statement.statement;
+        let params = decode::params(
+            &prepared.param_types,
+            &portal.statement.parameter_types,
+            &portal.parameter_format,
+            portal.parameters.as_slice(),
+        )?;
+        let session = session_of(client)?;
+        let mut session = session.lock().await;
+        let res = session.execute(prepared, params).await;
+        match res {
+            Ok(output) => encode::response(output, &portal.result_column_format),
+            Err(err) => {
+                // pgwire turns this status into ReadyForQuery's (an open block becomes E).
+                client.set_transaction_status(wire_status(session.txn_status()));
+                Err(to_pg_error(&err))
+            }
+        }
+    }
+}

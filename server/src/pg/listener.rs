@@ -1,0 +1,216 @@
+//! The TCP listener: accept, optional TLS, one pgwire connection task each, cancel requests,
+//! and the SIGTERM/SIGINT drain.
+//!
+//! Invariants:
+//! - After a shutdown signal no connection is accepted; open ones get up to `DRAIN` to end,
+//!   then are aborted, and `run` returns only when every connection task is gone (so the
+//!   engine, and with it the store, is dropped by the caller).
+//! - TLS uses rustls with the ring provider only, ALPN `postgresql` (PG17 direct SSL).
+//! - Nothing here logs startup parameters; `startup.rs` logs one line per authorized
+//!   connection.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use pgwire::api::cancel::DefaultCancelHandler;
+use pgwire::api::{ConnectionManager, PgWireServerHandlers};
+use pgwire::tokio::process_socket;
+use pgwire::tokio::tokio_rustls::TlsAcceptor;
+use rustls::ServerConfig;
+use tokio::net::TcpListener;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::task::JoinSet;
+
+use crate::config::ServeArgs;
+use crate::engine::Engine;
+use crate::pg::error::ErrorLog;
+use crate::pg::extended::ExtendedQueries;
+use crate::pg::simple::SimpleQueries;
+use crate::pg::startup::Startup;
+
+/// How long open connections may take to finish after a shutdown signal.
+const DRAIN: Duration = Duration::from_secs(10);
+/// Pause after a failed accept (for example out of file descriptors) before trying again.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+
+/// Why the listener could not start.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ListenError {
+    /// The listen address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A TLS file could not be read.
+    #[error("cannot read {path}: {source}")]
+    TlsFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The key file holds no private key.
+    #[error("{0} holds no PEM private key")]
+    NoKey(PathBuf),
+    /// The certificate file holds no certificate.
+    #[error("{0} holds no PEM certificate")]
+    NoCertificate(PathBuf),
+    /// rustls rejected the certificate or key.
+    #[error("TLS configuration: {0}")]
+    Tls(#[from] rustls::Error),
+    /// The signal handlers could not be installed.
+    #[error("cannot install signal handlers: {0}")]
+    Signal(std::io::Error),
+}
+
+/// The handlers every connection shares.
+struct Handlers {
+    startup: Arc<Startup>,
+    simple: Arc<SimpleQueries>,
+    extended: Arc<ExtendedQueries>,
+    cancel: Arc<DefaultCancelHandler>,
+    errors: Arc<ErrorLog>,
+}
+
+impl PgWireServerHandlers for Handlers {
+    fn simple_query_handler(&self) -> Arc<impl pgwire::api::query::SimpleQueryHandler> {
+        self.simple.clone()
+    }
+
+    fn extended_query_handler(&self) -> Arc<impl pgwire::api::query::ExtendedQueryHandler> {
+        self.extended.clone()
+    }
+
+    fn startup_handler(&self) -> Arc<impl pgwire::api::auth::StartupHandler> {
+        self.startup.clone()
+    }
+
+    fn cancel_handler(&self) -> Arc<impl pgwire::api::cancel::CancelHandler> {
+        self.cancel.clone()
+    }
+
+    fn error_handler(&self) -> Arc<impl pgwire::api::ErrorHandler> {
+        self.errors.clone()
+    }
+}
+
+/// Serves connections on `args.listen` until SIGTERM or SIGINT, then drains them.
+pub(crate) async fn run(engine: Arc<Engine>, args: &ServeArgs) -> Result<(), ListenError> {
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(tls_acceptor(cert, key)?),
+        _ => None,
+    };
+    let mut terminate = signal(SignalKind::terminate()).map_err(ListenError::Signal)?;
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(ListenError::Signal)?;
+    let listener = TcpListener::bind(&args.listen)
+        .await
+        .map_err(|source| ListenError::Bind {
+            addr: args.listen.clone(),
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| ListenError::Bind {
+        addr: args.listen.clone(),
+        source,
+    })?;
+    tracing::info!(%addr, tls = tls.is_some(), "listening");
+
+    let connections = Arc::new(ConnectionManager::new());
+    let handlers = Arc::new(Handlers {
+        startup: Arc::new(Startup::new(engine, connections.clone())),
+        simple: Arc::new(SimpleQueries),
+        extended: Arc::new(ExtendedQueries::new()),
+        cancel: Arc::new(DefaultCancelHandler::new(connections)),
+        errors: Arc::new(ErrorLog),
+    });
+    let mut tasks = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = terminate.recv() => break,
+            _ = interrupt.recv() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((socket, peer)) => {
+                    let handlers = handlers.clone();
+                    let tls = tls.clone();
+                    tasks.spawn(async move {
+                        if let Err(err) = process_socket(socket, tls, handlers).await {
+                            tracing::debug!(%peer, error = %err, "connection closed with an I/O error");
+                        }
+                    });
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "accept failed");
+                    tokio::time::sleep(ACCEPT_BACKOFF).await;
+                }
+            },
+            Some(joined) = tasks.join_next(), if !tasks.is_empty() => log_panic(joined),
+        }
+    }
+    drop(listener);
+    tracing::info!(
+        connections = tasks.len(),
+        "shutdown signal: no new connections, draining"
+    );
+    let drained = tokio::time::timeout(DRAIN, async {
+        while let Some(joined) = tasks.join_next().await {
+            log_panic(joined);
+        }
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(
+            connections = tasks.len(),
+            "closing connections still open after the drain period"
+        );
+        tasks.shutdown().await;
+    }
+    Ok(())
+}
+
+fn log_panic(joined: Result<(), tokio::task::JoinError>) {
+    if let Err(err) = joined
+        && err.is_panic()
+    {
+        tracing::error!(error = %err, "a connection task panicked");
+    }
+}
+
+fn tls_acceptor(cert_path: &Path, key_path: &Path) -> Result<TlsAcceptor, ListenError> {
+    let open = |path: &Path| {
+        File::open(path)
+            .map(BufReader::new)
+            .map_err(|source| ListenError::TlsFile {
+                path: path.to_owned(),
+                source,
+            })
+    };
+    let certs = rustls_pemfile::certs(&mut open(cert_path)?)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|source| ListenError::TlsFile {
+            path: cert_path.to_owned(),
+            source,
+        })?;
+    if certs.is_empty() {
+        return Err(ListenError::NoCertificate(cert_path.to_owned()));
+    }
+    let key = rustls_pemfile::private_key(&mut open(key_path)?)
+        .map_err(|source| ListenError::TlsFile {
+            path: key_path.to_owned(),
+            source,
+        })?
+        .ok_or_else(|| ListenError::NoKey(key_path.to_owned()))?;
+    // An explicit provider: with no process-wide default installed, `builder()` would panic
+    // if another crate in the tree enabled a second provider.
+    let mut config =
+        ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()?
+            .with_no_client_auth()
+            .with_single_cert(certs, key)?;
+    config.alpn_protocols = vec![b"postgresql".to_vec()];
+    Ok(TlsAcceptor::from(Arc::new(config)))
+}

@@ -1,0 +1,15 @@
+//! The PostgreSQL wire protocol front end; the only module that knows pgwire.
+//!
+//! Invariants:
+//! - Handlers convert in, call the engine's `Session`, convert out; SQL semantics live in
+//!   `crate::engine`.
+//! - Every error reaches the client through `error::to_pg_error`.
+
+mod decode;
+mod encode;
+mod error;
+mod extended;
+pub(crate) mod listener;
+pub(crate) mod scram;
+mod simple;
+mod startup;

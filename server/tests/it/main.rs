@@ -1,0 +1,13 @@
+//! End-to-end tests of the `mindoodb` binary over the PostgreSQL wire protocol, with
+//! tokio-postgres as the client: authentication, TLS, errors, cancel, lifecycle.
+//!
+//! Invariants:
+//! - Every test starts its own server process on an ephemeral loopback port with its own
+//!   temporary data directory, so tests run in parallel.
+//! - Readiness is the server's own "listening" log line, never a sleep.
+
+mod auth;
+mod lifecycle;
+mod queries;
+mod support;
+mod tls;

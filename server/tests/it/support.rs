@@ -1,0 +1,264 @@
+//! `TestServer`: the real `mindoodb` binary on 127.0.0.1 with a temporary data directory,
+//! started, connected to, restarted, signalled and read back (its stdout is the log).
+//!
+//! Invariants:
+//! - `start` returns only after the server logged its bound address; it fails the test after
+//!   `STARTUP_TIMEOUT` instead of hanging.
+//! - Dropping a `TestServer` kills its process; the data directory lives as long as the
+//!   value (and survives `restart`).
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+use tokio_postgres::{Client, NoTls};
+
+/// The password `TestServer::start` gives the first role.
+pub const PASSWORD: &str = "correct horse battery staple";
+/// The first role and its database.
+pub const USER: &str = "alice";
+
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(120);
+const EXIT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How to start a server.
+#[derive(Clone)]
+pub struct Options {
+    /// Environment variables set for the process (MINDOODB_*, RUST_LOG).
+    pub env: Vec<(String, String)>,
+    /// Extra command-line arguments after `serve`.
+    pub args: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            env: vec![
+                ("MINDOODB_USER".into(), USER.into()),
+                ("MINDOODB_PASSWORD".into(), PASSWORD.into()),
+                ("RUST_LOG".into(), "info".into()),
+            ],
+            args: Vec::new(),
+        }
+    }
+}
+
+impl Options {
+    /// These options without `name` in the environment.
+    pub fn without_env(mut self, name: &str) -> Options {
+        self.env.retain(|(key, _)| key != name);
+        self
+    }
+
+    /// These options with `name=value` in the environment.
+    pub fn with_env(mut self, name: &str, value: &str) -> Options {
+        self.env.retain(|(key, _)| key != name);
+        self.env.push((name.into(), value.into()));
+        self
+    }
+}
+
+/// A running `mindoodb serve`.
+pub struct TestServer {
+    child: Child,
+    /// Where it listens.
+    pub addr: SocketAddr,
+    data_dir: Arc<TempDir>,
+    options: Options,
+    /// Every stdout and stderr line so far, of this and earlier runs on the same data dir.
+    lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl TestServer {
+    /// A server with the default first role (`alice`, `PASSWORD`) on a fresh data dir.
+    pub fn start() -> TestServer {
+        TestServer::start_with(Options::default())
+    }
+
+    /// A server started with `options` on a fresh data dir.
+    pub fn start_with(options: Options) -> TestServer {
+        let data_dir = Arc::new(TempDir::new().expect("temp dir"));
+        TestServer::spawn(data_dir, options, Arc::new(Mutex::new(Vec::new())))
+    }
+
+    /// A server on an existing data dir (for example one seeded through the storage API).
+    pub fn start_in(data_dir: TempDir, options: Options) -> TestServer {
+        TestServer::spawn(
+            Arc::new(data_dir),
+            options,
+            Arc::new(Mutex::new(Vec::new())),
+        )
+    }
+
+    /// Stops this server with SIGTERM and starts a new one on the same data dir; the log
+    /// keeps the earlier lines.
+    pub fn restart(mut self) -> TestServer {
+        let status = self.terminate();
+        assert!(status.success(), "server exited with {status} on SIGTERM");
+        let data_dir = self.data_dir.clone();
+        let options = self.options.clone();
+        let lines = self.lines.clone();
+        drop(self);
+        TestServer::spawn(data_dir, options, lines)
+    }
+
+    /// Sends SIGTERM and waits (bounded) for the process to exit.
+    pub fn terminate(&mut self) -> ExitStatus {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -TERM failed");
+        self.wait_exit()
+    }
+
+    /// Waits up to `EXIT_TIMEOUT` for the process to exit.
+    pub fn wait_exit(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + EXIT_TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for server") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "server did not exit within {EXIT_TIMEOUT:?}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Everything the server printed so far, one line per line.
+    pub fn output(&self) -> String {
+        self.lines.lock().expect("log lock").join("\n")
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.path()
+    }
+
+    /// Connects as `user` to `database` without TLS.
+    pub async fn connect_as(
+        &self,
+        user: &str,
+        password: &str,
+        database: &str,
+    ) -> Result<Client, tokio_postgres::Error> {
+        let mut config = self.config(user, password, database);
+        config.ssl_mode(tokio_postgres::config::SslMode::Disable);
+        let (client, connection) = config.connect(NoTls).await?;
+        tokio::spawn(connection);
+        Ok(client)
+    }
+
+    /// Connects as the first role to its database.
+    pub async fn connect(&self) -> Client {
+        self.connect_as(USER, PASSWORD, USER)
+            .await
+            .expect("connect as the first role")
+    }
+
+    /// A client config for this server.
+    pub fn config(&self, user: &str, password: &str, database: &str) -> tokio_postgres::Config {
+        let mut config = tokio_postgres::Config::new();
+        config
+            .host("127.0.0.1")
+            .port(self.addr.port())
+            .user(user)
+            .password(password)
+            .dbname(database)
+            .connect_timeout(Duration::from_secs(10));
+        config
+    }
+
+    fn spawn(
+        data_dir: Arc<TempDir>,
+        options: Options,
+        lines: Arc<Mutex<Vec<String>>>,
+    ) -> TestServer {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_mindoodb"));
+        command
+            .arg("serve")
+            .args(["--listen", "127.0.0.1:0"])
+            .arg("--data-dir")
+            .arg(data_dir.path())
+            .args(&options.args)
+            .env_remove("MINDOODB_PASSWORD")
+            .env_remove("MINDOODB_USER")
+            .env_remove("MINDOODB_DB")
+            .env_remove("MINDOODB_LISTEN")
+            .env_remove("MINDOODB_DATA_DIR")
+            .envs(options.env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("spawn mindoodb");
+        let (addr_tx, addr_rx) = mpsc::channel();
+        let stdout = child.stdout.take().expect("piped stdout");
+        let stderr = child.stderr.take().expect("piped stderr");
+        collect_lines(stdout, lines.clone(), Some(addr_tx));
+        collect_lines(stderr, lines.clone(), None);
+        let addr = match addr_rx.recv_timeout(STARTUP_TIMEOUT) {
+            Ok(addr) => addr,
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "server did not log its address within {STARTUP_TIMEOUT:?}; output:\n{}",
+                    lines.lock().expect("log lock").join("\n")
+                );
+            }
+        };
+        TestServer {
+            child,
+            addr,
+            data_dir,
+            options,
+            lines,
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Copies lines from `reader` into `lines` on a thread; the first `listening` line's
+/// `addr=` goes to `addr_tx`.
+fn collect_lines(
+    reader: impl Read + Send + 'static,
+    lines: Arc<Mutex<Vec<String>>>,
+    mut addr_tx: Option<mpsc::Sender<SocketAddr>>,
+) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(reader).lines() {
+            let Ok(line) = line else { break };
+            if line.contains("listening")
+                && let Some(addr) = listen_addr(&line)
+                && let Some(tx) = addr_tx.take()
+            {
+                let _ = tx.send(addr);
+            }
+            lines.lock().expect("log lock").push(line);
+        }
+    });
+}
+
+fn listen_addr(line: &str) -> Option<SocketAddr> {
+    let rest = &line[line.find("addr=")? + "addr=".len()..];
+    rest.split_whitespace()
+        .next()?
+        .trim_matches('"')
+        .parse()
+        .ok()
+}
