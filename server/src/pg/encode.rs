@@ -85,7 +85,7 @@ pub(crate) fn fields(columns: &[Column], formats: &Format) -> PgWireResult<Vec<F
                 column.name.clone(),
                 None,
                 None,
-                wire_type(column.pg_type),
+                wire_type(column.pg_type)?,
                 format,
             )
             .with_type_size(type_size(column.pg_type)))
@@ -93,22 +93,14 @@ pub(crate) fn fields(columns: &[Column], formats: &Format) -> PgWireResult<Vec<F
         .collect()
 }
 
-/// The pgwire type of a `PgType`.
-pub(crate) fn wire_type(pg_type: PgType) -> Type {
-    match pg_type {
-        PgType::Bool => Type::BOOL,
-        PgType::Int2 => Type::INT2,
-        PgType::Int4 => Type::INT4,
-        PgType::Int8 => Type::INT8,
-        PgType::Float4 => Type::FLOAT4,
-        PgType::Float8 => Type::FLOAT8,
-        PgType::Numeric => Type::NUMERIC,
-        PgType::Text => Type::TEXT,
-        PgType::Jsonb => Type::JSONB,
-        PgType::Bytea => Type::BYTEA,
-        PgType::Timestamptz => Type::TIMESTAMPTZ,
-        PgType::Date => Type::DATE,
-    }
+/// The pgwire type of a `PgType`, by `PgType::oid`.
+pub(crate) fn wire_type(pg_type: PgType) -> PgWireResult<Type> {
+    Type::from_oid(pg_type.oid()).ok_or_else(|| {
+        internal(format!(
+            "{pg_type:?} has no built-in type for OID {}",
+            pg_type.oid()
+        ))
+    })
 }
 
 /// Format of column or parameter `idx` of `n`: Postgres accepts zero codes (all text), one
@@ -557,6 +549,27 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(res, Response::Query(q) if q.command_tag() == "SELECT"));
+    }
+
+    #[test]
+    fn every_type_is_built_in() {
+        use PgType::*;
+        for pg_type in [
+            Bool,
+            Int2,
+            Int4,
+            Int8,
+            Float4,
+            Float8,
+            Numeric,
+            Text,
+            Jsonb,
+            Bytea,
+            Timestamptz,
+            Date,
+        ] {
+            assert_eq!(wire_type(pg_type).unwrap().oid(), pg_type.oid());
+        }
     }
 
     #[test]

@@ -36,7 +36,6 @@ mod code {
     pub(super) const NOT_NULL_VIOLATION: &str = "23502";
     pub(super) const UNIQUE_VIOLATION: &str = "23505";
     // Class 25: invalid transaction state.
-    pub(super) const ACTIVE_SQL_TRANSACTION: &str = "25001";
     pub(super) const IN_FAILED_SQL_TRANSACTION: &str = "25P02";
     // Class 28: invalid authorization specification.
     pub(super) const INVALID_AUTHORIZATION_SPECIFICATION: &str = "28000";
@@ -217,7 +216,6 @@ fn classify(err: &Error) -> Classified {
         Error::InsecureTransport => (code::INVALID_AUTHORIZATION_SPECIFICATION, false),
         Error::SerializationFailure(_) => (code::SERIALIZATION_FAILURE, false),
         Error::InFailedTransaction => (code::IN_FAILED_SQL_TRANSACTION, false),
-        Error::ActiveTransaction(_) => (code::ACTIVE_SQL_TRANSACTION, false),
         Error::FeatureNotSupported(_) => (code::FEATURE_NOT_SUPPORTED, false),
         Error::Query(err) => return classify_query(err),
         Error::Storage(err) => storage_code(err),

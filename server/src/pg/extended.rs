@@ -77,11 +77,10 @@ impl QueryParser for Parser {
     }
 
     fn get_parameter_types(&self, stmt: &Self::Statement) -> PgWireResult<Vec<Type>> {
-        Ok(stmt
-            .param_types
+        stmt.param_types
             .iter()
             .map(|t| encode::wire_type(*t))
-            .collect())
+            .collect()
     }
 
     fn get_result_schema(

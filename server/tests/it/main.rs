@@ -1,5 +1,6 @@
 //! End-to-end tests of the `mindoodb` binary over the PostgreSQL wire protocol, with
-//! tokio-postgres as the client: authentication, TLS, errors, cancel, lifecycle.
+//! tokio-postgres (and psql) as the client: authentication, TLS, errors, cancel, lifecycle,
+//! the SQL dialect.
 //!
 //! Invariants:
 //! - Every test starts its own server process on an ephemeral loopback port with its own
@@ -8,6 +9,8 @@
 
 mod auth;
 mod lifecycle;
+mod psql;
 mod queries;
+mod sql;
 mod support;
 mod tls;

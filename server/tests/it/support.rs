@@ -19,20 +19,20 @@ use tempfile::TempDir;
 use tokio_postgres::{Client, NoTls};
 
 /// The password `TestServer::start` gives the first role.
-pub const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
 /// The first role and its database.
-pub const USER: &str = "alice";
+pub(crate) const USER: &str = "alice";
 
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(120);
 const EXIT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How to start a server.
 #[derive(Clone)]
-pub struct Options {
+pub(crate) struct Options {
     /// Environment variables set for the process (MINDOODB_*, RUST_LOG).
-    pub env: Vec<(String, String)>,
+    pub(crate) env: Vec<(String, String)>,
     /// Extra command-line arguments after `serve`.
-    pub args: Vec<String>,
+    pub(crate) args: Vec<String>,
 }
 
 impl Default for Options {
@@ -50,13 +50,13 @@ impl Default for Options {
 
 impl Options {
     /// These options without `name` in the environment.
-    pub fn without_env(mut self, name: &str) -> Options {
+    pub(crate) fn without_env(mut self, name: &str) -> Options {
         self.env.retain(|(key, _)| key != name);
         self
     }
 
     /// These options with `name=value` in the environment.
-    pub fn with_env(mut self, name: &str, value: &str) -> Options {
+    pub(crate) fn with_env(mut self, name: &str, value: &str) -> Options {
         self.env.retain(|(key, _)| key != name);
         self.env.push((name.into(), value.into()));
         self
@@ -64,10 +64,10 @@ impl Options {
 }
 
 /// A running `mindoodb serve`.
-pub struct TestServer {
+pub(crate) struct TestServer {
     child: Child,
     /// Where it listens.
-    pub addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
     data_dir: Arc<TempDir>,
     options: Options,
     /// Every stdout and stderr line so far, of this and earlier runs on the same data dir.
@@ -76,18 +76,18 @@ pub struct TestServer {
 
 impl TestServer {
     /// A server with the default first role (`alice`, `PASSWORD`) on a fresh data dir.
-    pub fn start() -> TestServer {
+    pub(crate) fn start() -> TestServer {
         TestServer::start_with(Options::default())
     }
 
     /// A server started with `options` on a fresh data dir.
-    pub fn start_with(options: Options) -> TestServer {
+    pub(crate) fn start_with(options: Options) -> TestServer {
         let data_dir = Arc::new(TempDir::new().expect("temp dir"));
         TestServer::spawn(data_dir, options, Arc::new(Mutex::new(Vec::new())))
     }
 
     /// A server on an existing data dir (for example one seeded through the storage API).
-    pub fn start_in(data_dir: TempDir, options: Options) -> TestServer {
+    pub(crate) fn start_in(data_dir: TempDir, options: Options) -> TestServer {
         TestServer::spawn(
             Arc::new(data_dir),
             options,
@@ -97,7 +97,7 @@ impl TestServer {
 
     /// Stops this server with SIGTERM and starts a new one on the same data dir; the log
     /// keeps the earlier lines.
-    pub fn restart(mut self) -> TestServer {
+    pub(crate) fn restart(mut self) -> TestServer {
         let status = self.terminate();
         assert!(status.success(), "server exited with {status} on SIGTERM");
         let data_dir = self.data_dir.clone();
@@ -108,7 +108,7 @@ impl TestServer {
     }
 
     /// Sends SIGTERM and waits (bounded) for the process to exit.
-    pub fn terminate(&mut self) -> ExitStatus {
+    pub(crate) fn terminate(&mut self) -> ExitStatus {
         let status = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
@@ -118,7 +118,7 @@ impl TestServer {
     }
 
     /// Waits up to `EXIT_TIMEOUT` for the process to exit.
-    pub fn wait_exit(&mut self) -> ExitStatus {
+    pub(crate) fn wait_exit(&mut self) -> ExitStatus {
         let deadline = Instant::now() + EXIT_TIMEOUT;
         loop {
             if let Some(status) = self.child.try_wait().expect("wait for server") {
@@ -132,18 +132,18 @@ impl TestServer {
         }
     }
 
-    /// Everything the server printed so far, one line per line.
-    pub fn output(&self) -> String {
-        self.lines.lock().expect("log lock").join("\n")
-    }
-
     /// The data directory.
-    pub fn data_dir(&self) -> &Path {
+    pub(crate) fn data_dir(&self) -> &Path {
         self.data_dir.path()
     }
 
+    /// Everything the server printed so far, one line per line.
+    pub(crate) fn output(&self) -> String {
+        self.lines.lock().expect("log lock").join("\n")
+    }
+
     /// Connects as `user` to `database` without TLS.
-    pub async fn connect_as(
+    pub(crate) async fn connect_as(
         &self,
         user: &str,
         password: &str,
@@ -157,14 +157,19 @@ impl TestServer {
     }
 
     /// Connects as the first role to its database.
-    pub async fn connect(&self) -> Client {
+    pub(crate) async fn connect(&self) -> Client {
         self.connect_as(USER, PASSWORD, USER)
             .await
             .expect("connect as the first role")
     }
 
     /// A client config for this server.
-    pub fn config(&self, user: &str, password: &str, database: &str) -> tokio_postgres::Config {
+    pub(crate) fn config(
+        &self,
+        user: &str,
+        password: &str,
+        database: &str,
+    ) -> tokio_postgres::Config {
         let mut config = tokio_postgres::Config::new();
         config
             .host("127.0.0.1")
