@@ -12,10 +12,16 @@ async fn the_readme_session_runs_in_psql() {
     // The token is created first, then handed to the script as a psql variable, as a person
     // would copy it from the first query's output.
     let client = server.connect().await;
-    let token = match &client.simple_query("SELECT mindoo.create_key('default')").await.unwrap()[..] {
-        [tokio_postgres::SimpleQueryMessage::RowDescription(_), tokio_postgres::SimpleQueryMessage::Row(row), ..] => {
-            row.get(0).unwrap().to_owned()
-        }
+    let token = match &client
+        .simple_query("SELECT mindoo.create_key('default')")
+        .await
+        .unwrap()[..]
+    {
+        [
+            tokio_postgres::SimpleQueryMessage::RowDescription(_),
+            tokio_postgres::SimpleQueryMessage::Row(row),
+            ..,
+        ] => row.get(0).unwrap().to_owned(),
         other => panic!("unexpected reply {other:?}"),
     };
     let script = r#"
@@ -43,15 +49,39 @@ SELECT count(*) AS left_over FROM crm2025;
         .stderr(Stdio::piped())
         .spawn()
         .expect("psql is installed (scripts/test.sh installs postgresql-client)");
-    psql.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
+    psql.stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
     let output = psql.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "psql failed:\n{stdout}\n{stderr}");
-    for expected in ["SET", "CREATE TABLE", "INSERT 0 1", "ACME", "UPDATE 1", "DELETE 1", "left_over"] {
-        assert!(stdout.contains(expected), "missing {expected:?} in:\n{stdout}");
+    for expected in [
+        "SET",
+        "CREATE TABLE",
+        "INSERT 0 1",
+        "ACME",
+        "UPDATE 1",
+        "DELETE 1",
+        "left_over",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
     }
-    let sum_line = stdout.lines().find(|l| l.contains("customer") && l.contains('|')).unwrap_or_default();
-    assert!(sum_line.trim_end().ends_with("20"), "revenue sum line: {sum_line:?}");
-    assert!(!stdout.contains(&token) && !stderr.contains(&token), "psql echoed the key");
+    let sum_line = stdout
+        .lines()
+        .find(|l| l.contains("customer") && l.contains('|'))
+        .unwrap_or_default();
+    assert!(
+        sum_line.trim_end().ends_with("20"),
+        "revenue sum line: {sum_line:?}"
+    );
+    assert!(
+        !stdout.contains(&token) && !stderr.contains(&token),
+        "psql echoed the key"
+    );
 }

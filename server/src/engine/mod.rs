@@ -1,0 +1,82 @@
+//! The SQL engine: one `Engine` per server, one `Session` per connection. The wire layer
+//! (`pg/`) calls only the functions here and maps `Output`/`Error` to the protocol.
+//!
+//! Invariants:
+//! - A session's keys and identity live only in its memory and zeroize when it ends.
+//! - Statements are classified from the parsed AST (`classify.rs`), never from text prefixes.
+//!
+//! See: docs/ARCHITECTURE.md#server
+
+mod classify;
+mod ddl;
+mod dml;
+mod functions;
+mod json;
+mod keyring;
+mod provider;
+mod query;
+mod session;
+mod settings;
+
+use std::sync::Arc;
+
+use mindoodb_protocol::Identity;
+use mindoodb_storage::Store;
+use zeroize::Zeroizing;
+
+pub(crate) use session::{Prepared, Session, TxnStatus};
+
+use crate::error::{Error, Result};
+
+/// State shared by every connection: the store and the node's signing identity.
+pub(crate) struct Engine {
+    store: Store,
+    node: Identity,
+}
+
+/// Who connected, to which database, over what.
+pub(crate) struct Login {
+    /// The authenticated role.
+    pub role: String,
+    /// The `dbname` of the startup message: a tenant.
+    pub database: String,
+    /// True for TLS, loopback TCP and Unix sockets: the transports keys may travel over.
+    pub secure: bool,
+    /// `mindoo.keys` from the startup options (`PGOPTIONS='-c mindoo.keys=...'`), if any.
+    pub startup_keys: Option<Zeroizing<String>>,
+}
+
+impl Engine {
+    /// An engine over `store`; `node` signs entries for sessions without an identity.
+    pub(crate) fn new(store: Store, node: Identity) -> Arc<Engine> {
+        Arc::new(Engine { store, node })
+    }
+
+    /// The store.
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Opens a session: the database must exist and the role must be allowed into it.
+    pub(crate) fn login(self: &Arc<Self>, login: Login) -> Result<Session> {
+        let role = self
+            .store
+            .role(&login.role)?
+            .ok_or_else(|| Error::InvalidPassword(login.role.clone()))?;
+        let tenant = self
+            .store
+            .tenant(&login.database)
+            .ok_or_else(|| Error::UndefinedDatabase(login.database.clone()))?;
+        if !role.superuser && !self.store.grants(&role.name)?.contains(&tenant.name) {
+            return Err(Error::NotAllowed(format!(
+                "role \"{}\" may not connect to database \"{}\"",
+                role.name, tenant.name
+            )));
+        }
+        let mut session = Session::new(self.clone(), role, tenant, login.secure)?;
+        if let Some(keys) = login.startup_keys {
+            session.set_keys(&keys)?;
+        }
+        Ok(session)
+    }
+}

@@ -1,0 +1,333 @@
+//! One connection's session: its DataFusion context, keys, settings and transaction.
+//!
+//! Invariants:
+//! - Outside BEGIN every statement commits by itself; inside, writes collect in `Pending` and
+//!   reach the store in one `Transaction` at COMMIT, or never.
+//! - After an error inside a block, only ROLLBACK/COMMIT run (`TxnStatus::Failed`), and COMMIT
+//!   then rolls back, as in Postgres.
+//! - One DataFusion `SessionContext` per session: no SET or PREPARE state is shared.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, PoisonError, RwLock};
+
+use datafusion::catalog::{CatalogProvider, MemoryCatalogProvider};
+use datafusion::execution::SessionStateBuilder;
+use datafusion::logical_expr::LogicalPlan;
+use datafusion::prelude::{SessionConfig, SessionContext};
+use datafusion::sql::sqlparser::ast::Statement;
+use mindoodb_protocol::{AuthorClock, DocId, VerifiedEntry};
+use mindoodb_storage::{RoleRecord, Table, TenantInfo, Transaction, Write};
+
+use super::classify::{self, Kind};
+use super::json::{self, JsonTypePlanner};
+use super::keyring::{self, KeySet};
+use super::provider::{DocSchema, ReadState, SharedState};
+use super::settings::Settings;
+use super::{Engine, query};
+use crate::error::{Error, Result};
+use crate::output::{Column, Output, PgType, Value};
+
+/// Where a session's transaction stands (ReadyForQuery's I / T / E).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TxnStatus {
+    /// Autocommit.
+    Idle,
+    /// Inside BEGIN ... COMMIT.
+    InBlock,
+    /// Inside a block after an error: only ROLLBACK helps.
+    Failed,
+}
+
+/// A parsed, described statement of the extended protocol.
+#[derive(Debug, Clone)]
+pub(crate) struct Prepared {
+    /// One type per `$n`, never unknown.
+    pub param_types: Vec<PgType>,
+    /// Result columns; empty when the statement returns no rows.
+    pub columns: Vec<Column>,
+    pub(crate) statement: Statement,
+    pub(crate) plan: Option<LogicalPlan>,
+}
+
+/// One uncommitted revision of a document, as this session sees it.
+pub(crate) struct PendingDoc {
+    pub(crate) entry: VerifiedEntry,
+    pub(crate) json: Option<String>,
+    pub(crate) created: AuthorClock,
+}
+
+/// The writes of an open transaction, in order, and the newest pending state per document.
+#[derive(Default)]
+pub(crate) struct Pending {
+    writes: Vec<Write>,
+    docs: BTreeMap<Table, BTreeMap<DocId, PendingDoc>>,
+}
+
+impl Pending {
+    pub(crate) fn table(&self, table: Table) -> Option<&BTreeMap<DocId, PendingDoc>> {
+        self.docs.get(&table)
+    }
+
+    pub(crate) fn doc(&self, table: Table, id: &DocId) -> Option<&PendingDoc> {
+        self.docs.get(&table)?.get(id)
+    }
+
+    pub(crate) fn push(&mut self, table: Table, doc: PendingDoc) {
+        self.writes.push(Write::Local {
+            table,
+            entry: doc.entry.clone(),
+        });
+        let id = doc.entry.header().doc_id().clone();
+        self.docs.entry(table).or_default().insert(id, doc);
+    }
+
+    fn take(&mut self) -> Transaction {
+        self.docs.clear();
+        Transaction {
+            writes: std::mem::take(&mut self.writes),
+        }
+    }
+}
+
+/// One connection's state.
+pub(crate) struct Session {
+    pub(crate) engine: Arc<Engine>,
+    pub(crate) role: RoleRecord,
+    pub(crate) tenant: TenantInfo,
+    pub(crate) secure: bool,
+    pub(crate) state: SharedState,
+    pub(crate) settings: Settings,
+    pub(crate) ctx: SessionContext,
+    txn: TxnStatus,
+}
+
+impl Session {
+    pub(crate) fn new(
+        engine: Arc<Engine>,
+        role: RoleRecord,
+        tenant: TenantInfo,
+        secure: bool,
+    ) -> Result<Session> {
+        let state: SharedState = Arc::new(RwLock::new(ReadState::default()));
+        let config = SessionConfig::new()
+            .with_default_catalog_and_schema("mindoo", "public")
+            .with_information_schema(false)
+            .set_str("datafusion.sql_parser.dialect", "PostgreSQL")
+            .set_bool("datafusion.sql_parser.enable_ident_normalization", true);
+        let df_state = SessionStateBuilder::new()
+            .with_config(config)
+            .with_default_features()
+            .with_type_planner(Arc::new(JsonTypePlanner))
+            .build();
+        let mut ctx = SessionContext::new_with_state(df_state);
+        let catalog = MemoryCatalogProvider::new();
+        catalog.register_schema(
+            "public",
+            Arc::new(DocSchema {
+                store: engine.store.clone(),
+                tenant: tenant.id,
+                state: state.clone(),
+            }),
+        )?;
+        ctx.register_catalog("mindoo", Arc::new(catalog));
+        json::register(&mut ctx)?;
+        let settings = Settings::new(&role.name, &tenant.name);
+        Ok(Session {
+            engine,
+            role,
+            tenant,
+            secure,
+            state,
+            settings,
+            ctx,
+            txn: TxnStatus::Idle,
+        })
+    }
+
+    /// Simple protocol: runs each statement in turn and stops after the first error, whose
+    /// result is the last element.
+    pub(crate) async fn simple(&mut self, sql: &str) -> Vec<Result<Output>> {
+        let statements = match classify::parse(sql) {
+            Ok(statements) => statements,
+            Err(err) => return vec![Err(self.fail(err))],
+        };
+        let mut outputs = Vec::with_capacity(statements.len());
+        for statement in statements {
+            let res = self.run(statement, None, &[]).await;
+            let failed = res.is_err();
+            outputs.push(res.map_err(|e| self.fail(e)));
+            if failed {
+                break;
+            }
+        }
+        outputs
+    }
+
+    /// Extended protocol: parses and describes one statement.
+    pub(crate) async fn prepare(
+        &mut self,
+        sql: &str,
+        param_types: &[Option<PgType>],
+    ) -> Result<Prepared> {
+        let mut statements = classify::parse(sql)?;
+        let statement = match (statements.pop(), statements.is_empty()) {
+            (Some(statement), true) => statement,
+            (None, _) => return Err(Error::Syntax("empty statement".into())),
+            (Some(_), false) => {
+                return Err(Error::Syntax(
+                    "cannot insert multiple commands into a prepared statement".into(),
+                ));
+            }
+        };
+        classify::describe(self, statement, param_types).await
+    }
+
+    /// Extended protocol: runs a prepared statement with bound parameters.
+    pub(crate) async fn execute(
+        &mut self,
+        prepared: &Prepared,
+        params: Vec<Value>,
+    ) -> Result<Output> {
+        let res = self
+            .run(prepared.statement.clone(), prepared.plan.clone(), &params)
+            .await;
+        res.map_err(|e| self.fail(e))
+    }
+
+    /// Where the transaction stands.
+    pub(crate) fn txn_status(&self) -> TxnStatus {
+        self.txn
+    }
+
+    async fn run(
+        &mut self,
+        statement: Statement,
+        plan: Option<LogicalPlan>,
+        params: &[Value],
+    ) -> Result<Output> {
+        let kind = classify::kind(&statement);
+        if self.txn == TxnStatus::Failed && !matches!(kind, Kind::Commit | Kind::Rollback) {
+            return Err(Error::InFailedTransaction);
+        }
+        match kind {
+            Kind::Begin => {
+                if self.txn == TxnStatus::Idle {
+                    self.txn = TxnStatus::InBlock;
+                }
+                Ok(Output::TxnStart)
+            }
+            Kind::Commit => self.commit().await,
+            Kind::Rollback => {
+                self.write_state().pending.take();
+                self.txn = TxnStatus::Idle;
+                Ok(Output::TxnEnd { tag: "ROLLBACK" })
+            }
+            _ => classify::dispatch(self, kind, statement, plan, params).await,
+        }
+    }
+
+    async fn commit(&mut self) -> Result<Output> {
+        let txn = self.write_state().pending.take();
+        let was = std::mem::replace(&mut self.txn, TxnStatus::Idle);
+        if was == TxnStatus::Failed {
+            return Ok(Output::TxnEnd { tag: "ROLLBACK" });
+        }
+        if !txn.writes.is_empty() {
+            self.commit_now(txn).await?;
+        }
+        Ok(Output::TxnEnd { tag: "COMMIT" })
+    }
+
+    /// Queues `doc` in the open transaction, or commits it at once outside one.
+    pub(crate) async fn write(&mut self, table: Table, docs: Vec<PendingDoc>) -> Result<()> {
+        if docs.is_empty() {
+            return Ok(());
+        }
+        if self.txn == TxnStatus::InBlock {
+            let mut state = self.write_state();
+            for doc in docs {
+                state.pending.push(table, doc);
+            }
+            return Ok(());
+        }
+        let txn = Transaction {
+            writes: docs
+                .into_iter()
+                .map(|doc| Write::Local {
+                    table,
+                    entry: doc.entry,
+                })
+                .collect(),
+        };
+        self.commit_now(txn).await
+    }
+
+    async fn commit_now(&self, txn: Transaction) -> Result<()> {
+        let store = self.engine.store.clone();
+        let res = tokio::task::spawn_blocking(move || store.commit(txn))
+            .await
+            .map_err(|e| Error::Internal(format!("commit task: {e}")))?;
+        match res {
+            Ok(_) => Ok(()),
+            Err(mindoodb_storage::Error::Conflict { doc_id }) => {
+                Err(Error::SerializationFailure(doc_id.to_string()))
+            }
+            Err(mindoodb_storage::Error::DuplicateDocument(doc_id)) => {
+                Err(Error::UniqueViolation(doc_id.to_string()))
+            }
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Replaces the session's keys with those in `tokens`.
+    pub(crate) fn set_keys(&mut self, tokens: &str) -> Result<()> {
+        if !self.secure {
+            return Err(Error::InsecureTransport);
+        }
+        let keys = keyring::parse_tokens(&self.engine.store, self.tenant.id, tokens)?;
+        self.write_state().keys = keys;
+        Ok(())
+    }
+
+    pub(crate) fn read_state(&self) -> std::sync::RwLockReadGuard<'_, ReadState> {
+        self.state.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn write_state(&self) -> std::sync::RwLockWriteGuard<'_, ReadState> {
+        self.state.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn keys_held(&self) -> Vec<String> {
+        self.read_state()
+            .keys
+            .held()
+            .map(|k| k.to_string())
+            .collect()
+    }
+
+    pub(crate) fn with_keys<T>(&self, f: impl FnOnce(&mut KeySet) -> T) -> T {
+        f(&mut self.write_state().keys)
+    }
+
+    /// A failed statement inside a block poisons the block.
+    fn fail(&mut self, err: Error) -> Error {
+        if self.txn == TxnStatus::InBlock {
+            self.txn = TxnStatus::Failed;
+        }
+        err
+    }
+
+    /// Session parameters as SHOW/current_setting report them.
+    pub(crate) fn setting(&self, name: &str) -> Option<String> {
+        self.settings.get(name, &self.keys_held())
+    }
+
+    /// All session parameters, for `SHOW ALL`.
+    pub(crate) fn all_settings(&self) -> HashMap<String, String> {
+        self.settings.all(&self.keys_held())
+    }
+
+    pub(crate) async fn plan_query(&self, statement: Statement) -> Result<LogicalPlan> {
+        query::plan(&self.ctx, statement).await
+    }
+}

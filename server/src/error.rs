@@ -1,0 +1,88 @@
+//! The server's error type: everything a statement or a connection can fail with.
+//!
+//! Invariants:
+//! - Messages never contain key material, tokens, passphrases or document plaintext.
+//! - Each variant maps to exactly one SQLSTATE in `pg/error.rs` (an exhaustive match).
+
+/// Everything a session can fail with; `pg/error.rs` turns it into a SQLSTATE.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub(crate) enum Error {
+    /// The statement does not parse.
+    #[error("syntax error: {0}")]
+    Syntax(String),
+    /// No such table or view.
+    #[error("relation \"{0}\" does not exist")]
+    UndefinedTable(String),
+    /// No such column.
+    #[error("column \"{0}\" does not exist")]
+    UndefinedColumn(String),
+    /// No such function.
+    #[error("function {0} does not exist")]
+    UndefinedFunction(String),
+    /// No such key, role or other named object.
+    #[error("{0} does not exist")]
+    UndefinedObject(String),
+    /// No such database (tenant).
+    #[error("database \"{0}\" does not exist")]
+    UndefinedDatabase(String),
+    /// A table or view of that name exists.
+    #[error("relation \"{0}\" already exists")]
+    DuplicateTable(String),
+    /// A database of that name exists.
+    #[error("database \"{0}\" already exists")]
+    DuplicateDatabase(String),
+    /// A role, key or other object of that name exists.
+    #[error("{0} already exists")]
+    DuplicateObject(String),
+    /// A document with that id exists.
+    #[error("duplicate key value violates unique constraint: id {0} already exists")]
+    UniqueViolation(String),
+    /// Text that should be JSON is not.
+    #[error("invalid input syntax for type json: {0}")]
+    InvalidJson(String),
+    /// A value is out of range or of the wrong shape.
+    #[error("invalid parameter value: {0}")]
+    InvalidParameter(String),
+    /// A required value is missing.
+    #[error("null value in column \"{0}\" violates not-null constraint")]
+    NotNull(String),
+    /// The session lacks the key a statement needs, or the role lacks a privilege.
+    #[error("permission denied: {0}")]
+    NotAllowed(String),
+    /// A presented key does not match the check value the tenant registered for it.
+    #[error("key {0} does not match the key registered under that name and version")]
+    WrongKey(String),
+    /// Keys may only be presented over TLS, loopback or a Unix socket.
+    #[error(
+        "keys may only be sent over TLS, loopback or a Unix socket; this connection is none of those"
+    )]
+    InsecureTransport,
+    /// Concurrent writers touched the same document; retry the transaction.
+    #[error("could not serialize access due to concurrent update of document {0}")]
+    SerializationFailure(String),
+    /// An earlier statement of this transaction failed.
+    #[error("current transaction is aborted, commands ignored until end of transaction block")]
+    InFailedTransaction,
+    /// The login failed.
+    #[error("password authentication failed for user \"{0}\"")]
+    InvalidPassword(String),
+    /// Valid SQL that MindooDB does not support.
+    #[error("not supported: {0}")]
+    FeatureNotSupported(String),
+    /// The query engine rejected or failed the statement.
+    #[error(transparent)]
+    Query(#[from] datafusion::error::DataFusionError),
+    /// The storage engine failed.
+    #[error(transparent)]
+    Storage(#[from] mindoodb_storage::Error),
+    /// An entry, key or token failed a protocol check.
+    #[error(transparent)]
+    Protocol(#[from] mindoodb_protocol::Error),
+    /// A "can't happen" state; see the log.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The server's result type.
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;

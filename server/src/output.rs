@@ -1,0 +1,152 @@
+//! What the engine hands to the wire layer: rows with Postgres types, command tags,
+//! transaction boundaries. Nothing here knows pgwire.
+//!
+//! Invariants:
+//! - In `Output::Rows`, column `i` of every batch has exactly the Arrow type
+//!   `columns[i].pg_type.arrow_type()`; the engine casts before it returns.
+
+use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::arrow::record_batch::RecordBatch;
+
+/// A Postgres type the server sends or accepts, with its canonical Arrow type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum PgType {
+    /// `bool` (16): Arrow Boolean.
+    Bool,
+    /// `int2` (21): Arrow Int16.
+    Int2,
+    /// `int4` (23): Arrow Int32.
+    Int4,
+    /// `int8` (20): Arrow Int64.
+    Int8,
+    /// `float4` (700): Arrow Float32.
+    Float4,
+    /// `float8` (701): Arrow Float64.
+    Float8,
+    /// `numeric` (1700): Arrow Utf8 holding the decimal text.
+    Numeric,
+    /// `text` (25): Arrow Utf8.
+    Text,
+    /// `jsonb` (3802): Arrow Utf8 holding JSON text.
+    Jsonb,
+    /// `bytea` (17): Arrow Binary.
+    Bytea,
+    /// `timestamptz` (1184): Arrow Timestamp(µs, "UTC").
+    Timestamptz,
+    /// `date` (1082): Arrow Date32.
+    Date,
+}
+
+impl PgType {
+    /// The type's OID in `pg_type`.
+    pub(crate) fn oid(self) -> u32 {
+        match self {
+            PgType::Bool => 16,
+            PgType::Int2 => 21,
+            PgType::Int4 => 23,
+            PgType::Int8 => 20,
+            PgType::Float4 => 700,
+            PgType::Float8 => 701,
+            PgType::Numeric => 1700,
+            PgType::Text => 25,
+            PgType::Jsonb => 3802,
+            PgType::Bytea => 17,
+            PgType::Timestamptz => 1184,
+            PgType::Date => 1082,
+        }
+    }
+
+    /// The type with this OID; text-like and unknown OIDs a client may send map to `Text`
+    /// only through `from_param_oid`.
+    pub(crate) fn from_oid(oid: u32) -> Option<PgType> {
+        Some(match oid {
+            16 => PgType::Bool,
+            21 => PgType::Int2,
+            23 => PgType::Int4,
+            20 => PgType::Int8,
+            700 => PgType::Float4,
+            701 => PgType::Float8,
+            1700 => PgType::Numeric,
+            25 | 1043 | 19 => PgType::Text,
+            3802 | 114 => PgType::Jsonb,
+            17 => PgType::Bytea,
+            1184 | 1114 => PgType::Timestamptz,
+            1082 => PgType::Date,
+            _ => return None,
+        })
+    }
+
+    /// The Arrow type the engine uses for this Postgres type.
+    pub(crate) fn arrow_type(self) -> DataType {
+        match self {
+            PgType::Bool => DataType::Boolean,
+            PgType::Int2 => DataType::Int16,
+            PgType::Int4 => DataType::Int32,
+            PgType::Int8 => DataType::Int64,
+            PgType::Float4 => DataType::Float32,
+            PgType::Float8 => DataType::Float64,
+            PgType::Numeric | PgType::Text | PgType::Jsonb => DataType::Utf8,
+            PgType::Bytea => DataType::Binary,
+            PgType::Timestamptz => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+            PgType::Date => DataType::Date32,
+        }
+    }
+}
+
+/// One result column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Column {
+    /// Its name as the client sees it (`?column?`, `count`, `id`).
+    pub name: String,
+    /// Its type.
+    pub pg_type: PgType,
+}
+
+/// A bound parameter value, decoded by the wire layer from text or binary.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    /// SQL NULL.
+    Null,
+    /// `bool`.
+    Bool(bool),
+    /// Any integer type.
+    Int(i64),
+    /// `float4`/`float8`.
+    Float(f64),
+    /// `text`, `varchar`, `numeric` text, and anything sent as text.
+    Text(String),
+    /// `jsonb`/`json` text.
+    Jsonb(String),
+    /// `bytea`.
+    Bytea(Vec<u8>),
+    /// `timestamptz`, microseconds since the Unix epoch.
+    Timestamptz(i64),
+}
+
+/// The result of one statement.
+#[derive(Debug)]
+pub(crate) enum Output {
+    /// Rows, then a tag (`SELECT n`, or `INSERT 0 n` for INSERT ... RETURNING).
+    Rows {
+        /// Column names and types.
+        columns: Vec<Column>,
+        /// The rows, typed as the module invariant says.
+        batches: Vec<RecordBatch>,
+        /// The command tag without the row count (`SELECT`, `INSERT 0`, `UPDATE`, `DELETE`).
+        tag: &'static str,
+    },
+    /// A command without rows: `tag` and, for DML, the affected row count.
+    Command {
+        /// `CREATE TABLE`, `SET`, `INSERT 0`, `UPDATE` ...
+        tag: &'static str,
+        /// Rows affected, appended to the tag when present.
+        rows: Option<usize>,
+    },
+    /// BEGIN / START TRANSACTION.
+    TxnStart,
+    /// COMMIT (`COMMIT`) or ROLLBACK (`ROLLBACK`); a failed transaction's COMMIT says `ROLLBACK`.
+    TxnEnd {
+        /// The tag.
+        tag: &'static str,
+    },
+}
