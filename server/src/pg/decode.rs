@@ -161,7 +161,7 @@ fn length_error(what: &str, bytes: &[u8]) -> String {
 fn bytea_from_text(text: &str) -> Result<Vec<u8>, String> {
     if let Some(hex) = text.strip_prefix("\\x") {
         let digits: Vec<u8> = hex.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-        if digits.len() % 2 != 0 {
+        if !digits.len().is_multiple_of(2) {
             return Err("odd number of hex digits in bytea".to_owned());
         }
         return digits

@@ -9,7 +9,7 @@ use pgwire::api::auth::sasl::scram::{ScramSecret, gen_salted_password};
 use tempfile::TempDir;
 use tokio_postgres::error::SqlState;
 
-use crate::support::{Options, PASSWORD, TestServer, USER};
+use crate::support::{Options, PASSWORD, TestServer, USER, expect_err};
 
 #[tokio::test]
 async fn scram_login_runs_queries_in_both_protocols() {
@@ -43,18 +43,16 @@ async fn scram_login_runs_queries_in_both_protocols() {
 #[tokio::test]
 async fn wrong_password_is_28p01() {
     let server = TestServer::start();
-    let err = server
-        .connect_as(USER, "not the password", USER)
-        .await
-        .err()
-        .expect("login with a wrong password must fail");
+    let err = expect_err(
+        server.connect_as(USER, "not the password", USER).await,
+        "login with a wrong password must fail",
+    );
     assert_eq!(err.code(), Some(&SqlState::INVALID_PASSWORD), "{err}");
     // Unknown roles fail the same way, without saying whether the role exists.
-    let err = server
-        .connect_as("nobody", PASSWORD, USER)
-        .await
-        .err()
-        .expect("login as an unknown role must fail");
+    let err = expect_err(
+        server.connect_as("nobody", PASSWORD, USER).await,
+        "login as an unknown role must fail",
+    );
     assert_eq!(err.code(), Some(&SqlState::INVALID_PASSWORD), "{err}");
     // The server is still serving.
     server.connect().await;
@@ -63,11 +61,10 @@ async fn wrong_password_is_28p01() {
 #[tokio::test]
 async fn unknown_database_is_3d000() {
     let server = TestServer::start();
-    let err = server
-        .connect_as(USER, PASSWORD, "nosuchdb")
-        .await
-        .err()
-        .expect("connecting to a missing database must fail");
+    let err = expect_err(
+        server.connect_as(USER, PASSWORD, "nosuchdb").await,
+        "connecting to a missing database must fail",
+    );
     assert_eq!(err.code(), Some(&SqlState::INVALID_CATALOG_NAME), "{err}");
 }
 
@@ -107,18 +104,16 @@ async fn role_without_grant_is_42501_and_without_login_28000() {
         .await
         .expect("bob runs a query");
 
-    let err = server
-        .connect_as("bob", "secret", "acme")
-        .await
-        .err()
-        .expect("bob was not granted acme");
+    let err = expect_err(
+        server.connect_as("bob", "secret", "acme").await,
+        "bob was not granted acme",
+    );
     assert_eq!(err.code(), Some(&SqlState::INSUFFICIENT_PRIVILEGE), "{err}");
 
-    let err = server
-        .connect_as("carol", "secret", "bobs")
-        .await
-        .err()
-        .expect("carol has no LOGIN");
+    let err = expect_err(
+        server.connect_as("carol", "secret", "bobs").await,
+        "carol has no LOGIN",
+    );
     assert_eq!(
         err.code(),
         Some(&SqlState::INVALID_AUTHORIZATION_SPECIFICATION),

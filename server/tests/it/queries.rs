@@ -7,29 +7,24 @@ use std::time::{Duration, Instant};
 use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 
-use crate::support::TestServer;
+use crate::support::{TestServer, expect_err};
 
 #[tokio::test]
 async fn bad_statement_reports_an_error_and_the_connection_stays_usable() {
     let server = TestServer::start();
     let client = server.connect().await;
 
-    let err = client
-        .simple_query("SELEC 1")
-        .await
-        .err()
-        .expect("a syntax error");
+    let err = expect_err(client.simple_query("SELEC 1").await, "a syntax error");
     assert_eq!(err.code(), Some(&SqlState::SYNTAX_ERROR), "{err}");
     client
         .simple_query("SELECT 1")
         .await
         .expect("usable after a simple-protocol error");
 
-    let err = client
-        .query("SELECT * FROM no_such_table", &[])
-        .await
-        .err()
-        .expect("an unknown table");
+    let err = expect_err(
+        client.query("SELECT * FROM no_such_table", &[]).await,
+        "an unknown table",
+    );
     assert_eq!(err.code(), Some(&SqlState::UNDEFINED_TABLE), "{err}");
     client
         .query("SELECT 1", &[])
@@ -42,16 +37,14 @@ async fn error_in_a_transaction_block_needs_rollback() {
     let server = TestServer::start();
     let client = server.connect().await;
     client.simple_query("BEGIN").await.expect("BEGIN");
-    client
-        .simple_query("SELECT * FROM no_such_table")
-        .await
-        .err()
-        .expect("an error inside the block");
-    let err = client
-        .simple_query("SELECT 1")
-        .await
-        .err()
-        .expect("statements are refused until ROLLBACK");
+    expect_err(
+        client.simple_query("SELECT * FROM no_such_table").await,
+        "an error inside the block",
+    );
+    let err = expect_err(
+        client.simple_query("SELECT 1").await,
+        "statements are refused until ROLLBACK",
+    );
     assert_eq!(
         err.code(),
         Some(&SqlState::IN_FAILED_SQL_TRANSACTION),
@@ -88,10 +81,6 @@ async fn cancel_request_stops_a_running_query() {
             .expect("send CancelRequest");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let err = query
-        .await
-        .expect("query task")
-        .err()
-        .expect("a cancelled query fails");
+    let err = expect_err(query.await.expect("query task"), "a cancelled query fails");
     assert_eq!(err.code(), Some(&SqlState::QUERY_CANCELED), "{err}");
 }

@@ -238,6 +238,17 @@ impl Drop for TestServer {
     }
 }
 
+/// The error of a call that must fail.
+pub(crate) fn expect_err<T>(
+    res: Result<T, tokio_postgres::Error>,
+    what: &str,
+) -> tokio_postgres::Error {
+    match res {
+        Ok(_) => panic!("{what}: it succeeded"),
+        Err(err) => err,
+    }
+}
+
 /// Copies lines from `reader` into `lines` on a thread; the first `listening` line's
 /// `addr=` goes to `addr_tx`.
 fn collect_lines(
