@@ -8,5 +8,6 @@ bash scripts/deps.sh libclang-dev g++ postgresql-client
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/mindoodb-target}"
 
 cargo fmt --all -- --check
-cargo clippy --workspace --all-targets --locked -- -D warnings
+# `--profile dev` keeps benches on the dev build of RocksDB instead of a release one.
+cargo clippy --workspace --all-targets --profile dev --locked -- -D warnings
 cargo test --workspace --locked

@@ -107,10 +107,10 @@ impl DocRecord {
                 self.missing.insert(idx, *parent);
             }
         }
-        if !named_by_stored_child {
-            if let Err(idx) = self.heads.binary_search_by(|h| h.hash.cmp(&head.hash)) {
-                self.heads.insert(idx, head);
-            }
+        if !named_by_stored_child
+            && let Err(idx) = self.heads.binary_search_by(|h| h.hash.cmp(&head.hash))
+        {
+            self.heads.insert(idx, head);
         }
         self.feed_seq = self.feed_seq.max(head.seq);
         self.created = self.created.min(head.clock);

@@ -37,6 +37,9 @@ pub(crate) const ALL_CFS: [&str; 6] =
 
 pub(crate) const TABLE_PREFIX_LEN: usize = 8;
 
+/// One key-value pair as RocksDB iterators return it.
+pub(crate) type KeyValue = (Box<[u8]>, Box<[u8]>);
+
 pub(crate) fn table_prefix(table: Table) -> [u8; TABLE_PREFIX_LEN] {
     let mut out = [0u8; TABLE_PREFIX_LEN];
     out[..4].copy_from_slice(&table.tenant.0.to_be_bytes());

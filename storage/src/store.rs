@@ -448,7 +448,7 @@ impl Store {
         }
     }
 
-    fn catalog_prefix(&self, prefix: &[u8]) -> Result<Vec<(Box<[u8]>, Box<[u8]>)>> {
+    fn catalog_prefix(&self, prefix: &[u8]) -> Result<Vec<layout::KeyValue>> {
         let mut opts = ReadOptions::default();
         opts.set_iterate_upper_bound(prefix_end(prefix));
         self.shared

@@ -7,6 +7,10 @@
 //!   float4/float8 to `Value::Float`, by their byte length.
 //! - Text-format values of text-like types pass through unchanged; key tokens in them are
 //!   never echoed in errors.
+#![allow(
+    clippy::big_endian_bytes,
+    reason = "the PostgreSQL wire format is big-endian"
+)]
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use pgwire::api::Type;

@@ -10,6 +10,10 @@
 //!   `jsonb` = version byte 1 + text, `timestamptz` = µs and `date` = days since 2000-01-01.
 //!
 //! See: docs/ARCHITECTURE.md#server
+#![allow(
+    clippy::big_endian_bytes,
+    reason = "the PostgreSQL wire format is big-endian"
+)]
 
 use std::sync::Arc;
 

@@ -87,7 +87,7 @@ async fn passwords_and_key_tokens_never_reach_the_log() {
 
     // A key token in the startup options is never logged, whether or not it is accepted.
     let mut config = server.config(USER, secret, USER);
-    config.options(&format!("-c mindoo.keys={key_token}"));
+    config.options(format!("-c mindoo.keys={key_token}"));
     if let Ok((client, connection)) = config.connect(tokio_postgres::NoTls).await {
         tokio::spawn(connection);
         let _ = client.simple_query("SELECT 1").await;
