@@ -17,10 +17,12 @@
 mod catalog;
 mod codec;
 mod commit;
+mod cursor;
 mod doc;
 mod error;
 mod layout;
 mod read;
+mod scan;
 mod store;
 mod verify;
 
@@ -29,6 +31,7 @@ pub use commit::{CommitReceipt, Outcome, Transaction, Write};
 pub use doc::{Document, Head};
 pub use error::Error;
 pub use read::{Change, Cutoff, LogRecord, Revision, Snapshot};
+pub use scan::{Documents, SCAN_CHUNK, ScanPart};
 pub use store::{Store, StoreConfig};
 pub use verify::{Problem, VerifyReport};
 
