@@ -61,6 +61,12 @@ pub(crate) enum Error {
     /// Concurrent writers touched the same document; retry the transaction.
     #[error("could not serialize access due to concurrent update of document {0}")]
     SerializationFailure(String),
+    /// The statement cannot run inside a transaction block.
+    #[error("{0} cannot run inside a transaction block")]
+    ActiveTransaction(String),
+    /// The client ended a COPY FROM STDIN with CopyFail.
+    #[error("COPY from stdin failed: {0}")]
+    CopyFailed(String),
     /// An earlier statement of this transaction failed.
     #[error("current transaction is aborted, commands ignored until end of transaction block")]
     InFailedTransaction,
