@@ -158,6 +158,16 @@ impl FeedFn {
         }
     }
 
+    /// The columns its rows are sorted by (ascending), so `ORDER BY` them costs no sort.
+    pub(crate) fn sorted_by(self) -> &'static [&'static str] {
+        match self {
+            FeedFn::Changes | FeedFn::Entries | FeedFn::History => &["seq"],
+            FeedFn::ChangesAll => &["table_name", "seq"],
+            FeedFn::AsOf | FeedFn::AsOfSeq | FeedFn::Conflicts => &["id"],
+            FeedFn::Verify | FeedFn::Proof | FeedFn::Apply => &[],
+        }
+    }
+
     /// True for the one function that writes.
     pub(crate) fn writes(self) -> bool {
         self == FeedFn::Apply
@@ -481,7 +491,7 @@ pub(crate) fn run(
             let Some(Arg::Bytes(bytes)) = args.get(1) else {
                 return Err(null_arg(func, 1));
             };
-            let entry = apply::verify(bytes.clone(), "the sealed value")?;
+            let entry = apply::verify(bytes.clone(), "argument sealed")?;
             let (rev, doc_id) = (entry.hash(), entry.header().doc_id().clone());
             let receipt = apply::import(&ctx.store, &ctx.notifier, ctx.tenant, table, vec![entry])?;
             let (seq, applied) = match receipt.outcomes.first() {

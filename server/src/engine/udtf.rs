@@ -22,7 +22,8 @@ use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use datafusion::arrow::datatypes::{Field, FieldRef, SchemaRef};
+use datafusion::arrow::compute::SortOptions;
+use datafusion::arrow::datatypes::{Field, FieldRef, Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::catalog::{
     Session as DfSession, TableFunctionArgs, TableFunctionImpl, TableProvider,
@@ -32,6 +33,8 @@ use datafusion::common::{Result as DfResult, ScalarValue};
 use datafusion::datasource::{provider_as_source, source_as_provider};
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
 use datafusion::logical_expr::{Expr, LogicalPlan, TableScan, TableSource, TableType};
+use datafusion::physical_expr::expressions::Column;
+use datafusion::physical_expr::{LexOrdering, PhysicalSortExpr};
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::streaming::{PartitionStream, StreamingTableExec};
@@ -345,6 +348,10 @@ impl TableProvider for FnTable {
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
         let args = self.values().map_err(Error::into_datafusion)?;
         let schema = self.func.schema();
+        let projected = match projection {
+            Some(indices) => Arc::new(schema.project(indices)?),
+            None => schema.clone(),
+        };
         let partition = Arc::new(FnStream {
             func: self.func,
             ctx: self.ctx.clone(),
@@ -356,7 +363,7 @@ impl TableProvider for FnTable {
             schema,
             vec![partition],
             projection,
-            Vec::new(),
+            ordering(self.func, &projected),
             false,
             limit,
         )?))
@@ -415,6 +422,26 @@ impl PartitionStream for FnStream {
             futures::stream::once(start).flatten(),
         ))
     }
+}
+
+/// The function's row order, when every sort column survived the projection.
+fn ordering(func: FeedFn, projected: &Schema) -> Option<LexOrdering> {
+    let ascending = SortOptions {
+        descending: false,
+        nulls_first: false,
+    };
+    let exprs = func
+        .sorted_by()
+        .iter()
+        .map(|name| {
+            let idx = projected.index_of(name).ok()?;
+            Some(PhysicalSortExpr::new(
+                Arc::new(Column::new(name, idx)),
+                ascending,
+            ))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    LexOrdering::new(exprs)
 }
 
 /// Folds a bound argument (a literal, perhaps under casts) to its value.

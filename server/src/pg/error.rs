@@ -439,6 +439,8 @@ mod tests {
             (Error::InsecureTransport, "28000"),
             (Error::SerializationFailure("1".into()), "40001"),
             (Error::InFailedTransaction, "25P02"),
+            (Error::ActiveTransaction("COPY".into()), "25001"),
+            (Error::CopyFailed("gave up".into()), "57014"),
             (Error::FeatureNotSupported("x".into()), "0A000"),
             (Error::Internal("x".into()), "XX000"),
         ];

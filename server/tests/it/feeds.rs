@@ -228,6 +228,14 @@ async fn prepared_statements_bind_every_function() {
     )
     .await;
     assert_eq!(counted[0].get::<_, i64>("n"), 1);
+    let ordered = rows(
+        &client,
+        "SELECT seq FROM mindoo.entries($1, 0) WHERE doc_id <> $2 ORDER BY seq DESC",
+        &[&"crm", &"nobody"],
+    )
+    .await;
+    let seqs: Vec<i64> = ordered.iter().map(|r| r.get(0)).collect();
+    assert_eq!(seqs, [3, 2, 1]);
 }
 
 #[tokio::test]
@@ -481,20 +489,7 @@ async fn proofs_verify_in_the_client_and_fail_after_tampering() {
         )
         .await
         .unwrap();
-    let proof: Vec<ProofEntry> = rows(&client, "SELECT * FROM mindoo.proof('crm', 'doc')", &[])
-        .await
-        .iter()
-        .map(|row| ProofEntry {
-            seq: row.get("seq"),
-            rev: row.get("rev"),
-            signer: row.get("signer"),
-            header: row.get("header"),
-            signature: row.get("signature"),
-            sealed: row.get("sealed"),
-            head: row.get("head"),
-            winner: row.get("winner"),
-        })
-        .collect();
+    let proof = proof_of(&client, "crm", "doc").await;
     assert_eq!(proof.len(), 3);
     let doc = DocId::new("doc").unwrap();
     let history = verify_proof(&doc, &proof).expect("the server's proof verifies");
@@ -521,6 +516,24 @@ async fn proofs_verify_in_the_client_and_fail_after_tampering() {
     crowned[0].winner = true;
     assert!(verify_proof(&doc, &crowned).is_err());
     assert!(verify_proof(&DocId::new("other").unwrap(), &proof).is_err());
+}
+
+/// `mindoo.proof(table, id)` as the client crate takes it.
+async fn proof_of(client: &Client, table: &str, id: &str) -> Vec<ProofEntry> {
+    rows(client, "SELECT * FROM mindoo.proof($1, $2)", &[&table, &id])
+        .await
+        .iter()
+        .map(|row| ProofEntry {
+            seq: row.get("seq"),
+            rev: row.get("rev"),
+            signer: row.get("signer"),
+            header: row.get("header"),
+            signature: row.get("signature"),
+            sealed: row.get("sealed"),
+            head: row.get("head"),
+            winner: row.get("winner"),
+        })
+        .collect()
 }
 
 #[tokio::test]
@@ -622,6 +635,36 @@ async fn apply_and_copy_import_verified_entries_once() {
         ids(&rows(&client, "SELECT id FROM copied ORDER BY id", &[]).await),
         ["a", "b"]
     );
+
+    // CopyFail (a client that gives up) writes nothing; other formats are refused.
+    client
+        .batch_execute("CREATE TABLE abandoned ()")
+        .await
+        .unwrap();
+    {
+        let sink = client
+            .copy_in("COPY abandoned FROM STDIN (FORMAT binary)")
+            .await
+            .unwrap();
+        let writer = BinaryCopyInWriter::new(sink, &[Type::BYTEA]);
+        futures::pin_mut!(writer);
+        writer.as_mut().write(&[&sealed[0]]).await.unwrap();
+        // Dropped unfinished: tokio-postgres sends CopyFail.
+    }
+    assert!(
+        rows(
+            &client,
+            "SELECT seq FROM mindoo.entries('abandoned', 0)",
+            &[]
+        )
+        .await
+        .is_empty()
+    );
+    let err = expect_err(
+        client.simple_query("COPY abandoned FROM STDIN").await,
+        "a text-format COPY",
+    );
+    assert_eq!(err.code(), Some(&SqlState::FEATURE_NOT_SUPPORTED), "{err}");
 }
 
 /// `COPY copied FROM STDIN (FORMAT binary)` of `rows`, one sealed entry each.
@@ -793,4 +836,76 @@ async fn a_resuming_consumer_sees_every_final_state_once_while_writers_run() {
     }
     let ids_seen: HashSet<&String> = seen.iter().map(|(id, _)| id).collect();
     assert_eq!(ids_seen.len(), N_DOCS);
+}
+
+#[tokio::test]
+async fn conflicts_list_every_head_and_proofs_cover_them() {
+    let (_server, client, _) = keyed(&["left", "right"]).await;
+    // One document edited on two "nodes" (tables) from the same revision, then merged by
+    // applying the right side's entries to the left: two heads.
+    client
+        .batch_execute(r#"INSERT INTO left (id, data) VALUES ('x', '{"v":0}')"#)
+        .await
+        .unwrap();
+    let create: Vec<u8> = client
+        .query_one("SELECT sealed FROM mindoo.entries('left', 0)", &[])
+        .await
+        .unwrap()
+        .get(0);
+    client
+        .query_one("SELECT * FROM mindoo.apply('right', $1)", &[&create])
+        .await
+        .unwrap();
+    client
+        .batch_execute(
+            r#"UPDATE left SET data = '{"v":"left"}' WHERE id = 'x';
+               UPDATE right SET data = '{"v":"right"}' WHERE id = 'x'"#,
+        )
+        .await
+        .unwrap();
+    let right_edit: Vec<u8> = client
+        .query_one("SELECT sealed FROM mindoo.entries('right', 1)", &[])
+        .await
+        .unwrap()
+        .get(0);
+    client
+        .query_one("SELECT * FROM mindoo.apply('left', $1)", &[&right_edit])
+        .await
+        .unwrap();
+
+    let heads = rows(
+        &client,
+        "SELECT id, rev, op, author, winner, data FROM mindoo.conflicts('left') ORDER BY rev",
+        &[],
+    )
+    .await;
+    assert_eq!(ids(&heads), ["x", "x"]);
+    let winners: Vec<bool> = heads.iter().map(|r| r.get("winner")).collect();
+    assert_eq!(winners.iter().filter(|w| **w).count(), 1);
+    let data: HashSet<String> = heads
+        .iter()
+        .map(|r| r.get::<_, Value>("data")["v"].to_string())
+        .collect();
+    assert_eq!(data, HashSet::from(["\"left\"".into(), "\"right\"".into()]));
+    for head in &heads {
+        assert_eq!(head.get::<_, String>("op"), "update");
+        assert_eq!(head.get::<_, String>("author"), USER);
+    }
+    let shown: String = client
+        .query_one("SELECT rev FROM left WHERE id = 'x'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    let winner = heads.iter().find(|r| r.get::<_, bool>("winner")).unwrap();
+    assert_eq!(winner.get::<_, String>("rev"), shown);
+
+    let proof = proof_of(&client, "left", "x").await;
+    let history = verify_proof(&DocId::new("x").unwrap(), &proof).unwrap();
+    assert_eq!(history.heads.len(), 2);
+    assert_eq!(history.winner.to_string(), shown);
+    assert!(
+        rows(&client, "SELECT * FROM mindoo.conflicts('right')", &[])
+            .await
+            .is_empty()
+    );
 }
