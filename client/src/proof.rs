@@ -5,7 +5,7 @@
 //! - Every claimed column (rev, header, signature, signer, head, winner) must equal what the
 //!   sealed bytes give; any disagreement is an error, never silently corrected.
 //! - The history must be closed: every parent an entry names is itself in the proof.
-//! - Heads and the winner are recomputed with storage's rule (docs/FORMAT.md#heads-and-winner):
+//! - Heads and the winner are recomputed with storage's rule (storage/src/doc.rs):
 //!   a head is an entry no other entry names as parent; the winner is the head with the
 //!   greatest (author clock, hash).
 //!
