@@ -28,11 +28,11 @@ use mindoodb_storage::{
     Cutoff, Document, Outcome, Problem, Seq, Snapshot, Store, Table, TenantId, VerifyReport,
 };
 
-use super::apply;
 use super::json::jsonb_field;
 use super::keyring::KeySet;
 use super::notify::Notifier;
 use super::provider::{self, SharedState};
+use super::{Engine, apply};
 use crate::error::{Error, Result};
 use crate::output::PgType;
 
@@ -68,6 +68,18 @@ pub(crate) struct FeedCtx {
     pub(crate) tenant: TenantId,
     pub(crate) state: SharedState,
     pub(crate) notifier: Arc<Notifier>,
+}
+
+impl FeedCtx {
+    /// What one session's table functions use.
+    pub(crate) fn new(engine: &Engine, tenant: TenantId, state: SharedState) -> Arc<FeedCtx> {
+        Arc::new(FeedCtx {
+            store: engine.store().clone(),
+            tenant,
+            state,
+            notifier: engine.notifier().clone(),
+        })
+    }
 }
 
 /// An argument, converted to its parameter's type.

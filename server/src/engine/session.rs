@@ -138,13 +138,7 @@ impl Session {
         )?;
         ctx.register_catalog("mindoo", Arc::new(catalog));
         json::register(&mut ctx)?;
-        let feed_ctx = Arc::new(FeedCtx {
-            store: engine.store.clone(),
-            tenant: tenant.id,
-            state: state.clone(),
-            notifier: engine.notifier().clone(),
-        });
-        udtf::register(&ctx, &feed_ctx);
+        udtf::register(&ctx, &FeedCtx::new(&engine, tenant.id, state.clone()));
         let settings = Settings::new(&role.name, &tenant.name);
         Ok(Session {
             engine,
