@@ -87,6 +87,12 @@ pub(crate) enum Error {
     /// ROLLBACK TO or RELEASE of a savepoint the transaction does not have.
     #[error("savepoint \"{0}\" does not exist")]
     UndefinedSavepoint(String),
+    /// The statement cannot run inside a transaction block.
+    #[error("{0} cannot run inside a transaction block")]
+    ActiveTransaction(String),
+    /// The client ended a COPY FROM STDIN with CopyFail.
+    #[error("COPY from stdin failed: {0}")]
+    CopyFailed(String),
     /// An earlier statement of this transaction failed.
     #[error("current transaction is aborted, commands ignored until end of transaction block")]
     InFailedTransaction,

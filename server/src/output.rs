@@ -147,6 +147,11 @@ pub(crate) enum Output {
         /// Rows affected, appended to the tag when present.
         rows: Option<usize>,
     },
+    /// COPY FROM STDIN accepted: the client now sends `columns`-wide rows in binary format.
+    CopyIn {
+        /// Fields per row.
+        columns: usize,
+    },
     /// BEGIN / START TRANSACTION.
     TxnStart,
     /// COMMIT (`COMMIT`) or ROLLBACK (`ROLLBACK`); a failed transaction's COMMIT says `ROLLBACK`.

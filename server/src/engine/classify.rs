@@ -11,7 +11,7 @@ use datafusion::sql::sqlparser::parser::Parser;
 
 use super::session::{Prepared, Session};
 use super::views::{self, Relation};
-use super::{ddl, dml, functions, query};
+use super::{copy, ddl, dml, functions, notify, query, udtf};
 use crate::error::{Error, Result};
 use crate::output::{Output, PgType, Value};
 
@@ -43,6 +43,8 @@ pub(crate) enum Kind {
     Set,
     Show,
     Discard,
+    Listen,
+    Copy,
     Unsupported,
 }
 
@@ -95,6 +97,8 @@ pub(crate) fn kind(statement: &Statement) -> Kind {
         Statement::Set(_) => Kind::Set,
         Statement::ShowVariable { .. } => Kind::Show,
         Statement::Discard { .. } | Statement::Deallocate { .. } => Kind::Discard,
+        Statement::LISTEN { .. } | Statement::UNLISTEN { .. } => Kind::Listen,
+        Statement::Copy { .. } => Kind::Copy,
         _ => Kind::Unsupported,
     }
 }
@@ -129,14 +133,19 @@ pub(crate) async fn dispatch(
         | Kind::Revoke => ddl::run(session, kind, statement),
         Kind::Set => ddl::set(session, statement),
         Kind::Show => ddl::show(session, statement),
-        Kind::Discard => Ok(Output::Command {
-            tag: if matches!(statement, Statement::Discard { .. }) {
-                "DISCARD ALL"
-            } else {
-                "DEALLOCATE"
-            },
-            rows: None,
-        }),
+        Kind::Discard => {
+            let discard = matches!(statement, Statement::Discard { .. });
+            if discard {
+                // DISCARD ALL includes UNLISTEN *.
+                session.listening.clear();
+            }
+            Ok(Output::Command {
+                tag: if discard { "DISCARD ALL" } else { "DEALLOCATE" },
+                rows: None,
+            })
+        }
+        Kind::Listen => notify::run(session, &statement),
+        Kind::Copy => copy::begin(session, &statement),
         Kind::Begin
         | Kind::Commit
         | Kind::Rollback
@@ -177,7 +186,8 @@ pub(crate) async fn describe(
     })
 }
 
-/// `SELECT mindoo.f(...)` without FROM: a call of one of our functions.
+/// `SELECT mindoo.f(...)` without FROM: a call of one of our key functions (the table
+/// functions of `udtf.rs` are queries).
 pub(crate) fn mindoo_call(
     query: &datafusion::sql::sqlparser::ast::Query,
 ) -> Option<(&ObjectName, &Function)> {
@@ -198,7 +208,10 @@ pub(crate) fn mindoo_call(
     let is_ours = parts.len() == 2
         && parts[0]
             .as_ident()
-            .is_some_and(|i| i.value.eq_ignore_ascii_case("mindoo"));
+            .is_some_and(|i| i.value.eq_ignore_ascii_case("mindoo"))
+        && !parts[1]
+            .as_ident()
+            .is_some_and(|i| udtf::is_table_function(&i.value));
     is_ours.then_some((&function.name, function))
 }
 

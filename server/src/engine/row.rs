@@ -194,7 +194,7 @@ pub(crate) fn written_row(id: &DocId, pending: &PendingDoc) -> Row {
 }
 
 /// A role name when a node key signed on a role's behalf, else the signer's public key.
-fn author(header: &Header) -> String {
+pub(crate) fn author(header: &Header) -> String {
     match header.signer_role() {
         "" => header.author().to_string(),
         role => role.to_owned(),

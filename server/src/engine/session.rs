@@ -19,13 +19,16 @@ use datafusion::sql::sqlparser::ast::{Ident, Statement};
 use mindoodb_storage::{RoleRecord, Table, TenantInfo, Transaction, Write};
 
 use super::classify::{self, Kind};
+use super::copy::CopyIn;
+use super::feeds::FeedCtx;
 use super::json::{self, JsonTypePlanner};
 use super::keyring::{self, KeySet};
+use super::notify::{self, Listening};
 use super::provider::{DocSchema, ReadState, SharedState};
 use super::settings::Settings;
 use super::txn::PendingDoc;
 use super::views::Planner;
-use super::{Engine, query};
+use super::{Engine, query, udtf};
 use crate::error::{Error, Result};
 use crate::output::{Column, Output, PgType, Value};
 
@@ -60,6 +63,10 @@ pub(crate) struct Session {
     pub(crate) state: SharedState,
     pub(crate) settings: Settings,
     pub(crate) ctx: SessionContext,
+    /// Channels of LISTEN.
+    pub(crate) listening: Listening,
+    /// The COPY FROM STDIN in progress.
+    pub(crate) copy: Option<CopyIn>,
     txn: TxnStatus,
 }
 
@@ -97,6 +104,7 @@ impl Session {
         )?;
         ctx.register_catalog("mindoo", Arc::new(catalog));
         json::register(&mut ctx)?;
+        udtf::register(&ctx, &FeedCtx::new(&engine, tenant.id, state.clone()));
         let settings = Settings::new(&role.name, &tenant.name);
         Ok(Session {
             engine,
@@ -106,6 +114,8 @@ impl Session {
             state,
             settings,
             ctx,
+            listening: Listening::default(),
+            copy: None,
             txn: TxnStatus::Idle,
         })
     }
@@ -279,10 +289,13 @@ impl Session {
     }
 
     async fn commit_now(&self, txn: Transaction) -> Result<()> {
-        let store = self.engine.store.clone();
-        let res = tokio::task::spawn_blocking(move || store.commit(txn))
-            .await
-            .map_err(|e| Error::Internal(format!("commit task: {e}")))?;
+        let res = notify::commit(
+            self.engine.store(),
+            self.engine.notifier(),
+            self.tenant.id,
+            txn,
+        )
+        .await;
         match res {
             Ok(_) => Ok(()),
             Err(mindoodb_storage::Error::Conflict { doc_id }) => {

@@ -37,6 +37,7 @@ mod code {
     pub(super) const UNIQUE_VIOLATION: &str = "23505";
     // Class 25: invalid transaction state.
     pub(super) const NO_ACTIVE_SQL_TRANSACTION: &str = "25P01";
+    pub(super) const ACTIVE_SQL_TRANSACTION: &str = "25001";
     pub(super) const IN_FAILED_SQL_TRANSACTION: &str = "25P02";
     // Class 28: invalid authorization specification.
     pub(super) const INVALID_AUTHORIZATION_SPECIFICATION: &str = "28000";
@@ -70,6 +71,7 @@ mod code {
     pub(super) const DISK_FULL: &str = "53100";
     pub(super) const OUT_OF_MEMORY: &str = "53200";
     // Class 57: operator intervention.
+    pub(super) const QUERY_CANCELED: &str = "57014";
     pub(super) const ADMIN_SHUTDOWN: &str = "57P01";
     // Class 58: system error.
     pub(super) const IO_ERROR: &str = "58030";
@@ -223,6 +225,8 @@ fn classify(err: &Error) -> Classified {
         Error::UndefinedSavepoint(_) => (code::INVALID_SAVEPOINT_SPECIFICATION, false),
         Error::InFailedTransaction => (code::IN_FAILED_SQL_TRANSACTION, false),
         Error::LoginNotPermitted(_) => (code::INVALID_AUTHORIZATION_SPECIFICATION, false),
+        Error::ActiveTransaction(_) => (code::ACTIVE_SQL_TRANSACTION, false),
+        Error::CopyFailed(_) => (code::QUERY_CANCELED, false),
         Error::FeatureNotSupported(_) => (code::FEATURE_NOT_SUPPORTED, false),
         Error::Query(err) => return classify_query(err),
         Error::Storage(err) => storage_code(err),
@@ -456,6 +460,8 @@ mod tests {
                 },
                 "0A000",
             ),
+            (Error::ActiveTransaction("COPY".into()), "25001"),
+            (Error::CopyFailed("gave up".into()), "57014"),
             (Error::FeatureNotSupported("x".into()), "0A000"),
             (Error::Internal("x".into()), "XX000"),
         ];

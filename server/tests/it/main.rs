@@ -8,7 +8,9 @@
 //! - Readiness is the server's own "listening" log line, never a sleep.
 
 mod auth;
+mod feeds;
 mod lifecycle;
+mod listen;
 mod psql;
 mod queries;
 mod savepoints;
