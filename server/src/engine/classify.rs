@@ -10,7 +10,8 @@ use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion::sql::sqlparser::parser::Parser;
 
 use super::session::{Prepared, Session};
-use super::{ddl, dml, functions, query};
+use super::views::{self, Relation};
+use super::{copy, ddl, dml, functions, notify, query, udtf};
 use crate::error::{Error, Result};
 use crate::output::{Output, PgType, Value};
 
@@ -21,6 +22,8 @@ pub(crate) enum Kind {
     Commit,
     Rollback,
     Savepoint,
+    RollbackTo,
+    Release,
     Query,
     MindooCall,
     Insert,
@@ -28,6 +31,8 @@ pub(crate) enum Kind {
     Delete,
     CreateTable,
     DropTable,
+    CreateView,
+    DropView,
     CreateDatabase,
     DropDatabase,
     CreateRole,
@@ -38,6 +43,8 @@ pub(crate) enum Kind {
     Set,
     Show,
     Discard,
+    Listen,
+    Copy,
     Unsupported,
 }
 
@@ -54,7 +61,11 @@ pub(crate) fn kind(statement: &Statement) -> Kind {
         Statement::Rollback {
             savepoint: None, ..
         } => Kind::Rollback,
-        Statement::Savepoint { .. } | Statement::ReleaseSavepoint { .. } => Kind::Savepoint,
+        Statement::Rollback {
+            savepoint: Some(_), ..
+        } => Kind::RollbackTo,
+        Statement::Savepoint { .. } => Kind::Savepoint,
+        Statement::ReleaseSavepoint { .. } => Kind::Release,
         Statement::Query(query) if mindoo_call(query).is_some() => Kind::MindooCall,
         Statement::Query(_) => Kind::Query,
         Statement::Insert(_) => Kind::Insert,
@@ -65,6 +76,11 @@ pub(crate) fn kind(statement: &Statement) -> Kind {
             object_type: ObjectType::Table,
             ..
         } => Kind::DropTable,
+        Statement::CreateView(_) => Kind::CreateView,
+        Statement::Drop {
+            object_type: ObjectType::View,
+            ..
+        } => Kind::DropView,
         Statement::Drop {
             object_type: ObjectType::Database,
             ..
@@ -81,6 +97,8 @@ pub(crate) fn kind(statement: &Statement) -> Kind {
         Statement::Set(_) => Kind::Set,
         Statement::ShowVariable { .. } => Kind::Show,
         Statement::Discard { .. } | Statement::Deallocate { .. } => Kind::Discard,
+        Statement::LISTEN { .. } | Statement::UNLISTEN { .. } => Kind::Listen,
+        Statement::Copy { .. } => Kind::Copy,
         _ => Kind::Unsupported,
     }
 }
@@ -102,8 +120,10 @@ pub(crate) async fn dispatch(
         Kind::Insert => dml::insert(session, statement).await,
         Kind::Update => dml::update(session, statement).await,
         Kind::Delete => dml::delete(session, statement).await,
+        Kind::CreateView => views::create(session, statement).await,
+        Kind::DropView => views::drop(session, Relation::View, statement),
+        Kind::DropTable => views::drop(session, Relation::Table, statement),
         Kind::CreateTable
-        | Kind::DropTable
         | Kind::CreateDatabase
         | Kind::DropDatabase
         | Kind::CreateRole
@@ -113,23 +133,25 @@ pub(crate) async fn dispatch(
         | Kind::Revoke => ddl::run(session, kind, statement),
         Kind::Set => ddl::set(session, statement),
         Kind::Show => ddl::show(session, statement),
-        Kind::Savepoint => Ok(Output::Command {
-            tag: if matches!(statement, Statement::Savepoint { .. }) {
-                "SAVEPOINT"
-            } else {
-                "RELEASE"
-            },
-            rows: None,
-        }),
-        Kind::Discard => Ok(Output::Command {
-            tag: if matches!(statement, Statement::Discard { .. }) {
-                "DISCARD ALL"
-            } else {
-                "DEALLOCATE"
-            },
-            rows: None,
-        }),
-        Kind::Begin | Kind::Commit | Kind::Rollback => Err(Error::Internal(
+        Kind::Discard => {
+            let discard = matches!(statement, Statement::Discard { .. });
+            if discard {
+                // DISCARD ALL includes UNLISTEN *.
+                session.listening.clear();
+            }
+            Ok(Output::Command {
+                tag: if discard { "DISCARD ALL" } else { "DEALLOCATE" },
+                rows: None,
+            })
+        }
+        Kind::Listen => notify::run(session, &statement),
+        Kind::Copy => copy::begin(session, &statement),
+        Kind::Begin
+        | Kind::Commit
+        | Kind::Rollback
+        | Kind::Savepoint
+        | Kind::RollbackTo
+        | Kind::Release => Err(Error::Internal(
             "transaction statement reached dispatch".into(),
         )),
         Kind::Unsupported => Err(Error::FeatureNotSupported(first_words(&statement))),
@@ -164,7 +186,8 @@ pub(crate) async fn describe(
     })
 }
 
-/// `SELECT mindoo.f(...)` without FROM: a call of one of our functions.
+/// `SELECT mindoo.f(...)` without FROM: a call of one of our key functions (the table
+/// functions of `udtf.rs` are queries).
 pub(crate) fn mindoo_call(
     query: &datafusion::sql::sqlparser::ast::Query,
 ) -> Option<(&ObjectName, &Function)> {
@@ -185,7 +208,10 @@ pub(crate) fn mindoo_call(
     let is_ours = parts.len() == 2
         && parts[0]
             .as_ident()
-            .is_some_and(|i| i.value.eq_ignore_ascii_case("mindoo"));
+            .is_some_and(|i| i.value.eq_ignore_ascii_case("mindoo"))
+        && !parts[1]
+            .as_ident()
+            .is_some_and(|i| udtf::is_table_function(&i.value));
     is_ours.then_some((&function.name, function))
 }
 

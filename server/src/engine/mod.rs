@@ -7,16 +7,25 @@
 //!
 //! See: docs/ARCHITECTURE.md#server
 
+mod apply;
 mod classify;
+mod copy;
 mod ddl;
 mod dml;
+mod feeds;
 mod functions;
 mod json;
 mod keyring;
+mod notify;
 mod provider;
 mod query;
+mod row;
+mod scan;
 mod session;
 mod settings;
+mod txn;
+mod udtf;
+mod views;
 
 use std::sync::Arc;
 
@@ -24,14 +33,18 @@ use mindoodb_protocol::Identity;
 use mindoodb_storage::Store;
 use zeroize::Zeroizing;
 
+pub(crate) use notify::{CHANNEL, Commit};
 pub(crate) use session::{Prepared, Session, TxnStatus};
 
 use crate::error::{Error, Result};
+use notify::Notifier;
 
-/// State shared by every connection: the store and the node's signing identity.
+/// State shared by every connection: the store, the node's signing identity and the commit
+/// notifications.
 pub(crate) struct Engine {
     store: Store,
     node: Identity,
+    notifier: Arc<Notifier>,
 }
 
 /// Who connected, to which database, over what.
@@ -49,7 +62,11 @@ pub(crate) struct Login {
 impl Engine {
     /// An engine over `store`; `node` signs entries for sessions without an identity.
     pub(crate) fn new(store: Store, node: Identity) -> Arc<Engine> {
-        Arc::new(Engine { store, node })
+        Arc::new(Engine {
+            store,
+            node,
+            notifier: Arc::default(),
+        })
     }
 
     /// The store.
@@ -57,12 +74,21 @@ impl Engine {
         &self.store
     }
 
-    /// Opens a session: the database must exist and the role must be allowed into it.
+    /// Announces commits to listeners.
+    pub(crate) fn notifier(&self) -> &Arc<Notifier> {
+        &self.notifier
+    }
+
+    /// Opens a session: the role must have LOGIN, the database must exist and the role must be
+    /// allowed into it.
     pub(crate) fn login(self: &Arc<Self>, login: Login) -> Result<Session> {
         let role = self
             .store
             .role(&login.role)?
             .ok_or_else(|| Error::InvalidPassword(login.role.clone()))?;
+        if !role.login {
+            return Err(Error::LoginNotPermitted(role.name));
+        }
         let tenant = self
             .store
             .tenant(&login.database)

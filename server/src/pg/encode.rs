@@ -25,7 +25,7 @@ use datafusion::arrow::array::{
 use futures::stream;
 use pgwire::api::Type;
 use pgwire::api::portal::Format;
-use pgwire::api::results::{FieldFormat, FieldInfo, QueryResponse, Response, Tag};
+use pgwire::api::results::{CopyResponse, FieldFormat, FieldInfo, QueryResponse, Response, Tag};
 use pgwire::error::PgWireResult;
 use pgwire::messages::data::DataRow;
 
@@ -38,6 +38,9 @@ pub(crate) const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
 pub(crate) const PG_EPOCH_DAYS: i32 = 10_957;
 /// `NaiveDate::num_days_from_ce` of 1970-01-01.
 pub(crate) const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+/// The overall format code of a binary COPY.
+const BINARY_FORMAT: i8 = 1;
 
 /// The wire response for one statement's output; `formats` are the client's result formats
 /// (all text in the simple protocol).
@@ -73,6 +76,9 @@ pub(crate) fn response(output: Output, formats: &Format) -> PgWireResult<Respons
             Response::Query(res)
         }
         Output::Command { tag, rows } => Response::Execution(command_tag(tag, rows)),
+        Output::CopyIn { columns } => {
+            Response::CopyIn(CopyResponse::new(BINARY_FORMAT, columns, stream::empty()))
+        }
         Output::TxnStart => Response::TransactionStart(Tag::new("BEGIN")),
         Output::TxnEnd { tag } => Response::TransactionEnd(Tag::new(tag)),
     })

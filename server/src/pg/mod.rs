@@ -5,6 +5,8 @@
 //!   `crate::engine`.
 //! - Every error reaches the client through `error::to_pg_error`.
 
+mod connection;
+mod copy;
 mod decode;
 mod encode;
 mod error;
@@ -13,3 +15,4 @@ pub(crate) mod listener;
 pub(crate) mod scram;
 mod simple;
 mod startup;
+mod status;

@@ -15,8 +15,11 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use futures::StreamExt;
 use tempfile::TempDir;
-use tokio_postgres::{Client, NoTls};
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{AsyncMessage, Client, NoTls, Notification, SimpleQueryMessage};
 
 /// The password `TestServer::start` gives the first role.
 pub(crate) const PASSWORD: &str = "correct horse battery staple";
@@ -97,9 +100,16 @@ impl TestServer {
 
     /// Stops this server with SIGTERM and starts a new one on the same data dir; the log
     /// keeps the earlier lines.
-    pub(crate) fn restart(mut self) -> TestServer {
+    pub(crate) fn restart(self) -> TestServer {
+        self.restart_after(|_| {})
+    }
+
+    /// `restart`, running `between` on the data directory while no server has it open
+    /// (to tamper with the files, for example).
+    pub(crate) fn restart_after(mut self, between: impl FnOnce(&Path)) -> TestServer {
         let status = self.terminate();
         assert!(status.success(), "server exited with {status} on SIGTERM");
+        between(self.data_dir());
         let data_dir = self.data_dir.clone();
         let options = self.options.clone();
         let lines = self.lines.clone();
@@ -161,6 +171,25 @@ impl TestServer {
         self.connect_as(USER, PASSWORD, USER)
             .await
             .expect("connect as the first role")
+    }
+
+    /// Connects as the first role; the connection's NOTIFY messages arrive on the receiver.
+    pub(crate) async fn connect_listening(&self) -> (Client, UnboundedReceiver<Notification>) {
+        let mut config = self.config(USER, PASSWORD, USER);
+        config.ssl_mode(tokio_postgres::config::SslMode::Disable);
+        let (client, mut connection) = config.connect(NoTls).await.expect("connect");
+        let (tx, rx) = unbounded_channel();
+        tokio::spawn(async move {
+            let mut messages = futures::stream::poll_fn(move |cx| connection.poll_message(cx));
+            while let Some(Ok(message)) = messages.next().await {
+                if let AsyncMessage::Notification(notification) = message
+                    && tx.send(notification).is_err()
+                {
+                    break;
+                }
+            }
+        });
+        (client, rx)
     }
 
     /// A client config for this server.
@@ -247,6 +276,55 @@ pub(crate) fn expect_err<T>(
         Ok(_) => panic!("{what}: it succeeded"),
         Err(err) => err,
     }
+}
+
+/// Runs `sql` with the simple protocol and returns the first column of every row.
+pub(crate) async fn column(client: &Client, sql: &str) -> Vec<Option<String>> {
+    client
+        .simple_query(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .into_iter()
+        .filter_map(|m| match m {
+            SimpleQueryMessage::Row(row) => Some(row.get(0).map(str::to_owned)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The first column of the first row of `sql`.
+pub(crate) async fn one(client: &Client, sql: &str) -> String {
+    column(client, sql)
+        .await
+        .into_iter()
+        .next()
+        .flatten()
+        .unwrap_or_else(|| panic!("{sql}: no value"))
+}
+
+/// The SQLSTATE of `sql`, which must fail (simple protocol).
+pub(crate) async fn code(client: &Client, sql: &str) -> SqlState {
+    let err = client.simple_query(sql).await.expect_err(sql);
+    err.code()
+        .cloned()
+        .unwrap_or_else(|| panic!("{sql}: {err} has no SQLSTATE"))
+}
+
+/// A server, a client holding a fresh `default` key, and table `crm2025`.
+pub(crate) async fn keyed() -> (TestServer, Client, String) {
+    let server = TestServer::start();
+    let client = server.connect().await;
+    let token = one(&client, "SELECT mindoo.create_key('default')").await;
+    assert!(token.starts_with("mdbk1.default.1."), "{token}");
+    client
+        .batch_execute(&format!("SET mindoo.keys = '{token}'"))
+        .await
+        .unwrap();
+    client
+        .batch_execute("CREATE TABLE crm2025 ()")
+        .await
+        .unwrap();
+    (server, client, token)
 }
 
 /// Copies lines from `reader` into `lines` on a thread; the first `listening` line's
