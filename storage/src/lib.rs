@@ -23,6 +23,7 @@ mod error;
 mod layout;
 mod read;
 mod scan;
+mod shared_snapshot;
 mod store;
 mod verify;
 
@@ -32,6 +33,7 @@ pub use doc::{Document, Head};
 pub use error::Error;
 pub use read::{Change, Cutoff, LogRecord, Revision, Snapshot};
 pub use scan::{Documents, SCAN_CHUNK, ScanPart};
+pub use shared_snapshot::{PendingRead, SharedSnapshot};
 pub use store::{Store, StoreConfig};
 pub use verify::{Problem, VerifyReport};
 
