@@ -41,9 +41,15 @@ pub(crate) enum Error {
     /// Text that should be JSON is not.
     #[error("invalid input syntax for type json: {0}")]
     InvalidJson(String),
+    /// Text that should be an array literal (`{a,b}`) is not.
+    #[error("malformed array literal: {0}")]
+    MalformedArray(String),
     /// A value is out of range or of the wrong shape.
     #[error("invalid parameter value: {0}")]
     InvalidParameter(String),
+    /// A scalar subquery returned more than one row.
+    #[error("more than one row returned by a subquery used as an expression")]
+    CardinalityViolation,
     /// A required value is missing.
     #[error("null value in column \"{0}\" violates not-null constraint")]
     NotNull(String),

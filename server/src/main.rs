@@ -9,6 +9,7 @@
 //! See: docs/ARCHITECTURE.md#server
 
 mod bootstrap;
+mod catalog;
 mod config;
 mod engine;
 mod error;

@@ -7,14 +7,19 @@
 //!
 //! See: docs/ARCHITECTURE.md#server
 
+mod array_literal;
 mod classify;
+mod correlation;
 mod ddl;
+mod dialect;
 mod dml;
+mod empty_source;
 mod functions;
 mod json;
 mod keyring;
 mod provider;
 mod query;
+mod scalar_subquery;
 mod session;
 mod settings;
 
@@ -24,7 +29,10 @@ use mindoodb_protocol::Identity;
 use mindoodb_storage::Store;
 use zeroize::Zeroizing;
 
+pub(crate) use provider::doc_schema;
+pub(crate) use query::pg_type_of;
 pub(crate) use session::{Prepared, Session, TxnStatus};
+pub(crate) use settings::{KEYS as KEYS_SETTING, Settings, server_version};
 
 use crate::error::{Error, Result};
 

@@ -17,12 +17,21 @@ use datafusion::sql::sqlparser::ast::{Expr, SelectItem, SetExpr, Statement};
 
 use super::json::is_jsonb;
 use super::session::{Prepared, Session};
+use super::{dialect, empty_source};
+use crate::catalog;
 use crate::error::{Error, Result};
 use crate::output::{Column, Output, PgType, Value};
 
-pub(crate) async fn plan(ctx: &SessionContext, statement: Statement) -> Result<LogicalPlan> {
+pub(crate) async fn plan(ctx: &SessionContext, mut statement: Statement) -> Result<LogicalPlan> {
+    let state = ctx.state();
+    let is_aggregate = |name: &str| {
+        state.aggregate_functions().contains_key(name)
+            || state.window_functions().contains_key(name)
+    };
+    empty_source::prune(&mut statement, &catalog::always_empty, &is_aggregate);
+    dialect::rewrite(&mut statement, &is_aggregate)?;
     let statement = datafusion::sql::parser::Statement::Statement(Box::new(statement));
-    ctx.state()
+    state
         .statement_to_plan(statement)
         .await
         .map_err(from_datafusion)
@@ -160,7 +169,8 @@ pub(crate) fn pg_type_of(field: &Field) -> Option<PgType> {
         DataType::Boolean => PgType::Bool,
         DataType::Int8 | DataType::Int16 | DataType::UInt8 => PgType::Int2,
         DataType::Int32 | DataType::UInt16 => PgType::Int4,
-        DataType::Int64 | DataType::UInt32 | DataType::UInt64 => PgType::Int8,
+        DataType::UInt32 => PgType::Oid,
+        DataType::Int64 | DataType::UInt64 => PgType::Int8,
         DataType::Float16 | DataType::Float32 => PgType::Float4,
         DataType::Float64 => PgType::Float8,
         DataType::Decimal32(..)
@@ -177,6 +187,17 @@ pub(crate) fn pg_type_of(field: &Field) -> Option<PgType> {
         | DataType::FixedSizeBinary(_) => PgType::Bytea,
         DataType::Timestamp(..) => PgType::Timestamptz,
         DataType::Date32 | DataType::Date64 => PgType::Date,
+        DataType::List(element)
+        | DataType::LargeList(element)
+        | DataType::FixedSizeList(element, _) => match pg_type_of(element)? {
+            PgType::Bool => PgType::BoolArray,
+            PgType::Int2 => PgType::Int2Array,
+            PgType::Int4 => PgType::Int4Array,
+            PgType::Int8 => PgType::Int8Array,
+            PgType::Float4 | PgType::Float8 => PgType::Float8Array,
+            PgType::Oid => PgType::OidArray,
+            _ => PgType::TextArray,
+        },
         _ => return None,
     })
 }

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, PoisonError, RwLock};
 
-use datafusion::catalog::{CatalogProvider, MemoryCatalogProvider};
+use datafusion::catalog::MemoryCatalogProvider;
 use datafusion::execution::SessionStateBuilder;
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::prelude::{SessionConfig, SessionContext};
@@ -23,7 +23,8 @@ use super::json::{self, JsonTypePlanner};
 use super::keyring::{self, KeySet};
 use super::provider::{DocSchema, ReadState, SharedState};
 use super::settings::Settings;
-use super::{Engine, query};
+use super::{Engine, dialect, query};
+use crate::catalog::{self, CatalogSource, PgTypePlanner};
 use crate::error::{Error, Result};
 use crate::output::{Column, Output, PgType, Value};
 
@@ -117,21 +118,38 @@ impl Session {
         let df_state = SessionStateBuilder::new()
             .with_config(config)
             .with_default_features()
-            .with_type_planner(Arc::new(JsonTypePlanner))
+            .with_type_planner(Arc::new(PgTypePlanner::new(Arc::new(JsonTypePlanner))))
             .build();
         let mut ctx = SessionContext::new_with_state(df_state);
+        let settings = Settings::new(&role.name, &tenant.name);
+        settings.set(
+            "is_superuser",
+            if role.superuser { "on" } else { "off" }.into(),
+        );
         let catalog = MemoryCatalogProvider::new();
-        catalog.register_schema(
-            "public",
+        let held_state = state.clone();
+        catalog::register(
+            &mut ctx,
+            &catalog,
             Arc::new(DocSchema {
                 store: engine.store.clone(),
                 tenant: tenant.id,
                 state: state.clone(),
             }),
+            CatalogSource {
+                store: engine.store.clone(),
+                tenant: tenant.clone(),
+                role: role.clone(),
+                settings: settings.clone(),
+                held_keys: Arc::new(move || {
+                    let state = held_state.read().unwrap_or_else(PoisonError::into_inner);
+                    state.keys.held().map(|k| k.to_string()).collect()
+                }),
+            },
         )?;
         ctx.register_catalog("mindoo", Arc::new(catalog));
         json::register(&mut ctx)?;
-        let settings = Settings::new(&role.name, &tenant.name);
+        dialect::register(&mut ctx)?;
         Ok(Session {
             engine,
             role,

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate};
 use datafusion::arrow::array::{
     Array, BinaryArray, BooleanArray, Date32Array, Float32Array, Float64Array, Int16Array,
-    Int32Array, Int64Array, StringArray, TimestampMicrosecondArray,
+    Int32Array, Int64Array, ListArray, StringArray, TimestampMicrosecondArray, UInt32Array,
 };
 use futures::stream;
 use pgwire::api::Type;
@@ -169,9 +169,19 @@ fn type_size(pg_type: PgType) -> i16 {
     match pg_type {
         PgType::Bool => 1,
         PgType::Int2 => 2,
-        PgType::Int4 | PgType::Float4 | PgType::Date => 4,
+        PgType::Int4 | PgType::Float4 | PgType::Date | PgType::Oid => 4,
         PgType::Int8 | PgType::Float8 | PgType::Timestamptz => 8,
-        PgType::Numeric | PgType::Text | PgType::Jsonb | PgType::Bytea => -1,
+        PgType::Numeric
+        | PgType::Text
+        | PgType::Jsonb
+        | PgType::Bytea
+        | PgType::BoolArray
+        | PgType::Int2Array
+        | PgType::Int4Array
+        | PgType::Int8Array
+        | PgType::Float8Array
+        | PgType::OidArray
+        | PgType::TextArray => -1,
     }
 }
 
@@ -192,8 +202,26 @@ fn encode_cell(
         buf.extend_from_slice(&(-1i32).to_be_bytes());
         return Ok(());
     }
-    let binary = format == FieldFormat::Binary;
-    let bytes: Vec<u8> = match pg_type {
+    let bytes = value_bytes(array, row, pg_type, format == FieldFormat::Binary)?;
+    let len = i32::try_from(bytes.len()).map_err(|_| {
+        internal(format!(
+            "a {} bytes field does not fit a message",
+            bytes.len()
+        ))
+    })?;
+    buf.extend_from_slice(&len.to_be_bytes());
+    buf.extend_from_slice(&bytes);
+    Ok(())
+}
+
+/// The text or binary form of the non-NULL value at `row`.
+fn value_bytes(
+    array: &dyn Array,
+    row: usize,
+    pg_type: PgType,
+    binary: bool,
+) -> PgWireResult<Vec<u8>> {
+    Ok(match pg_type {
         PgType::Bool => {
             let value = typed::<BooleanArray>(array, pg_type)?.value(row);
             match (binary, value) {
@@ -297,16 +325,88 @@ fn encode_cell(
                 date_text(days)?.into_bytes()
             }
         }
-    };
-    let len = i32::try_from(bytes.len()).map_err(|_| {
-        internal(format!(
-            "a {} bytes field does not fit a message",
-            bytes.len()
-        ))
-    })?;
-    buf.extend_from_slice(&len.to_be_bytes());
-    buf.extend_from_slice(&bytes);
-    Ok(())
+        PgType::Oid => {
+            let value = typed::<UInt32Array>(array, pg_type)?.value(row);
+            if binary {
+                value.to_be_bytes().to_vec()
+            } else {
+                value.to_string().into_bytes()
+            }
+        }
+        PgType::BoolArray
+        | PgType::Int2Array
+        | PgType::Int4Array
+        | PgType::Int8Array
+        | PgType::Float8Array
+        | PgType::OidArray
+        | PgType::TextArray => {
+            let list = typed::<ListArray>(array, pg_type)?;
+            let element = pg_type
+                .element()
+                .ok_or_else(|| internal(format!("{pg_type:?} has no element type")))?;
+            let values = list.value(row);
+            if binary {
+                array_binary(values.as_ref(), element)?
+            } else {
+                array_text(values.as_ref(), element)?.into_bytes()
+            }
+        }
+    })
+}
+
+/// `array_out`: `{a,b,NULL}`, with elements quoted when Postgres would quote them.
+fn array_text(values: &dyn Array, element: PgType) -> PgWireResult<String> {
+    let mut text = String::from("{");
+    for idx in 0..values.len() {
+        if idx > 0 {
+            text.push(',');
+        }
+        if values.is_null(idx) {
+            text.push_str("NULL");
+            continue;
+        }
+        let bytes = value_bytes(values, idx, element, false)?;
+        let item = String::from_utf8(bytes)
+            .map_err(|_| internal("array element is not UTF-8".to_owned()))?;
+        let needs_quotes = item.is_empty()
+            || item.eq_ignore_ascii_case("NULL")
+            || item
+                .chars()
+                .any(|c| matches!(c, '{' | '}' | ',' | '"' | '\\') || c.is_ascii_whitespace());
+        if needs_quotes {
+            text.push('"');
+            for c in item.chars() {
+                if matches!(c, '"' | '\\') {
+                    text.push('\\');
+                }
+                text.push(c);
+            }
+            text.push('"');
+        } else {
+            text.push_str(&item);
+        }
+    }
+    text.push('}');
+    Ok(text)
+}
+
+/// `array_send`: dimensions, a NULL flag, the element OID, bounds, then length-prefixed
+/// elements (an empty array has zero dimensions).
+fn array_binary(values: &dyn Array, element: PgType) -> PgWireResult<Vec<u8>> {
+    let n_items = i32::try_from(values.len())
+        .map_err(|_| internal(format!("an array of {} elements", values.len())))?;
+    let mut out = Vec::new();
+    out.extend_from_slice(&i32::from(n_items > 0).to_be_bytes());
+    out.extend_from_slice(&i32::from(values.null_count() > 0).to_be_bytes());
+    out.extend_from_slice(&element.oid().to_be_bytes());
+    if n_items > 0 {
+        out.extend_from_slice(&n_items.to_be_bytes());
+        out.extend_from_slice(&1i32.to_be_bytes());
+    }
+    for idx in 0..values.len() {
+        encode_cell(values, idx, element, FieldFormat::Binary, &mut out)?;
+    }
+    Ok(out)
 }
 
 fn typed<T: 'static>(array: &dyn Array, pg_type: PgType) -> PgWireResult<&T> {
@@ -571,6 +671,14 @@ mod tests {
             Bytea,
             Timestamptz,
             Date,
+            Oid,
+            BoolArray,
+            Int2Array,
+            Int4Array,
+            Int8Array,
+            Float8Array,
+            OidArray,
+            TextArray,
         ] {
             assert_eq!(wire_type(pg_type).unwrap().oid(), pg_type.oid());
         }

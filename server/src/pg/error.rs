@@ -24,6 +24,8 @@ mod code {
     pub(super) const PROTOCOL_VIOLATION: &str = "08P01";
     // Class 0A: feature not supported.
     pub(super) const FEATURE_NOT_SUPPORTED: &str = "0A000";
+    // Class 21: cardinality violation.
+    pub(super) const CARDINALITY_VIOLATION: &str = "21000";
     // Class 22: data exception.
     pub(super) const DATA_EXCEPTION: &str = "22000";
     pub(super) const NUMERIC_VALUE_OUT_OF_RANGE: &str = "22003";
@@ -208,9 +210,12 @@ fn classify(err: &Error) -> Classified {
         Error::DuplicateDatabase(_) => (code::DUPLICATE_DATABASE, false),
         Error::DuplicateObject(_) => (code::DUPLICATE_OBJECT, false),
         Error::UniqueViolation(_) => (code::UNIQUE_VIOLATION, false),
-        Error::InvalidJson(_) => (code::INVALID_TEXT_REPRESENTATION, false),
+        Error::InvalidJson(_) | Error::MalformedArray(_) => {
+            (code::INVALID_TEXT_REPRESENTATION, false)
+        }
         Error::InvalidParameter(_) => (code::INVALID_PARAMETER_VALUE, false),
         Error::NotNull(_) => (code::NOT_NULL_VIOLATION, false),
+        Error::CardinalityViolation => (code::CARDINALITY_VIOLATION, false),
         Error::NotAllowed(_) => (code::INSUFFICIENT_PRIVILEGE, false),
         Error::WrongKey(_) | Error::InvalidPassword(_) => (code::INVALID_PASSWORD, false),
         Error::InsecureTransport => (code::INVALID_AUTHORIZATION_SPECIFICATION, false),
