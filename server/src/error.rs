@@ -44,6 +44,12 @@ pub(crate) enum Error {
     /// Text that should be an array literal (`{a,b}`) is not.
     #[error("malformed array literal: {0}")]
     MalformedArray(String),
+    /// COPY data that does not have the shape COPY expects.
+    #[error("{0}")]
+    BadCopyData(String),
+    /// The client abandoned a COPY FROM STDIN.
+    #[error("COPY from stdin failed: {0}")]
+    CopyFailed(String),
     /// A value is out of range or of the wrong shape.
     #[error("invalid parameter value: {0}")]
     InvalidParameter(String),

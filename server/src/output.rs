@@ -185,6 +185,20 @@ pub(crate) enum Value {
     Timestamptz(i64),
 }
 
+/// COPY's data format: Postgres' text format (tab-separated, `\N` for NULL, backslash
+/// escapes) or CSV.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CopyFormat {
+    /// CSV instead of text.
+    pub csv: bool,
+    /// A header line (CSV only).
+    pub header: bool,
+    /// The field separator: tab for text, comma for CSV unless set.
+    pub delimiter: char,
+    /// How NULL is written: `\N` for text, an empty unquoted field for CSV, unless set.
+    pub null: String,
+}
+
 /// The result of one statement.
 #[derive(Debug)]
 pub(crate) enum Output {
@@ -203,6 +217,26 @@ pub(crate) enum Output {
         tag: &'static str,
         /// Rows affected, appended to the tag when present.
         rows: Option<usize>,
+    },
+    /// COPY ... TO STDOUT: rows the wire layer writes in `format`.
+    CopyOut {
+        /// Column names and types.
+        columns: Vec<Column>,
+        /// The rows, typed as the module invariant says.
+        batches: Vec<RecordBatch>,
+        /// Text or CSV, with its options.
+        format: CopyFormat,
+    },
+    /// COPY ... FROM STDIN: the wire layer collects the data and hands the rows to
+    /// `Session::copy_finish`.
+    CopyIn {
+        /// How many columns each row has.
+        n_columns: usize,
+    },
+    /// DEALLOCATE: the wire layer drops the named prepared statement (`None`: ALL).
+    Deallocate {
+        /// The statement's name; `None` for `DEALLOCATE ALL`.
+        name: Option<String>,
     },
     /// BEGIN / START TRANSACTION.
     TxnStart,

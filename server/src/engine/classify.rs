@@ -5,12 +5,14 @@
 //! - Anything not listed answers `FeatureNotSupported` (0A000) instead of being guessed at.
 
 use datafusion::logical_expr::LogicalPlan;
-use datafusion::sql::sqlparser::ast::{Expr, Function, ObjectName, SelectItem, SetExpr, Statement};
+use datafusion::sql::sqlparser::ast::{
+    DiscardObject, Expr, Function, ObjectName, SelectItem, SetExpr, Statement,
+};
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion::sql::sqlparser::parser::Parser;
 
 use super::session::{Prepared, Session};
-use super::{ddl, dml, functions, query};
+use super::{copy, ddl, dml, functions, query};
 use crate::error::{Error, Result};
 use crate::output::{Output, PgType, Value};
 
@@ -38,6 +40,7 @@ pub(crate) enum Kind {
     Set,
     Show,
     Discard,
+    Copy,
     Unsupported,
 }
 
@@ -81,6 +84,7 @@ pub(crate) fn kind(statement: &Statement) -> Kind {
         Statement::Set(_) => Kind::Set,
         Statement::ShowVariable { .. } => Kind::Show,
         Statement::Discard { .. } | Statement::Deallocate { .. } => Kind::Discard,
+        Statement::Copy { .. } => Kind::Copy,
         _ => Kind::Unsupported,
     }
 }
@@ -112,6 +116,7 @@ pub(crate) async fn dispatch(
         | Kind::Grant
         | Kind::Revoke => ddl::run(session, kind, statement),
         Kind::Set => ddl::set(session, statement),
+        Kind::Copy => copy::run(session, statement).await,
         Kind::Show => ddl::show(session, statement),
         Kind::Savepoint => Ok(Output::Command {
             tag: if matches!(statement, Statement::Savepoint { .. }) {
@@ -121,13 +126,25 @@ pub(crate) async fn dispatch(
             },
             rows: None,
         }),
-        Kind::Discard => Ok(Output::Command {
-            tag: if matches!(statement, Statement::Discard { .. }) {
-                "DISCARD ALL"
-            } else {
-                "DEALLOCATE"
+        Kind::Discard => Ok(match statement {
+            Statement::Deallocate { name, .. }
+                if name.quote_style.is_none() && name.value.eq_ignore_ascii_case("all") =>
+            {
+                Output::Deallocate { name: None }
+            }
+            Statement::Deallocate { name, .. } => Output::Deallocate {
+                name: Some(name.value),
             },
-            rows: None,
+            Statement::Discard { object_type } => Output::Command {
+                tag: match object_type {
+                    DiscardObject::ALL => "DISCARD ALL",
+                    DiscardObject::PLANS => "DISCARD PLANS",
+                    DiscardObject::SEQUENCES => "DISCARD SEQUENCES",
+                    DiscardObject::TEMP => "DISCARD TEMP",
+                },
+                rows: None,
+            },
+            _ => return Err(Error::Internal("statement kind and shape disagree".into())),
         }),
         Kind::Begin | Kind::Commit | Kind::Rollback => Err(Error::Internal(
             "transaction statement reached dispatch".into(),

@@ -9,6 +9,7 @@
 
 mod array_literal;
 mod classify;
+mod copy;
 mod correlation;
 mod ddl;
 mod dialect;

@@ -208,8 +208,15 @@ pub(crate) fn column_names(statement: &Statement, schema: &DFSchema) -> Vec<Stri
     let Statement::Query(query) = statement else {
         return fallback;
     };
-    let SetExpr::Select(select) = query.body.as_ref() else {
-        return fallback;
+    // A set operation takes its names from its first branch, as in Postgres.
+    let mut body = query.body.as_ref();
+    let select = loop {
+        match body {
+            SetExpr::Select(select) => break select,
+            SetExpr::SetOperation { left, .. } => body = left,
+            SetExpr::Query(inner) => body = inner.body.as_ref(),
+            _ => return fallback,
+        }
     };
     let named: Option<Vec<String>> = select
         .projection
@@ -247,13 +254,26 @@ pub(crate) fn expr_name(expr: &Expr) -> String {
                 name => name.to_owned(),
             },
         },
-        Expr::Nested(inner) => expr_name(inner),
+        Expr::Nested(inner) | Expr::Collate { expr: inner, .. } => expr_name(inner),
+        // A scalar subquery is named after its one column.
+        Expr::Subquery(query) => match query.body.as_ref() {
+            SetExpr::Select(select) => match select.projection.as_slice() {
+                [SelectItem::UnnamedExpr(inner)] => expr_name(inner),
+                [SelectItem::ExprWithAlias { alias, .. }] => alias.value.clone(),
+                _ => "?column?".into(),
+            },
+            _ => "?column?".into(),
+        },
+        Expr::Case { .. } => "case".into(),
+        Expr::Exists { .. } => "exists".into(),
+        Expr::Array(_) => "array".into(),
         _ => "?column?".into(),
     }
 }
 
 fn pg_type_name(sql_type: &str) -> String {
-    match sql_type.to_lowercase().as_str() {
+    let lower = sql_type.to_lowercase();
+    match lower.strip_prefix("pg_catalog.").unwrap_or(&lower) {
         "int" | "integer" | "int4" => "int4".into(),
         "bigint" | "int8" => "int8".into(),
         "smallint" | "int2" => "int2".into(),

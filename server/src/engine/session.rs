@@ -19,6 +19,7 @@ use mindoodb_protocol::{AuthorClock, DocId, VerifiedEntry};
 use mindoodb_storage::{RoleRecord, Table, TenantInfo, Transaction, Write};
 
 use super::classify::{self, Kind};
+use super::copy::{self, CopyIn};
 use super::json::{self, JsonTypePlanner};
 use super::keyring::{self, KeySet};
 use super::provider::{DocSchema, ReadState, SharedState};
@@ -100,6 +101,8 @@ pub(crate) struct Session {
     pub(crate) settings: Settings,
     pub(crate) ctx: SessionContext,
     txn: TxnStatus,
+    /// A COPY FROM STDIN waiting for its data.
+    copy_in: Option<CopyIn>,
 }
 
 impl Session {
@@ -159,6 +162,7 @@ impl Session {
             settings,
             ctx,
             txn: TxnStatus::Idle,
+            copy_in: None,
         })
     }
 
@@ -169,6 +173,14 @@ impl Session {
             Ok(statements) => statements,
             Err(err) => return vec![Err(self.fail(err))],
         };
+        if let Some((_, earlier)) = statements.split_last()
+            && earlier.iter().any(copy::is_from_stdin)
+        {
+            let err = Error::FeatureNotSupported(
+                "COPY FROM STDIN must be the last statement of a query string".into(),
+            );
+            return vec![Err(self.fail(err))];
+        }
         let mut outputs = Vec::with_capacity(statements.len());
         for statement in statements {
             let res = self.run(statement, None, &[]).await;
@@ -210,6 +222,43 @@ impl Session {
             .run(prepared.statement.clone(), prepared.plan.clone(), &params)
             .await;
         res.map_err(|e| self.fail(e))
+    }
+
+    /// Remembers a COPY FROM STDIN until its data has arrived.
+    pub(crate) fn await_copy(&mut self, copy_in: CopyIn) {
+        self.copy_in = Some(copy_in);
+    }
+
+    /// Data of the COPY FROM STDIN in progress; ignored when none is.
+    pub(crate) fn copy_data(&mut self, bytes: &[u8]) {
+        if let Some(copy_in) = &mut self.copy_in {
+            copy_in.push(bytes);
+        }
+    }
+
+    /// Ends the COPY FROM STDIN in progress, returning it with its data.
+    pub(crate) fn copy_take(&mut self) -> Option<CopyIn> {
+        self.copy_in.take()
+    }
+
+    /// Inserts the rows parsed from a COPY's data (or reports why they could not be parsed);
+    /// returns how many were inserted.
+    pub(crate) async fn copy_finish(
+        &mut self,
+        copy_in: CopyIn,
+        rows: Result<Vec<Vec<Option<String>>>>,
+    ) -> Result<usize> {
+        let res = match rows {
+            Ok(rows) => copy::finish(self, copy_in, rows).await,
+            Err(err) => Err(err),
+        };
+        res.map_err(|e| self.fail(e))
+    }
+
+    /// A COPY the client abandoned: fails the transaction block, as any failed statement.
+    pub(crate) fn copy_fail(&mut self, err: Error) -> Error {
+        self.copy_in = None;
+        self.fail(err)
     }
 
     /// Where the transaction stands.

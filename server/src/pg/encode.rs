@@ -30,6 +30,7 @@ use pgwire::error::PgWireResult;
 use pgwire::messages::data::DataRow;
 
 use crate::output::{Column, Output, PgType};
+use crate::pg::copy;
 use crate::pg::error::{internal, protocol_violation};
 
 /// Microseconds from the Unix epoch to 2000-01-01, Postgres' timestamp epoch.
@@ -73,6 +74,14 @@ pub(crate) fn response(output: Output, formats: &Format) -> PgWireResult<Respons
             Response::Query(res)
         }
         Output::Command { tag, rows } => Response::Execution(command_tag(tag, rows)),
+        Output::CopyOut {
+            columns,
+            batches,
+            format,
+        } => copy::copy_out(&columns, &batches, &format)?,
+        Output::CopyIn { n_columns, .. } => copy::copy_in(n_columns),
+        Output::Deallocate { name: Some(_) } => Response::Execution(Tag::new("DEALLOCATE")),
+        Output::Deallocate { name: None } => Response::Execution(Tag::new("DEALLOCATE ALL")),
         Output::TxnStart => Response::TransactionStart(Tag::new("BEGIN")),
         Output::TxnEnd { tag } => Response::TransactionEnd(Tag::new(tag)),
     })
@@ -212,6 +221,21 @@ fn encode_cell(
     buf.extend_from_slice(&len.to_be_bytes());
     buf.extend_from_slice(&bytes);
     Ok(())
+}
+
+/// The text form of the value at `row` (`None` for NULL), as a text-format field carries it.
+pub(crate) fn text_value(
+    array: &dyn Array,
+    row: usize,
+    pg_type: PgType,
+) -> PgWireResult<Option<String>> {
+    if array.is_null(row) {
+        return Ok(None);
+    }
+    let bytes = value_bytes(array, row, pg_type, false)?;
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| internal(format!("{pg_type:?} text is not UTF-8")))
 }
 
 /// The text or binary form of the non-NULL value at `row`.

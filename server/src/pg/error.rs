@@ -33,6 +33,7 @@ mod code {
     pub(super) const INVALID_PARAMETER_VALUE: &str = "22023";
     pub(super) const INVALID_TEXT_REPRESENTATION: &str = "22P02";
     pub(super) const INVALID_BINARY_REPRESENTATION: &str = "22P03";
+    pub(super) const BAD_COPY_FILE_FORMAT: &str = "22P04";
     // Class 23: integrity constraint violation.
     pub(super) const INTEGRITY_CONSTRAINT_VIOLATION: &str = "23000";
     pub(super) const NOT_NULL_VIOLATION: &str = "23502";
@@ -65,6 +66,7 @@ mod code {
     pub(super) const OUT_OF_MEMORY: &str = "53200";
     // Class 57: operator intervention.
     pub(super) const ADMIN_SHUTDOWN: &str = "57P01";
+    pub(super) const QUERY_CANCELED: &str = "57014";
     // Class 58: system error.
     pub(super) const IO_ERROR: &str = "58030";
     // Class XX: internal error.
@@ -216,6 +218,8 @@ fn classify(err: &Error) -> Classified {
         Error::InvalidParameter(_) => (code::INVALID_PARAMETER_VALUE, false),
         Error::NotNull(_) => (code::NOT_NULL_VIOLATION, false),
         Error::CardinalityViolation => (code::CARDINALITY_VIOLATION, false),
+        Error::BadCopyData(_) => (code::BAD_COPY_FILE_FORMAT, false),
+        Error::CopyFailed(_) => (code::QUERY_CANCELED, false),
         Error::NotAllowed(_) => (code::INSUFFICIENT_PRIVILEGE, false),
         Error::WrongKey(_) | Error::InvalidPassword(_) => (code::INVALID_PASSWORD, false),
         Error::InsecureTransport => (code::INVALID_AUTHORIZATION_SPECIFICATION, false),

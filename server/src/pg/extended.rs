@@ -27,7 +27,7 @@ use pgwire::messages::PgWireBackendMessage;
 use crate::engine::Prepared;
 use crate::output::PgType;
 use crate::pg::error::to_pg_error;
-use crate::pg::simple::wire_status;
+use crate::pg::simple::{forget_deallocated, wire_status};
 use crate::pg::startup::session_of;
 use crate::pg::{decode, encode};
 
@@ -163,7 +163,10 @@ impl ExtendedQueryHandler for ExtendedQueries {
         let mut session = session.lock().await;
         let res = session.execute(prepared, params).await;
         match res {
-            Ok(output) => encode::response(output, &portal.result_column_format),
+            Ok(output) => {
+                forget_deallocated(client, &output);
+                encode::response(output, &portal.result_column_format)
+            }
             Err(err) => {
                 // pgwire turns this status into ReadyForQuery's (an open block becomes E).
                 client.set_transaction_status(wire_status(session.txn_status()));

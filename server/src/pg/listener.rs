@@ -26,6 +26,7 @@ use tokio::task::JoinSet;
 
 use crate::config::ServeArgs;
 use crate::engine::Engine;
+use crate::pg::copy::CopyIns;
 use crate::pg::error::ErrorLog;
 use crate::pg::extended::ExtendedQueries;
 use crate::pg::simple::SimpleQueries;
@@ -74,6 +75,7 @@ struct Handlers {
     startup: Arc<Startup>,
     simple: Arc<SimpleQueries>,
     extended: Arc<ExtendedQueries>,
+    copy: Arc<CopyIns>,
     cancel: Arc<DefaultCancelHandler>,
     errors: Arc<ErrorLog>,
 }
@@ -89,6 +91,10 @@ impl PgWireServerHandlers for Handlers {
 
     fn startup_handler(&self) -> Arc<impl pgwire::api::auth::StartupHandler> {
         self.startup.clone()
+    }
+
+    fn copy_handler(&self) -> Arc<impl pgwire::api::copy::CopyHandler> {
+        self.copy.clone()
     }
 
     fn cancel_handler(&self) -> Arc<impl pgwire::api::cancel::CancelHandler> {
@@ -125,6 +131,7 @@ pub(crate) async fn run(engine: Arc<Engine>, args: &ServeArgs) -> Result<(), Lis
         startup: Arc::new(Startup::new(engine, connections.clone())),
         simple: Arc::new(SimpleQueries),
         extended: Arc::new(ExtendedQueries::new()),
+        copy: Arc::new(CopyIns),
         cancel: Arc::new(DefaultCancelHandler::new(connections)),
         errors: Arc::new(ErrorLog),
     });

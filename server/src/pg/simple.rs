@@ -22,6 +22,7 @@ use pgwire::messages::PgWireBackendMessage;
 use pgwire::messages::response::TransactionStatus;
 
 use crate::engine::TxnStatus;
+use crate::output::Output;
 use crate::pg::encode;
 use crate::pg::error::{to_error_info, to_pg_error};
 use crate::pg::startup::session_of;
@@ -36,6 +37,19 @@ pub(crate) fn wire_status(status: TxnStatus) -> TransactionStatus {
         TxnStatus::Idle => TransactionStatus::Idle,
         TxnStatus::InBlock => TransactionStatus::Transaction,
         TxnStatus::Failed => TransactionStatus::Error,
+    }
+}
+
+/// `DEALLOCATE name` drops the statement from the connection's store. (pgwire's store cannot
+/// list statements, so `DEALLOCATE ALL` leaves them to be replaced by name or dropped with the
+/// connection.)
+pub(crate) fn forget_deallocated<C>(client: &C, output: &Output)
+where
+    C: ClientPortalStore,
+    C::PortalStore: PortalStore,
+{
+    if let Output::Deallocate { name: Some(name) } = output {
+        client.portal_store().rm_statement(name);
     }
 }
 
@@ -63,6 +77,9 @@ impl SimpleQueryHandler for SimpleQueries {
         {
             client.set_transaction_status(wire_status(session.txn_status()));
             return Err(to_pg_error(&err));
+        }
+        for output in outputs.iter().flatten() {
+            forget_deallocated(client, output);
         }
         outputs
             .into_iter()
