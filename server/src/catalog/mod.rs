@@ -13,6 +13,7 @@
 //! See: docs/SQL.md#compatibility
 
 mod access;
+mod array_fns;
 mod describe;
 mod empty;
 mod info_columns;
@@ -135,6 +136,7 @@ pub(crate) fn register(
         .chain(regtypes::functions(&source))
         .chain(access::functions(&source))
         .chain(session_fns::functions(&source))
+        .chain(array_fns::functions())
     {
         ctx.register_udf(function);
     }

@@ -12,7 +12,7 @@ use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion::sql::sqlparser::parser::Parser;
 
 use super::session::{Prepared, Session};
-use super::{copy, ddl, dml, functions, query};
+use super::{copy, ddl, dml, dml_params, functions, query};
 use crate::error::{Error, Result};
 use crate::output::{Output, PgType, Value};
 
@@ -102,7 +102,10 @@ pub(crate) async fn dispatch(
     }
     match kind {
         Kind::Query => query::run(session, statement, plan, params).await,
-        Kind::MindooCall => functions::call(session, &statement).await,
+        Kind::MindooCall => {
+            let output = functions::call(session, &statement).await?;
+            Ok(with_alias(output, &statement))
+        }
         Kind::Insert => dml::insert(session, statement).await,
         Kind::Update => dml::update(session, statement).await,
         Kind::Delete => dml::delete(session, statement).await,
@@ -164,11 +167,28 @@ pub(crate) async fn describe(
         return query::describe(session, statement, declared).await;
     }
     let n_params = dml::count_placeholders(&statement);
+    let inferred = match kind {
+        Kind::Insert | Kind::Update | Kind::Delete => dml_params::infer(session, &statement).await,
+        _ => Default::default(),
+    };
     let param_types = (0..n_params)
-        .map(|idx| declared.get(idx).copied().flatten().unwrap_or(PgType::Text))
+        .map(|idx| {
+            declared
+                .get(idx)
+                .copied()
+                .flatten()
+                .or_else(|| inferred.get(&(idx + 1)).copied())
+                .unwrap_or(PgType::Text)
+        })
         .collect();
     let columns = match kind {
-        Kind::MindooCall => functions::columns(&statement),
+        Kind::MindooCall => {
+            let mut columns = functions::columns(&statement);
+            if let ([column], Some(alias)) = (columns.as_mut_slice(), call_alias(&statement)) {
+                column.name = alias;
+            }
+            columns
+        }
         Kind::Insert | Kind::Update | Kind::Delete => dml::returning_columns(&statement),
         Kind::Show => ddl::show_columns(&statement),
         _ => Vec::new(),
@@ -204,6 +224,41 @@ pub(crate) fn mindoo_call(
             .as_ident()
             .is_some_and(|i| i.value.eq_ignore_ascii_case("mindoo"));
     is_ours.then_some((&function.name, function))
+}
+
+/// `SELECT mindoo.f(...) AS name`: the alias names the one result column, as in Postgres.
+fn with_alias(output: Output, statement: &Statement) -> Output {
+    match (output, call_alias(statement)) {
+        (
+            Output::Rows {
+                mut columns,
+                batches,
+                tag,
+            },
+            Some(alias),
+        ) if columns.len() == 1 => {
+            columns[0].name = alias;
+            Output::Rows {
+                columns,
+                batches,
+                tag,
+            }
+        }
+        (output, _) => output,
+    }
+}
+
+fn call_alias(statement: &Statement) -> Option<String> {
+    let Statement::Query(query) = statement else {
+        return None;
+    };
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return None;
+    };
+    match select.projection.as_slice() {
+        [SelectItem::ExprWithAlias { alias, .. }] => Some(alias.value.clone()),
+        _ => None,
+    }
 }
 
 /// The statement's leading keywords, for "not supported" messages that never echo literals.

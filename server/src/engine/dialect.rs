@@ -16,21 +16,23 @@ use datafusion::execution::FunctionRegistry;
 use datafusion::prelude::SessionContext;
 
 use datafusion::sql::sqlparser::ast::{
-    ArrayElemTypeDef, BinaryOperator, DataType, Expr, Function, FunctionArg, FunctionArgExpr,
-    FunctionArgumentClause, FunctionArgumentList, FunctionArguments, GroupByExpr, Ident,
-    ObjectName, ObjectNamePart, OrderBy, OrderByKind, Query, Select, SelectItem, SetExpr,
+    ArrayElemTypeDef, BinaryOperator, CastKind, DataType, Expr, Function, FunctionArg,
+    FunctionArgExpr, FunctionArgumentClause, FunctionArgumentList, FunctionArguments, GroupByExpr,
+    Ident, ObjectName, ObjectNamePart, OrderBy, OrderByKind, Query, Select, SelectItem, SetExpr,
     Statement, VisitMut, VisitorMut, visit_expressions, visit_expressions_mut,
 };
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion::sql::sqlparser::parser::Parser;
 
-use super::{array_literal, correlation, scalar_subquery};
+use super::{array_literal, correlation, scalar_subquery, table_fn_args};
 use crate::error::{Error, Result};
 
-/// Registers what rewritten statements call: `scalar_subquery` and Postgres array literals.
+/// Registers what rewritten statements call: `scalar_subquery`, Postgres array literals, and
+/// table functions over constant expressions.
 pub(crate) fn register(ctx: &mut SessionContext) -> Result<()> {
     ctx.register_udaf(Arc::new(scalar_subquery::udaf()))?;
     ctx.register_expr_planner(Arc::new(array_literal::ArrayLiteralPlanner))?;
+    table_fn_args::register(ctx)?;
     Ok(())
 }
 
@@ -46,19 +48,36 @@ pub(crate) fn rewrite(
     if let ControlFlow::Break(err) = flow {
         return Err(err);
     }
-    let _ = statement.visit(&mut UniqueNames);
+    let _ = statement.visit(&mut Projections);
     Ok(())
 }
 
-/// Postgres allows `SELECT NULL, NULL`; DataFusion needs distinct output names, so repeated
-/// unaliased expressions get an alias. Clients still see Postgres' names: `query.rs` names
-/// columns from the statement as written.
-struct UniqueNames;
+/// Output columns as Postgres shapes them:
+/// - a bare integer literal that fits 32 bits is `int4` (`SELECT 1`), as in Postgres, where
+///   DataFusion would say int8;
+/// - Postgres allows `SELECT NULL, NULL`; DataFusion needs distinct output names, so
+///   repeated unaliased expressions get an alias. Clients still see Postgres' names:
+///   `query.rs` names columns from the statement as written.
+struct Projections;
 
-impl VisitorMut for UniqueNames {
+impl VisitorMut for Projections {
     type Break = ();
 
     fn post_visit_select(&mut self, select: &mut Select) -> ControlFlow<()> {
+        for item in &mut select.projection {
+            if let SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } = item
+                && is_int4_literal(expr)
+            {
+                let literal = std::mem::replace(expr, Expr::value(null()));
+                *expr = Expr::Cast {
+                    kind: CastKind::DoubleColon,
+                    expr: Box::new(literal),
+                    data_type: DataType::Int(None),
+                    array: false,
+                    format: None,
+                };
+            }
+        }
         let mut seen = std::collections::BTreeSet::new();
         for (idx, item) in select.projection.iter_mut().enumerate() {
             let SelectItem::UnnamedExpr(expr) = item else {
@@ -139,6 +158,23 @@ fn rewrite_expr(expr: &mut Expr, is_aggregate: &dyn Fn(&str) -> bool) -> Result<
         _ => {}
     }
     Ok(())
+}
+
+/// `1`, `-7`: integer literals Postgres types as `int4`.
+fn is_int4_literal(expr: &Expr) -> bool {
+    match expr {
+        Expr::Value(value) => match &value.value {
+            datafusion::sql::sqlparser::ast::Value::Number(digits, false) => {
+                digits.parse::<i32>().is_ok()
+            }
+            _ => false,
+        },
+        Expr::UnaryOp {
+            op: datafusion::sql::sqlparser::ast::UnaryOperator::Minus,
+            expr,
+        } => is_int4_literal(expr),
+        _ => false,
+    }
 }
 
 /// `(SELECT e FROM ...)` → `(SELECT scalar_subquery(e) FROM ...)` when the subquery is a

@@ -14,6 +14,7 @@ mod correlation;
 mod ddl;
 mod dialect;
 mod dml;
+mod dml_params;
 mod empty_source;
 mod functions;
 mod json;
@@ -23,6 +24,7 @@ mod query;
 mod scalar_subquery;
 mod session;
 mod settings;
+mod table_fn_args;
 
 use std::sync::Arc;
 

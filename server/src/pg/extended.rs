@@ -12,17 +12,19 @@ use std::fmt::Debug;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use futures::Sink;
+use futures::{Sink, SinkExt};
 use pgwire::api::portal::{Format, Portal};
 use pgwire::api::query::ExtendedQueryHandler;
 use pgwire::api::results::{
     DescribePortalResponse, DescribeStatementResponse, FieldInfo, Response,
 };
 use pgwire::api::stmt::{QueryParser, StoredStatement};
-use pgwire::api::store::PortalStore;
-use pgwire::api::{ClientInfo, ClientPortalStore, Type};
+use pgwire::api::store::{Entry, PortalStore};
+use pgwire::api::{ClientInfo, ClientPortalStore, DEFAULT_NAME, Type};
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::PgWireBackendMessage;
+use pgwire::messages::data::{NoData, ParameterDescription};
+use pgwire::messages::extendedquery::{Describe, TARGET_TYPE_BYTE_STATEMENT};
 
 use crate::engine::Prepared;
 use crate::output::PgType;
@@ -112,13 +114,56 @@ impl ExtendedQueryHandler for ExtendedQueries {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        // The engine's types, not the client's: it resolved them, taking the declared ones
-        // into account, and decoding at Bind uses the same list.
+        // The types the client declared at Parse, as Postgres echoes them (pgjdbc refuses a
+        // varchar parameter described as text); the engine's types for the rest. Decoding
+        // at Bind reads the declared type for binary values, so both agree.
         let prepared = &target.statement;
+        let ours = self.parser.get_parameter_types(prepared)?;
+        let types = ours
+            .into_iter()
+            .enumerate()
+            .map(
+                |(idx, engine_type)| match target.parameter_types.get(idx).cloned().flatten() {
+                    Some(declared) if declared.oid() != 0 => declared,
+                    _ => engine_type,
+                },
+            )
+            .collect();
         Ok(DescribeStatementResponse::new(
-            self.parser.get_parameter_types(prepared)?,
+            types,
             self.parser.get_result_schema(prepared, None)?,
         ))
+    }
+
+    async fn on_describe<C>(&self, client: &mut C, message: Describe) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        // pgwire answers a statement that has parameters but no result columns with an empty
+        // RowDescription; Postgres sends NoData, and pgjdbc counts batch updates as 0 rows
+        // after an empty RowDescription.
+        if message.target_type == TARGET_TYPE_BYTE_STATEMENT {
+            let name = message.name.as_deref().unwrap_or(DEFAULT_NAME);
+            if let Some(Entry::Value(stmt)) = client.portal_store().get_statement(name)
+                && stmt.statement.columns.is_empty()
+            {
+                let response = self.do_describe_statement(client, &stmt).await?;
+                let oids = response.parameters.iter().map(Type::oid).collect();
+                client
+                    .send(PgWireBackendMessage::ParameterDescription(
+                        ParameterDescription::new(oids),
+                    ))
+                    .await?;
+                client
+                    .send(PgWireBackendMessage::NoData(NoData::new()))
+                    .await?;
+                return Ok(());
+            }
+        }
+        self._on_describe(client, message).await
     }
 
     async fn do_describe_portal<C>(

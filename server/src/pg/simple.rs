@@ -69,13 +69,20 @@ impl SimpleQueryHandler for SimpleQueries {
             // Only comments: Postgres answers EmptyQueryResponse.
             return Ok(vec![Response::EmptyQuery]);
         }
-        // pgwire derives ReadyForQuery from the responses, except when do_query fails: then
-        // it uses the client's status. A lone failure takes that path so that the status is
-        // the session's own (after a failed COMMIT the block is over, not aborted).
+        // pgwire derives ReadyForQuery from the responses (an error turns T into E and
+        // leaves I), except when do_query fails: then it uses the client's status. A lone
+        // failure whose derived status is the session's own travels as a response, so the
+        // error and ReadyForQuery leave in one write as from Postgres (node-pg reads the
+        // status before it rejects the query); otherwise (a failed COMMIT ends the block)
+        // do_query fails with the session's status.
         if let [Err(_)] = outputs.as_slice()
             && let Some(Err(err)) = outputs.pop()
         {
-            client.set_transaction_status(wire_status(session.txn_status()));
+            let status = wire_status(session.txn_status());
+            if client.transaction_status().to_error_state() == status {
+                return Ok(vec![Response::Error(to_error_info(&err))]);
+            }
+            client.set_transaction_status(status);
             return Err(to_pg_error(&err));
         }
         for output in outputs.iter().flatten() {

@@ -10,6 +10,7 @@
 mod auth;
 mod lifecycle;
 mod psql;
+mod psql_catalog;
 mod queries;
 mod sql;
 mod support;
