@@ -155,11 +155,11 @@ mod tests {
     fn subqueries_over_empty_sources_become_null() {
         check(
             "SELECT p.a, (SELECT x FROM r WHERE r.o = ANY(p.roles)), ARRAY(SELECT 1) FROM pg_catalog.pg_policy p WHERE p.b = 1",
-            "SELECT p.a, NULL, make_array() FROM pg_catalog.pg_policy AS p WHERE p.b = 1",
+            "SELECT p.a, NULL, make_array() FROM pg_catalog.pg_policy p WHERE p.b = 1",
         );
         check(
             "SELECT (SELECT 1) FROM t LEFT JOIN pg_policy p ON true",
-            "SELECT (SELECT 1) FROM t LEFT JOIN pg_policy AS p ON true",
+            "SELECT (SELECT 1) FROM t LEFT JOIN pg_policy p ON true",
         );
         check(
             "SELECT count(*), (SELECT 1) FROM pg_policy",
