@@ -552,6 +552,7 @@ mod tests {
     use std::sync::Arc;
 
     use datafusion::arrow::array::{ArrayRef, Int64Array, StringArray};
+    use datafusion::arrow::datatypes::{DataType, Field};
     use datafusion::arrow::record_batch::RecordBatch;
 
     use super::*;
@@ -638,6 +639,56 @@ mod tests {
         );
         let bytes: ArrayRef = Arc::new(BinaryArray::from(vec![&b"\x00\xff"[..]]));
         assert_eq!(cell(bytes, PgType::Bytea, FieldFormat::Text), b"\\x00ff");
+    }
+
+    #[test]
+    fn arrays_encode_like_array_out_and_array_send() {
+        use datafusion::arrow::array::{ListArray, UInt32Array};
+        use datafusion::arrow::datatypes::Int32Type;
+        let texts: ArrayRef = Arc::new(ListArray::from_iter_primitive::<Int32Type, _, _>(vec![
+            Some(vec![Some(1), None]),
+        ]));
+        let texts =
+            datafusion::arrow::compute::cast(&texts, &PgType::TextArray.arrow_type()).unwrap();
+        assert_eq!(
+            cell(texts, PgType::TextArray, FieldFormat::Text),
+            b"{1,NULL}"
+        );
+        let quoted: ArrayRef = Arc::new(ListArray::new(
+            Arc::new(Field::new_list_field(DataType::Utf8, true)),
+            datafusion::arrow::buffer::OffsetBuffer::from_lengths([3]),
+            Arc::new(StringArray::from(vec!["a b", "", "x\"y"])),
+            None,
+        ));
+        assert_eq!(
+            cell(quoted, PgType::TextArray, FieldFormat::Text),
+            b"{\"a b\",\"\",\"x\\\"y\"}"
+        );
+        let oids: ArrayRef = Arc::new(ListArray::new(
+            Arc::new(Field::new_list_field(DataType::UInt32, true)),
+            datafusion::arrow::buffer::OffsetBuffer::from_lengths([1, 0]),
+            Arc::new(UInt32Array::from(vec![26])),
+            None,
+        ));
+        let mut expected = Vec::new();
+        for word in [1i32, 0, 26, 1, 1, 4, 26] {
+            expected.extend_from_slice(&word.to_be_bytes());
+        }
+        assert_eq!(
+            cell(oids.clone(), PgType::OidArray, FieldFormat::Binary),
+            expected
+        );
+        // An empty array has no dimensions.
+        let mut buf = Vec::new();
+        encode_cell(
+            oids.as_ref(),
+            1,
+            PgType::OidArray,
+            FieldFormat::Binary,
+            &mut buf,
+        )
+        .unwrap();
+        assert_eq!(&buf[4..], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 26]);
     }
 
     #[test]

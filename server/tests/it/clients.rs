@@ -75,7 +75,10 @@ async fn tokio_postgres_works_unchanged() {
     assert_eq!(ids, ["acme", "globex", "kept"]);
 
     // An error, then a working statement on the same connection.
-    let err = expect_err(client.query("SELECT * FROM nosuch", &[]).await, "missing table");
+    let err = expect_err(
+        client.query("SELECT * FROM nosuch", &[]).await,
+        "missing table",
+    );
     assert_eq!(err.code().map(|c| c.code()), Some("42P01"));
     assert_eq!(
         client
