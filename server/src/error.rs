@@ -47,7 +47,7 @@ pub(crate) enum Error {
     /// COPY data that does not have the shape COPY expects.
     #[error("{0}")]
     BadCopyData(String),
-    /// The client abandoned a COPY FROM STDIN.
+    /// The client ended a COPY FROM STDIN with CopyFail.
     #[error("COPY from stdin failed: {0}")]
     CopyFailed(String),
     /// A value is out of range or of the wrong shape.
@@ -73,6 +73,9 @@ pub(crate) enum Error {
     /// Concurrent writers touched the same document; retry the transaction.
     #[error("could not serialize access due to concurrent update of document {0}")]
     SerializationFailure(String),
+    /// The statement cannot run inside a transaction block.
+    #[error("{0} cannot run inside a transaction block")]
+    ActiveTransaction(String),
     /// An earlier statement of this transaction failed.
     #[error("current transaction is aborted, commands ignored until end of transaction block")]
     InFailedTransaction,

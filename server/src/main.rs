@@ -11,6 +11,7 @@
 mod bootstrap;
 mod catalog;
 mod config;
+mod copy_text;
 mod engine;
 mod error;
 mod output;

@@ -227,11 +227,13 @@ pub(crate) enum Output {
         /// Text or CSV, with its options.
         format: CopyFormat,
     },
-    /// COPY ... FROM STDIN: the wire layer collects the data and hands the rows to
-    /// `Session::copy_finish`.
+    /// COPY ... FROM STDIN accepted: the wire layer hands the data to `Session::copy_data`
+    /// and ends with `Session::copy_done`.
     CopyIn {
         /// How many columns each row has.
         n_columns: usize,
+        /// Postgres' binary COPY format (sealed entries) rather than text or CSV.
+        binary: bool,
     },
     /// DEALLOCATE: the wire layer drops the named prepared statement (`None`: ALL).
     Deallocate {

@@ -86,6 +86,19 @@ impl Problem {
             Problem::HeadsMismatch { .. } => None,
         }
     }
+
+    /// The hash of the entry concerned, when its bytes gave one.
+    pub fn hash(&self) -> Option<EntryHash> {
+        match self {
+            Problem::BadSignature { hash, .. }
+            | Problem::IndexMismatch { hash, .. }
+            | Problem::MissingParent { hash, .. }
+            | Problem::ForeignParent { hash, .. } => Some(*hash),
+            Problem::Undecodable { .. }
+            | Problem::MissingEntry { .. }
+            | Problem::HeadsMismatch { .. } => None,
+        }
+    }
 }
 
 impl fmt::Display for Problem {

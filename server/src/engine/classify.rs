@@ -12,7 +12,7 @@ use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion::sql::sqlparser::parser::Parser;
 
 use super::session::{Prepared, Session};
-use super::{copy, ddl, dml, dml_params, functions, query};
+use super::{copy, ddl, dml, dml_params, functions, notify, query, udtf};
 use crate::error::{Error, Result};
 use crate::output::{Output, PgType, Value};
 
@@ -40,13 +40,24 @@ pub(crate) enum Kind {
     Set,
     Show,
     Discard,
+    Listen,
     Copy,
     Unsupported,
 }
 
-/// Parses `sql` with the PostgreSQL dialect; empty input gives no statements.
+/// Parses `sql` with the PostgreSQL dialect; empty input gives no statements. Text after a
+/// `COPY ... FROM STDIN` is refused rather than lost (`copy::has_text_after`).
 pub(crate) fn parse(sql: &str) -> Result<Vec<Statement>> {
-    Parser::parse_sql(&PostgreSqlDialect {}, sql).map_err(|e| Error::Syntax(e.to_string()))
+    let statements =
+        Parser::parse_sql(&PostgreSqlDialect {}, sql).map_err(|e| Error::Syntax(e.to_string()))?;
+    for statement in &statements {
+        if copy::has_text_after(sql, statement)? {
+            return Err(Error::FeatureNotSupported(
+                "COPY FROM STDIN must end its query string; its data follows as COPY data".into(),
+            ));
+        }
+    }
+    Ok(statements)
 }
 
 pub(crate) fn kind(statement: &Statement) -> Kind {
@@ -84,6 +95,7 @@ pub(crate) fn kind(statement: &Statement) -> Kind {
         Statement::Set(_) => Kind::Set,
         Statement::ShowVariable { .. } => Kind::Show,
         Statement::Discard { .. } | Statement::Deallocate { .. } => Kind::Discard,
+        Statement::LISTEN { .. } | Statement::UNLISTEN { .. } => Kind::Listen,
         Statement::Copy { .. } => Kind::Copy,
         _ => Kind::Unsupported,
     }
@@ -140,7 +152,11 @@ pub(crate) async fn dispatch(
             },
             Statement::Discard { object_type } => Output::Command {
                 tag: match object_type {
-                    DiscardObject::ALL => "DISCARD ALL",
+                    DiscardObject::ALL => {
+                        // DISCARD ALL includes UNLISTEN *.
+                        session.listening.clear();
+                        "DISCARD ALL"
+                    }
                     DiscardObject::PLANS => "DISCARD PLANS",
                     DiscardObject::SEQUENCES => "DISCARD SEQUENCES",
                     DiscardObject::TEMP => "DISCARD TEMP",
@@ -149,6 +165,7 @@ pub(crate) async fn dispatch(
             },
             _ => return Err(Error::Internal("statement kind and shape disagree".into())),
         }),
+        Kind::Listen => notify::run(session, &statement),
         Kind::Begin | Kind::Commit | Kind::Rollback => Err(Error::Internal(
             "transaction statement reached dispatch".into(),
         )),
@@ -201,7 +218,8 @@ pub(crate) async fn describe(
     })
 }
 
-/// `SELECT mindoo.f(...)` without FROM: a call of one of our functions.
+/// `SELECT mindoo.f(...)` without FROM: a call of one of our key functions (the table
+/// functions of `udtf.rs` are queries).
 pub(crate) fn mindoo_call(
     query: &datafusion::sql::sqlparser::ast::Query,
 ) -> Option<(&ObjectName, &Function)> {
@@ -222,7 +240,10 @@ pub(crate) fn mindoo_call(
     let is_ours = parts.len() == 2
         && parts[0]
             .as_ident()
-            .is_some_and(|i| i.value.eq_ignore_ascii_case("mindoo"));
+            .is_some_and(|i| i.value.eq_ignore_ascii_case("mindoo"))
+        && !parts[1]
+            .as_ident()
+            .is_some_and(|i| udtf::is_table_function(&i.value));
     is_ours.then_some((&function.name, function))
 }
 

@@ -522,7 +522,8 @@ fn newest_key(session: &Session, name: &KeyName) -> Result<Arc<DataKey>> {
         })
 }
 
-fn table_info(session: &Session, name: &ObjectName) -> Result<TableInfo> {
+/// The document table `name` names (its last part), or 42P01.
+pub(crate) fn table_info(session: &Session, name: &ObjectName) -> Result<TableInfo> {
     let table = name
         .0
         .last()

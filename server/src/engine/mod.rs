@@ -7,24 +7,29 @@
 //!
 //! See: docs/ARCHITECTURE.md#server
 
+mod apply;
 mod array_literal;
 mod classify;
 mod copy;
+mod copy_sealed;
 mod correlation;
 mod ddl;
 mod dialect;
 mod dml;
 mod dml_params;
 mod empty_source;
+mod feeds;
 mod functions;
 mod json;
 mod keyring;
+mod notify;
 mod provider;
 mod query;
 mod scalar_subquery;
 mod session;
 mod settings;
 mod table_fn_args;
+mod udtf;
 
 use std::sync::Arc;
 
@@ -32,17 +37,21 @@ use mindoodb_protocol::Identity;
 use mindoodb_storage::Store;
 use zeroize::Zeroizing;
 
+pub(crate) use notify::{CHANNEL, Commit};
 pub(crate) use provider::doc_schema;
 pub(crate) use query::pg_type_of;
 pub(crate) use session::{Prepared, Session, TxnStatus};
 pub(crate) use settings::{KEYS as KEYS_SETTING, Settings, server_version};
 
 use crate::error::{Error, Result};
+use notify::Notifier;
 
-/// State shared by every connection: the store and the node's signing identity.
+/// State shared by every connection: the store, the node's signing identity and the commit
+/// notifications.
 pub(crate) struct Engine {
     store: Store,
     node: Identity,
+    notifier: Arc<Notifier>,
 }
 
 /// Who connected, to which database, over what.
@@ -60,12 +69,21 @@ pub(crate) struct Login {
 impl Engine {
     /// An engine over `store`; `node` signs entries for sessions without an identity.
     pub(crate) fn new(store: Store, node: Identity) -> Arc<Engine> {
-        Arc::new(Engine { store, node })
+        Arc::new(Engine {
+            store,
+            node,
+            notifier: Arc::default(),
+        })
     }
 
     /// The store.
     pub(crate) fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Announces commits to listeners.
+    pub(crate) fn notifier(&self) -> &Arc<Notifier> {
+        &self.notifier
     }
 
     /// Opens a session: the database must exist and the role must be allowed into it.

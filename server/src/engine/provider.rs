@@ -236,7 +236,7 @@ pub(crate) fn count_locked(store: &Store, table: Table, keys: &KeySet) -> Result
     Ok(locked)
 }
 
-fn stored_row(keys: &KeySet, doc: &Document) -> Result<Option<Row>, Error> {
+pub(crate) fn stored_row(keys: &KeySet, doc: &Document) -> Result<Option<Row>, Error> {
     if doc.is_deleted() {
         return Ok(None);
     }
@@ -277,7 +277,7 @@ fn pending_row(id: &DocId, pending: &PendingDoc) -> Option<Row> {
 }
 
 /// A role name when a node key signed on a role's behalf, else the signer's public key.
-fn author_of(role: &str, public_key: &str) -> String {
+pub(crate) fn author_of(role: &str, public_key: &str) -> String {
     if role.is_empty() {
         public_key.to_owned()
     } else {

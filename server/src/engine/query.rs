@@ -6,6 +6,8 @@
 //!   here or refused.
 //! - Parameters are never OID 0: unresolved ones are text.
 
+use std::collections::HashMap;
+
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, TimeUnit};
 use datafusion::arrow::record_batch::RecordBatch;
@@ -16,13 +18,14 @@ use datafusion::prelude::SessionContext;
 use datafusion::sql::sqlparser::ast::{Expr, SelectItem, SetExpr, Statement};
 
 use super::json::is_jsonb;
-use super::session::{Prepared, Session};
-use super::{dialect, empty_source};
+use super::session::{Prepared, Session, TxnStatus};
+use super::{dialect, empty_source, udtf};
 use crate::catalog;
 use crate::error::{Error, Result};
 use crate::output::{Column, Output, PgType, Value};
 
 pub(crate) async fn plan(ctx: &SessionContext, mut statement: Statement) -> Result<LogicalPlan> {
+    udtf::rewrite(&mut statement);
     let state = ctx.state();
     let is_aggregate = |name: &str| {
         state.aggregate_functions().contains_key(name)
@@ -43,15 +46,22 @@ pub(crate) async fn describe(
     declared: &[Option<PgType>],
 ) -> Result<Prepared> {
     let plan = session.plan_query(statement.clone()).await?;
-    let inferred = plan.get_parameter_types().map_err(from_datafusion)?;
+    let mut inferred: HashMap<String, Option<PgType>> = plan
+        .get_parameter_types()
+        .map_err(from_datafusion)?
+        .into_iter()
+        .map(|(id, t)| (id, t.and_then(|t| pg_type_of(&Field::new("", t, true)))))
+        .collect();
+    // Table-function arguments are not plan expressions: their types come from signatures.
+    for (id, field) in udtf::parameter_types(&plan) {
+        inferred.insert(id, pg_type_of(&field));
+    }
     let n_params = inferred.len().max(declared.len());
     let param_types = (0..n_params)
         .map(|idx| {
             let declared = declared.get(idx).copied().flatten();
-            let inferred = inferred.get(&format!("${}", idx + 1)).cloned().flatten();
-            declared
-                .or_else(|| inferred.and_then(|t| pg_type_of(&Field::new("", t, true))))
-                .unwrap_or(PgType::Text)
+            let inferred = inferred.get(&format!("${}", idx + 1)).copied().flatten();
+            declared.or(inferred).unwrap_or(PgType::Text)
         })
         .collect();
     let names = column_names(&statement, plan.schema());
@@ -97,11 +107,15 @@ pub(crate) async fn run(
                 )
             })
             .collect::<Result<Vec<_>>>()?;
+        let plan = udtf::bind(plan, &values)?;
         plan.with_param_values(ParamValues::List(
             values.into_iter().map(Into::into).collect(),
         ))
         .map_err(from_datafusion)?
     };
+    if udtf::writes(&plan) && session.txn_status() != TxnStatus::Idle {
+        return Err(Error::ActiveTransaction("mindoo.apply".into()));
+    }
     let names = column_names(&statement, plan.schema());
     let frame = session
         .ctx

@@ -20,11 +20,13 @@ use mindoodb_storage::{RoleRecord, Table, TenantInfo, Transaction, Write};
 
 use super::classify::{self, Kind};
 use super::copy::{self, CopyIn};
+use super::feeds::FeedCtx;
 use super::json::{self, JsonTypePlanner};
 use super::keyring::{self, KeySet};
+use super::notify::{self, Listening};
 use super::provider::{DocSchema, ReadState, SharedState};
 use super::settings::Settings;
-use super::{Engine, dialect, query};
+use super::{Engine, dialect, query, udtf};
 use crate::catalog::{self, CatalogSource, PgTypePlanner};
 use crate::error::{Error, Result};
 use crate::output::{Column, Output, PgType, Value};
@@ -100,8 +102,10 @@ pub(crate) struct Session {
     pub(crate) state: SharedState,
     pub(crate) settings: Settings,
     pub(crate) ctx: SessionContext,
+    /// Channels of LISTEN.
+    pub(crate) listening: Listening,
     txn: TxnStatus,
-    /// A COPY FROM STDIN waiting for its data.
+    /// The COPY FROM STDIN in progress, waiting for its data.
     copy_in: Option<CopyIn>,
 }
 
@@ -153,6 +157,7 @@ impl Session {
         ctx.register_catalog("mindoo", Arc::new(catalog));
         json::register(&mut ctx)?;
         dialect::register(&mut ctx)?;
+        udtf::register(&ctx, &FeedCtx::new(&engine, tenant.id, state.clone()));
         Ok(Session {
             engine,
             role,
@@ -161,6 +166,7 @@ impl Session {
             state,
             settings,
             ctx,
+            listening: Listening::default(),
             txn: TxnStatus::Idle,
             copy_in: None,
         })
@@ -173,14 +179,6 @@ impl Session {
             Ok(statements) => statements,
             Err(err) => return vec![Err(self.fail(err))],
         };
-        if let Some((_, earlier)) = statements.split_last()
-            && earlier.iter().any(copy::is_from_stdin)
-        {
-            let err = Error::FeatureNotSupported(
-                "COPY FROM STDIN must be the last statement of a query string".into(),
-            );
-            return vec![Err(self.fail(err))];
-        }
         let mut outputs = Vec::with_capacity(statements.len());
         for statement in statements {
             let res = self.run(statement, None, &[]).await;
@@ -229,36 +227,30 @@ impl Session {
         self.copy_in = Some(copy_in);
     }
 
-    /// Data of the COPY FROM STDIN in progress; ignored when none is.
-    pub(crate) fn copy_data(&mut self, bytes: &[u8]) {
+    /// One CopyData message of the COPY FROM STDIN in progress; ignored when none is. Bad
+    /// data is remembered and reported at CopyDone, as Postgres does.
+    pub(crate) fn copy_data(&mut self, data: &[u8]) {
         if let Some(copy_in) = &mut self.copy_in {
-            copy_in.push(bytes);
+            copy_in.push(data);
         }
     }
 
-    /// Ends the COPY FROM STDIN in progress, returning it with its data.
-    pub(crate) fn copy_take(&mut self) -> Option<CopyIn> {
-        self.copy_in.take()
-    }
-
-    /// Inserts the rows parsed from a COPY's data (or reports why they could not be parsed);
-    /// returns how many were inserted.
-    pub(crate) async fn copy_finish(
-        &mut self,
-        copy_in: CopyIn,
-        rows: Result<Vec<Vec<Option<String>>>>,
-    ) -> Result<usize> {
-        let res = match rows {
-            Ok(rows) => copy::finish(self, copy_in, rows).await,
-            Err(err) => Err(err),
+    /// CopyDone: writes what the COPY FROM STDIN received; the tag is `COPY n`.
+    pub(crate) async fn copy_done(&mut self) -> Result<Output> {
+        let res = match self.copy_in.take() {
+            Some(copy_in) => copy::finish(self, copy_in).await,
+            None => Err(Error::Internal(
+                "CopyDone without a COPY in progress".into(),
+            )),
         };
         res.map_err(|e| self.fail(e))
     }
 
-    /// A COPY the client abandoned: fails the transaction block, as any failed statement.
-    pub(crate) fn copy_fail(&mut self, err: Error) -> Error {
+    /// CopyFail: forgets the COPY, which wrote nothing, and fails the transaction block, as
+    /// any failed statement does.
+    pub(crate) fn copy_fail(&mut self, message: &str) -> Error {
         self.copy_in = None;
-        self.fail(err)
+        self.fail(Error::CopyFailed(message.to_owned()))
     }
 
     /// Where the transaction stands.
@@ -330,10 +322,13 @@ impl Session {
     }
 
     async fn commit_now(&self, txn: Transaction) -> Result<()> {
-        let store = self.engine.store.clone();
-        let res = tokio::task::spawn_blocking(move || store.commit(txn))
-            .await
-            .map_err(|e| Error::Internal(format!("commit task: {e}")))?;
+        let res = notify::commit(
+            self.engine.store(),
+            self.engine.notifier(),
+            self.tenant.id,
+            txn,
+        )
+        .await;
         match res {
             Ok(_) => Ok(()),
             Err(mindoodb_storage::Error::Conflict { doc_id }) => {

@@ -79,7 +79,7 @@ pub(crate) fn response(output: Output, formats: &Format) -> PgWireResult<Respons
             batches,
             format,
         } => copy::copy_out(&columns, &batches, &format)?,
-        Output::CopyIn { n_columns, .. } => copy::copy_in(n_columns),
+        Output::CopyIn { n_columns, binary } => copy::copy_in(n_columns, binary),
         Output::Deallocate { name: Some(_) } => Response::Execution(Tag::new("DEALLOCATE")),
         Output::Deallocate { name: None } => Response::Execution(Tag::new("DEALLOCATE ALL")),
         Output::TxnStart => Response::TransactionStart(Tag::new("BEGIN")),

@@ -39,6 +39,7 @@ mod code {
     pub(super) const NOT_NULL_VIOLATION: &str = "23502";
     pub(super) const UNIQUE_VIOLATION: &str = "23505";
     // Class 25: invalid transaction state.
+    pub(super) const ACTIVE_SQL_TRANSACTION: &str = "25001";
     pub(super) const IN_FAILED_SQL_TRANSACTION: &str = "25P02";
     // Class 28: invalid authorization specification.
     pub(super) const INVALID_AUTHORIZATION_SPECIFICATION: &str = "28000";
@@ -65,8 +66,8 @@ mod code {
     pub(super) const DISK_FULL: &str = "53100";
     pub(super) const OUT_OF_MEMORY: &str = "53200";
     // Class 57: operator intervention.
-    pub(super) const ADMIN_SHUTDOWN: &str = "57P01";
     pub(super) const QUERY_CANCELED: &str = "57014";
+    pub(super) const ADMIN_SHUTDOWN: &str = "57P01";
     // Class 58: system error.
     pub(super) const IO_ERROR: &str = "58030";
     // Class XX: internal error.
@@ -225,6 +226,7 @@ fn classify(err: &Error) -> Classified {
         Error::InsecureTransport => (code::INVALID_AUTHORIZATION_SPECIFICATION, false),
         Error::SerializationFailure(_) => (code::SERIALIZATION_FAILURE, false),
         Error::InFailedTransaction => (code::IN_FAILED_SQL_TRANSACTION, false),
+        Error::ActiveTransaction(_) => (code::ACTIVE_SQL_TRANSACTION, false),
         Error::FeatureNotSupported(_) => (code::FEATURE_NOT_SUPPORTED, false),
         Error::Query(err) => return classify_query(err),
         Error::Storage(err) => storage_code(err),
@@ -444,6 +446,9 @@ mod tests {
             (Error::InsecureTransport, "28000"),
             (Error::SerializationFailure("1".into()), "40001"),
             (Error::InFailedTransaction, "25P02"),
+            (Error::ActiveTransaction("COPY".into()), "25001"),
+            (Error::CopyFailed("gave up".into()), "57014"),
+            (Error::BadCopyData("x".into()), "22P04"),
             (Error::FeatureNotSupported("x".into()), "0A000"),
             (Error::Internal("x".into()), "XX000"),
         ];

@@ -1,5 +1,5 @@
-//! The TCP listener: accept, optional TLS, one pgwire connection task each, cancel requests,
-//! and the SIGTERM/SIGINT drain.
+//! The TCP listener: accept, optional TLS, one connection task each (`connection.rs`), cancel
+//! requests, and the SIGTERM/SIGINT drain.
 //!
 //! Invariants:
 //! - After a shutdown signal no connection is accepted; open ones get up to `DRAIN` to end,
@@ -17,7 +17,6 @@ use std::time::Duration;
 
 use pgwire::api::cancel::DefaultCancelHandler;
 use pgwire::api::{ConnectionManager, PgWireServerHandlers};
-use pgwire::tokio::process_socket;
 use pgwire::tokio::tokio_rustls::TlsAcceptor;
 use rustls::ServerConfig;
 use tokio::net::TcpListener;
@@ -26,7 +25,8 @@ use tokio::task::JoinSet;
 
 use crate::config::ServeArgs;
 use crate::engine::Engine;
-use crate::pg::copy::CopyIns;
+use crate::pg::connection;
+use crate::pg::copy::CopyIn;
 use crate::pg::error::ErrorLog;
 use crate::pg::extended::ExtendedQueries;
 use crate::pg::simple::SimpleQueries;
@@ -75,7 +75,7 @@ struct Handlers {
     startup: Arc<Startup>,
     simple: Arc<SimpleQueries>,
     extended: Arc<ExtendedQueries>,
-    copy: Arc<CopyIns>,
+    copy: Arc<CopyIn>,
     cancel: Arc<DefaultCancelHandler>,
     errors: Arc<ErrorLog>,
 }
@@ -131,7 +131,7 @@ pub(crate) async fn run(engine: Arc<Engine>, args: &ServeArgs) -> Result<(), Lis
         startup: Arc::new(Startup::new(engine, connections.clone())),
         simple: Arc::new(SimpleQueries),
         extended: Arc::new(ExtendedQueries::new()),
-        copy: Arc::new(CopyIns),
+        copy: Arc::new(CopyIn),
         cancel: Arc::new(DefaultCancelHandler::new(connections)),
         errors: Arc::new(ErrorLog),
     });
@@ -145,7 +145,7 @@ pub(crate) async fn run(engine: Arc<Engine>, args: &ServeArgs) -> Result<(), Lis
                     let handlers = handlers.clone();
                     let tls = tls.clone();
                     tasks.spawn(async move {
-                        if let Err(err) = process_socket(socket, tls, handlers).await {
+                        if let Err(err) = connection::serve(socket, tls, handlers).await {
                             tracing::debug!(%peer, error = %err, "connection closed with an I/O error");
                         }
                     });

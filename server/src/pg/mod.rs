@@ -5,6 +5,7 @@
 //!   `crate::engine`.
 //! - Every error reaches the client through `error::to_pg_error`.
 
+mod connection;
 mod copy;
 mod decode;
 mod encode;

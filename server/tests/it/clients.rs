@@ -27,6 +27,21 @@ async fn tokio_postgres_works_unchanged() {
         .await
         .unwrap();
     assert_eq!(insert.params()[1], tokio_postgres::types::Type::JSONB);
+    // A type the client declares at Parse is echoed, as Postgres does (pgjdbc's varchar).
+    let typed = client
+        .prepare_typed(
+            "INSERT INTO docs (id, data) VALUES ($1, $2)",
+            &[tokio_postgres::types::Type::VARCHAR],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        typed.params(),
+        [
+            tokio_postgres::types::Type::VARCHAR,
+            tokio_postgres::types::Type::JSONB
+        ]
+    );
     for (id, doc) in [
         ("acme", json!({"name": "ACME", "n": 1})),
         ("globex", json!({"name": "Globex", "n": 2})),

@@ -9,7 +9,10 @@
 
 mod auth;
 mod clients;
+mod copy;
+mod feeds;
 mod lifecycle;
+mod listen;
 mod psql;
 mod psql_catalog;
 mod queries;

@@ -5,7 +5,7 @@
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, SimpleQueryMessage};
 
-use crate::support::TestServer;
+use crate::support::{self, TestServer};
 
 /// Runs `sql` with the simple protocol and returns the first column of every row.
 async fn column(client: &Client, sql: &str) -> Vec<Option<String>> {
@@ -39,18 +39,8 @@ async fn code(client: &Client, sql: &str) -> SqlState {
 
 /// A server, a client holding a fresh `default` key, and table `crm2025`.
 async fn keyed() -> (TestServer, Client, String) {
-    let server = TestServer::start();
-    let client = server.connect().await;
-    let token = one(&client, "SELECT mindoo.create_key('default')").await;
+    let (server, client, token) = support::keyed(&["crm2025"]).await;
     assert!(token.starts_with("mdbk1.default.1."), "{token}");
-    client
-        .batch_execute(&format!("SET mindoo.keys = '{token}'"))
-        .await
-        .unwrap();
-    client
-        .batch_execute("CREATE TABLE crm2025 ()")
-        .await
-        .unwrap();
     (server, client, token)
 }
 

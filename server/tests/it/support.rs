@@ -15,8 +15,10 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use futures::StreamExt;
 use tempfile::TempDir;
-use tokio_postgres::{Client, NoTls};
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio_postgres::{AsyncMessage, Client, NoTls, Notification};
 
 /// The password `TestServer::start` gives the first role.
 pub(crate) const PASSWORD: &str = "correct horse battery staple";
@@ -97,9 +99,16 @@ impl TestServer {
 
     /// Stops this server with SIGTERM and starts a new one on the same data dir; the log
     /// keeps the earlier lines.
-    pub(crate) fn restart(mut self) -> TestServer {
+    pub(crate) fn restart(self) -> TestServer {
+        self.restart_after(|_| {})
+    }
+
+    /// `restart`, running `between` on the data directory while no server has it open
+    /// (to tamper with the files, for example).
+    pub(crate) fn restart_after(mut self, between: impl FnOnce(&Path)) -> TestServer {
         let status = self.terminate();
         assert!(status.success(), "server exited with {status} on SIGTERM");
+        between(self.data_dir());
         let data_dir = self.data_dir.clone();
         let options = self.options.clone();
         let lines = self.lines.clone();
@@ -161,6 +170,25 @@ impl TestServer {
         self.connect_as(USER, PASSWORD, USER)
             .await
             .expect("connect as the first role")
+    }
+
+    /// Connects as the first role; the connection's NOTIFY messages arrive on the receiver.
+    pub(crate) async fn connect_listening(&self) -> (Client, UnboundedReceiver<Notification>) {
+        let mut config = self.config(USER, PASSWORD, USER);
+        config.ssl_mode(tokio_postgres::config::SslMode::Disable);
+        let (client, mut connection) = config.connect(NoTls).await.expect("connect");
+        let (tx, rx) = unbounded_channel();
+        tokio::spawn(async move {
+            let mut messages = futures::stream::poll_fn(move |cx| connection.poll_message(cx));
+            while let Some(Ok(message)) = messages.next().await {
+                if let AsyncMessage::Notification(notification) = message
+                    && tx.send(notification).is_err()
+                {
+                    break;
+                }
+            }
+        });
+        (client, rx)
     }
 
     /// A client config for this server.
@@ -236,6 +264,28 @@ impl Drop for TestServer {
             let _ = self.child.wait();
         }
     }
+}
+
+/// A server and a client holding a fresh `default` key, with `tables` created.
+pub(crate) async fn keyed(tables: &[&str]) -> (TestServer, Client, String) {
+    let server = TestServer::start();
+    let client = server.connect().await;
+    let token: String = client
+        .query_one("SELECT mindoo.create_key('default')", &[])
+        .await
+        .expect("create a key")
+        .get(0);
+    client
+        .batch_execute(&format!("SET mindoo.keys = '{token}'"))
+        .await
+        .expect("set keys");
+    for table in tables {
+        client
+            .batch_execute(&format!("CREATE TABLE {table} ()"))
+            .await
+            .expect("create table");
+    }
+    (server, client, token)
 }
 
 /// The error of a call that must fail.

@@ -1,0 +1,3 @@
+//! Tests of the client library against entries sealed here with the real protocol crate.
+
+mod proof;

@@ -1,0 +1,476 @@
+//! The `mindoo.*` table functions as DataFusion relations: their names in FROM, providers whose
+//! arguments may be `$n` parameters, parameter types for Describe, binding at Execute, and a
+//! scan that streams batches from a blocking thread.
+//!
+//! DataFusion evaluates table-function arguments while planning, before parameters are bound
+//! (reference/datafusion-eval.md), and looks the function up by the first part of its name
+//! only. So `rewrite` renames `mindoo.f(...)` to the registered `mindoo_f(...)`, the provider
+//! keeps its argument expressions, `parameter_types` reads their types from the function's
+//! signature, and `bind` replaces the planned providers with bound ones before execution.
+//!
+//! Invariants:
+//! - A prepared plan is planned once; binding rewrites only the function scans in it.
+//! - A scan never runs with an unbound parameter: it fails with 22023 instead.
+//! - Arguments are read at scan time, so EXPLAIN and Describe never read or write data.
+//!
+//! See: docs/SQL.md#change-feeds-history-and-verification
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::ControlFlow;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use datafusion::arrow::compute::SortOptions;
+use datafusion::arrow::datatypes::{Field, FieldRef, Schema, SchemaRef};
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::catalog::{
+    Session as DfSession, TableFunctionArgs, TableFunctionImpl, TableProvider,
+};
+use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
+use datafusion::common::{Result as DfResult, ScalarValue};
+use datafusion::datasource::{provider_as_source, source_as_provider};
+use datafusion::execution::{SendableRecordBatchStream, TaskContext};
+use datafusion::logical_expr::{Expr, LogicalPlan, TableScan, TableSource, TableType};
+use datafusion::physical_expr::expressions::Column;
+use datafusion::physical_expr::{LexOrdering, PhysicalSortExpr};
+use datafusion::physical_plan::ExecutionPlan;
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+use datafusion::physical_plan::streaming::{PartitionStream, StreamingTableExec};
+use datafusion::prelude::SessionContext;
+use datafusion::sql::sqlparser::ast::{
+    Expr as SqlExpr, FunctionArguments, Ident, ObjectName, ObjectNamePart, Query, SelectItem,
+    SetExpr, Statement, TableFactor, TableFunctionArgs as SqlTableArgs, TableWithJoins, VisitMut,
+    VisitorMut, WildcardAdditionalOptions,
+};
+use futures::StreamExt;
+
+use super::feeds::{self, Arg, FeedCtx, FeedFn};
+use super::json::jsonb_field;
+use crate::error::{Error, Result};
+use crate::output::PgType;
+
+/// Registers every table function on a session, under `mindoo_<name>`.
+pub(crate) fn register(ctx: &SessionContext, feed_ctx: &Arc<FeedCtx>) {
+    for func in FeedFn::ALL {
+        ctx.register_udtf(
+            &registered_name(func),
+            Arc::new(Factory {
+                func,
+                ctx: feed_ctx.clone(),
+            }),
+        );
+    }
+}
+
+/// True when `mindoo.<name>` is one of the table functions (not a key function).
+pub(crate) fn is_table_function(name: &str) -> bool {
+    FeedFn::from_name(&name.to_lowercase()).is_some()
+}
+
+/// Makes `mindoo.f(...)` plannable: in FROM it becomes `mindoo_f(...)`, and a bare
+/// `SELECT mindoo.f(...)` becomes `SELECT * FROM mindoo_f(...)`.
+pub(crate) fn rewrite(statement: &mut Statement) {
+    if let Statement::Query(query) = statement {
+        from_select_list(query);
+    }
+    let _ = statement.visit(&mut Renamer);
+}
+
+/// The types the table functions give their `$n` arguments, for Describe.
+pub(crate) fn parameter_types(plan: &LogicalPlan) -> HashMap<String, FieldRef> {
+    let mut types = HashMap::new();
+    let _ = plan.apply_with_subqueries(|node| {
+        if let LogicalPlan::TableScan(scan) = node
+            && let Some(table) = fn_table(&scan.source)
+        {
+            for (arg, param) in table.args.iter().zip(table.func.params()) {
+                if let Some((id, field)) = placeholder_field(arg, param.pg_type) {
+                    types.insert(id, field);
+                }
+            }
+        }
+        Ok(TreeNodeRecursion::Continue)
+    });
+    types
+}
+
+/// Replaces the `$n` arguments of every table function in `plan` with `values`.
+pub(crate) fn bind(plan: LogicalPlan, values: &[ScalarValue]) -> Result<LogicalPlan> {
+    plan.transform_up_with_subqueries(|node| match node {
+        LogicalPlan::TableScan(scan) => match fn_table(&scan.source) {
+            Some(table) if table.args.iter().any(has_placeholder) => {
+                let bound = table.bind(values).map_err(Error::into_datafusion)?;
+                Ok(Transformed::yes(LogicalPlan::TableScan(TableScan {
+                    source: provider_as_source(Arc::new(bound)),
+                    ..scan
+                })))
+            }
+            _ => Ok(Transformed::no(LogicalPlan::TableScan(scan))),
+        },
+        other => Ok(Transformed::no(other)),
+    })
+    .map(|t| t.data)
+    .map_err(super::query::from_datafusion)
+}
+
+/// True when `plan` calls a table function that writes (`mindoo.apply`).
+pub(crate) fn writes(plan: &LogicalPlan) -> bool {
+    let mut found = false;
+    let _ = plan.apply_with_subqueries(|node| {
+        if let LogicalPlan::TableScan(scan) = node
+            && fn_table(&scan.source).is_some_and(|t| t.func.writes())
+        {
+            found = true;
+            return Ok(TreeNodeRecursion::Stop);
+        }
+        Ok(TreeNodeRecursion::Continue)
+    });
+    found
+}
+
+fn registered_name(func: FeedFn) -> String {
+    format!("mindoo_{}", func.name())
+}
+
+/// `mindoo.f`, case-insensitively, when `f` is a table function.
+fn table_function_of(name: &ObjectName) -> Option<FeedFn> {
+    let [schema, function] = name.0.as_slice() else {
+        return None;
+    };
+    let (schema, function) = (schema.as_ident()?, function.as_ident()?);
+    if !schema.value.eq_ignore_ascii_case("mindoo") {
+        return None;
+    }
+    FeedFn::from_name(&function.value.to_lowercase())
+}
+
+/// Turns `SELECT mindoo.f(args)` (no FROM, one item) into `SELECT * FROM mindoo.f(args)`.
+fn from_select_list(query: &mut Query) {
+    let SetExpr::Select(select) = query.body.as_mut() else {
+        return;
+    };
+    if !select.from.is_empty() || select.projection.len() != 1 {
+        return;
+    }
+    let (SelectItem::UnnamedExpr(SqlExpr::Function(function))
+    | SelectItem::ExprWithAlias {
+        expr: SqlExpr::Function(function),
+        ..
+    }) = &select.projection[0]
+    else {
+        return;
+    };
+    if table_function_of(&function.name).is_none() {
+        return;
+    }
+    let args = match &function.args {
+        FunctionArguments::List(list) => list.args.clone(),
+        FunctionArguments::None | FunctionArguments::Subquery(_) => Vec::new(),
+    };
+    let relation = TableFactor::Table {
+        name: function.name.clone(),
+        alias: None,
+        args: Some(SqlTableArgs {
+            args,
+            settings: None,
+        }),
+        with_hints: Vec::new(),
+        version: None,
+        with_ordinality: false,
+        partitions: Vec::new(),
+        json_path: None,
+        sample: None,
+        index_hints: Vec::new(),
+    };
+    select.from = vec![TableWithJoins {
+        relation,
+        joins: Vec::new(),
+    }];
+    select.projection = vec![SelectItem::Wildcard(WildcardAdditionalOptions::default())];
+}
+
+/// Renames `mindoo.f(...)` relations to the registered `mindoo_f(...)`.
+struct Renamer;
+
+impl VisitorMut for Renamer {
+    type Break = ();
+
+    fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
+        if let TableFactor::Table {
+            name,
+            args: Some(_),
+            ..
+        } = factor
+            && let Some(func) = table_function_of(name)
+        {
+            *name = ObjectName(vec![ObjectNamePart::Identifier(Ident::new(
+                registered_name(func),
+            ))]);
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+fn fn_table(source: &Arc<dyn TableSource>) -> Option<Arc<FnTable>> {
+    let provider = source_as_provider(source).ok()?;
+    let any: Arc<dyn Any + Send + Sync> = provider;
+    any.downcast::<FnTable>().ok()
+}
+
+fn has_placeholder(expr: &Expr) -> bool {
+    expr.exists(|e| Ok(matches!(e, Expr::Placeholder(_))))
+        .unwrap_or(true)
+}
+
+/// `$n`, `$n::type`: the parameter and the type it gets.
+fn placeholder_field(arg: &Expr, declared: PgType) -> Option<(String, FieldRef)> {
+    let field = |pg_type: PgType| -> FieldRef {
+        Arc::new(match pg_type {
+            PgType::Jsonb => jsonb_field("", true),
+            other => Field::new("", other.arrow_type(), true),
+        })
+    };
+    match arg {
+        Expr::Placeholder(p) => Some((
+            p.id.clone(),
+            p.field.clone().unwrap_or_else(|| field(declared)),
+        )),
+        Expr::Cast(cast) => match cast.expr.as_ref() {
+            Expr::Placeholder(p) => Some((p.id.clone(), cast.field.clone())),
+            _ => None,
+        },
+        Expr::TryCast(cast) => match cast.expr.as_ref() {
+            Expr::Placeholder(p) => Some((p.id.clone(), cast.field.clone())),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Makes a provider per call; arguments are checked for count here, for value at scan.
+struct Factory {
+    func: FeedFn,
+    ctx: Arc<FeedCtx>,
+}
+
+impl fmt::Debug for Factory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "mindoo.{}", self.func.name())
+    }
+}
+
+impl TableFunctionImpl for Factory {
+    fn call_with_args(&self, args: TableFunctionArgs) -> DfResult<Arc<dyn TableProvider>> {
+        let exprs = args.exprs();
+        let params = self.func.params();
+        let required = params.iter().filter(|p| !p.optional).count();
+        if exprs.len() < required || exprs.len() > params.len() {
+            return Err(Error::UndefinedFunction(format!(
+                "mindoo.{} with {} argument(s)",
+                self.func.name(),
+                exprs.len()
+            ))
+            .into_datafusion());
+        }
+        Ok(Arc::new(FnTable {
+            func: self.func,
+            args: exprs.to_vec(),
+            ctx: self.ctx.clone(),
+        }))
+    }
+}
+
+/// One call of a table function: its (possibly unbound) argument expressions.
+struct FnTable {
+    func: FeedFn,
+    args: Vec<Expr>,
+    ctx: Arc<FeedCtx>,
+}
+
+impl fmt::Debug for FnTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "mindoo.{}({:?})", self.func.name(), self.args)
+    }
+}
+
+impl FnTable {
+    fn bind(&self, values: &[ScalarValue]) -> Result<FnTable> {
+        let args = self
+            .args
+            .iter()
+            .map(|arg| {
+                arg.clone()
+                    .transform(|expr| match expr {
+                        Expr::Placeholder(p) => match parameter(&p.id, values) {
+                            Some(value) => Ok(Transformed::yes(Expr::Literal(value.clone(), None))),
+                            None => Err(unbound(&p.id).into_datafusion()),
+                        },
+                        other => Ok(Transformed::no(other)),
+                    })
+                    .map(|t| t.data)
+                    .map_err(super::query::from_datafusion)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(FnTable {
+            func: self.func,
+            args,
+            ctx: self.ctx.clone(),
+        })
+    }
+
+    fn values(&self) -> Result<Vec<Arg>> {
+        self.args
+            .iter()
+            .enumerate()
+            .map(|(idx, expr)| feeds::arg(self.func, idx, &constant(self.func, idx, expr)?))
+            .collect()
+    }
+}
+
+#[async_trait]
+impl TableProvider for FnTable {
+    fn schema(&self) -> SchemaRef {
+        self.func.schema()
+    }
+
+    fn table_type(&self) -> TableType {
+        TableType::Temporary
+    }
+
+    async fn scan(
+        &self,
+        _state: &dyn DfSession,
+        projection: Option<&Vec<usize>>,
+        _filters: &[Expr],
+        limit: Option<usize>,
+    ) -> DfResult<Arc<dyn ExecutionPlan>> {
+        let args = self.values().map_err(Error::into_datafusion)?;
+        let schema = self.func.schema();
+        let projected = match projection {
+            Some(indices) => Arc::new(schema.project(indices)?),
+            None => schema.clone(),
+        };
+        let partition = Arc::new(FnStream {
+            func: self.func,
+            ctx: self.ctx.clone(),
+            args,
+            limit,
+            schema: schema.clone(),
+        });
+        Ok(Arc::new(StreamingTableExec::try_new(
+            schema,
+            vec![partition],
+            projection,
+            ordering(self.func, &projected),
+            false,
+            limit,
+        )?))
+    }
+}
+
+/// The scan's one partition: runs the function on a blocking thread, batch by batch.
+struct FnStream {
+    func: FeedFn,
+    ctx: Arc<FeedCtx>,
+    args: Vec<Arg>,
+    limit: Option<usize>,
+    schema: SchemaRef,
+}
+
+impl fmt::Debug for FnStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "mindoo.{} scan", self.func.name())
+    }
+}
+
+impl PartitionStream for FnStream {
+    fn schema(&self) -> &SchemaRef {
+        &self.schema
+    }
+
+    fn execute(&self, _task: Arc<TaskContext>) -> SendableRecordBatchStream {
+        // Two batches in flight: the producer stays a page ahead, and stops at the next page
+        // once the consumer is gone (LIMIT reached, query cancelled).
+        let (tx, rx) = tokio::sync::mpsc::channel::<DfResult<RecordBatch>>(2);
+        let (func, ctx, args, limit) = (self.func, self.ctx.clone(), self.args.clone(), self.limit);
+        let start = async move {
+            let producer = tokio::task::spawn_blocking(move || {
+                let mut emit = |batch| tx.blocking_send(Ok(batch)).is_ok();
+                if let Err(err) = feeds::run(func, &ctx, &args, limit, &mut emit) {
+                    let _ = tx.blocking_send(Err(err.into_datafusion()));
+                }
+            });
+            futures::stream::unfold((rx, Some(producer)), |(mut rx, producer)| async move {
+                if let Some(item) = rx.recv().await {
+                    return Some((item, (rx, producer)));
+                }
+                // The channel closed: a producer that panicked must not look like the end.
+                match producer?.await {
+                    Ok(()) => None,
+                    Err(err) => Some((
+                        Err(Error::Internal(format!("table function task: {err}"))
+                            .into_datafusion()),
+                        (rx, None),
+                    )),
+                }
+            })
+        };
+        Box::pin(RecordBatchStreamAdapter::new(
+            self.schema.clone(),
+            futures::stream::once(start).flatten(),
+        ))
+    }
+}
+
+/// The function's row order, when every sort column survived the projection.
+fn ordering(func: FeedFn, projected: &Schema) -> Option<LexOrdering> {
+    let ascending = SortOptions {
+        descending: false,
+        nulls_first: false,
+    };
+    let exprs = func
+        .sorted_by()
+        .iter()
+        .map(|name| {
+            let idx = projected.index_of(name).ok()?;
+            Some(PhysicalSortExpr::new(
+                Arc::new(Column::new(name, idx)),
+                ascending,
+            ))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    LexOrdering::new(exprs)
+}
+
+/// Folds a bound argument (a literal, perhaps under casts) to its value.
+fn constant(func: FeedFn, idx: usize, expr: &Expr) -> Result<ScalarValue> {
+    match expr {
+        Expr::Literal(value, _) => Ok(value.clone()),
+        Expr::Alias(alias) => constant(func, idx, &alias.expr),
+        Expr::Cast(cast) => cast_to(constant(func, idx, &cast.expr)?, cast.field.data_type()),
+        Expr::TryCast(cast) => cast_to(constant(func, idx, &cast.expr)?, cast.field.data_type()),
+        Expr::Placeholder(p) => Err(unbound(&p.id)),
+        _ => Err(Error::FeatureNotSupported(format!(
+            "argument {} of mindoo.{} must be a constant or a parameter",
+            idx + 1,
+            func.name()
+        ))),
+    }
+}
+
+fn cast_to(value: ScalarValue, to: &datafusion::arrow::datatypes::DataType) -> Result<ScalarValue> {
+    value
+        .cast_to(to)
+        .map_err(|_| Error::InvalidParameter(format!("cannot use {} as {to}", value.data_type())))
+}
+
+fn parameter<'v>(id: &str, values: &'v [ScalarValue]) -> Option<&'v ScalarValue> {
+    let n: usize = id.strip_prefix('$')?.parse().ok()?;
+    values.get(n.checked_sub(1)?)
+}
+
+fn unbound(id: &str) -> Error {
+    Error::InvalidParameter(format!("no value bound for {id}"))
+}

@@ -1,0 +1,235 @@
+//! One client connection: TLS negotiation, then pgwire's message dispatch in our own loop, so
+//! that `LISTEN mindoo_changes` notifications reach a connection while it sits idle.
+//!
+//! pgwire's `process_socket` writes only while it handles a client message
+//! (reference/crates.md, "Notices / NOTIFY"); this loop is the same dispatch (`negotiate_tls`,
+//! `process_message`, `process_error`) with a second event source, the tenant's commits.
+//!
+//! Invariants:
+//! - Client messages are handled exactly as `process_socket` does: startup timeout, Terminate,
+//!   CancelRequest, FATAL errors and the extended-protocol error recovery are unchanged.
+//! - A notification is sent only between statements, when the connection is idle (its last
+//!   message got ReadyForQuery) and outside a transaction block, as Postgres does; until then it
+//!   waits, merged per table with the newest seq (a later `table:seq` covers an earlier one).
+//! - A listener that falls behind the broadcast is resynchronised from the store (every table
+//!   at its last seq), never silently left behind.
+
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::{Sink, SinkExt, StreamExt};
+use pgwire::api::{ClientInfo, ErrorHandler, PgWireConnectionState, PgWireServerHandlers};
+use pgwire::error::{PgWireError, PgWireResult};
+use pgwire::messages::response::{NotificationResponse, TransactionStatus};
+use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
+use pgwire::tokio::TlsAcceptor;
+use pgwire::tokio::server::{negotiate_tls, process_error, process_message};
+use tokio::net::TcpStream;
+use tokio::sync::broadcast::Receiver;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::engine::{CHANNEL, Commit};
+use crate::pg::startup::session_of;
+
+/// How long a client has to finish TLS negotiation and authentication (as pgwire).
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What woke the loop.
+enum Event {
+    Message(Option<PgWireResult<PgWireFrontendMessage>>),
+    Commit(Result<Commit, RecvError>),
+    StartupTimeout,
+}
+
+/// Serves one TCP connection until the client leaves, a FATAL error, or an I/O error.
+pub(crate) async fn serve<H>(
+    tcp: TcpStream,
+    tls: Option<TlsAcceptor>,
+    handlers: Arc<H>,
+) -> io::Result<()>
+where
+    H: PgWireServerHandlers,
+{
+    let startup_timeout = tokio::time::sleep(STARTUP_TIMEOUT);
+    tokio::pin!(startup_timeout);
+    let negotiated = tokio::select! {
+        _ = &mut startup_timeout => return Ok(()),
+        socket = negotiate_tls(tcp, tls) => socket?,
+    };
+    // None: a direct-TLS client but no TLS configured.
+    let Some(mut socket) = negotiated else {
+        return Ok(());
+    };
+    let startup = handlers.startup_handler();
+    let simple = handlers.simple_query_handler();
+    let extended = handlers.extended_query_handler();
+    let copy = handlers.copy_handler();
+    let cancel = handlers.cancel_handler();
+    let errors = handlers.error_handler();
+    let mut inbox = Inbox::default();
+
+    loop {
+        let starting = matches!(
+            socket.state(),
+            PgWireConnectionState::AwaitingStartup
+                | PgWireConnectionState::AuthenticationInProgress
+        );
+        let event = tokio::select! {
+            _ = &mut startup_timeout, if starting => Event::StartupTimeout,
+            message = socket.next() => Event::Message(message),
+            commit = recv(&mut inbox.receiver), if inbox.receiver.is_some() => Event::Commit(commit),
+        };
+        let message = match event {
+            Event::StartupTimeout | Event::Message(None | Some(Err(_))) => break,
+            Event::Commit(commit) => {
+                inbox.take(commit, &socket).await;
+                if inbox.can_deliver(&socket) {
+                    inbox.deliver(&mut socket).await?;
+                }
+                continue;
+            }
+            Event::Message(Some(Ok(message))) => message,
+        };
+        // Terminate: the client is leaving and may wait for us to close the socket.
+        if matches!(message, PgWireFrontendMessage::Terminate(_)) {
+            break;
+        }
+        let is_extended = match socket.state() {
+            PgWireConnectionState::CopyInProgress(is_extended) => is_extended,
+            _ => message.is_extended_query(),
+        };
+        let is_cancel = matches!(message, PgWireFrontendMessage::CancelRequest(_));
+        // These end a request cycle with ReadyForQuery (if nothing else is pending).
+        let ends_cycle = matches!(
+            message,
+            PgWireFrontendMessage::Query(_)
+                | PgWireFrontendMessage::Sync(_)
+                | PgWireFrontendMessage::CopyDone(_)
+                | PgWireFrontendMessage::CopyFail(_)
+        );
+        let res = process_message(
+            message,
+            &mut socket,
+            startup.clone(),
+            simple.clone(),
+            extended.clone(),
+            copy.clone(),
+            cancel.clone(),
+        )
+        .await;
+        if let Err(mut err) = res {
+            errors.on_error(&socket, &mut err);
+            let is_fatal = err.is_fatal();
+            process_error(&mut socket, err, is_extended).await?;
+            if is_fatal {
+                break;
+            }
+        }
+        if is_cancel {
+            break;
+        }
+        inbox.idle = ends_cycle && matches!(socket.state(), PgWireConnectionState::ReadyForQuery);
+        inbox.follow(&socket).await;
+        if inbox.can_deliver(&socket) {
+            inbox.deliver(&mut socket).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A connection's subscription to its tenant's commits and what it has not delivered yet.
+#[derive(Default)]
+struct Inbox {
+    /// Some while the session listens on `mindoo_changes`.
+    receiver: Option<Receiver<Commit>>,
+    /// Newest undelivered seq per table.
+    pending: BTreeMap<String, u64>,
+    /// The last client message got its ReadyForQuery and no request is half done.
+    idle: bool,
+}
+
+impl Inbox {
+    /// Subscribes or unsubscribes as the session's LISTEN state says.
+    async fn follow<C: ClientInfo>(&mut self, client: &C) {
+        let Ok(session) = session_of(client) else {
+            return;
+        };
+        let session = session.lock().await;
+        match (session.listens(), self.receiver.is_some()) {
+            (true, false) => self.receiver = session.subscription(),
+            (false, true) => {
+                self.receiver = None;
+                self.pending.clear();
+            }
+            _ => {}
+        }
+    }
+
+    /// Files one broadcast result; after a lag, every table's current seq.
+    async fn take<C: ClientInfo>(&mut self, commit: Result<Commit, RecvError>, client: &C) {
+        let commits = match commit {
+            Ok(commit) => vec![commit],
+            Err(RecvError::Lagged(missed)) => {
+                tracing::debug!(missed, "listener fell behind; resynchronising");
+                let Ok(session) = session_of(client) else {
+                    return;
+                };
+                let resynced = session.lock().await.resync();
+                match resynced {
+                    Ok(commits) => commits,
+                    Err(err) => {
+                        tracing::warn!(error = %err, "cannot resynchronise a listener");
+                        Vec::new()
+                    }
+                }
+            }
+            Err(RecvError::Closed) => {
+                self.receiver = None;
+                Vec::new()
+            }
+        };
+        for commit in commits {
+            let seq = self.pending.entry(commit.table).or_default();
+            *seq = (*seq).max(commit.seq);
+        }
+    }
+
+    fn can_deliver<C: ClientInfo>(&self, client: &C) -> bool {
+        self.idle
+            && !self.pending.is_empty()
+            && client.transaction_status() == TransactionStatus::Idle
+    }
+
+    async fn deliver<C>(&mut self, client: &mut C) -> io::Result<()>
+    where
+        C: Sink<PgWireBackendMessage> + Unpin,
+        C::Error: Debug,
+        PgWireError: From<C::Error>,
+    {
+        for (table, seq) in std::mem::take(&mut self.pending) {
+            let commit = Commit { table, seq };
+            // pid 0: the server, not a backend, notifies; clients that skip their own pid's
+            // notifications must not skip these.
+            let notification = NotificationResponse::new(0, CHANNEL.to_owned(), commit.payload());
+            client
+                .feed(PgWireBackendMessage::NotificationResponse(notification))
+                .await
+                .map_err(|e| io::Error::other(PgWireError::from(e).to_string()))?;
+        }
+        client
+            .flush()
+            .await
+            .map_err(|e| io::Error::other(PgWireError::from(e).to_string()))
+    }
+}
+
+/// The next commit, for `select!` (only polled while subscribed).
+async fn recv(receiver: &mut Option<Receiver<Commit>>) -> Result<Commit, RecvError> {
+    match receiver {
+        Some(receiver) => receiver.recv().await,
+        None => std::future::pending().await,
+    }
+}
