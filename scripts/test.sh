@@ -8,8 +8,6 @@ cd "$(dirname "$0")/.."
 # Central is out of reach).
 bash scripts/deps.sh libclang-dev g++ postgresql-client openssl python3-venv nodejs \
     libpostgresql-jdbc-java openjdk-17-jdk-headless
-# scripts/notify_check.py drives the server with psycopg.
-python3 -c "import psycopg" 2>/dev/null || python3 -m pip install --quiet "psycopg[binary]"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/mindoodb-target}"
 
 cargo fmt --all -- --check
@@ -18,4 +16,3 @@ cargo clippy --workspace --all-targets --profile dev --locked -- -D warnings
 cargo test --workspace --locked
 # Real Postgres clients against the binary cargo test built.
 bash tests/clients/run.sh
-python3 scripts/notify_check.py "$CARGO_TARGET_DIR/debug/mindoodb"

@@ -2,9 +2,9 @@
 // extended protocol for every statement, server-side prepared statements after the fifth run
 // (binary results), setAutoCommit(false) with commit and rollback checked through the
 // driver's transaction state, batch inserts, an error followed by a working statement,
-// getObject on jsonb (its pg_type lookups), DatabaseMetaData, and TLS.
+// getObject on jsonb (its pg_type lookups), DatabaseMetaData, LISTEN mindoo_changes through
+// PGConnection.getNotifications while the listener waits (issue 4), and TLS.
 // Run: java -cp /usr/share/java/postgresql.jar TestPgjdbc.java (single-file launch).
-// LISTEN/NOTIFY is not exercised here.
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -18,11 +18,15 @@ import java.util.List;
 import java.util.Properties;
 
 import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 import org.postgresql.util.PGobject;
 
 public class TestPgjdbc {
+    /** Long enough for a loaded CI machine; a passing run never waits for it. */
+    static final int PATIENCE_MS = 60_000;
+
     static void check(boolean condition, String message) {
         if (!condition) {
             throw new AssertionError(message);
@@ -144,6 +148,7 @@ public class TestPgjdbc {
                 }
                 check(columns.size() == 8 && columns.get(1).equals("data:jsonb"), "getColumns " + columns);
             }
+            checkListen(conn);
         }
 
         // TLS with a verified certificate.
@@ -156,5 +161,35 @@ public class TestPgjdbc {
             check(conn.unwrap(PGConnection.class) != null, "pg connection");
         }
         System.out.println("pgjdbc ok");
+    }
+
+    /**
+     * A second connection listens and then only waits in getNotifications: each commit of
+     * `writer` reaches it as a `table:seq` notification from pid 0 (the server).
+     */
+    static void checkListen(Connection writer) throws SQLException {
+        try (Connection listener = connect(System.getenv("MDB_HOST"), false);
+                Statement listen = listener.createStatement();
+                Statement write = writer.createStatement()) {
+            write.execute("CREATE TABLE events ()");
+            listen.execute("LISTEN mindoo_changes");
+            write.executeUpdate("INSERT INTO events (id, data) VALUES ('e1', '{}')");
+            write.executeUpdate("INSERT INTO events (id, data) VALUES ('e2', '{}')");
+            PGConnection pg = listener.unwrap(PGConnection.class);
+            List<String> payloads = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + PATIENCE_MS;
+            while (!payloads.contains("events:2")) {
+                int left = (int) (deadline - System.currentTimeMillis());
+                check(left > 0, "notifications " + payloads);
+                PGNotification[] notes = pg.getNotifications(left);
+                // null, in older pgjdbc versions, when the wait ended without any.
+                for (PGNotification note : notes == null ? new PGNotification[0] : notes) {
+                    check(note.getName().equals("mindoo_changes"), "channel " + note.getName());
+                    check(note.getPID() == 0, "sent by the server, pid " + note.getPID());
+                    check(note.getParameter().matches("events:\\d+"), "payload " + note.getParameter());
+                    payloads.add(note.getParameter());
+                }
+            }
+        }
     }
 }

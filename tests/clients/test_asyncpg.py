@@ -1,7 +1,8 @@
 """asyncpg against MindooDB (issue 5): named prepared statements with Describe and Flush
 before Bind, binary parameters typed from ParameterDescription, fetchval/fetchrow (Execute
 with a row limit), transactions with is_in_transaction(), an error followed by a working
-statement, a jsonb codec, and TLS. LISTEN/NOTIFY is not exercised here."""
+statement, a jsonb codec, LISTEN mindoo_changes through `add_listener` while the listener
+sits idle (issue 4), and TLS."""
 
 import asyncio
 import json
@@ -10,6 +11,8 @@ import ssl
 import asyncpg
 
 from common import CA, DB, HOST, PASSWORD, PORT, TLS_HOST, USER, check
+
+PATIENCE = 60  # seconds; a passing run never waits this long
 
 
 async def connect(**extra):
@@ -69,6 +72,7 @@ async def main():
     except asyncpg.UndefinedTableError as err:
         check(err.sqlstate == "42P01", f"sqlstate {err.sqlstate}")
     check(await conn.fetchval("SELECT 2") == 2, "working statement after the error")
+    await check_listen(conn)
     await conn.close()
 
     # TLS.
@@ -82,6 +86,33 @@ async def main():
     check(await tls.fetchval("SELECT count(*) FROM docs") == 6, "rows over TLS")
     await tls.close()
     print("asyncpg ok")
+
+
+async def check_listen(writer):
+    """A second connection listens and then only waits: each commit of the writer reaches it
+    as a `table:seq` notification from pid 0 (the server)."""
+    await writer.execute("CREATE TABLE events ()")
+    listener = await connect()
+    payloads = []
+    done = asyncio.get_running_loop().create_future()
+
+    def heard(_conn, pid, channel, payload):
+        payloads.append((pid, channel, payload))
+        if payload == "events:2" and not done.done():
+            done.set_result(None)
+
+    await listener.add_listener("mindoo_changes", heard)
+    await writer.execute("INSERT INTO events (id, data) VALUES ($1, $2)", "e1", {})
+    await writer.execute("INSERT INTO events (id, data) VALUES ($1, $2)", "e2", {})
+    try:
+        await asyncio.wait_for(done, PATIENCE)
+    except asyncio.TimeoutError:
+        raise AssertionError(f"notifications: {payloads}") from None
+    for pid, channel, payload in payloads:
+        check(pid == 0 and channel == "mindoo_changes", f"notification {pid} {channel}")
+        check(payload.startswith("events:"), f"payload {payload}")
+    await listener.remove_listener("mindoo_changes", heard)
+    await listener.close()
 
 
 if __name__ == "__main__":

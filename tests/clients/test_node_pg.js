@@ -1,7 +1,8 @@
 // node-postgres (`pg`) against MindooDB (issue 5): simple queries without values, unnamed
 // extended queries with untyped text parameters, a named prepared statement, binary results,
 // BEGIN/COMMIT/ROLLBACK checked through ReadyForQuery's status, an error followed by a
-// working statement, jsonb parsed into objects, and TLS. LISTEN/NOTIFY is not exercised here.
+// working statement, jsonb parsed into objects, LISTEN mindoo_changes through
+// `client.on('notification')` while the listener sits idle (issue 4), and TLS.
 'use strict';
 
 const assert = require('assert');
@@ -15,6 +16,9 @@ const base = {
   password: process.env.MDB_PASSWORD,
   database: process.env.MDB_DB,
 };
+
+// Long enough for a loaded CI machine; a passing run never waits for it.
+const PATIENCE_MS = 60000;
 
 // node-pg exposes the transaction status only on the ReadyForQuery message.
 function trackStatus(client) {
@@ -72,6 +76,8 @@ async function main() {
   // Several statements in one simple query.
   const multi = await client.query('SELECT 1 AS a; SELECT 2 AS b');
   assert.strictEqual(multi.length, 2);
+
+  await checkListen(client);
   await client.end();
 
   // TLS with a verified certificate.
@@ -87,6 +93,33 @@ async function main() {
   assert.deepStrictEqual(overTls.rows[0].data, { name: 'ACME', n: 1 });
   await tls.end();
   console.log('node-pg ok');
+}
+
+// LISTEN mindoo_changes on a second connection, which then only waits: every commit of the
+// writer reaches it as a `table:seq` notification from pid 0 (the server).
+async function checkListen(writer) {
+  await writer.query('CREATE TABLE events ()');
+  const listener = new Client(base);
+  await listener.connect();
+  const payloads = [];
+  const heard = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`notifications: ${payloads}`)), PATIENCE_MS);
+    listener.on('notification', (msg) => {
+      assert.strictEqual(msg.channel, 'mindoo_changes');
+      assert.strictEqual(msg.processId, 0);
+      payloads.push(msg.payload);
+      if (msg.payload === 'events:2') {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  await listener.query('LISTEN mindoo_changes');
+  await writer.query('INSERT INTO events (id, data) VALUES ($1, $2)', ['e1', {}]);
+  await writer.query('INSERT INTO events (id, data) VALUES ($1, $2)', ['e2', {}]);
+  await heard;
+  assert.ok(payloads.every((p) => /^events:\d+$/.test(p)), `payloads ${payloads}`);
+  await listener.end();
 }
 
 main().catch((err) => {

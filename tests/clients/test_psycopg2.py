@@ -1,12 +1,19 @@
 """psycopg2 against MindooDB (issue 5): simple-protocol only, parameters interpolated on the
 client, BEGIN before the first statement, the driver's transaction status, an error followed
-by a working statement, jsonb into dicts, and TLS. LISTEN/NOTIFY is not exercised here."""
+by a working statement, jsonb into dicts, LISTEN mindoo_changes through `conn.poll()` and
+`conn.notifies` while the listener waits in select() (issue 4), and TLS."""
+
+import re
+import select
+import time
 
 import psycopg2
 import psycopg2.extensions as ext
 from psycopg2.extras import Json
 
 from common import check, dsn, expect_error, tls_dsn
+
+PATIENCE = 60  # seconds; a passing run never waits this long
 
 
 def main():
@@ -57,6 +64,7 @@ def main():
     check(cur.fetchone()[0] == "psycopg2-test", "SHOW after SET")
     cur.execute("SELECT current_setting('application_name'), current_user")
     check(cur.fetchone() == ("psycopg2-test", conn.info.user), "current_setting/current_user")
+    check_listen(conn)
     conn.close()
 
     tls = psycopg2.connect(tls_dsn())
@@ -68,6 +76,32 @@ def main():
     check(cur.fetchone()[0] == {"name": "ACME", "n": 1}, "jsonb over TLS")
     tls.close()
     print("psycopg2 ok")
+
+
+def check_listen(writer):
+    """A second connection listens and then only waits: each commit of the writer reaches it
+    as a `table:seq` notification from pid 0 (the server)."""
+    cur = writer.cursor()
+    cur.execute("CREATE TABLE events ()")
+    listener = psycopg2.connect(dsn())
+    listener.autocommit = True
+    listener.cursor().execute("LISTEN mindoo_changes")
+    cur.execute("INSERT INTO events (id, data) VALUES (%s, %s)", ("e1", Json({})))
+    cur.execute("INSERT INTO events (id, data) VALUES (%s, %s)", ("e2", Json({})))
+    payloads = []
+    deadline = time.monotonic() + PATIENCE
+    while "events:2" not in payloads:
+        left = deadline - time.monotonic()
+        check(left > 0, f"notifications: {payloads}")
+        select.select([listener], [], [], left)
+        listener.poll()
+        while listener.notifies:
+            notify = listener.notifies.pop(0)
+            check(notify.channel == "mindoo_changes", f"channel {notify.channel}")
+            check(notify.pid == 0, f"sent by the server, pid {notify.pid}")
+            check(re.fullmatch(r"events:\d+", notify.payload), f"payload {notify.payload}")
+            payloads.append(notify.payload)
+    listener.close()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,11 @@
 """psycopg 3 against MindooDB (issue 5): SCRAM and TLS, parameters, prepare=True, pipeline
 executemany, binary cursors, conn.transaction() with the driver's transaction status, an
-error followed by a working statement, jsonb through the Jsonb adapter, and protocol 3.2
-(psycopg-binary bundles libpq 18). LISTEN/NOTIFY is not exercised here."""
+error followed by a working statement, jsonb through the Jsonb adapter, COPY of documents
+(text) and of sealed entries (binary) with a CopyFail, LISTEN mindoo_changes through
+`conn.notifies()` while the listener sits idle (issue 4) with the change feed binding
+psycopg's parameters, and protocol 3.2 (psycopg-binary bundles libpq 18)."""
+
+import re
 
 import psycopg
 from psycopg import pq
@@ -12,6 +16,11 @@ from common import check, dsn, expect_error, tls_dsn
 IDLE = pq.TransactionStatus.IDLE
 INTRANS = pq.TransactionStatus.INTRANS
 INERROR = pq.TransactionStatus.INERROR
+PATIENCE = 60  # seconds; a passing run never waits this long
+
+
+class GaveUp(Exception):
+    """Raised inside a COPY block: psycopg then sends CopyFail."""
 
 
 def main():
@@ -104,12 +113,99 @@ def main():
         conn.execute("SET mindoo.keys = %s", (token,))
         check(conn.execute("SELECT count(*) FROM docs").fetchone()[0] == 7, "rows over TLS")
 
+    check_copy(token)
+    check_listen(token)
+
     # Protocol 3.2, which libpq 18 asks for with max_protocol_version.
     if pq.version() >= 180000:
         with psycopg.connect(dsn(max_protocol_version="3.2"), autocommit=True) as conn:
             check(conn.pgconn.full_protocol_version == 30002, "negotiated protocol 3.2")
             check(conn.execute("SELECT 1").fetchone() == (1,), "query over 3.2")
     print("psycopg3 ok")
+
+
+def check_copy(token):
+    """COPY of documents as text, both ways, then their sealed entries into another table in
+    binary; a COPY the client abandons writes nothing."""
+    with psycopg.connect(dsn(), autocommit=True) as conn:
+        conn.execute("SET mindoo.keys = %s", (token,))
+        conn.execute("CREATE TABLE copied ()")
+        docs = [("c1", '{"name":"one"}'), ("c2", '{"text":"tab\\there"}')]
+        with conn.cursor() as cur:
+            with cur.copy("COPY copied FROM STDIN") as copy:
+                for row in docs:
+                    copy.write_row(row)
+            check(cur.rowcount == 2, f"COPY FROM rowcount {cur.rowcount}")
+            with cur.copy("COPY copied TO STDOUT") as copy:
+                copied = sorted(copy.rows())
+            check(copied == docs, f"COPY TO rows {copied}")
+        sealed = [r[0] for r in conn.execute("SELECT sealed FROM mindoo.entries('copied', 0)")]
+        conn.execute("CREATE TABLE mirror ()")
+        with conn.cursor() as cur:
+            for _ in range(2):  # the second import finds every entry there: idempotent
+                with cur.copy("COPY mirror FROM STDIN (FORMAT binary)") as copy:
+                    copy.set_types(["bytea"])
+                    for entry in sealed:
+                        copy.write_row((entry,))
+                check(cur.rowcount == len(sealed), f"binary COPY rowcount {cur.rowcount}")
+        mirrored = conn.execute("SELECT id, data FROM mirror ORDER BY id").fetchall()
+        check(mirrored == [("c1", {"name": "one"}), ("c2", {"text": "tab\there"})], f"{mirrored}")
+        check(len(conn.execute("SELECT seq FROM mindoo.entries('mirror', 0)").fetchall()) == 2,
+              "each entry stored once")
+        # psycopg sends CopyFail and expects 57014 back; any other answer would replace the
+        # GaveUp raised here.
+        for statement in ("COPY copied FROM STDIN", "COPY mirror FROM STDIN (FORMAT binary)"):
+            try:
+                with conn.cursor() as cur, cur.copy(statement) as copy:
+                    if "binary" in statement:
+                        copy.set_types(["bytea"])
+                        copy.write_row((sealed[0],))
+                    else:
+                        copy.write_row(("c3", "{}"))
+                    raise GaveUp(statement)
+            except GaveUp:
+                pass
+        n = conn.execute("SELECT count(*) FROM copied").fetchone()[0]
+        check(n == 2, f"an abandoned COPY wrote nothing: {n} rows")
+
+
+def check_listen(token):
+    """LISTEN mindoo_changes: a `table:seq` notification for each commit reaches the listener
+    while it sends nothing; a session without keys reads the feed's metadata only."""
+    with psycopg.connect(dsn(), autocommit=True) as writer, psycopg.connect(
+        dsn(), autocommit=True
+    ) as listener:
+        writer.execute("SET mindoo.keys = %s", (token,))
+        writer.execute("CREATE TABLE crm ()")
+        listener.execute("LISTEN mindoo_changes")
+        writer.execute("INSERT INTO crm (id, data) VALUES (%s, %s)", ("a", Jsonb({"n": 1})))
+        writer.execute("INSERT INTO crm (id, data) VALUES (%s, %s)", ("b", Jsonb({"n": 2})))
+        received = []
+        for notify in listener.notifies(timeout=PATIENCE):
+            check(notify.channel == "mindoo_changes", f"channel {notify.channel}")
+            check(notify.pid == 0, f"sent by the server, pid {notify.pid}")
+            received.append(notify.payload)
+            if notify.payload == "crm:2":
+                break
+        check(received and received[-1] == "crm:2", f"notifications: {received}")
+        check(all(re.fullmatch(r"crm:\d+", p) for p in received), f"payloads {received}")
+
+        rows = writer.execute(
+            "SELECT id, op, data FROM mindoo.changes(%s, %s)", ("crm", 0)
+        ).fetchall()
+        check(rows == [("a", "insert", {"n": 1}), ("b", "insert", {"n": 2})], f"feed {rows}")
+        rows = listener.execute(
+            "SELECT id, data FROM mindoo.changes(%s, %s, %s)", ("crm", 1, 10)
+        ).fetchall()
+        check(rows == [("b", None)], f"a session without keys sees metadata only: {rows}")
+
+        # After UNLISTEN, commits are not announced.
+        listener.execute("UNLISTEN mindoo_changes")
+        writer.execute("INSERT INTO crm (id, data) VALUES (%s, %s)", ("c", Jsonb({})))
+        listener.execute("LISTEN mindoo_changes")
+        writer.execute("INSERT INTO crm (id, data) VALUES (%s, %s)", ("d", Jsonb({})))
+        late = [n.payload for n in listener.notifies(timeout=PATIENCE, stop_after=1)]
+        check(late == ["crm:4"], f"after UNLISTEN and LISTEN again: {late}")
 
 
 if __name__ == "__main__":

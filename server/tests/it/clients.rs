@@ -2,7 +2,7 @@
 //! typed strictly from ParameterDescription (jsonb for `data`, int4 for `SELECT 1`), binary
 //! results, transactions, an error followed by a working statement, jsonb into
 //! `serde_json::Value`, COPY in the extended protocol, OIDs from the catalog, and TLS.
-//! LISTEN/NOTIFY is not exercised here.
+//! LISTEN with tokio-postgres is listen.rs.
 
 use futures::{SinkExt, TryStreamExt, pin_mut};
 use serde_json::json;
