@@ -1,6 +1,7 @@
 """psycopg 3 against MindooDB (issue 5): SCRAM and TLS, parameters, prepare=True, pipeline
 executemany, binary cursors, conn.transaction() with the driver's transaction status, an
-error followed by a working statement, jsonb through the Jsonb adapter, COPY of documents
+error followed by a working statement, savepoints as psycopg's ReadyForQuery status shows them
+(issue 3), jsonb through the Jsonb adapter, COPY of documents
 (text) and of sealed entries (binary) with a CopyFail, LISTEN mindoo_changes through
 `conn.notifies()` while the listener sits idle (issue 4) with the change feed binding
 psycopg's parameters, and protocol 3.2 (psycopg-binary bundles libpq 18)."""
@@ -113,6 +114,7 @@ def main():
         conn.execute("SET mindoo.keys = %s", (token,))
         check(conn.execute("SELECT count(*) FROM docs").fetchone()[0] == 7, "rows over TLS")
 
+    check_savepoints(token)
     check_copy(token)
     check_listen(token)
 
@@ -122,6 +124,49 @@ def main():
             check(conn.pgconn.full_protocol_version == 30002, "negotiated protocol 3.2")
             check(conn.execute("SELECT 1").fetchone() == (1,), "query over 3.2")
     print("psycopg3 ok")
+
+
+def check_savepoints(token):
+    """After an error inside a block psycopg reports INERROR; ROLLBACK TO SAVEPOINT makes it
+    INTRANS again in both the simple and the extended protocol; nested `transaction()` blocks
+    keep exactly the right writes. (tokio-postgres cannot show ReadyForQuery's status.)"""
+    with psycopg.connect(dsn()) as conn:
+        status = lambda: conn.info.transaction_status  # noqa: E731
+        conn.execute("SET mindoo.keys = %s", (token,))
+        conn.execute("CREATE TABLE sp ()")
+        conn.commit()
+        check(status() == IDLE, f"idle after commit: {status()}")
+
+        conn.execute("INSERT INTO sp (id, data) VALUES ('a', '{}')")
+        check(status() == INTRANS, f"in transaction: {status()}")
+        conn.execute("SAVEPOINT s")
+        expect_error("42P01", lambda: conn.execute("SELECT * FROM nope"))
+        check(status() == INERROR, f"failed block: {status()}")
+        expect_error("25P02", lambda: conn.execute("SELECT 1"))
+        conn.execute("ROLLBACK TO SAVEPOINT s")
+        check(status() == INTRANS, f"resumed by ROLLBACK TO SAVEPOINT: {status()}")
+
+        # The extended protocol (psycopg binds parameters server-side).
+        conn.execute("INSERT INTO sp (id, data) VALUES (%s, %s)", ("undone", "{}"))
+        expect_error("42P01", lambda: conn.execute("SELECT * FROM nope WHERE id = %s", ("x",)))
+        check(status() == INERROR, f"failed block (extended): {status()}")
+        conn.execute("ROLLBACK TO s")
+        check(status() == INTRANS, f"resumed by ROLLBACK TO (extended): {status()}")
+
+        with conn.transaction():  # a savepoint, released
+            conn.execute("INSERT INTO sp (id, data) VALUES (%s, %s)", ("kept", "{}"))
+        try:
+            with conn.transaction():  # a savepoint, rolled back by the error
+                conn.execute("INSERT INTO sp (id, data) VALUES (%s, %s)", ("lost", "{}"))
+                conn.execute("SELECT * FROM nope")
+        except psycopg.errors.UndefinedTable:
+            pass
+        check(status() == INTRANS, f"outer block open after the inner one failed: {status()}")
+        conn.commit()
+        check(status() == IDLE, f"idle after commit: {status()}")
+        rows = conn.execute("SELECT id FROM sp ORDER BY id").fetchall()
+        conn.commit()
+        check(rows == [("a",), ("kept",)], f"rows after savepoints: {rows}")
 
 
 def check_copy(token):

@@ -12,6 +12,7 @@ use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion::sql::sqlparser::parser::Parser;
 
 use super::session::{Prepared, Session};
+use super::views::{self, Relation};
 use super::{copy, ddl, dml, dml_params, functions, notify, query, udtf};
 use crate::error::{Error, Result};
 use crate::output::{Output, PgType, Value};
@@ -23,6 +24,8 @@ pub(crate) enum Kind {
     Commit,
     Rollback,
     Savepoint,
+    RollbackTo,
+    Release,
     Query,
     MindooCall,
     Insert,
@@ -30,6 +33,8 @@ pub(crate) enum Kind {
     Delete,
     CreateTable,
     DropTable,
+    CreateView,
+    DropView,
     CreateDatabase,
     DropDatabase,
     CreateRole,
@@ -68,7 +73,11 @@ pub(crate) fn kind(statement: &Statement) -> Kind {
         Statement::Rollback {
             savepoint: None, ..
         } => Kind::Rollback,
-        Statement::Savepoint { .. } | Statement::ReleaseSavepoint { .. } => Kind::Savepoint,
+        Statement::Rollback {
+            savepoint: Some(_), ..
+        } => Kind::RollbackTo,
+        Statement::Savepoint { .. } => Kind::Savepoint,
+        Statement::ReleaseSavepoint { .. } => Kind::Release,
         Statement::Query(query) if mindoo_call(query).is_some() => Kind::MindooCall,
         Statement::Query(_) => Kind::Query,
         Statement::Insert(_) => Kind::Insert,
@@ -79,6 +88,11 @@ pub(crate) fn kind(statement: &Statement) -> Kind {
             object_type: ObjectType::Table,
             ..
         } => Kind::DropTable,
+        Statement::CreateView(_) => Kind::CreateView,
+        Statement::Drop {
+            object_type: ObjectType::View,
+            ..
+        } => Kind::DropView,
         Statement::Drop {
             object_type: ObjectType::Database,
             ..
@@ -121,8 +135,10 @@ pub(crate) async fn dispatch(
         Kind::Insert => dml::insert(session, statement).await,
         Kind::Update => dml::update(session, statement).await,
         Kind::Delete => dml::delete(session, statement).await,
+        Kind::CreateView => views::create(session, statement).await,
+        Kind::DropView => views::drop(session, Relation::View, statement),
+        Kind::DropTable => views::drop(session, Relation::Table, statement),
         Kind::CreateTable
-        | Kind::DropTable
         | Kind::CreateDatabase
         | Kind::DropDatabase
         | Kind::CreateRole
@@ -133,14 +149,6 @@ pub(crate) async fn dispatch(
         Kind::Set => ddl::set(session, statement),
         Kind::Copy => copy::run(session, statement).await,
         Kind::Show => ddl::show(session, statement),
-        Kind::Savepoint => Ok(Output::Command {
-            tag: if matches!(statement, Statement::Savepoint { .. }) {
-                "SAVEPOINT"
-            } else {
-                "RELEASE"
-            },
-            rows: None,
-        }),
         Kind::Discard => Ok(match statement {
             Statement::Deallocate { name, .. }
                 if name.quote_style.is_none() && name.value.eq_ignore_ascii_case("all") =>
@@ -166,7 +174,12 @@ pub(crate) async fn dispatch(
             _ => return Err(Error::Internal("statement kind and shape disagree".into())),
         }),
         Kind::Listen => notify::run(session, &statement),
-        Kind::Begin | Kind::Commit | Kind::Rollback => Err(Error::Internal(
+        Kind::Begin
+        | Kind::Commit
+        | Kind::Rollback
+        | Kind::Savepoint
+        | Kind::RollbackTo
+        | Kind::Release => Err(Error::Internal(
             "transaction statement reached dispatch".into(),
         )),
         Kind::Unsupported => Err(Error::FeatureNotSupported(first_words(&statement))),

@@ -240,7 +240,7 @@ fn copy_in(session: &Session, source: CopySource, format: Format) -> Result<Copy
             "COPY into {table_name}: name a document table"
         )));
     }
-    let info = dml::table_info(session, &table_name)?;
+    let info = dml::table_info(session, &table_name, "copy into")?;
     let format = match format {
         Format::Binary => {
             if !(columns.is_empty()

@@ -25,11 +25,15 @@ mod keyring;
 mod notify;
 mod provider;
 mod query;
+mod row;
 mod scalar_subquery;
+mod scan;
 mod session;
 mod settings;
 mod table_fn_args;
+mod txn;
 mod udtf;
+mod views;
 
 use std::sync::Arc;
 
@@ -38,8 +42,8 @@ use mindoodb_storage::Store;
 use zeroize::Zeroizing;
 
 pub(crate) use notify::{CHANNEL, Commit};
-pub(crate) use provider::doc_schema;
 pub(crate) use query::pg_type_of;
+pub(crate) use row::doc_schema;
 pub(crate) use session::{Prepared, Session, TxnStatus};
 pub(crate) use settings::{KEYS as KEYS_SETTING, Settings, server_version};
 
@@ -86,12 +90,16 @@ impl Engine {
         &self.notifier
     }
 
-    /// Opens a session: the database must exist and the role must be allowed into it.
+    /// Opens a session: the role must have LOGIN, the database must exist and the role must be
+    /// allowed into it.
     pub(crate) fn login(self: &Arc<Self>, login: Login) -> Result<Session> {
         let role = self
             .store
             .role(&login.role)?
             .ok_or_else(|| Error::InvalidPassword(login.role.clone()))?;
+        if !role.login {
+            return Err(Error::LoginNotPermitted(role.name));
+        }
         let tenant = self
             .store
             .tenant(&login.database)

@@ -29,8 +29,8 @@ use crate::copy_text;
 use crate::output::{Column, CopyFormat};
 use crate::pg::encode::{self, text_value};
 use crate::pg::error::{internal, to_pg_error};
-use crate::pg::simple::wire_status;
 use crate::pg::startup::session_of;
+use crate::pg::status::wire_status;
 
 /// Format codes of CopyOutResponse/CopyInResponse.
 const TEXT_FORMAT: i8 = 0;

@@ -5,8 +5,10 @@
 //! - A statement is prepared once, at Parse, by `Session::prepare`; Describe S reports its
 //!   `param_types` (never OID 0) and `columns` (none = NoData).
 //! - Result formats are the portal's, per column, as the client asked at Bind.
-//! - An error leaves the connection usable: pgwire discards messages until Sync, and the
-//!   session (not pgwire) decides whether a transaction block is now aborted.
+//! - An error leaves the connection usable: pgwire discards messages until Sync.
+//! - An error in any step (Parse, Bind, Describe, Execute) inside a transaction block aborts the
+//!   block, as in Postgres; after every step the client's transaction status (ReadyForQuery at
+//!   Sync) is the session's.
 
 use std::fmt::Debug;
 use std::sync::Arc;
@@ -24,13 +26,16 @@ use pgwire::api::{ClientInfo, ClientPortalStore, DEFAULT_NAME, Type};
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::PgWireBackendMessage;
 use pgwire::messages::data::{NoData, ParameterDescription};
-use pgwire::messages::extendedquery::{Describe, TARGET_TYPE_BYTE_STATEMENT};
+use pgwire::messages::extendedquery::{
+    Bind, BindComplete, Describe, Execute, TARGET_TYPE_BYTE_STATEMENT,
+};
 
 use crate::engine::Prepared;
 use crate::output::PgType;
-use crate::pg::error::to_pg_error;
-use crate::pg::simple::{forget_deallocated, wire_status};
+use crate::pg::error::{protocol_violation, to_pg_error};
+use crate::pg::simple::forget_deallocated;
 use crate::pg::startup::session_of;
+use crate::pg::status::{self, settle};
 use crate::pg::{decode, encode};
 
 /// Runs Parse/Bind/Describe/Execute.
@@ -103,6 +108,41 @@ impl ExtendedQueryHandler for ExtendedQueries {
         self.parser.clone()
     }
 
+    async fn on_bind<C>(&self, client: &mut C, message: Bind) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        // pgwire's own Bind, whose errors must also reach the session.
+        let res = bind(client, &message).await;
+        settle(client, res).await
+    }
+
+    async fn on_describe<C>(&self, client: &mut C, message: Describe) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let res = self.describe(client, message).await;
+        settle(client, res).await
+    }
+
+    async fn on_execute<C>(&self, client: &mut C, message: Execute) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        status::start(client).await?;
+        let res = self._on_execute(client, message).await;
+        settle(client, res).await
+    }
+
     async fn do_describe_statement<C>(
         &self,
         _client: &mut C,
@@ -133,37 +173,6 @@ impl ExtendedQueryHandler for ExtendedQueries {
             types,
             self.parser.get_result_schema(prepared, None)?,
         ))
-    }
-
-    async fn on_describe<C>(&self, client: &mut C, message: Describe) -> PgWireResult<()>
-    where
-        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
-        C::PortalStore: PortalStore<Statement = Self::Statement>,
-        C::Error: Debug,
-        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
-    {
-        // pgwire answers a statement that has parameters but no result columns with an empty
-        // RowDescription; Postgres sends NoData, and pgjdbc counts batch updates as 0 rows
-        // after an empty RowDescription.
-        if message.target_type == TARGET_TYPE_BYTE_STATEMENT {
-            let name = message.name.as_deref().unwrap_or(DEFAULT_NAME);
-            if let Some(Entry::Value(stmt)) = client.portal_store().get_statement(name)
-                && stmt.statement.columns.is_empty()
-            {
-                let response = self.do_describe_statement(client, &stmt).await?;
-                let oids = response.parameters.iter().map(Type::oid).collect();
-                client
-                    .send(PgWireBackendMessage::ParameterDescription(
-                        ParameterDescription::new(oids),
-                    ))
-                    .await?;
-                client
-                    .send(PgWireBackendMessage::NoData(NoData::new()))
-                    .await?;
-                return Ok(());
-            }
-        }
-        self._on_describe(client, message).await
     }
 
     async fn do_describe_portal<C>(
@@ -212,11 +221,73 @@ impl ExtendedQueryHandler for ExtendedQueries {
                 forget_deallocated(client, &output);
                 encode::response(output, &portal.result_column_format)
             }
-            Err(err) => {
-                // pgwire turns this status into ReadyForQuery's (an open block becomes E).
-                client.set_transaction_status(wire_status(session.txn_status()));
-                Err(to_pg_error(&err))
-            }
+            Err(err) => Err(to_pg_error(&err)),
         }
     }
+}
+
+impl ExtendedQueries {
+    /// pgwire's Describe, except for a statement that has parameters but no result columns:
+    /// pgwire answers it with an empty RowDescription; Postgres sends NoData, and pgjdbc
+    /// counts batch updates as 0 rows after an empty RowDescription.
+    async fn describe<C>(&self, client: &mut C, message: Describe) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Arc<Prepared>>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        if message.target_type == TARGET_TYPE_BYTE_STATEMENT {
+            let name = message.name.as_deref().unwrap_or(DEFAULT_NAME);
+            if let Some(Entry::Value(stmt)) = client.portal_store().get_statement(name)
+                && stmt.statement.columns.is_empty()
+            {
+                let response = self.do_describe_statement(client, &stmt).await?;
+                let oids = response.parameters.iter().map(Type::oid).collect();
+                client
+                    .send(PgWireBackendMessage::ParameterDescription(
+                        ParameterDescription::new(oids),
+                    ))
+                    .await?;
+                client
+                    .send(PgWireBackendMessage::NoData(NoData::new()))
+                    .await?;
+                return Ok(());
+            }
+        }
+        self._on_describe(client, message).await
+    }
+}
+
+/// pgwire's default Bind: the portal for a stored statement (or an empty one).
+async fn bind<C, S>(client: &mut C, message: &Bind) -> PgWireResult<()>
+where
+    C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+    C::PortalStore: PortalStore<Statement = S>,
+    C::Error: Debug,
+    PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    S: Clone + Send + Sync + 'static,
+{
+    let statement_name = message.statement_name.as_deref().unwrap_or(DEFAULT_NAME);
+    let portal_name = message.portal_name.as_deref().unwrap_or(DEFAULT_NAME);
+    match client.portal_store().get_statement(statement_name) {
+        Some(Entry::Value(statement)) => {
+            let portal = Portal::try_new(message, statement)?;
+            client.portal_store().put_portal(Arc::new(portal));
+        }
+        Some(Entry::Empty) if message.parameters.is_empty() => {
+            client.portal_store().put_empty_portal(portal_name);
+        }
+        Some(Entry::Empty) => {
+            return Err(protocol_violation(format!(
+                "bind message supplies {} parameters, but the prepared statement requires 0",
+                message.parameters.len()
+            )));
+        }
+        None => return Err(PgWireError::StatementNotFound(statement_name.to_owned())),
+    }
+    client
+        .send(PgWireBackendMessage::BindComplete(BindComplete::new()))
+        .await?;
+    Ok(())
 }

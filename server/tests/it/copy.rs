@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use tokio_postgres::Client;
 use tokio_postgres::error::SqlState;
 
-use crate::support::{expect_err, keyed};
+use crate::support::{code, expect_err, keyed};
 
 /// `COPY ... FROM STDIN` of `data` in one CopyData message; the `COPY n` count.
 async fn copy_in(client: &Client, sql: &str, data: &str) -> Result<u64, tokio_postgres::Error> {
@@ -38,13 +38,6 @@ async fn documents(client: &Client, table: &str) -> Vec<(String, Value)> {
         .iter()
         .map(|row| (row.get(0), row.get(1)))
         .collect()
-}
-
-async fn code_of(client: &Client, sql: &str) -> SqlState {
-    let err = expect_err(client.simple_query(sql).await, sql);
-    err.code()
-        .cloned()
-        .unwrap_or_else(|| panic!("{sql}: {err}"))
 }
 
 #[tokio::test]
@@ -167,7 +160,7 @@ async fn copy_in_a_block_commits_or_rolls_back_with_it() {
         "bad JSON in a block",
     );
     assert_eq!(
-        code_of(&client, "SELECT 1").await,
+        code(&client, "SELECT 1").await,
         SqlState::IN_FAILED_SQL_TRANSACTION
     );
     client.batch_execute("ROLLBACK").await.unwrap();
@@ -228,7 +221,7 @@ async fn each_format_refuses_what_it_cannot_carry() {
         ),
     ];
     for (sql, expected) in cases {
-        assert_eq!(code_of(&client, sql).await, expected, "{sql}");
+        assert_eq!(code(&client, sql).await, expected, "{sql}");
     }
     assert!(documents(&client, "docs").await.is_empty());
     let err = expect_err(

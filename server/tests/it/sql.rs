@@ -3,50 +3,12 @@
 //! reaches the data directory or the log.
 
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{Client, SimpleQueryMessage};
 
-use crate::support::{self, TestServer};
-
-/// Runs `sql` with the simple protocol and returns the first column of every row.
-async fn column(client: &Client, sql: &str) -> Vec<Option<String>> {
-    client
-        .simple_query(sql)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .into_iter()
-        .filter_map(|m| match m {
-            SimpleQueryMessage::Row(row) => Some(row.get(0).map(str::to_owned)),
-            _ => None,
-        })
-        .collect()
-}
-
-async fn one(client: &Client, sql: &str) -> String {
-    column(client, sql)
-        .await
-        .into_iter()
-        .next()
-        .flatten()
-        .unwrap_or_else(|| panic!("{sql}: no value"))
-}
-
-async fn code(client: &Client, sql: &str) -> SqlState {
-    let err = client.simple_query(sql).await.expect_err(sql);
-    err.code()
-        .cloned()
-        .unwrap_or_else(|| panic!("{sql}: {err} has no SQLSTATE"))
-}
-
-/// A server, a client holding a fresh `default` key, and table `crm2025`.
-async fn keyed() -> (TestServer, Client, String) {
-    let (server, client, token) = support::keyed(&["crm2025"]).await;
-    assert!(token.starts_with("mdbk1.default.1."), "{token}");
-    (server, client, token)
-}
+use crate::support::{code, column, keyed, one};
 
 #[tokio::test]
 async fn the_readme_session_works() {
-    let (_server, client, _token) = keyed().await;
+    let (_server, client, _token) = keyed(&["crm2025"]).await;
     let id = one(
         &client,
         r#"INSERT INTO crm2025 (data) VALUES ('{"type":"customer","name":"ACME","revenue":10}') RETURNING id"#,
@@ -93,7 +55,7 @@ async fn the_readme_session_works() {
 
 #[tokio::test]
 async fn jsonb_set_and_operators_work_in_both_protocols() {
-    let (_server, client, _token) = keyed().await;
+    let (_server, client, _token) = keyed(&["crm2025"]).await;
     client
         .batch_execute(r#"INSERT INTO crm2025 (id, data) VALUES ('a', '{"contact":{"email":"x@y"},"tags":["a","b"],"n":1}')"#)
         .await
@@ -136,7 +98,7 @@ async fn jsonb_set_and_operators_work_in_both_protocols() {
 
 #[tokio::test]
 async fn rows_under_keys_a_session_lacks_are_invisible_and_counted() {
-    let (server, owner, _token) = keyed().await;
+    let (server, owner, _token) = keyed(&["crm2025"]).await;
     owner
         .batch_execute(
             r#"INSERT INTO crm2025 (id, data) VALUES ('a', '{"x":1}'), ('b', '{"x":2}')"#,
@@ -163,7 +125,7 @@ async fn rows_under_keys_a_session_lacks_are_invisible_and_counted() {
 
 #[tokio::test]
 async fn a_forged_key_is_refused_and_a_fresh_client_key_registers() {
-    let (server, _owner, token) = keyed().await;
+    let (server, _owner, token) = keyed(&["crm2025"]).await;
     let client = server.connect().await;
     // Same name and version, other bytes: the registered check value refuses it.
     let forged = format!(
@@ -201,7 +163,7 @@ async fn a_forged_key_is_refused_and_a_fresh_client_key_registers() {
 
 #[tokio::test]
 async fn rotation_keeps_old_documents_readable_and_seals_new_ones_with_the_new_version() {
-    let (server, client, v1) = keyed().await;
+    let (server, client, v1) = keyed(&["crm2025"]).await;
     client
         .batch_execute(r#"INSERT INTO crm2025 (id, data) VALUES ('old', '{"v":1}')"#)
         .await
@@ -227,7 +189,7 @@ async fn rotation_keeps_old_documents_readable_and_seals_new_ones_with_the_new_v
 
 #[tokio::test]
 async fn rollback_leaves_nothing_and_commit_is_atomic() {
-    let (_server, client, _token) = keyed().await;
+    let (_server, client, _token) = keyed(&["crm2025"]).await;
     client.batch_execute("BEGIN").await.unwrap();
     client
         .batch_execute(r#"INSERT INTO crm2025 (id, data) VALUES ('a', '{"x":1}')"#)
@@ -278,7 +240,7 @@ async fn rollback_leaves_nothing_and_commit_is_atomic() {
 
 #[tokio::test]
 async fn racing_updates_of_one_document_fail_one_side_with_40001() {
-    let (server, first, token) = keyed().await;
+    let (server, first, token) = keyed(&["crm2025"]).await;
     first
         .batch_execute(r#"INSERT INTO crm2025 (id, data) VALUES ('a', '{"n":0}')"#)
         .await
@@ -309,7 +271,7 @@ async fn racing_updates_of_one_document_fail_one_side_with_40001() {
 
 #[tokio::test]
 async fn optimistic_concurrency_with_where_rev() {
-    let (_server, client, _token) = keyed().await;
+    let (_server, client, _token) = keyed(&["crm2025"]).await;
     client
         .batch_execute(r#"INSERT INTO crm2025 (id, data) VALUES ('a', '{"n":0}')"#)
         .await
@@ -338,7 +300,7 @@ async fn optimistic_concurrency_with_where_rev() {
 
 #[tokio::test]
 async fn bad_input_gets_sqlstates_and_the_connection_carries_on() {
-    let (_server, client, _token) = keyed().await;
+    let (_server, client, _token) = keyed(&["crm2025"]).await;
     client
         .batch_execute(r#"INSERT INTO crm2025 (id, data) VALUES ('a', '{}')"#)
         .await
@@ -369,7 +331,7 @@ async fn bad_input_gets_sqlstates_and_the_connection_carries_on() {
 
 #[tokio::test]
 async fn restart_keeps_everything_and_no_secret_reaches_disk_or_log() {
-    let (server, client, token) = keyed().await;
+    let (server, client, token) = keyed(&["crm2025"]).await;
     let canary = "PLAINTEXT-CANARY-31337";
     client
         .batch_execute(&format!(
