@@ -57,6 +57,8 @@ SELECT id FROM docs WHERE data->>'name' = :'name';
 \\dn
 \\du
 \\dv
+CREATE VIEW names AS SELECT id, data->>'name' AS name FROM docs;
+\\dv
 BEGIN;
 INSERT INTO docs (id, data) VALUES ('gone', '{{}}');
 ROLLBACK;
@@ -97,6 +99,8 @@ SELECT 1;
         "List of schemas",
         " mindoo | pg_database_owner",
         " public | pg_database_owner",
+        "CREATE VIEW",
+        " public | names | view | pg_database_owner",
         f" {USER} | Superuser, Create role, Create DB | {{}}",
         "ROLLBACK",
         "COMMIT",

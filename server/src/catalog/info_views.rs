@@ -38,7 +38,7 @@ fn rows(scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
                 Cell::from(catalog),
                 Cell::from(namespace_name(relation.namespace)),
                 Cell::from(relation.name.as_str()),
-                Cell::Null,
+                Cell::from(relation.definition.clone()),
                 Cell::from("NONE"),
                 Cell::from("NO"),
                 Cell::from("NO"),

@@ -8,6 +8,8 @@
 //!   constraint, and databases never share an OID.
 //! - Role OIDs derive from the role name (roles have no storage id), made unique by probing in
 //!   name order; they are stable while no role with a colliding hash is added.
+//! - View OIDs likewise derive from the view's name (views have no storage id), probed past
+//!   every other relation's OID; stable while no relation with a colliding OID is added.
 
 use mindoodb_storage::{RoleRecord, TableId, TenantId};
 
@@ -85,11 +87,20 @@ pub(crate) fn roles(roles: &[RoleRecord]) -> Vec<(u32, &RoleRecord)> {
         .map(|role| {
             let mut oid = from_name(&role.name);
             while oid == DATABASE_OWNER || !taken.insert(oid) {
-                oid = next_role_oid(oid);
+                oid = next_user_oid(oid);
             }
             (oid, role)
         })
         .collect()
+}
+
+/// A view of the tenant, given the OIDs of the relations already listed (which it joins).
+pub(crate) fn view(name: &str, taken: &mut std::collections::BTreeSet<u32>) -> u32 {
+    let mut oid = from_name(name);
+    while !taken.insert(oid) {
+        oid = next_user_oid(oid);
+    }
+    oid
 }
 
 fn from_id(id: u32, slot: u64) -> Result<u32> {
@@ -108,7 +119,7 @@ pub(crate) fn from_name(name: &str) -> u32 {
     (FIRST_NORMAL + u64::from(hash) % span) as u32
 }
 
-fn next_role_oid(oid: u32) -> u32 {
+fn next_user_oid(oid: u32) -> u32 {
     match oid.checked_add(1) {
         Some(next) => next,
         None => FIRST_NORMAL as u32,
@@ -160,6 +171,6 @@ mod tests {
         );
         assert_eq!(first[0].1.name, "alice");
         assert!(first.iter().all(|(oid, _)| *oid >= 16_384));
-        assert_eq!(next_role_oid(u32::MAX), 16_384);
+        assert_eq!(next_user_oid(u32::MAX), 16_384);
     }
 }

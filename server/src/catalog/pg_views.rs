@@ -31,7 +31,7 @@ fn rows(scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
                 Cell::from(namespace_name(relation.namespace)),
                 Cell::from(relation.name.as_str()),
                 Cell::from("pg_database_owner"),
-                Cell::Null,
+                Cell::from(relation.definition.clone()),
             ]
         })
         .collect())

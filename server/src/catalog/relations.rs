@@ -1,13 +1,18 @@
 //! Every relation a session can name: its tenant's document tables with their primary-key
-//! indexes, and the system tables and views. `pg_class`, `pg_attribute`, `pg_index`,
+//! indexes, its views, and the system tables and views. `pg_class`, `pg_attribute`, `pg_index`,
 //! `pg_constraint`, `information_schema.tables`/`columns` and `::regclass` all read this list.
 //!
 //! Invariants:
-//! - `relations` is the one place relations are enumerated; a new kind of relation (views)
-//!   is added here and every catalog table shows it.
-//! - Document tables have the columns of `engine::doc_schema`, typed as the wire types them.
+//! - `relations` is the one place relations are enumerated; a new kind of relation is added
+//!   here and every catalog table shows it.
+//! - Document tables have the columns of `engine::doc_schema`, a view the columns its query
+//!   plans to in this session; both typed as the wire types them.
+//! - No two relations share an OID.
 
-use mindoodb_storage::TableInfo;
+use std::collections::BTreeSet;
+
+use datafusion::arrow::datatypes::Field;
+use mindoodb_storage::{TableInfo, ViewInfo};
 
 use super::source::CatalogSource;
 use super::table::SystemTable;
@@ -68,6 +73,8 @@ pub(crate) struct Relation {
     pub(crate) primary_key: Option<PrimaryKey>,
     /// True for the relations MindooDB stores (document tables and their indexes).
     pub(crate) stored: bool,
+    /// A view's query, as stored.
+    pub(crate) definition: Option<String>,
 }
 
 /// Every relation of the session's tenant, then the system relations.
@@ -82,6 +89,12 @@ pub(crate) fn relations(source: &CatalogSource) -> Result<Vec<Relation>> {
             .chain(INFORMATION_SCHEMA_TABLES)
             .map(|table| system(table)),
     );
+    let mut taken: BTreeSet<u32> = out.iter().map(|r| r.oid).collect();
+    for info in source.store.views(source.tenant.id) {
+        let schema = (source.view_schema)(&info)?;
+        let oid = oids::view(&info.name, &mut taken);
+        out.push(view(oid, info, schema.fields().iter().map(|f| f.as_ref())));
+    }
     Ok(out)
 }
 
@@ -109,16 +122,21 @@ pub(crate) fn display_name(relation: &Relation) -> String {
     }
 }
 
+/// A column as the wire types it.
+fn attribute(field: &Field) -> Attribute {
+    Attribute {
+        name: field.name().clone(),
+        type_oid: pg_type_of(field).unwrap_or(PgType::Text).oid(),
+        not_null: !field.is_nullable(),
+    }
+}
+
 fn document_table(info: &TableInfo, out: &mut Vec<Relation>) -> Result<()> {
     let oid = oids::table(info.table.id)?;
     let columns: Vec<Attribute> = doc_schema()
         .fields()
         .iter()
-        .map(|field| Attribute {
-            name: field.name().clone(),
-            type_oid: pg_type_of(field).unwrap_or(PgType::Text).oid(),
-            not_null: !field.is_nullable(),
-        })
+        .map(|field| attribute(field))
         .collect();
     let options = info
         .default_key
@@ -134,6 +152,7 @@ fn document_table(info: &TableInfo, out: &mut Vec<Relation>) -> Result<()> {
         options,
         primary_key: None,
         stored: true,
+        definition: None,
     });
     let id_column = columns
         .into_iter()
@@ -155,8 +174,29 @@ fn document_table(info: &TableInfo, out: &mut Vec<Relation>) -> Result<()> {
         columns: id_column,
         options: Vec::new(),
         stored: true,
+        definition: None,
     });
     Ok(())
+}
+
+fn view<'a>(oid: u32, info: ViewInfo, columns: impl Iterator<Item = &'a Field>) -> Relation {
+    Relation {
+        oid,
+        name: info.name,
+        namespace: oids::PUBLIC,
+        kind: RelKind::View,
+        // Postgres never marks a view's columns NOT NULL.
+        columns: columns
+            .map(|field| Attribute {
+                not_null: false,
+                ..attribute(field)
+            })
+            .collect(),
+        options: Vec::new(),
+        primary_key: None,
+        stored: false,
+        definition: Some(info.sql),
+    }
 }
 
 fn system(table: &SystemTable) -> Relation {
@@ -181,5 +221,6 @@ fn system(table: &SystemTable) -> Relation {
         options: Vec::new(),
         primary_key: None,
         stored: false,
+        definition: None,
     }
 }

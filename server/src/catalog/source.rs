@@ -7,12 +7,17 @@
 
 use std::sync::Arc;
 
-use mindoodb_storage::{RoleRecord, Store, TenantInfo};
+use datafusion::arrow::datatypes::SchemaRef;
+use mindoodb_storage::{RoleRecord, Store, TenantInfo, ViewInfo};
 
 use crate::engine::Settings;
+use crate::error::Result;
 
 /// Lists `name.version` of every key the session holds (never the keys).
 pub(crate) type HeldKeys = Arc<dyn Fn() -> Vec<String> + Send + Sync>;
+
+/// The columns of a view, planned in the session (`engine::views::schema`).
+pub(crate) type ViewSchema = Arc<dyn Fn(&ViewInfo) -> Result<SchemaRef> + Send + Sync>;
 
 /// One session's view of the catalog.
 pub(crate) struct CatalogSource {
@@ -23,4 +28,5 @@ pub(crate) struct CatalogSource {
     pub(crate) role: RoleRecord,
     pub(crate) settings: Settings,
     pub(crate) held_keys: HeldKeys,
+    pub(crate) view_schema: ViewSchema,
 }

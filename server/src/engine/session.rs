@@ -16,7 +16,7 @@ use datafusion::execution::SessionStateBuilder;
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use datafusion::sql::sqlparser::ast::{Ident, Statement};
-use mindoodb_storage::{RoleRecord, Table, TenantInfo, Transaction, Write};
+use mindoodb_storage::{RoleRecord, Table, TenantInfo, Transaction, ViewInfo, Write};
 
 use super::classify::{self, Kind};
 use super::copy::{self, CopyIn};
@@ -27,7 +27,7 @@ use super::notify::{self, Listening};
 use super::provider::{DocSchema, ReadState, SharedState};
 use super::settings::Settings;
 use super::txn::PendingDoc;
-use super::views::Planner;
+use super::views::{self, Planner};
 use super::{Engine, dialect, query, udtf};
 use crate::catalog::{self, CatalogSource, PgTypePlanner};
 use crate::error::{Error, Result};
@@ -98,6 +98,10 @@ impl Session {
         // Weak: the schema lives inside the context it plans views with.
         let weak = ctx.state_weak_ref();
         let planner: Planner = Arc::new(move || weak.upgrade().map(|state| state.read().clone()));
+        let view_schema = {
+            let (planner, store, tenant) = (planner.clone(), engine.store.clone(), tenant.id);
+            Arc::new(move |view: &ViewInfo| views::schema(&planner, &store, tenant, view))
+        };
         let catalog = MemoryCatalogProvider::new();
         let held_state = state.clone();
         catalog::register(
@@ -118,6 +122,7 @@ impl Session {
                     let state = held_state.read().unwrap_or_else(PoisonError::into_inner);
                     state.keys.held().map(|k| k.to_string()).collect()
                 }),
+                view_schema,
             },
         )?;
         ctx.register_catalog("mindoo", Arc::new(catalog));
