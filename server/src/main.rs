@@ -9,7 +9,9 @@
 //! See: docs/ARCHITECTURE.md#server
 
 mod bootstrap;
+mod catalog;
 mod config;
+mod copy_text;
 mod engine;
 mod error;
 mod output;
