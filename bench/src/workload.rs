@@ -127,7 +127,6 @@ pub(crate) async fn bulk_insert(system: &System, table: &str, n: u64, size: usiz
 }
 
 /// W2: bulk load of `n` documents with `COPY ... FROM STDIN` (text format); docs/s.
-/// PostgreSQL only: MindooDB's COPY carries sealed entries, not documents.
 pub(crate) async fn copy_load(system: &System, table: &str, n: u64, size: usize) -> Result<f64> {
     let client = system.connect().await?;
     let began = Instant::now();
