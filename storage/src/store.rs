@@ -16,7 +16,7 @@ use rocksdb::{
     Direction, IteratorMode, Options, ReadOptions, WriteBatch, WriteOptions,
 };
 
-use crate::catalog::{self, Catalog, KeyRecord, RoleRecord, TableInfo, TenantInfo};
+use crate::catalog::{self, Catalog, KeyRecord, RoleRecord, SyncCursor, TableInfo, TenantInfo};
 use crate::commit::{CommitReceipt, Pipeline, Transaction};
 use crate::layout::{self, ALL_CFS, CF_CATALOG, CF_LOG, TABLE_CFS};
 use crate::read::Snapshot;
@@ -196,8 +196,12 @@ impl Store {
             self.delete_table_data(&mut batch, info);
         }
         batch.delete_cf(&cf, catalog::tenant_key(name));
-        let keys_prefix = catalog::keys_of_prefix(tenant.id);
-        batch.delete_range_cf(&cf, &keys_prefix, &prefix_end(&keys_prefix));
+        for prefix in [
+            catalog::keys_of_prefix(tenant.id),
+            catalog::syncs_of_tenant_prefix(tenant.id),
+        ] {
+            batch.delete_range_cf(&cf, &prefix, &prefix_end(&prefix));
+        }
         for role in self.roles()? {
             batch.delete_cf(&cf, catalog::grant_key(&role.name, name));
         }
@@ -277,10 +281,10 @@ impl Store {
             .ok_or_else(|| Error::NoSuchTable(name.to_owned()))?;
         let mut batch = WriteBatch::default();
         self.delete_table_data(&mut batch, &info);
-        batch.delete_cf(
-            &self.shared.cf(CF_CATALOG),
-            catalog::table_key(tenant, name),
-        );
+        let cf = self.shared.cf(CF_CATALOG);
+        batch.delete_cf(&cf, catalog::table_key(tenant, name));
+        let syncs = catalog::syncs_of_table_prefix(info.table);
+        batch.delete_range_cf(&cf, &syncs, &prefix_end(&syncs));
         self.write_catalog(batch, &mut cat)?;
         cat.tables.remove(&(tenant, name.to_owned()));
         Ok(())
@@ -401,6 +405,41 @@ impl Store {
         self.catalog_prefix(&catalog::keys_of_prefix(tenant))?
             .iter()
             .map(|(_, value)| catalog::decode_key(value))
+            .collect()
+    }
+
+    /// Where the sync of `table` with `peer` stands; `SyncCursor::START` for a new peer.
+    pub fn sync_cursor(&self, table: Table, peer: &[u8]) -> Result<SyncCursor> {
+        self.shared
+            .db
+            .get_pinned_cf(&self.shared.cf(CF_CATALOG), catalog::sync_key(table, peer))?
+            .map_or(Ok(SyncCursor::START), |bytes| catalog::decode_sync(&bytes))
+    }
+
+    /// Records (synced) where the sync of `table` with `peer` stands.
+    pub fn set_sync_cursor(&self, table: Table, peer: &[u8], cursor: &SyncCursor) -> Result<()> {
+        let mut cat = self.shared.catalog.write();
+        if !cat.has_table(table) {
+            return Err(Error::NoSuchTable(format!(
+                "{}.{}",
+                table.tenant.0, table.id.0
+            )));
+        }
+        let mut batch = WriteBatch::default();
+        batch.put_cf(
+            &self.shared.cf(CF_CATALOG),
+            catalog::sync_key(table, peer),
+            catalog::encode_sync(cursor),
+        );
+        self.write_catalog(batch, &mut cat)
+    }
+
+    /// Every peer `table` has a sync cursor for, with the cursor.
+    pub fn sync_cursors(&self, table: Table) -> Result<Vec<(Vec<u8>, SyncCursor)>> {
+        let prefix = catalog::syncs_of_table_prefix(table);
+        self.catalog_prefix(&prefix)?
+            .into_iter()
+            .map(|(key, value)| Ok((key[prefix.len()..].to_vec(), catalog::decode_sync(&value)?)))
             .collect()
     }
 
