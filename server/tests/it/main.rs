@@ -15,4 +15,5 @@ mod psql;
 mod queries;
 mod sql;
 mod support;
+mod sync;
 mod tls;
