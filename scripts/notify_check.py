@@ -8,45 +8,13 @@ Starts its own server on a free loopback port with a temporary data directory; e
 on failure. scripts/test.sh runs it after `cargo test`.
 """
 
-import os
 import re
-import subprocess
 import sys
-import tempfile
 
+import check_server
 import psycopg
 
-PASSWORD = "correct horse battery staple"
 PATIENCE = 60  # seconds; a passing run never waits this long
-
-
-def main() -> int:
-    binary = sys.argv[1]
-    with tempfile.TemporaryDirectory() as data_dir:
-        env = dict(os.environ, MINDOODB_USER="alice", MINDOODB_PASSWORD=PASSWORD, RUST_LOG="info")
-        server = subprocess.Popen(
-            [binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            port = listening_port(server)
-            check(f"host=127.0.0.1 port={port} user=alice password='{PASSWORD}' dbname=alice sslmode=disable")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    print("notify_check: 1 passed, 0 failed")
-    return 0
-
-
-def listening_port(server: subprocess.Popen) -> int:
-    for line in server.stdout:
-        found = re.search(r"listening addr=\S*:(\d+)", line)
-        if found:
-            return int(found.group(1))
-    raise SystemExit("notify_check: the server exited before it listened")
 
 
 def check(conninfo: str) -> None:
@@ -81,4 +49,4 @@ def check(conninfo: str) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(check_server.run("notify_check", check))

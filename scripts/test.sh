@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/deps.sh libclang-dev g++ postgresql-client
-# scripts/notify_check.py drives the server with psycopg.
+# scripts/notify_check.py and scripts/savepoint_check.py drive the server with psycopg.
 python3 -c "import psycopg" 2>/dev/null || python3 -m pip install --quiet "psycopg[binary]"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/mindoodb-target}"
 
@@ -14,3 +14,4 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --profile dev --locked -- -D warnings
 cargo test --workspace --locked
 python3 scripts/notify_check.py "$CARGO_TARGET_DIR/debug/mindoodb"
+python3 scripts/savepoint_check.py "$CARGO_TARGET_DIR/debug/mindoodb"

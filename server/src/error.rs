@@ -26,6 +26,26 @@ pub(crate) enum Error {
     /// No such database (tenant).
     #[error("database \"{0}\" does not exist")]
     UndefinedDatabase(String),
+    /// The relation is of another kind than the statement needs (a view where a table must be).
+    #[error("{0}")]
+    WrongObjectType(String),
+    /// Views depend on a relation being dropped without CASCADE.
+    #[error("{0}")]
+    DependentObjects(String),
+    /// A view would read itself, directly or through other views.
+    #[error("infinite recursion detected in view \"{0}\"")]
+    RecursiveView(String),
+    /// A view replacement that drops, renames or retypes columns.
+    #[error("{0}")]
+    InvalidTableDefinition(String),
+    /// INSERT, UPDATE or DELETE naming a view.
+    #[error("cannot {verb} view \"{name}\": views are read-only, write to the tables it reads")]
+    ReadOnlyView {
+        /// `insert into`, `update` or `delete from`.
+        verb: &'static str,
+        /// The view.
+        name: String,
+    },
     /// A table or view of that name exists.
     #[error("relation \"{0}\" already exists")]
     DuplicateTable(String),
@@ -70,6 +90,12 @@ pub(crate) enum Error {
     /// A sync stopped at an entry from the peer that failed verification.
     #[error("sync: {0}")]
     SyncRejected(String),
+    /// SAVEPOINT, ROLLBACK TO or RELEASE outside a transaction block.
+    #[error("{0} can only be used in transaction blocks")]
+    NoActiveTransaction(&'static str),
+    /// ROLLBACK TO or RELEASE of a savepoint the transaction does not have.
+    #[error("savepoint \"{0}\" does not exist")]
+    UndefinedSavepoint(String),
     /// The statement cannot run inside a transaction block.
     #[error("{0} cannot run inside a transaction block")]
     ActiveTransaction(String),
@@ -82,6 +108,9 @@ pub(crate) enum Error {
     /// The login failed.
     #[error("password authentication failed for user \"{0}\"")]
     InvalidPassword(String),
+    /// The role authenticated but lacks LOGIN.
+    #[error("role \"{0}\" is not permitted to log in")]
+    LoginNotPermitted(String),
     /// Valid SQL that MindooDB does not support.
     #[error("not supported: {0}")]
     FeatureNotSupported(String),

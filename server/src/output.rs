@@ -5,8 +5,13 @@
 //! - In `Output::Rows`, column `i` of every batch has exactly the Arrow type
 //!   `columns[i].pg_type.arrow_type()`; the engine casts before it returns.
 
-use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use std::sync::Arc;
+
+use datafusion::arrow::array::ArrayRef;
+use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use datafusion::arrow::record_batch::RecordBatch;
+
+use crate::error::{Error, Result};
 
 /// A Postgres type the server sends or accepts, with its canonical Arrow type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -154,4 +159,37 @@ pub(crate) enum Output {
         /// The tag.
         tag: &'static str,
     },
+}
+
+impl Output {
+    /// Rows built by our own code (SHOW, `mindoo.*` calls): one array per column, each already
+    /// of its column's canonical Arrow type.
+    pub(crate) fn table(tag: &'static str, columns: Vec<(Column, ArrayRef)>) -> Result<Output> {
+        let schema = Arc::new(Schema::new(
+            columns
+                .iter()
+                .map(|(column, array)| Field::new(&column.name, array.data_type().clone(), true))
+                .collect::<Vec<_>>(),
+        ));
+        let (columns, arrays): (Vec<Column>, Vec<ArrayRef>) = columns.into_iter().unzip();
+        if let Some((column, array)) = columns
+            .iter()
+            .zip(&arrays)
+            .find(|(column, array)| *array.data_type() != column.pg_type.arrow_type())
+        {
+            return Err(Error::Internal(format!(
+                "column {} is {}, not {:?}",
+                column.name,
+                array.data_type(),
+                column.pg_type
+            )));
+        }
+        let batch =
+            RecordBatch::try_new(schema, arrays).map_err(|e| Error::Internal(e.to_string()))?;
+        Ok(Output::Rows {
+            columns,
+            batches: vec![batch],
+            tag,
+        })
+    }
 }

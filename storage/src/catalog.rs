@@ -1,10 +1,11 @@
-//! The catalog: tenants, tables, roles, grants and the key registry, in the `catalog` column
-//! family, with tenants and tables cached in memory.
+//! The catalog: tenants, tables, views, roles, grants and the key registry, in the `catalog`
+//! column family, with tenants, tables and views cached in memory.
 //!
 //! ```text
 //! "n"                                   -> next id (u32)
 //! "t" tenant_name                       -> tenant id (u32)
 //! "T" tenant_id(4) table_name           -> TableInfo
+//! "v" tenant_id(4) view_name            -> ViewInfo
 //! "r" role_name                         -> RoleRecord
 //! "g" role_name 0x00 tenant_name        -> (grant of CONNECT)
 //! "k" tenant_id(4) key_name 0x00 ver(4) -> KeyRecord
@@ -17,6 +18,8 @@
 //! - Ids come from one counter and are never reused.
 //! - Sync cursors are filed under the table's id, so a re-created table starts from zero, and
 //!   they go when their table or tenant goes. A peer id is opaque bytes chosen by the caller.
+//! - A tenant's tables and views share one namespace: no name is both.
+//! - A view is its name and SQL text only; the storage engine never parses the text.
 //! - Every catalog change is one synced WriteBatch, made under the catalog write lock, which
 //!   also keeps commits out while a table is dropped.
 #![allow(
@@ -38,6 +41,7 @@ const ROLE: u8 = b'r';
 const GRANT: u8 = b'g';
 const KEY: u8 = b'k';
 const SYNC: u8 = b's';
+const VIEW: u8 = b'v';
 const MAX_NAME_LEN: usize = 63;
 
 /// A tenant: an organisation with its own tables, keys and grants (a Postgres database).
@@ -58,6 +62,18 @@ pub struct TableInfo {
     pub name: String,
     /// The key new documents use when the writer names none.
     pub default_key: Option<KeyName>,
+}
+
+/// A view of a tenant: a name for a query over its tables. The text is opaque here; the server
+/// that stored it parses and plans it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewInfo {
+    /// The owning tenant.
+    pub tenant: TenantId,
+    /// Its name, unique among the tenant's tables and views.
+    pub name: String,
+    /// The defining query, as the server wrote it.
+    pub sql: String,
 }
 
 /// A login role. `auth` is the server's password verifier (for example SCRAM); never a password.
@@ -114,6 +130,7 @@ pub(crate) struct Catalog {
     pub(crate) next_id: u32,
     pub(crate) tenants: BTreeMap<String, TenantInfo>,
     pub(crate) tables: BTreeMap<(TenantId, String), TableInfo>,
+    pub(crate) views: BTreeMap<(TenantId, String), ViewInfo>,
 }
 
 impl Catalog {
@@ -123,6 +140,12 @@ impl Catalog {
             .range((table.tenant, String::new())..)
             .take_while(|((tenant, _), _)| *tenant == table.tenant)
             .any(|(_, info)| info.table == table)
+    }
+
+    /// True when `name` is a table or a view of `tenant`.
+    pub(crate) fn has_relation(&self, tenant: TenantId, name: &str) -> bool {
+        let key = (tenant, name.to_owned());
+        self.tables.contains_key(&key) || self.views.contains_key(&key)
     }
 
     /// Rebuilds the cache from the column family's contents, in key order.
@@ -145,6 +168,10 @@ impl Catalog {
                     catalog
                         .tables
                         .insert((info.table.tenant, info.name.clone()), info);
+                }
+                Some(&VIEW) => {
+                    let info = decode_view(&value)?;
+                    catalog.views.insert((info.tenant, info.name.clone()), info);
                 }
                 _ => {}
             }
@@ -180,6 +207,14 @@ pub(crate) fn tenant_key(name: &str) -> Vec<u8> {
 
 pub(crate) fn table_key(tenant: TenantId, name: &str) -> Vec<u8> {
     tagged(TABLE, &[&tenant.0.to_be_bytes(), name.as_bytes()])
+}
+
+pub(crate) fn view_key(tenant: TenantId, name: &str) -> Vec<u8> {
+    tagged(VIEW, &[&tenant.0.to_be_bytes(), name.as_bytes()])
+}
+
+pub(crate) fn views_of_prefix(tenant: TenantId) -> Vec<u8> {
+    tagged(VIEW, &[&tenant.0.to_be_bytes()])
 }
 
 pub(crate) fn role_key(name: &str) -> Vec<u8> {
@@ -232,10 +267,6 @@ pub(crate) fn syncs_of_table_prefix(table: Table) -> Vec<u8> {
     )
 }
 
-pub(crate) fn syncs_of_tenant_prefix(tenant: TenantId) -> Vec<u8> {
-    tagged(SYNC, &[&tenant.0.to_be_bytes()])
-}
-
 pub(crate) fn encode_u32(v: u32) -> [u8; 4] {
     v.to_le_bytes()
 }
@@ -280,6 +311,26 @@ pub(crate) fn decode_table(bytes: &[u8]) -> Result<TableInfo> {
         })
     })();
     info.ok_or_else(|| corrupt("table record"))
+}
+
+pub(crate) fn encode_view(info: &ViewInfo) -> Vec<u8> {
+    Writer::new()
+        .u32(info.tenant.0)
+        .bytes(info.name.as_bytes())
+        .bytes(info.sql.as_bytes())
+        .finish()
+}
+
+pub(crate) fn decode_view(bytes: &[u8]) -> Result<ViewInfo> {
+    let mut r = Reader::new(bytes);
+    let info = (|| {
+        let tenant = TenantId(r.u32()?);
+        let name = r.str()?.to_owned();
+        let sql = r.str()?.to_owned();
+        r.end()?;
+        Some(ViewInfo { tenant, name, sql })
+    })();
+    info.ok_or_else(|| corrupt("view record"))
 }
 
 pub(crate) fn encode_role(role: &RoleRecord) -> Vec<u8> {

@@ -27,6 +27,9 @@ pub enum Error {
     /// No table of that name or id.
     #[error("table {0} does not exist")]
     NoSuchTable(String),
+    /// No view of that name.
+    #[error("view {0} does not exist")]
+    NoSuchView(String),
     /// No role of that name.
     #[error("role {0} does not exist")]
     NoSuchRole(String),

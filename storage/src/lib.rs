@@ -24,7 +24,7 @@ mod read;
 mod store;
 mod verify;
 
-pub use catalog::{KeyRecord, RoleRecord, SyncCursor, TableInfo, TenantInfo};
+pub use catalog::{KeyRecord, RoleRecord, SyncCursor, TableInfo, TenantInfo, ViewInfo};
 pub use commit::{CommitReceipt, Outcome, Transaction, Write};
 pub use doc::{Document, Head};
 pub use error::Error;

@@ -16,7 +16,9 @@ use rocksdb::{
     Direction, IteratorMode, Options, ReadOptions, WriteBatch, WriteOptions,
 };
 
-use crate::catalog::{self, Catalog, KeyRecord, RoleRecord, SyncCursor, TableInfo, TenantInfo};
+use crate::catalog::{
+    self, Catalog, KeyRecord, RoleRecord, SyncCursor, TableInfo, TenantInfo, ViewInfo,
+};
 use crate::commit::{CommitReceipt, Pipeline, Transaction};
 use crate::layout::{self, ALL_CFS, CF_CATALOG, CF_LOG, TABLE_CFS};
 use crate::read::Snapshot;
@@ -176,7 +178,7 @@ impl Store {
             .collect()
     }
 
-    /// Drops a tenant with its tables, keys and grants.
+    /// Drops a tenant with its tables, views, keys and grants.
     pub fn drop_tenant(&self, name: &str) -> Result<()> {
         let mut cat = self.shared.catalog.write();
         let tenant = cat
@@ -198,7 +200,7 @@ impl Store {
         batch.delete_cf(&cf, catalog::tenant_key(name));
         for prefix in [
             catalog::keys_of_prefix(tenant.id),
-            catalog::syncs_of_tenant_prefix(tenant.id),
+            catalog::views_of_prefix(tenant.id),
         ] {
             batch.delete_range_cf(&cf, &prefix, &prefix_end(&prefix));
         }
@@ -208,6 +210,7 @@ impl Store {
         self.write_catalog(batch, &mut cat)?;
         cat.tenants.remove(name);
         cat.tables.retain(|(t, _), _| *t != tenant.id);
+        cat.views.retain(|(t, _), _| *t != tenant.id);
         Ok(())
     }
 
@@ -223,8 +226,8 @@ impl Store {
         if !cat.tenants.values().any(|t| t.id == tenant) {
             return Err(Error::NoSuchTenant(tenant.0.to_string()));
         }
-        if cat.tables.contains_key(&(tenant, name.to_owned())) {
-            return Err(Error::AlreadyExists(format!("table {name}")));
+        if cat.has_relation(tenant, name) {
+            return Err(Error::AlreadyExists(format!("relation {name}")));
         }
         let info = TableInfo {
             table: Table {
@@ -281,13 +284,81 @@ impl Store {
             .ok_or_else(|| Error::NoSuchTable(name.to_owned()))?;
         let mut batch = WriteBatch::default();
         self.delete_table_data(&mut batch, &info);
-        let cf = self.shared.cf(CF_CATALOG);
-        batch.delete_cf(&cf, catalog::table_key(tenant, name));
-        let syncs = catalog::syncs_of_table_prefix(info.table);
-        batch.delete_range_cf(&cf, &syncs, &prefix_end(&syncs));
+        batch.delete_cf(
+            &self.shared.cf(CF_CATALOG),
+            catalog::table_key(tenant, name),
+        );
         self.write_catalog(batch, &mut cat)?;
         cat.tables.remove(&(tenant, name.to_owned()));
         Ok(())
+    }
+
+    /// Drops tables (with every entry in them) and views of `tenant` in one synced write: all
+    /// of them or, when one is missing, none.
+    pub fn drop_relations(&self, tenant: TenantId, tables: &[&str], views: &[&str]) -> Result<()> {
+        let mut cat = self.shared.catalog.write();
+        let mut batch = WriteBatch::default();
+        let cf = self.shared.cf(CF_CATALOG);
+        for name in tables {
+            let info = cat
+                .tables
+                .get(&(tenant, (*name).to_owned()))
+                .ok_or_else(|| Error::NoSuchTable((*name).to_owned()))?;
+            self.delete_table_data(&mut batch, info);
+            batch.delete_cf(&cf, catalog::table_key(tenant, name));
+        }
+        for name in views {
+            if !cat.views.contains_key(&(tenant, (*name).to_owned())) {
+                return Err(Error::NoSuchView((*name).to_owned()));
+            }
+            batch.delete_cf(&cf, catalog::view_key(tenant, name));
+        }
+        self.write_catalog(batch, &mut cat)?;
+        for name in tables {
+            cat.tables.remove(&(tenant, (*name).to_owned()));
+        }
+        for name in views {
+            cat.views.remove(&(tenant, (*name).to_owned()));
+        }
+        Ok(())
+    }
+
+    /// Creates a view; fails if a table or view of that name exists.
+    pub fn create_view(&self, tenant: TenantId, name: &str, sql: &str) -> Result<ViewInfo> {
+        let mut cat = self.shared.catalog.write();
+        if cat.has_relation(tenant, name) {
+            return Err(Error::AlreadyExists(format!("relation {name}")));
+        }
+        self.put_view_locked(tenant, name, sql, &mut cat)
+    }
+
+    /// Creates a view or replaces the text of the view of that name; fails if a table has it.
+    pub fn replace_view(&self, tenant: TenantId, name: &str, sql: &str) -> Result<ViewInfo> {
+        let mut cat = self.shared.catalog.write();
+        if cat.tables.contains_key(&(tenant, name.to_owned())) {
+            return Err(Error::AlreadyExists(format!("table {name}")));
+        }
+        self.put_view_locked(tenant, name, sql, &mut cat)
+    }
+
+    /// The view of that name in `tenant`.
+    pub fn view(&self, tenant: TenantId, name: &str) -> Option<ViewInfo> {
+        self.shared
+            .catalog
+            .read()
+            .views
+            .get(&(tenant, name.to_owned()))
+            .cloned()
+    }
+
+    /// Every view of `tenant`, by name.
+    pub fn views(&self, tenant: TenantId) -> Vec<ViewInfo> {
+        let cat = self.shared.catalog.read();
+        cat.views
+            .range((tenant, String::new())..)
+            .take_while(|((t, _), _)| *t == tenant)
+            .map(|(_, info)| info.clone())
+            .collect()
     }
 
     /// Creates a role; fails if it exists.
@@ -461,6 +532,33 @@ impl Store {
         self.write_catalog(batch, &mut cat)
     }
 
+    fn put_view_locked(
+        &self,
+        tenant: TenantId,
+        name: &str,
+        sql: &str,
+        cat: &mut Catalog,
+    ) -> Result<ViewInfo> {
+        catalog::check_name(name)?;
+        if !cat.tenants.values().any(|t| t.id == tenant) {
+            return Err(Error::NoSuchTenant(tenant.0.to_string()));
+        }
+        let info = ViewInfo {
+            tenant,
+            name: name.to_owned(),
+            sql: sql.to_owned(),
+        };
+        let mut batch = WriteBatch::default();
+        batch.put_cf(
+            &self.shared.cf(CF_CATALOG),
+            catalog::view_key(tenant, name),
+            catalog::encode_view(&info),
+        );
+        self.write_catalog(batch, cat)?;
+        cat.views.insert((tenant, name.to_owned()), info.clone());
+        Ok(info)
+    }
+
     fn put_role_locked(&self, role: &RoleRecord, cat: &mut Catalog) -> Result<()> {
         let mut batch = WriteBatch::default();
         batch.put_cf(
@@ -479,12 +577,15 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes a table's entries, derived rows and sync cursors (not its catalog record).
     fn delete_table_data(&self, batch: &mut WriteBatch, info: &TableInfo) {
         let start = layout::table_prefix(info.table);
         let end = layout::table_end(info.table);
         for name in TABLE_CFS {
             batch.delete_range_cf(&self.shared.cf(name), &start[..], &end[..]);
         }
+        let syncs = catalog::syncs_of_table_prefix(info.table);
+        batch.delete_range_cf(&self.shared.cf(CF_CATALOG), &syncs, &prefix_end(&syncs));
     }
 
     fn catalog_prefix(&self, prefix: &[u8]) -> Result<Vec<layout::KeyValue>> {

@@ -10,6 +10,7 @@ use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion::sql::sqlparser::parser::Parser;
 
 use super::session::{Prepared, Session};
+use super::views::{self, Relation};
 use super::{copy, ddl, dml, functions, notify, query, udtf};
 use crate::error::{Error, Result};
 use crate::output::{Output, PgType, Value};
@@ -21,6 +22,8 @@ pub(crate) enum Kind {
     Commit,
     Rollback,
     Savepoint,
+    RollbackTo,
+    Release,
     Query,
     MindooCall,
     Insert,
@@ -28,6 +31,8 @@ pub(crate) enum Kind {
     Delete,
     CreateTable,
     DropTable,
+    CreateView,
+    DropView,
     CreateDatabase,
     DropDatabase,
     CreateRole,
@@ -55,8 +60,11 @@ impl Kind {
             | Kind::CreateDatabase
             | Kind::DropDatabase
             | Kind::Copy => true,
-            // Roles and grants are each node's own, never replicated: a mirror manages them.
-            Kind::CreateRole
+            // Roles, grants and views are each node's own, never replicated: a mirror
+            // manages them.
+            Kind::CreateView
+            | Kind::DropView
+            | Kind::CreateRole
             | Kind::AlterRole
             | Kind::DropRole
             | Kind::Grant
@@ -65,6 +73,8 @@ impl Kind {
             | Kind::Commit
             | Kind::Rollback
             | Kind::Savepoint
+            | Kind::RollbackTo
+            | Kind::Release
             | Kind::Query
             | Kind::MindooCall
             | Kind::Set
@@ -89,7 +99,11 @@ pub(crate) fn kind(statement: &Statement) -> Kind {
         Statement::Rollback {
             savepoint: None, ..
         } => Kind::Rollback,
-        Statement::Savepoint { .. } | Statement::ReleaseSavepoint { .. } => Kind::Savepoint,
+        Statement::Rollback {
+            savepoint: Some(_), ..
+        } => Kind::RollbackTo,
+        Statement::Savepoint { .. } => Kind::Savepoint,
+        Statement::ReleaseSavepoint { .. } => Kind::Release,
         Statement::Query(query) if mindoo_call(query).is_some() => Kind::MindooCall,
         Statement::Query(_) => Kind::Query,
         Statement::Insert(_) => Kind::Insert,
@@ -100,6 +114,11 @@ pub(crate) fn kind(statement: &Statement) -> Kind {
             object_type: ObjectType::Table,
             ..
         } => Kind::DropTable,
+        Statement::CreateView(_) => Kind::CreateView,
+        Statement::Drop {
+            object_type: ObjectType::View,
+            ..
+        } => Kind::DropView,
         Statement::Drop {
             object_type: ObjectType::Database,
             ..
@@ -142,8 +161,10 @@ pub(crate) async fn dispatch(
         Kind::Insert => dml::insert(session, statement).await,
         Kind::Update => dml::update(session, statement).await,
         Kind::Delete => dml::delete(session, statement).await,
+        Kind::CreateView => views::create(session, statement).await,
+        Kind::DropView => views::drop(session, Relation::View, statement),
+        Kind::DropTable => views::drop(session, Relation::Table, statement),
         Kind::CreateTable
-        | Kind::DropTable
         | Kind::CreateDatabase
         | Kind::DropDatabase
         | Kind::CreateRole
@@ -153,14 +174,6 @@ pub(crate) async fn dispatch(
         | Kind::Revoke => ddl::run(session, kind, statement),
         Kind::Set => ddl::set(session, statement),
         Kind::Show => ddl::show(session, statement),
-        Kind::Savepoint => Ok(Output::Command {
-            tag: if matches!(statement, Statement::Savepoint { .. }) {
-                "SAVEPOINT"
-            } else {
-                "RELEASE"
-            },
-            rows: None,
-        }),
         Kind::Discard => {
             let discard = matches!(statement, Statement::Discard { .. });
             if discard {
@@ -174,7 +187,12 @@ pub(crate) async fn dispatch(
         }
         Kind::Listen => notify::run(session, &statement),
         Kind::Copy => copy::begin(session, &statement),
-        Kind::Begin | Kind::Commit | Kind::Rollback => Err(Error::Internal(
+        Kind::Begin
+        | Kind::Commit
+        | Kind::Rollback
+        | Kind::Savepoint
+        | Kind::RollbackTo
+        | Kind::Release => Err(Error::Internal(
             "transaction statement reached dispatch".into(),
         )),
         Kind::Unsupported => Err(Error::FeatureNotSupported(first_words(&statement))),

@@ -1,4 +1,5 @@
-//! DDL and session commands: tables, databases (tenants), roles, grants, SET and SHOW.
+//! DDL and session commands: CREATE TABLE, databases (tenants), roles, grants, SET and SHOW
+//! (DROP TABLE and views are in `views.rs`, which knows what depends on a table).
 //!
 //! Invariants:
 //! - Only superusers create or drop databases and roles; any role admitted to a tenant may
@@ -9,8 +10,6 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::StringArray;
-use datafusion::arrow::datatypes::{DataType, Field, Schema};
-use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::sql::sqlparser::ast::{
     AlterRoleOperation, CreateTableOptions, Expr, GrantObjects, GranteeName, ObjectName, Password,
     RoleOption, Set, SqlOption, Statement, Value as SqlValue,
@@ -47,25 +46,6 @@ pub(crate) fn run(session: &mut Session, kind: Kind, statement: Statement) -> Re
                 .create_table(tenant, &name, default_key)
                 .map_err(|e| already(e, Error::DuplicateTable(name.clone())))?;
             Ok(command("CREATE TABLE"))
-        }
-        (
-            Kind::DropTable,
-            Statement::Drop {
-                names, if_exists, ..
-            },
-        ) => {
-            for name in &names {
-                let name = simple_name(name)?;
-                match store.drop_table(tenant, &name) {
-                    Ok(()) => {}
-                    Err(mindoodb_storage::Error::NoSuchTable(_)) if if_exists => {}
-                    Err(mindoodb_storage::Error::NoSuchTable(_)) => {
-                        return Err(Error::UndefinedTable(name));
-                    }
-                    Err(err) => return Err(err.into()),
-                }
-            }
-            Ok(command("DROP TABLE"))
         }
         (
             Kind::CreateDatabase,
@@ -254,18 +234,24 @@ pub(crate) fn show(session: &mut Session, statement: Statement) -> Result<Output
         let mut all: Vec<(String, String)> = session.all_settings().into_iter().collect();
         all.sort();
         let (names, values): (Vec<String>, Vec<String>) = all.into_iter().unzip();
-        return rows(
-            vec![("name", names), ("setting", values)],
-            vec![text_column("name"), text_column("setting")],
+        return Output::table(
+            "SHOW",
+            vec![
+                (text_column("name"), Arc::new(StringArray::from(names))),
+                (text_column("setting"), Arc::new(StringArray::from(values))),
+            ],
         );
     }
     let value = session.setting(&name).ok_or_else(|| {
         Error::UndefinedObject(format!("unrecognized configuration parameter \"{name}\""))
     })?;
     let column = show_column_name(&name);
-    rows(
-        vec![(column.as_str(), vec![value])],
-        vec![text_column(&column)],
+    Output::table(
+        "SHOW",
+        vec![(
+            text_column(&column),
+            Arc::new(StringArray::from(vec![value])),
+        )],
     )
 }
 
@@ -304,25 +290,7 @@ fn text_column(name: &str) -> Column {
     }
 }
 
-fn rows(data: Vec<(&str, Vec<String>)>, columns: Vec<Column>) -> Result<Output> {
-    let schema = Arc::new(Schema::new(
-        data.iter()
-            .map(|(name, _)| Field::new(*name, DataType::Utf8, true))
-            .collect::<Vec<_>>(),
-    ));
-    let arrays = data
-        .into_iter()
-        .map(|(_, values)| Arc::new(StringArray::from(values)) as _)
-        .collect();
-    let batch = RecordBatch::try_new(schema, arrays).map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(Output::Rows {
-        columns,
-        batches: vec![batch],
-        tag: "SHOW",
-    })
-}
-
-fn command(tag: &'static str) -> Output {
+pub(crate) fn command(tag: &'static str) -> Output {
     Output::Command { tag, rows: None }
 }
 

@@ -23,9 +23,11 @@ use mindoodb_protocol::{
 };
 use mindoodb_storage::{Table, TableInfo};
 
-use super::provider::{Row, build_batch};
 use super::query::{self, from_datafusion};
-use super::session::{PendingDoc, Session};
+use super::row::{Projection, Row, written_row};
+use super::session::Session;
+use super::txn::PendingDoc;
+use super::views::relation_name;
 use crate::error::{Error, Result};
 use crate::output::{Column, Output, PgType, Value};
 
@@ -92,7 +94,7 @@ pub(crate) async fn insert(session: &mut Session, statement: Statement) -> Resul
             "INSERT into a table function".into(),
         ));
     };
-    let info = table_info(session, name)?;
+    let info = table_info(session, name, "insert into")?;
     let targets: Vec<String> = if insert.columns.is_empty() {
         vec!["id".into(), "data".into(), "key_id".into()]
     } else {
@@ -156,7 +158,7 @@ pub(crate) async fn insert(session: &mut Session, statement: Statement) -> Resul
             created,
         )?;
         if returning.is_some() {
-            out_rows.push(row_of(&pending, &doc_id));
+            out_rows.push(written_row(&doc_id, &pending));
         }
         docs.push(pending);
     }
@@ -177,7 +179,7 @@ pub(crate) async fn update(session: &mut Session, statement: Statement) -> Resul
     if update.from.is_some() || !update.table.joins.is_empty() {
         return Err(Error::FeatureNotSupported("UPDATE ... FROM".into()));
     }
-    let info = table_info(session, name)?;
+    let info = table_info(session, name, "update")?;
     let mut new_data = None;
     for assignment in &update.assignments {
         let AssignmentTarget::ColumnName(column) = &assignment.target else {
@@ -228,7 +230,7 @@ pub(crate) async fn update(session: &mut Session, statement: Statement) -> Resul
             created,
         )?;
         if returning.is_some() {
-            out_rows.push(row_of(&pending, &doc_id));
+            out_rows.push(written_row(&doc_id, &pending));
         }
         docs.push(pending);
     }
@@ -255,7 +257,7 @@ pub(crate) async fn delete(session: &mut Session, statement: Statement) -> Resul
     if delete.using.is_some() {
         return Err(Error::FeatureNotSupported("DELETE ... USING".into()));
     }
-    let info = table_info(session, name)?;
+    let info = table_info(session, name, "delete from")?;
     let returning = delete
         .returning
         .as_deref()
@@ -293,7 +295,7 @@ pub(crate) async fn delete(session: &mut Session, statement: Statement) -> Resul
             created,
         )?;
         if returning.is_some() {
-            let mut row = row_of(&pending, &doc_id);
+            let mut row = written_row(&doc_id, &pending);
             row.data = data.unwrap_or_default();
             out_rows.push(row);
         }
@@ -371,7 +373,7 @@ fn finish(
     let Some(returning) = returning else {
         return Ok(Output::Command { tag, rows: Some(n) });
     };
-    let batch = build_batch(rows.into_iter())?;
+    let batch = Projection::all().batch(&rows)?;
     let projected = batch
         .project(&returning.indices)
         .map_err(|e| Error::Internal(e.to_string()))?;
@@ -384,24 +386,6 @@ fn finish(
         batches,
         tag,
     })
-}
-
-fn row_of(pending: &PendingDoc, doc_id: &DocId) -> Row {
-    let header = pending.entry.header();
-    Row {
-        id: doc_id.to_string(),
-        data: pending.json.clone().unwrap_or_default(),
-        rev: pending.entry.hash().to_string(),
-        seq: None,
-        key_id: header.key().name.to_string(),
-        author: if header.signer_role().is_empty() {
-            header.author().to_string()
-        } else {
-            header.signer_role().to_owned()
-        },
-        created_at: pending.created.0,
-        updated_at: header.clock().0,
-    }
 }
 
 enum Current {
@@ -522,18 +506,17 @@ fn newest_key(session: &Session, name: &KeyName) -> Result<Arc<DataKey>> {
         })
 }
 
-fn table_info(session: &Session, name: &ObjectName) -> Result<TableInfo> {
-    let table = name
-        .0
-        .last()
-        .and_then(|p| p.as_ident())
-        .map(|i| i.value.to_lowercase())
-        .ok_or_else(|| Error::Syntax(format!("bad table name {name}")))?;
-    session
-        .engine
-        .store()
-        .table(session.tenant.id, &table)
-        .ok_or(Error::UndefinedTable(table))
+/// The table a write names; a view is refused (views are read-only).
+fn table_info(session: &Session, name: &ObjectName, verb: &'static str) -> Result<TableInfo> {
+    let name = relation_name(name)?;
+    let store = session.engine.store();
+    if let Some(info) = store.table(session.tenant.id, &name) {
+        return Ok(info);
+    }
+    if store.view(session.tenant.id, &name).is_some() {
+        return Err(Error::ReadOnlyView { verb, name });
+    }
+    Err(Error::UndefinedTable(name))
 }
 
 fn default_key() -> KeyName {

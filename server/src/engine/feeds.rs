@@ -34,7 +34,8 @@ use mindoodb_storage::{
 use super::json::jsonb_field;
 use super::keyring::KeySet;
 use super::notify::Notifier;
-use super::provider::{self, SharedState};
+use super::provider::SharedState;
+use super::row::{self, Projection, Row};
 use super::{Engine, apply, sync};
 use crate::error::{Error, Result};
 use crate::output::PgType;
@@ -251,7 +252,7 @@ impl FeedFn {
                 ("updated_at", Time),
                 ("data", Json),
             ],
-            FeedFn::AsOf | FeedFn::AsOfSeq => return provider::doc_schema(),
+            FeedFn::AsOf | FeedFn::AsOfSeq => return row::doc_schema(),
             FeedFn::Conflicts => &[
                 ("id", Text),
                 ("rev", Text),
@@ -453,14 +454,16 @@ pub(crate) fn run(
                 _ => Cutoff::Seq(seq_arg(func, args, 1)?),
             };
             let docs = snapshot.as_of(table, cutoff)?;
+            let all = Projection::all();
             for page in docs.chunks(PAGE) {
                 let rows = {
                     let state = ctx.state.read().unwrap_or_else(PoisonError::into_inner);
                     page.iter()
-                        .map(|doc| provider::stored_row(&state.keys, doc))
+                        .map(|doc| row::stored_row(&state.keys, doc, &all))
                         .collect::<Result<Vec<_>>>()?
                 };
-                if !(out.emit)(provider::build_batch(rows.into_iter().flatten())?) {
+                let rows: Vec<Row> = rows.into_iter().flatten().collect();
+                if !(out.emit)(all.batch(&rows)?) {
                     break;
                 }
             }
@@ -745,11 +748,7 @@ fn op(kind: EntryKind) -> &'static str {
 }
 
 fn author(entry: &Entry) -> Cell {
-    let header = entry.header();
-    Cell::Text(provider::author_of(
-        header.signer_role(),
-        &header.author().to_string(),
-    ))
+    Cell::Text(row::author(entry.header()))
 }
 
 fn parents(entry: &Entry) -> Cell {

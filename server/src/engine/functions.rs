@@ -9,8 +9,6 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::{ArrayRef, BooleanArray, Int64Array, StringArray};
-use datafusion::arrow::datatypes::{Field, Schema};
-use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::sql::sqlparser::ast::{
     Function, FunctionArg, FunctionArgExpr, FunctionArguments, Statement,
 };
@@ -95,30 +93,31 @@ pub(crate) async fn call(session: &mut Session, statement: &Statement) -> Result
                 .map(|r| held.contains(&format!("{}.{}", r.name, r.version)))
                 .collect();
             let passphrase: Vec<bool> = records.iter().map(|r| r.kdf.is_some()).collect();
-            rows(
-                vec![
-                    ("name", Arc::new(StringArray::from(names)) as ArrayRef),
-                    ("version", Arc::new(Int64Array::from(versions))),
-                    ("held", Arc::new(BooleanArray::from(is_held))),
-                    ("passphrase", Arc::new(BooleanArray::from(passphrase))),
-                ],
-                key_columns(),
-            )
+            let arrays: [ArrayRef; 4] = [
+                Arc::new(StringArray::from(names)),
+                Arc::new(Int64Array::from(versions)),
+                Arc::new(BooleanArray::from(is_held)),
+                Arc::new(BooleanArray::from(passphrase)),
+            ];
+            Output::table("SELECT", key_columns().into_iter().zip(arrays).collect())
         }
         ("locked", [table]) => {
             let info = store
                 .table(tenant, &table.to_lowercase())
                 .ok_or_else(|| Error::UndefinedTable(table.to_string()))?;
-            let n = {
-                let state = session.read_state();
-                count_locked(&store, info.table, &state.keys)?
-            };
-            rows(
-                vec![("locked", Arc::new(Int64Array::from(vec![n])) as ArrayRef)],
-                vec![Column {
-                    name: "locked".into(),
-                    pg_type: PgType::Int8,
-                }],
+            let keys = session.read_state().keys.for_reading();
+            let n = tokio::task::spawn_blocking(move || count_locked(&store, info.table, &keys))
+                .await
+                .map_err(|e| Error::Internal(format!("locked count task: {e}")))??;
+            Output::table(
+                "SELECT",
+                vec![(
+                    Column {
+                        name: "locked".into(),
+                        pg_type: PgType::Int8,
+                    },
+                    Arc::new(Int64Array::from(vec![n])),
+                )],
             )
         }
         _ => Err(Error::UndefinedFunction(format!(
@@ -213,26 +212,14 @@ fn require_secure(session: &Session) -> Result<()> {
 }
 
 fn single_text(name: &str, value: &str) -> Result<Output> {
-    rows(
-        vec![(name, Arc::new(StringArray::from(vec![value])) as ArrayRef)],
-        vec![Column {
-            name: name.to_owned(),
-            pg_type: PgType::Text,
-        }],
+    Output::table(
+        "SELECT",
+        vec![(
+            Column {
+                name: name.to_owned(),
+                pg_type: PgType::Text,
+            },
+            Arc::new(StringArray::from(vec![value])),
+        )],
     )
-}
-
-fn rows(data: Vec<(&str, ArrayRef)>, columns: Vec<Column>) -> Result<Output> {
-    let schema = Arc::new(Schema::new(
-        data.iter()
-            .map(|(name, array)| Field::new(*name, array.data_type().clone(), true))
-            .collect::<Vec<_>>(),
-    ));
-    let batch = RecordBatch::try_new(schema, data.into_iter().map(|(_, a)| a).collect())
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(Output::Rows {
-        columns,
-        batches: vec![batch],
-        tag: "SELECT",
-    })
 }

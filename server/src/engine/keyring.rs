@@ -55,6 +55,14 @@ impl KeySet {
         self.keys.keys()
     }
 
+    /// The data keys alone, for a scan to decrypt with; the identity stays with the session.
+    pub(crate) fn for_reading(&self) -> KeySet {
+        KeySet {
+            keys: self.keys.clone(),
+            identity: None,
+        }
+    }
+
     pub(crate) fn insert(&mut self, key: DataKey) {
         self.keys.insert(key.key_ref().clone(), Arc::new(key));
     }

@@ -19,10 +19,14 @@ mod keyring;
 mod notify;
 mod provider;
 mod query;
+mod row;
+mod scan;
 mod session;
 mod settings;
 mod sync;
+mod txn;
 mod udtf;
+mod views;
 
 use std::sync::Arc;
 
@@ -100,12 +104,16 @@ impl Engine {
         &self.notifier
     }
 
-    /// Opens a session: the database must exist and the role must be allowed into it.
+    /// Opens a session: the role must have LOGIN, the database must exist and the role must be
+    /// allowed into it.
     pub(crate) fn login(self: &Arc<Self>, login: Login) -> Result<Session> {
         let role = self
             .store
             .role(&login.role)?
             .ok_or_else(|| Error::InvalidPassword(login.role.clone()))?;
+        if !role.login {
+            return Err(Error::LoginNotPermitted(role.name));
+        }
         let tenant = self
             .store
             .tenant(&login.database)

@@ -3,19 +3,19 @@
 //! Invariants:
 //! - Outside BEGIN every statement commits by itself; inside, writes collect in `Pending` and
 //!   reach the store in one `Transaction` at COMMIT, or never.
-//! - After an error inside a block, only ROLLBACK/COMMIT run (`TxnStatus::Failed`), and COMMIT
-//!   then rolls back, as in Postgres.
+//! - After an error inside a block (in any protocol step: Parse, Bind, Describe, Execute), only
+//!   ROLLBACK, ROLLBACK TO SAVEPOINT and COMMIT run (`TxnStatus::Failed`); COMMIT then rolls
+//!   back and ROLLBACK TO a savepoint resumes the block, as in Postgres.
 //! - One DataFusion `SessionContext` per session: no SET or PREPARE state is shared.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use datafusion::catalog::{CatalogProvider, MemoryCatalogProvider};
 use datafusion::execution::SessionStateBuilder;
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::prelude::{SessionConfig, SessionContext};
-use datafusion::sql::sqlparser::ast::Statement;
-use mindoodb_protocol::{AuthorClock, DocId, VerifiedEntry};
+use datafusion::sql::sqlparser::ast::{Ident, Statement};
 use mindoodb_storage::{RoleRecord, Table, TenantInfo, Transaction, Write};
 
 use super::classify::{self, Kind};
@@ -26,6 +26,8 @@ use super::keyring::{self, KeySet};
 use super::notify::{self, Listening};
 use super::provider::{DocSchema, ReadState, SharedState};
 use super::settings::Settings;
+use super::txn::PendingDoc;
+use super::views::Planner;
 use super::{Engine, query, udtf};
 use crate::error::{Error, Result};
 use crate::output::{Column, Output, PgType, Value};
@@ -50,46 +52,6 @@ pub(crate) struct Prepared {
     pub columns: Vec<Column>,
     pub(crate) statement: Statement,
     pub(crate) plan: Option<LogicalPlan>,
-}
-
-/// One uncommitted revision of a document, as this session sees it.
-pub(crate) struct PendingDoc {
-    pub(crate) entry: VerifiedEntry,
-    pub(crate) json: Option<String>,
-    pub(crate) created: AuthorClock,
-}
-
-/// The writes of an open transaction, in order, and the newest pending state per document.
-#[derive(Default)]
-pub(crate) struct Pending {
-    writes: Vec<Write>,
-    docs: BTreeMap<Table, BTreeMap<DocId, PendingDoc>>,
-}
-
-impl Pending {
-    pub(crate) fn table(&self, table: Table) -> Option<&BTreeMap<DocId, PendingDoc>> {
-        self.docs.get(&table)
-    }
-
-    pub(crate) fn doc(&self, table: Table, id: &DocId) -> Option<&PendingDoc> {
-        self.docs.get(&table)?.get(id)
-    }
-
-    pub(crate) fn push(&mut self, table: Table, doc: PendingDoc) {
-        self.writes.push(Write::Local {
-            table,
-            entry: doc.entry.clone(),
-        });
-        let id = doc.entry.header().doc_id().clone();
-        self.docs.entry(table).or_default().insert(id, doc);
-    }
-
-    fn take(&mut self) -> Transaction {
-        self.docs.clear();
-        Transaction {
-            writes: std::mem::take(&mut self.writes),
-        }
-    }
 }
 
 /// One connection's state.
@@ -127,6 +89,9 @@ impl Session {
             .with_type_planner(Arc::new(JsonTypePlanner))
             .build();
         let mut ctx = SessionContext::new_with_state(df_state);
+        // Weak: the schema lives inside the context it plans views with.
+        let weak = ctx.state_weak_ref();
+        let planner: Planner = Arc::new(move || weak.upgrade().map(|state| state.read().clone()));
         let catalog = MemoryCatalogProvider::new();
         catalog.register_schema(
             "public",
@@ -134,6 +99,7 @@ impl Session {
                 store: engine.store.clone(),
                 tenant: tenant.id,
                 state: state.clone(),
+                planner,
             }),
         )?;
         ctx.register_catalog("mindoo", Arc::new(catalog));
@@ -176,12 +142,18 @@ impl Session {
         outputs
     }
 
-    /// Extended protocol: parses and describes one statement.
+    /// Extended protocol: parses and describes one statement. A failure inside a block
+    /// aborts the block, as any failed statement does.
     pub(crate) async fn prepare(
         &mut self,
         sql: &str,
         param_types: &[Option<PgType>],
     ) -> Result<Prepared> {
+        let res = self.prepare_one(sql, param_types).await;
+        res.map_err(|e| self.fail(e))
+    }
+
+    async fn prepare_one(&mut self, sql: &str, param_types: &[Option<PgType>]) -> Result<Prepared> {
         let mut statements = classify::parse(sql)?;
         let statement = match (statements.pop(), statements.is_empty()) {
             (Some(statement), true) => statement,
@@ -192,6 +164,9 @@ impl Session {
                 ));
             }
         };
+        if self.txn == TxnStatus::Failed && !ends_failed_block(classify::kind(&statement)) {
+            return Err(Error::InFailedTransaction);
+        }
         classify::describe(self, statement, param_types).await
     }
 
@@ -219,23 +194,64 @@ impl Session {
         params: &[Value],
     ) -> Result<Output> {
         let kind = classify::kind(&statement);
-        if self.txn == TxnStatus::Failed && !matches!(kind, Kind::Commit | Kind::Rollback) {
+        if self.txn == TxnStatus::Failed && !ends_failed_block(kind) {
             return Err(Error::InFailedTransaction);
         }
-        match kind {
-            Kind::Begin => {
+        match (kind, statement) {
+            (Kind::Begin, _) => {
                 if self.txn == TxnStatus::Idle {
                     self.txn = TxnStatus::InBlock;
                 }
                 Ok(Output::TxnStart)
             }
-            Kind::Commit => self.commit().await,
-            Kind::Rollback => {
+            (Kind::Commit, _) => self.commit().await,
+            (Kind::Rollback, _) => {
                 self.write_state().pending.take();
                 self.txn = TxnStatus::Idle;
                 Ok(Output::TxnEnd { tag: "ROLLBACK" })
             }
-            _ => classify::dispatch(self, kind, statement, plan, params).await,
+            (Kind::Savepoint, Statement::Savepoint { name }) => {
+                self.in_block("SAVEPOINT")?;
+                self.write_state().pending.savepoint(savepoint_name(&name));
+                Ok(Output::Command {
+                    tag: "SAVEPOINT",
+                    rows: None,
+                })
+            }
+            (
+                Kind::RollbackTo,
+                Statement::Rollback {
+                    savepoint: Some(name),
+                    ..
+                },
+            ) => {
+                self.in_block("ROLLBACK TO SAVEPOINT")?;
+                self.write_state()
+                    .pending
+                    .rollback_to(&savepoint_name(&name))?;
+                self.txn = TxnStatus::InBlock;
+                Ok(Output::Command {
+                    tag: "ROLLBACK",
+                    rows: None,
+                })
+            }
+            (Kind::Release, Statement::ReleaseSavepoint { name }) => {
+                self.in_block("RELEASE SAVEPOINT")?;
+                self.write_state().pending.release(&savepoint_name(&name))?;
+                Ok(Output::Command {
+                    tag: "RELEASE",
+                    rows: None,
+                })
+            }
+            (kind, statement) => classify::dispatch(self, kind, statement, plan, params).await,
+        }
+    }
+
+    /// Savepoints exist only inside a block (a failed one included).
+    fn in_block(&self, what: &'static str) -> Result<()> {
+        match self.txn {
+            TxnStatus::Idle => Err(Error::NoActiveTransaction(what)),
+            TxnStatus::InBlock | TxnStatus::Failed => Ok(()),
         }
     }
 
@@ -343,10 +359,16 @@ impl Session {
 
     /// A failed statement inside a block poisons the block.
     fn fail(&mut self, err: Error) -> Error {
+        self.abort_block();
+        err
+    }
+
+    /// Marks an open block failed, for errors the wire layer meets outside the session (a
+    /// Bind or Describe naming an unknown statement or portal, undecodable parameters).
+    pub(crate) fn abort_block(&mut self) {
         if self.txn == TxnStatus::InBlock {
             self.txn = TxnStatus::Failed;
         }
-        err
     }
 
     /// Session parameters as SHOW/current_setting report them.
@@ -361,5 +383,18 @@ impl Session {
 
     pub(crate) async fn plan_query(&self, statement: Statement) -> Result<LogicalPlan> {
         query::plan(&self.ctx, statement).await
+    }
+}
+
+/// The statements a failed block still runs.
+fn ends_failed_block(kind: Kind) -> bool {
+    matches!(kind, Kind::Commit | Kind::Rollback | Kind::RollbackTo)
+}
+
+/// Savepoint names fold to lowercase unless quoted, like every Postgres identifier.
+fn savepoint_name(name: &Ident) -> String {
+    match name.quote_style {
+        Some(_) => name.value.clone(),
+        None => name.value.to_lowercase(),
     }
 }

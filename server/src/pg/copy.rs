@@ -20,8 +20,8 @@ use pgwire::messages::copy::{CopyData, CopyDone, CopyFail};
 
 use crate::pg::encode;
 use crate::pg::error::{internal, to_pg_error};
-use crate::pg::simple::wire_status;
 use crate::pg::startup::session_of;
+use crate::pg::status::wire_status;
 
 /// Receives COPY FROM STDIN data.
 #[derive(Debug)]

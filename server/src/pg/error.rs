@@ -37,12 +37,17 @@ mod code {
     pub(super) const NOT_NULL_VIOLATION: &str = "23502";
     pub(super) const UNIQUE_VIOLATION: &str = "23505";
     // Class 25: invalid transaction state.
+    pub(super) const NO_ACTIVE_SQL_TRANSACTION: &str = "25P01";
     pub(super) const ACTIVE_SQL_TRANSACTION: &str = "25001";
     pub(super) const READ_ONLY_SQL_TRANSACTION: &str = "25006";
     pub(super) const IN_FAILED_SQL_TRANSACTION: &str = "25P02";
     // Class 28: invalid authorization specification.
     pub(super) const INVALID_AUTHORIZATION_SPECIFICATION: &str = "28000";
     pub(super) const INVALID_PASSWORD: &str = "28P01";
+    // Class 2B: dependent privilege descriptors still exist.
+    pub(super) const DEPENDENT_OBJECTS_STILL_EXIST: &str = "2BP01";
+    // Class 3B: savepoint exception.
+    pub(super) const INVALID_SAVEPOINT_SPECIFICATION: &str = "3B001";
     // Class 3D: invalid catalog name.
     pub(super) const INVALID_CATALOG_NAME: &str = "3D000";
     // Class 40: transaction rollback.
@@ -58,9 +63,12 @@ mod code {
     pub(super) const UNDEFINED_FUNCTION: &str = "42883";
     pub(super) const UNDEFINED_TABLE: &str = "42P01";
     pub(super) const UNDEFINED_OBJECT: &str = "42704";
+    pub(super) const WRONG_OBJECT_TYPE: &str = "42809";
     pub(super) const DUPLICATE_DATABASE: &str = "42P04";
     pub(super) const DUPLICATE_TABLE: &str = "42P07";
     pub(super) const DUPLICATE_OBJECT: &str = "42710";
+    pub(super) const INVALID_TABLE_DEFINITION: &str = "42P16";
+    pub(super) const INVALID_OBJECT_DEFINITION: &str = "42P17";
     // Class 53: insufficient resources.
     pub(super) const DISK_FULL: &str = "53100";
     pub(super) const OUT_OF_MEMORY: &str = "53200";
@@ -115,15 +123,6 @@ pub(crate) fn fatal(err: PgWireError) -> PgWireError {
     let mut info = ErrorInfo::from(err);
     info.severity = SEVERITY_FATAL.to_owned();
     PgWireError::UserError(Box::new(info))
-}
-
-/// A role that authenticated but may not log in.
-pub(crate) fn login_not_permitted(role: &str) -> PgWireError {
-    user_error(
-        SEVERITY_FATAL,
-        code::INVALID_AUTHORIZATION_SPECIFICATION,
-        format!("role \"{}\" is not permitted to log in", scrub(role)),
-    )
 }
 
 /// A request the protocol does not allow (for example a result format code for a column
@@ -208,6 +207,11 @@ fn classify(err: &Error) -> Classified {
         Error::UndefinedFunction(_) => (code::UNDEFINED_FUNCTION, false),
         Error::UndefinedObject(_) => (code::UNDEFINED_OBJECT, false),
         Error::UndefinedDatabase(_) => (code::INVALID_CATALOG_NAME, false),
+        Error::WrongObjectType(_) => (code::WRONG_OBJECT_TYPE, false),
+        Error::DependentObjects(_) => (code::DEPENDENT_OBJECTS_STILL_EXIST, false),
+        Error::RecursiveView(_) => (code::INVALID_OBJECT_DEFINITION, false),
+        Error::InvalidTableDefinition(_) => (code::INVALID_TABLE_DEFINITION, false),
+        Error::ReadOnlyView { .. } => (code::FEATURE_NOT_SUPPORTED, false),
         Error::DuplicateTable(_) => (code::DUPLICATE_TABLE, false),
         Error::DuplicateDatabase(_) => (code::DUPLICATE_DATABASE, false),
         Error::DuplicateObject(_) => (code::DUPLICATE_OBJECT, false),
@@ -219,7 +223,10 @@ fn classify(err: &Error) -> Classified {
         Error::WrongKey(_) | Error::InvalidPassword(_) => (code::INVALID_PASSWORD, false),
         Error::InsecureTransport => (code::INVALID_AUTHORIZATION_SPECIFICATION, false),
         Error::SerializationFailure(_) => (code::SERIALIZATION_FAILURE, false),
+        Error::NoActiveTransaction(_) => (code::NO_ACTIVE_SQL_TRANSACTION, false),
+        Error::UndefinedSavepoint(_) => (code::INVALID_SAVEPOINT_SPECIFICATION, false),
         Error::InFailedTransaction => (code::IN_FAILED_SQL_TRANSACTION, false),
+        Error::LoginNotPermitted(_) => (code::INVALID_AUTHORIZATION_SPECIFICATION, false),
         Error::ActiveTransaction(_) => (code::ACTIVE_SQL_TRANSACTION, false),
         Error::ReadOnly(_) => (code::READ_ONLY_SQL_TRANSACTION, false),
         Error::Sync(_) => (code::CONNECTION_FAILURE, false),
@@ -246,7 +253,7 @@ fn storage_code(err: &mindoodb_storage::Error) -> (&'static str, bool) {
         S::Rocks(_) | S::Poisoned => (code::IO_ERROR, true),
         S::Corrupted(_) | S::DamagedEntry { .. } => (code::DATA_CORRUPTED, true),
         S::NoSuchTenant(_) => (code::INVALID_CATALOG_NAME, false),
-        S::NoSuchTable(_) => (code::UNDEFINED_TABLE, false),
+        S::NoSuchTable(_) | S::NoSuchView(_) => (code::UNDEFINED_TABLE, false),
         S::NoSuchRole(_) => (code::UNDEFINED_OBJECT, false),
         S::AlreadyExists(_) => (code::DUPLICATE_OBJECT, false),
         S::InvalidName(_) => (code::INVALID_NAME, false),
@@ -446,6 +453,20 @@ mod tests {
             (Error::InsecureTransport, "28000"),
             (Error::SerializationFailure("1".into()), "40001"),
             (Error::InFailedTransaction, "25P02"),
+            (Error::NoActiveTransaction("SAVEPOINT"), "25P01"),
+            (Error::UndefinedSavepoint("s".into()), "3B001"),
+            (Error::LoginNotPermitted("r".into()), "28000"),
+            (Error::WrongObjectType("x".into()), "42809"),
+            (Error::DependentObjects("x".into()), "2BP01"),
+            (Error::RecursiveView("v".into()), "42P17"),
+            (Error::InvalidTableDefinition("x".into()), "42P16"),
+            (
+                Error::ReadOnlyView {
+                    verb: "insert into",
+                    name: "v".into(),
+                },
+                "0A000",
+            ),
             (Error::ActiveTransaction("COPY".into()), "25001"),
             (Error::ReadOnly("INSERT".into()), "25006"),
             (Error::Sync("peer unreachable".into()), "08006"),

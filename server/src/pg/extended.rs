@@ -5,30 +5,33 @@
 //! - A statement is prepared once, at Parse, by `Session::prepare`; Describe S reports its
 //!   `param_types` (never OID 0) and `columns` (none = NoData).
 //! - Result formats are the portal's, per column, as the client asked at Bind.
-//! - An error leaves the connection usable: pgwire discards messages until Sync, and the
-//!   session (not pgwire) decides whether a transaction block is now aborted.
+//! - An error leaves the connection usable: pgwire discards messages until Sync.
+//! - An error in any step (Parse, Bind, Describe, Execute) inside a transaction block aborts the
+//!   block, as in Postgres; after every step the client's transaction status (ReadyForQuery at
+//!   Sync) is the session's.
 
 use std::fmt::Debug;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use futures::Sink;
+use futures::{Sink, SinkExt};
 use pgwire::api::portal::{Format, Portal};
 use pgwire::api::query::ExtendedQueryHandler;
 use pgwire::api::results::{
     DescribePortalResponse, DescribeStatementResponse, FieldInfo, Response,
 };
 use pgwire::api::stmt::{QueryParser, StoredStatement};
-use pgwire::api::store::PortalStore;
-use pgwire::api::{ClientInfo, ClientPortalStore, Type};
+use pgwire::api::store::{Entry, PortalStore};
+use pgwire::api::{ClientInfo, ClientPortalStore, DEFAULT_NAME, Type};
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::PgWireBackendMessage;
+use pgwire::messages::extendedquery::{Bind, BindComplete, Describe, Execute};
 
 use crate::engine::Prepared;
 use crate::output::PgType;
-use crate::pg::error::to_pg_error;
-use crate::pg::simple::wire_status;
+use crate::pg::error::{protocol_violation, to_pg_error};
 use crate::pg::startup::session_of;
+use crate::pg::status::{self, settle};
 use crate::pg::{decode, encode};
 
 /// Runs Parse/Bind/Describe/Execute.
@@ -101,6 +104,41 @@ impl ExtendedQueryHandler for ExtendedQueries {
         self.parser.clone()
     }
 
+    async fn on_bind<C>(&self, client: &mut C, message: Bind) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        // pgwire's own Bind, whose errors must also reach the session.
+        let res = bind(client, &message).await;
+        settle(client, res).await
+    }
+
+    async fn on_describe<C>(&self, client: &mut C, message: Describe) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let res = self._on_describe(client, message).await;
+        settle(client, res).await
+    }
+
+    async fn on_execute<C>(&self, client: &mut C, message: Execute) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        status::start(client).await?;
+        let res = self._on_execute(client, message).await;
+        settle(client, res).await
+    }
+
     async fn do_describe_statement<C>(
         &self,
         _client: &mut C,
@@ -164,11 +202,40 @@ impl ExtendedQueryHandler for ExtendedQueries {
         let res = session.execute(prepared, params).await;
         match res {
             Ok(output) => encode::response(output, &portal.result_column_format),
-            Err(err) => {
-                // pgwire turns this status into ReadyForQuery's (an open block becomes E).
-                client.set_transaction_status(wire_status(session.txn_status()));
-                Err(to_pg_error(&err))
-            }
+            Err(err) => Err(to_pg_error(&err)),
         }
     }
+}
+
+/// pgwire's default Bind: the portal for a stored statement (or an empty one).
+async fn bind<C, S>(client: &mut C, message: &Bind) -> PgWireResult<()>
+where
+    C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+    C::PortalStore: PortalStore<Statement = S>,
+    C::Error: Debug,
+    PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    S: Clone + Send + Sync + 'static,
+{
+    let statement_name = message.statement_name.as_deref().unwrap_or(DEFAULT_NAME);
+    let portal_name = message.portal_name.as_deref().unwrap_or(DEFAULT_NAME);
+    match client.portal_store().get_statement(statement_name) {
+        Some(Entry::Value(statement)) => {
+            let portal = Portal::try_new(message, statement)?;
+            client.portal_store().put_portal(Arc::new(portal));
+        }
+        Some(Entry::Empty) if message.parameters.is_empty() => {
+            client.portal_store().put_empty_portal(portal_name);
+        }
+        Some(Entry::Empty) => {
+            return Err(protocol_violation(format!(
+                "bind message supplies {} parameters, but the prepared statement requires 0",
+                message.parameters.len()
+            )));
+        }
+        None => return Err(PgWireError::StatementNotFound(statement_name.to_owned())),
+    }
+    client
+        .send(PgWireBackendMessage::BindComplete(BindComplete::new()))
+        .await?;
+    Ok(())
 }

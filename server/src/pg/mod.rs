@@ -15,3 +15,4 @@ pub(crate) mod listener;
 pub(crate) mod scram;
 mod simple;
 mod startup;
+mod status;

@@ -4,8 +4,8 @@
 //! Invariants:
 //! - `do_query` only decodes, calls `Session::simple` and encodes; no SQL is inspected here.
 //! - Statements after a failed one are not run; the failure is the last response.
-//! - ReadyForQuery's status follows the session: BEGIN/COMMIT/ROLLBACK travel as
-//!   TransactionStart/TransactionEnd, and a lone failed statement reports the session's own
+//! - ReadyForQuery's status follows the session (`status.rs`): BEGIN/COMMIT/ROLLBACK travel
+//!   as TransactionStart/TransactionEnd, and a lone failed statement reports the session's own
 //!   status (a failed COMMIT ends the block).
 
 use std::fmt::Debug;
@@ -19,28 +19,31 @@ use pgwire::api::store::PortalStore;
 use pgwire::api::{ClientInfo, ClientPortalStore};
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::PgWireBackendMessage;
-use pgwire::messages::response::TransactionStatus;
+use pgwire::messages::simplequery::Query;
 
-use crate::engine::TxnStatus;
 use crate::pg::encode;
 use crate::pg::error::{to_error_info, to_pg_error};
 use crate::pg::startup::session_of;
+use crate::pg::status;
 
 /// Runs Simple Query messages.
 #[derive(Debug)]
 pub(crate) struct SimpleQueries;
 
-/// The ReadyForQuery status for a session's transaction state.
-pub(crate) fn wire_status(status: TxnStatus) -> TransactionStatus {
-    match status {
-        TxnStatus::Idle => TransactionStatus::Idle,
-        TxnStatus::InBlock => TransactionStatus::Transaction,
-        TxnStatus::Failed => TransactionStatus::Error,
-    }
-}
-
 #[async_trait]
 impl SimpleQueryHandler for SimpleQueries {
+    async fn on_query<C>(&self, client: &mut C, query: Query) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        status::start(client).await?;
+        let res = self._on_query(client, query).await;
+        status::settle(client, res).await
+    }
+
     async fn do_query<C>(&self, client: &mut C, query: &str) -> PgWireResult<Vec<Response>>
     where
         C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
@@ -56,12 +59,12 @@ impl SimpleQueryHandler for SimpleQueries {
             return Ok(vec![Response::EmptyQuery]);
         }
         // pgwire derives ReadyForQuery from the responses, except when do_query fails: then
-        // it uses the client's status. A lone failure takes that path so that the status is
-        // the session's own (after a failed COMMIT the block is over, not aborted).
+        // it uses the client's status, which `status::settle` sets. A lone failure takes that
+        // path so that the status is the session's own (after a failed COMMIT the block is
+        // over, not aborted).
         if let [Err(_)] = outputs.as_slice()
             && let Some(Err(err)) = outputs.pop()
         {
-            client.set_transaction_status(wire_status(session.txn_status()));
             return Err(to_pg_error(&err));
         }
         outputs

@@ -32,7 +32,7 @@ use zeroize::Zeroizing;
 
 use crate::engine::{Engine, Login, Session};
 use crate::error::Error;
-use crate::pg::error::{fatal, internal, login_not_permitted, to_pg_error};
+use crate::pg::error::{fatal, internal, to_pg_error};
 use crate::pg::scram::{ITERATIONS, RoleVerifiers};
 
 /// The startup parameter holding `-c name=value` settings.
@@ -139,10 +139,6 @@ impl Startup {
                 return Err(fatal(to_pg_error(&err)));
             }
         };
-        if !session.role.login {
-            tracing::info!(%peer, user = %user, "role without LOGIN refused");
-            return Err(login_not_permitted(user));
-        }
         tracing::info!(%peer, user = %user, database = %database, tls = client.is_secure(), "connection authorized");
         Ok(session)
     }

@@ -121,6 +121,54 @@ async fn role_without_grant_is_42501_and_without_login_28000() {
     );
 }
 
+#[tokio::test]
+async fn a_nologin_role_made_in_sql_is_refused_until_it_gets_login() {
+    let server = TestServer::start();
+    let admin = server.connect().await;
+    admin
+        .batch_execute(
+            "CREATE ROLE dave PASSWORD 'dave secret'; GRANT CONNECT ON DATABASE alice TO dave",
+        )
+        .await
+        .expect("a role without LOGIN, granted the database");
+    let err = expect_err(
+        server.connect_as("dave", "dave secret", USER).await,
+        "dave has no LOGIN",
+    );
+    assert_eq!(
+        err.code(),
+        Some(&SqlState::INVALID_AUTHORIZATION_SPECIFICATION),
+        "{err}"
+    );
+    let message = err.as_db_error().map(|e| e.message().to_owned());
+    assert_eq!(
+        message.as_deref(),
+        Some("role \"dave\" is not permitted to log in")
+    );
+    admin
+        .batch_execute("ALTER ROLE dave LOGIN")
+        .await
+        .expect("grant LOGIN");
+    let dave = server
+        .connect_as("dave", "dave secret", USER)
+        .await
+        .expect("dave may log in now");
+    dave.simple_query("SELECT 1").await.expect("dave queries");
+    admin
+        .batch_execute("ALTER ROLE dave NOLOGIN")
+        .await
+        .expect("take LOGIN away");
+    let err = expect_err(
+        server.connect_as("dave", "dave secret", USER).await,
+        "dave lost LOGIN",
+    );
+    assert_eq!(
+        err.code(),
+        Some(&SqlState::INVALID_AUTHORIZATION_SPECIFICATION),
+        "{err}"
+    );
+}
+
 /// A Postgres-format SCRAM-SHA-256 verifier, as `CREATE ROLE ... PASSWORD` stores it.
 fn verifier(password: &str) -> Vec<u8> {
     let salt = b"fixed test salt!".to_vec();

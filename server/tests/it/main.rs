@@ -1,6 +1,6 @@
 //! End-to-end tests of the `mindoodb` binary over the PostgreSQL wire protocol, with
 //! tokio-postgres (and psql) as the client: authentication, TLS, errors, cancel, lifecycle,
-//! the SQL dialect.
+//! the SQL dialect, views, savepoints and streaming scans.
 //!
 //! Invariants:
 //! - Every test starts its own server process on an ephemeral loopback port with its own
@@ -13,7 +13,10 @@ mod lifecycle;
 mod listen;
 mod psql;
 mod queries;
+mod savepoints;
+mod scan;
 mod sql;
 mod support;
 mod sync;
 mod tls;
+mod views;

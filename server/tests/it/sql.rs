@@ -3,56 +3,8 @@
 //! reaches the data directory or the log.
 
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{Client, SimpleQueryMessage};
 
-use crate::support::TestServer;
-
-/// Runs `sql` with the simple protocol and returns the first column of every row.
-async fn column(client: &Client, sql: &str) -> Vec<Option<String>> {
-    client
-        .simple_query(sql)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .into_iter()
-        .filter_map(|m| match m {
-            SimpleQueryMessage::Row(row) => Some(row.get(0).map(str::to_owned)),
-            _ => None,
-        })
-        .collect()
-}
-
-async fn one(client: &Client, sql: &str) -> String {
-    column(client, sql)
-        .await
-        .into_iter()
-        .next()
-        .flatten()
-        .unwrap_or_else(|| panic!("{sql}: no value"))
-}
-
-async fn code(client: &Client, sql: &str) -> SqlState {
-    let err = client.simple_query(sql).await.expect_err(sql);
-    err.code()
-        .cloned()
-        .unwrap_or_else(|| panic!("{sql}: {err} has no SQLSTATE"))
-}
-
-/// A server, a client holding a fresh `default` key, and table `crm2025`.
-async fn keyed() -> (TestServer, Client, String) {
-    let server = TestServer::start();
-    let client = server.connect().await;
-    let token = one(&client, "SELECT mindoo.create_key('default')").await;
-    assert!(token.starts_with("mdbk1.default.1."), "{token}");
-    client
-        .batch_execute(&format!("SET mindoo.keys = '{token}'"))
-        .await
-        .unwrap();
-    client
-        .batch_execute("CREATE TABLE crm2025 ()")
-        .await
-        .unwrap();
-    (server, client, token)
-}
+use crate::support::{code, column, keyed, one};
 
 #[tokio::test]
 async fn the_readme_session_works() {

@@ -18,7 +18,8 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use tempfile::TempDir;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
-use tokio_postgres::{AsyncMessage, Client, NoTls, Notification};
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{AsyncMessage, Client, NoTls, Notification, SimpleQueryMessage};
 
 /// The password `TestServer::start` gives the first role.
 pub(crate) const PASSWORD: &str = "correct horse battery staple";
@@ -275,6 +276,55 @@ pub(crate) fn expect_err<T>(
         Ok(_) => panic!("{what}: it succeeded"),
         Err(err) => err,
     }
+}
+
+/// Runs `sql` with the simple protocol and returns the first column of every row.
+pub(crate) async fn column(client: &Client, sql: &str) -> Vec<Option<String>> {
+    client
+        .simple_query(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .into_iter()
+        .filter_map(|m| match m {
+            SimpleQueryMessage::Row(row) => Some(row.get(0).map(str::to_owned)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The first column of the first row of `sql`.
+pub(crate) async fn one(client: &Client, sql: &str) -> String {
+    column(client, sql)
+        .await
+        .into_iter()
+        .next()
+        .flatten()
+        .unwrap_or_else(|| panic!("{sql}: no value"))
+}
+
+/// The SQLSTATE of `sql`, which must fail (simple protocol).
+pub(crate) async fn code(client: &Client, sql: &str) -> SqlState {
+    let err = client.simple_query(sql).await.expect_err(sql);
+    err.code()
+        .cloned()
+        .unwrap_or_else(|| panic!("{sql}: {err} has no SQLSTATE"))
+}
+
+/// A server, a client holding a fresh `default` key, and table `crm2025`.
+pub(crate) async fn keyed() -> (TestServer, Client, String) {
+    let server = TestServer::start();
+    let client = server.connect().await;
+    let token = one(&client, "SELECT mindoo.create_key('default')").await;
+    assert!(token.starts_with("mdbk1.default.1."), "{token}");
+    client
+        .batch_execute(&format!("SET mindoo.keys = '{token}'"))
+        .await
+        .unwrap();
+    client
+        .batch_execute("CREATE TABLE crm2025 ()")
+        .await
+        .unwrap();
+    (server, client, token)
 }
 
 /// Copies lines from `reader` into `lines` on a thread; the first `listening` line's

@@ -82,6 +82,78 @@ fn dropping_a_table_removes_its_data_and_a_new_one_starts_empty() {
 }
 
 #[test]
+fn views_persist_share_the_table_namespace_and_drop_atomically() {
+    let fx = fixture();
+    let tenant = fx.store.tenant("acme").unwrap();
+    let sql = "SELECT * FROM crm2025 UNION ALL SELECT * FROM crm2026";
+    fx.store.create_view(tenant.id, "crm", sql).unwrap();
+    assert!(matches!(
+        fx.store.create_view(tenant.id, "crm", sql),
+        Err(Error::AlreadyExists(_))
+    ));
+    assert!(matches!(
+        fx.store.create_view(tenant.id, "crm2025", sql),
+        Err(Error::AlreadyExists(_))
+    ));
+    assert!(matches!(
+        fx.store.create_table(tenant.id, "crm", None),
+        Err(Error::AlreadyExists(_))
+    ));
+    assert!(matches!(
+        fx.store.replace_view(tenant.id, "crm2025", sql),
+        Err(Error::AlreadyExists(_))
+    ));
+    fx.store
+        .replace_view(tenant.id, "crm", "SELECT * FROM crm2025")
+        .unwrap();
+    fx.store
+        .create_view(tenant.id, "customers", "SELECT * FROM crm")
+        .unwrap();
+    let dir = fx.dir;
+    drop(fx.store);
+
+    let store = Store::open(dir.path(), &config()).unwrap();
+    let tenant = store.tenant("acme").unwrap();
+    let names: Vec<(String, String)> = store
+        .views(tenant.id)
+        .into_iter()
+        .map(|v| (v.name, v.sql))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("crm".to_owned(), "SELECT * FROM crm2025".to_owned()),
+            ("customers".to_owned(), "SELECT * FROM crm".to_owned()),
+        ]
+    );
+    // One missing name and nothing is dropped.
+    assert!(matches!(
+        store.drop_relations(tenant.id, &["crm2025"], &["crm", "nope"]),
+        Err(Error::NoSuchView(_))
+    ));
+    assert!(store.view(tenant.id, "crm").is_some());
+    assert!(store.table(tenant.id, "crm2025").is_some());
+    store
+        .drop_relations(tenant.id, &["crm2025"], &["crm", "customers"])
+        .unwrap();
+    assert!(store.views(tenant.id).is_empty());
+    assert!(store.table(tenant.id, "crm2025").is_none());
+    store.create_view(tenant.id, "v", "SELECT 1").unwrap();
+    drop(store);
+
+    let store = Store::open(dir.path(), &config()).unwrap();
+    assert!(store.table(tenant.id, "crm2025").is_none());
+    assert_eq!(store.views(tenant.id).len(), 1);
+    store.drop_tenant("acme").unwrap();
+    store.create_tenant("acme").unwrap();
+    let again = store.tenant("acme").unwrap();
+    assert!(store.views(again.id).is_empty());
+    drop(store);
+    let store = Store::open(dir.path(), &config()).unwrap();
+    assert!(store.views(tenant.id).is_empty(), "dropped with its tenant");
+}
+
+#[test]
 fn tenants_are_isolated() {
     let fx = fixture();
     let other = fx.store.create_tenant("globex").unwrap();
@@ -205,6 +277,13 @@ fn sync_cursors_persist_per_peer_and_go_with_their_table() {
         "a re-created table syncs from the start"
     );
     store.set_sync_cursor(again.table, hub, &at).unwrap();
+    store.drop_relations(tenant.id, &["crm2025"], &[]).unwrap();
+    assert!(
+        store.sync_cursors(again.table).unwrap().is_empty(),
+        "DROP TABLE drops its cursors"
+    );
+    let third = store.create_table(tenant.id, "crm2025", None).unwrap();
+    store.set_sync_cursor(third.table, hub, &at).unwrap();
     store.drop_tenant("acme").unwrap();
-    assert!(store.sync_cursors(again.table).unwrap().is_empty());
+    assert!(store.sync_cursors(third.table).unwrap().is_empty());
 }

@@ -1,0 +1,362 @@
+//! Streaming table scans: `DocScanExec` pages through one storage snapshot on a blocking
+//! thread, decrypts with the session's keys, overlays the session's pending writes and sends
+//! Arrow batches through a bounded channel.
+//!
+//! Invariants:
+//! - One scan reads one storage snapshot, taken when it starts: it never sees half a commit.
+//! - Memory is bounded by the pages in flight (one being read, one being decrypted, at most
+//!   `CHANNEL_BATCHES` waiting), never by the table.
+//! - Rows come in id order, each document at most once; a pending write of the session stands in
+//!   for the stored document (read-your-writes).
+//! - Once the consumer drops the stream, the scan stops after the page at hand.
+//! - A scan that fails or panics ends its stream with an error, never silently short.
+
+use std::fmt;
+use std::iter::Peekable;
+use std::sync::Arc;
+use std::sync::mpsc::{SyncSender, sync_channel};
+
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::common::Result as DfResult;
+use datafusion::common::tree_node::TreeNodeRecursion;
+use datafusion::error::DataFusionError;
+use datafusion::execution::TaskContext;
+use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
+use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+use datafusion::physical_plan::{
+    DisplayAs, DisplayFormatType, ExecutionPlan, Partitioning, PlanProperties,
+    SendableRecordBatchStream,
+};
+use mindoodb_protocol::DocId;
+use mindoodb_storage::{Document, Snapshot, Store, Table};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::keyring::KeySet;
+use super::provider::SharedState;
+use super::row::{Projection, Row, pending_row, stored_row};
+use crate::error::Error;
+
+/// Documents read from storage per page; each page becomes at most one batch.
+const PAGE_DOCS: usize = 1024;
+/// Batches that may wait for the consumer before the scan thread blocks.
+const CHANNEL_BATCHES: usize = 2;
+/// The smallest page a `LIMIT` shrinks pages to (rows under other keys are skipped).
+const MIN_LIMIT_PAGE: usize = 64;
+
+/// Scans one document table for one session.
+pub(crate) struct DocScanExec {
+    store: Store,
+    table: Table,
+    state: SharedState,
+    projection: Projection,
+    /// `id = '<literal>'` pushed down: a point read instead of a scan.
+    only: Option<DocId>,
+    /// Rows to produce at most; DataFusion passes it only when no filter follows.
+    limit: Option<usize>,
+    properties: Arc<PlanProperties>,
+}
+
+impl DocScanExec {
+    pub(crate) fn new(
+        store: Store,
+        table: Table,
+        state: SharedState,
+        projection: Projection,
+        only: Option<DocId>,
+        limit: Option<usize>,
+    ) -> DocScanExec {
+        let properties = PlanProperties::new(
+            EquivalenceProperties::new(projection.schema()),
+            Partitioning::UnknownPartitioning(1),
+            EmissionType::Incremental,
+            Boundedness::Bounded,
+        );
+        DocScanExec {
+            store,
+            table,
+            state,
+            projection,
+            only,
+            limit,
+            properties: Arc::new(properties),
+        }
+    }
+}
+
+impl fmt::Debug for DocScanExec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "DocScanExec({}/{})",
+            self.table.tenant.0, self.table.id.0
+        )
+    }
+}
+
+impl DisplayAs for DocScanExec {
+    fn fmt_as(&self, _format: DisplayFormatType, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "DocScanExec: table={}/{}, point={}, limit={:?}",
+            self.table.tenant.0,
+            self.table.id.0,
+            self.only.is_some(),
+            self.limit
+        )
+    }
+}
+
+impl ExecutionPlan for DocScanExec {
+    fn name(&self) -> &str {
+        "DocScanExec"
+    }
+
+    fn properties(&self) -> &Arc<PlanProperties> {
+        &self.properties
+    }
+
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        Vec::new()
+    }
+
+    fn apply_expressions(
+        &self,
+        _f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> DfResult<TreeNodeRecursion>,
+    ) -> DfResult<TreeNodeRecursion> {
+        Ok(TreeNodeRecursion::Continue)
+    }
+
+    fn with_new_children(
+        self: Arc<Self>,
+        children: Vec<Arc<dyn ExecutionPlan>>,
+    ) -> DfResult<Arc<dyn ExecutionPlan>> {
+        if children.is_empty() {
+            Ok(self)
+        } else {
+            Err(DataFusionError::Internal(
+                "a table scan has no children".into(),
+            ))
+        }
+    }
+
+    fn execute(
+        &self,
+        partition: usize,
+        _context: Arc<TaskContext>,
+    ) -> DfResult<SendableRecordBatchStream> {
+        if partition != 0 {
+            return Err(DataFusionError::Internal(format!(
+                "a table scan has one partition, not {partition}"
+            )));
+        }
+        // Keys and pending writes as they are now, when the statement runs.
+        let (keys, pending) = {
+            let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+            let pending: Vec<(DocId, Option<Row>)> = state
+                .pending
+                .table(self.table)
+                .filter(|(id, _)| self.only.as_ref().is_none_or(|only| only == *id))
+                .map(|(id, doc)| (id.clone(), pending_row(id, doc)))
+                .collect();
+            (state.keys.for_reading(), pending)
+        };
+        let (tx, rx) = mpsc::channel(CHANNEL_BATCHES);
+        let job = Job {
+            store: self.store.clone(),
+            table: self.table,
+            keys,
+            projection: self.projection.clone(),
+            only: self.only.clone(),
+            limit: self.limit,
+            pending,
+            tx,
+        };
+        let runtime = tokio::runtime::Handle::try_current()
+            .map_err(|e| Error::Internal(format!("table scan outside a runtime: {e}")))
+            .map_err(Error::into_datafusion)?;
+        let handle = runtime.spawn_blocking(move || job.run());
+        let batches = futures::stream::unfold(Some((rx, handle)), next_batch);
+        Ok(Box::pin(RecordBatchStreamAdapter::new(
+            self.projection.schema(),
+            batches,
+        )))
+    }
+}
+
+type Feed = (mpsc::Receiver<DfResult<RecordBatch>>, JoinHandle<()>);
+
+/// The stream's next item: a batch, or after the last one, the scan thread's fate.
+async fn next_batch(feed: Option<Feed>) -> Option<(DfResult<RecordBatch>, Option<Feed>)> {
+    let (mut rx, handle) = feed?;
+    if let Some(batch) = rx.recv().await {
+        return Some((batch, Some((rx, handle))));
+    }
+    match handle.await {
+        Ok(()) => None,
+        Err(err) => Some((
+            Err(Error::Internal(format!("table scan thread: {err}")).into_datafusion()),
+            None,
+        )),
+    }
+}
+
+/// One scan's work, owned by its blocking thread.
+struct Job {
+    store: Store,
+    table: Table,
+    keys: KeySet,
+    projection: Projection,
+    only: Option<DocId>,
+    limit: Option<usize>,
+    /// The session's pending writes to this table, in id order; `None` rows are deletes.
+    pending: Vec<(DocId, Option<Row>)>,
+    tx: mpsc::Sender<DfResult<RecordBatch>>,
+}
+
+/// Whether the consumer still listens.
+enum Flow {
+    Continue,
+    Stop,
+}
+
+impl Job {
+    fn run(self) {
+        let tx = self.tx.clone();
+        if let Err(err) = self.produce() {
+            // The consumer may be gone; then nobody needs the error.
+            let _ = tx.blocking_send(Err(err.into_datafusion()));
+        }
+    }
+
+    fn produce(self) -> Result<(), Error> {
+        let snapshot = self.store.snapshot();
+        let mut out = Output {
+            keys: &self.keys,
+            projection: &self.projection,
+            pending: self.pending.into_iter().peekable(),
+            remaining: self.limit.unwrap_or(usize::MAX),
+            rows: Vec::new(),
+            tx: &self.tx,
+        };
+        if let Some(id) = &self.only {
+            let docs: Vec<Document> = snapshot.doc(self.table, id)?.into_iter().collect();
+            out.page(docs)?;
+            return out.finish();
+        }
+        let page_docs = self
+            .limit
+            .map_or(PAGE_DOCS, |limit| limit.clamp(MIN_LIMIT_PAGE, PAGE_DOCS));
+        let table = self.table;
+        // The next page is read on a second thread while this one decrypts the last.
+        std::thread::scope(|scope| {
+            let (pages_tx, pages) = sync_channel(1);
+            let snapshot = &snapshot;
+            scope.spawn(move || read_pages(snapshot, table, page_docs, pages_tx));
+            for page in pages {
+                if let Flow::Stop = out.page(page?)? {
+                    return Ok(());
+                }
+            }
+            out.finish()
+        })
+    }
+}
+
+/// Sends `table`'s documents page by page until the table ends, a read fails or nobody
+/// listens.
+fn read_pages(
+    snapshot: &Snapshot<'_>,
+    table: Table,
+    page_docs: usize,
+    pages: SyncSender<Result<Vec<Document>, Error>>,
+) {
+    let mut after: Option<DocId> = None;
+    loop {
+        let page = snapshot
+            .scan(table, after.as_ref(), page_docs)
+            .map_err(Error::from);
+        let (last, full) = match &page {
+            Ok(docs) => (docs.last().map(|d| d.id.clone()), docs.len() == page_docs),
+            Err(_) => (None, false),
+        };
+        let failed = page.is_err();
+        if pages.send(page).is_err() || failed || !full {
+            return;
+        }
+        after = last;
+    }
+}
+
+/// Turns pages into batches: merges pending writes in, decrypts, applies the limit, sends.
+struct Output<'a, I: Iterator<Item = (DocId, Option<Row>)>> {
+    keys: &'a KeySet,
+    projection: &'a Projection,
+    pending: Peekable<I>,
+    remaining: usize,
+    rows: Vec<Row>,
+    tx: &'a mpsc::Sender<DfResult<RecordBatch>>,
+}
+
+impl<I: Iterator<Item = (DocId, Option<Row>)>> Output<'_, I> {
+    /// Adds one page of stored documents (in id order) and sends what it yields.
+    fn page(&mut self, docs: Vec<Document>) -> Result<Flow, Error> {
+        for doc in docs {
+            while let Some((id, _)) = self.pending.peek()
+                && *id < doc.id
+            {
+                self.take_pending();
+            }
+            if self.pending.peek().is_some_and(|(id, _)| *id == doc.id) {
+                self.take_pending();
+                continue;
+            }
+            if self.remaining == 0 {
+                break;
+            }
+            if let Some(row) = stored_row(self.keys, &doc, self.projection)? {
+                self.push(row);
+            }
+        }
+        self.send()
+    }
+
+    /// Sends what is left: the pending writes after the last stored document.
+    fn finish(mut self) -> Result<(), Error> {
+        while self.pending.peek().is_some() && self.remaining > 0 {
+            self.take_pending();
+        }
+        self.send()?;
+        Ok(())
+    }
+
+    fn take_pending(&mut self) {
+        if let Some((_, Some(row))) = self.pending.next() {
+            self.push(row);
+        }
+    }
+
+    fn push(&mut self, row: Row) {
+        if self.remaining > 0 {
+            self.remaining -= 1;
+            self.rows.push(row);
+        }
+    }
+
+    fn send(&mut self) -> Result<Flow, Error> {
+        if self.rows.is_empty() {
+            return Ok(if self.remaining == 0 {
+                Flow::Stop
+            } else {
+                Flow::Continue
+            });
+        }
+        let batch = self.projection.batch(&self.rows)?;
+        self.rows.clear();
+        if self.tx.blocking_send(Ok(batch)).is_err() || self.remaining == 0 {
+            return Ok(Flow::Stop);
+        }
+        Ok(Flow::Continue)
+    }
+}
