@@ -4,7 +4,8 @@
 //! B. Both laptops converge, including a same-document conflict and its resolution; B's and
 //! C's files and logs hold no plaintext and no key; C verifies and refuses writes; a table goes
 //! to another tenant and is read there with the client library; entries forged or altered on B
-//! are rejected by A and D; an interrupted mirror resumes without duplicates.
+//! are rejected by A and D; an interrupted mirror resumes without duplicates. The client
+//! examples run against a keyless server.
 
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
@@ -830,4 +831,127 @@ async fn keyring_commands_refuse_what_they_must() {
         "a keyring others can read is refused"
     );
     assert!(String::from_utf8_lossy(&exposed.stderr).contains("chmod 600"));
+}
+
+/// A client example from `client/examples/`, built by `cargo test --workspace` next to this
+/// test binary (target/<profile>/examples/).
+fn example(name: &str) -> Command {
+    let exe = std::env::current_exe().expect("test binary path");
+    let path = exe
+        .parent()
+        .and_then(Path::parent)
+        .map(|profile| profile.join("examples").join(name))
+        .expect("target directory");
+    assert!(
+        path.exists(),
+        "{} is missing: run the tests with `cargo test --workspace`, which builds the examples",
+        path.display()
+    );
+    let mut command = Command::new(path);
+    command
+        .env_remove("MINDOODB_KEYRING")
+        .env_remove("MINDOODB_KEYRING_PASSPHRASE")
+        .stdin(Stdio::null());
+    command
+}
+
+/// Runs `command`; it must succeed. Returns stdout.
+fn run_ok(command: &mut Command) -> String {
+    let out = command.output().expect("run example");
+    assert!(
+        out.status.success(),
+        "{command:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+#[tokio::test]
+async fn the_client_examples_run_against_a_keyless_server() {
+    let keys = Keys {
+        dir: TempDir::new().unwrap(),
+    };
+    keys.ok("k", &["keyring", "init"], &[]);
+    keys.ok("k", &["key", "new", "default"], &[]);
+    let author = keys.ok("k", &["identity", "new"], &[]).trim().to_owned();
+    let server = TestServer::start();
+    let info = conninfo(&server, USER);
+    let keyring = keys.path("k");
+    let with_keyring = |command: &mut Command| {
+        command
+            .env("MINDOODB_URL", &info)
+            .env("MINDOODB_KEYRING", &keyring)
+            .env("MINDOODB_KEYRING_PASSPHRASE", "k");
+    };
+
+    // seal_and_push: an insert, then an update of the same document.
+    let mut first = example("seal_and_push");
+    with_keyring(first.args(["notes", "n1", r#"{"text":"example-secret-1"}"#]));
+    let printed = run_ok(&mut first);
+    assert!(printed.starts_with("stored n1 as revision "), "{printed}");
+    assert!(
+        printed.contains(&format!(
+            r#"n1: {{"text":"example-secret-1"}} (signed by {author}, 1 head(s))"#
+        )),
+        "{printed}"
+    );
+    let mut second = example("seal_and_push");
+    with_keyring(second.args(["notes", "n1", r#"{"text":"example-secret-2"}"#]));
+    let printed = run_ok(&mut second);
+    assert!(
+        printed.contains(r#"n1: {"text":"example-secret-2"} (signed by"#),
+        "{printed}"
+    );
+
+    // The server stored two sealed revisions and can read neither.
+    let sql = server.connect().await;
+    assert_eq!(last_seq(&sql, "notes").await, 2);
+    assert!(
+        sql.query("SELECT id FROM notes", &[])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let history = sql
+        .query("SELECT author FROM mindoo.history('notes', 'n1')", &[])
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 2);
+    assert!(history.iter().all(|r| r.get::<_, String>(0) == author));
+
+    // local_replica: pulls both entries, opens the winner here, and resumes from its cursor.
+    let replica = TempDir::new().unwrap();
+    let replica_dir = replica.path().join("replica");
+    let replica_dir = replica_dir.to_str().unwrap();
+    let mut pull = example("local_replica");
+    with_keyring(pull.args([replica_dir, "notes"]));
+    let printed = run_ok(&mut pull);
+    assert!(
+        printed.contains("notes: 2 entries pulled, 2 new, now at the server's seq 2"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(r#"n1: {"text":"example-secret-2"}"#),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("verified 2 entries of 1 documents: ok"),
+        "{printed}"
+    );
+    let mut again = example("local_replica");
+    with_keyring(again.args([replica_dir, "notes"]));
+    let printed = run_ok(&mut again);
+    assert!(
+        printed.contains("notes: 0 entries pulled, 0 new, now at the server's seq 2"),
+        "{printed}"
+    );
+    for needle in [b"example-secret".as_slice(), b"text"] {
+        for (path, bytes) in files(server.data_dir()) {
+            assert!(
+                !contains(&bytes, needle),
+                "the server's {} holds plaintext",
+                path.display()
+            );
+        }
+    }
 }
