@@ -919,7 +919,53 @@ async fn the_client_examples_run_against_a_keyless_server() {
     assert_eq!(history.len(), 2);
     assert!(history.iter().all(|r| r.get::<_, String>(0) == author));
 
-    // local_replica: pulls both entries, opens the winner here, and resumes from its cursor.
+    // The library beyond the examples: entries opened here, a delete, a push of entries
+    // sealed elsewhere into another table (twice: the second stores nothing new).
+    let client = KeyClient::connect(&info, Keyring::open(&keyring, b"k").unwrap())
+        .await
+        .unwrap();
+    let opened = client.entries("notes", 0, 10).await.unwrap();
+    let texts: Vec<String> = opened
+        .iter()
+        .map(|e| String::from_utf8(e.plaintext.as_ref().unwrap().to_vec()).unwrap())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            r#"{"text":"example-secret-1"}"#,
+            r#"{"text":"example-secret-2"}"#
+        ]
+    );
+    assert_eq!(opened[1].seq, 2);
+    let tombstone = client.delete("notes", "n1").await.unwrap();
+    let deleted = client.get("notes", "n1").await.unwrap().unwrap();
+    assert_eq!(deleted.rev, tombstone);
+    assert!(deleted.json.is_none(), "a delete has no JSON");
+    let all: Vec<_> = client
+        .entries("notes", 0, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.entry)
+        .collect();
+    assert_eq!(all.len(), 3);
+    sql.batch_execute("CREATE TABLE notes_copy ()")
+        .await
+        .unwrap();
+    assert_eq!(client.push("notes_copy", &all).await.unwrap(), 3);
+    assert_eq!(client.push("notes_copy", &all).await.unwrap(), 3);
+    assert_eq!(last_seq(&sql, "notes_copy").await, 3, "stored once each");
+    assert!(
+        client
+            .get("notes_copy", "n1")
+            .await
+            .unwrap()
+            .unwrap()
+            .json
+            .is_none()
+    );
+
+    // local_replica: pulls the entries, opens the winner here, and resumes from its cursor.
     let replica = TempDir::new().unwrap();
     let replica_dir = replica.path().join("replica");
     let replica_dir = replica_dir.to_str().unwrap();
@@ -927,22 +973,19 @@ async fn the_client_examples_run_against_a_keyless_server() {
     with_keyring(pull.args([replica_dir, "notes"]));
     let printed = run_ok(&mut pull);
     assert!(
-        printed.contains("notes: 2 entries pulled, 2 new, now at the server's seq 2"),
+        printed.contains("notes: 3 entries pulled, 3 new, now at the server's seq 3"),
         "{printed}"
     );
+    assert!(printed.contains("n1: <deleted>"), "{printed}");
     assert!(
-        printed.contains(r#"n1: {"text":"example-secret-2"}"#),
-        "{printed}"
-    );
-    assert!(
-        printed.contains("verified 2 entries of 1 documents: ok"),
+        printed.contains("verified 3 entries of 1 documents: ok"),
         "{printed}"
     );
     let mut again = example("local_replica");
     with_keyring(again.args([replica_dir, "notes"]));
     let printed = run_ok(&mut again);
     assert!(
-        printed.contains("notes: 0 entries pulled, 0 new, now at the server's seq 2"),
+        printed.contains("notes: 0 entries pulled, 0 new, now at the server's seq 3"),
         "{printed}"
     );
     for needle in [b"example-secret".as_slice(), b"text"] {
@@ -1028,11 +1071,7 @@ async fn sync_watch_follows_changes_on_both_sides_until_stopped() {
         .map(|r| r.get(0))
         .collect();
     assert_eq!(ids, ["a1", "a2", "b1"]);
-    assert_eq!(
-        last_seq(&b_sql, "log").await,
-        3,
-        "each entry stored once"
-    );
+    assert_eq!(last_seq(&b_sql, "log").await, 3, "each entry stored once");
 
     let stopped = Command::new("kill")
         .args(["-TERM", &watcher.id().to_string()])
