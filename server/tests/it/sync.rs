@@ -5,7 +5,8 @@
 //! C's files and logs hold no plaintext and no key; C verifies and refuses writes; a table goes
 //! to another tenant and is read there with the client library; entries forged or altered on B
 //! are rejected by A and D; an interrupted mirror resumes without duplicates. The client
-//! examples run against a keyless server, and `mindoodb sync --watch` follows both sides.
+//! examples run against a keyless server; `mindoodb sync --watch` follows both sides; a mirror
+//! started with `--mirror-accept-keys` serves plaintext to sessions that bring keys.
 
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
@@ -1012,7 +1013,7 @@ async fn wait_seq(client: &Client, table: &str, seq: i64, what: &str) {
 }
 
 #[tokio::test]
-async fn sync_watch_follows_changes_on_both_sides_until_stopped() {
+async fn sync_watch_follows_both_sides_and_a_mirror_may_accept_keys() {
     let keys = Keys {
         dir: TempDir::new().unwrap(),
     };
@@ -1072,6 +1073,41 @@ async fn sync_watch_follows_changes_on_both_sides_until_stopped() {
         .collect();
     assert_eq!(ids, ["a1", "a2", "b1"]);
     assert_eq!(last_seq(&b_sql, "log").await, 3, "each entry stored once");
+
+    // A mirror started with --mirror-accept-keys lets a session that brings keys read.
+    let c = TestServer::start_with(Options {
+        args: vec![
+            "--mirror-of".into(),
+            conninfo(&b, USER),
+            "--mirror-accept-keys".into(),
+        ],
+        ..Options::default()
+    });
+    let c_sql = c.connect().await;
+    wait_mirrored(&c_sql, &b_sql, "log").await;
+    c_sql
+        .batch_execute(&format!("SET mindoo.keys = '{token}'"))
+        .await
+        .expect("this mirror accepts keys");
+    let on_mirror: Vec<String> = c_sql
+        .query("SELECT id FROM log ORDER BY id", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(on_mirror, ids);
+    let err = expect_err(
+        c_sql
+            .batch_execute(r#"INSERT INTO log (id, data) VALUES ('c1', '{}')"#)
+            .await,
+        "writing to a mirror that accepts keys",
+    );
+    assert_eq!(
+        err.code(),
+        Some(&SqlState::READ_ONLY_SQL_TRANSACTION),
+        "{err}"
+    );
 
     let stopped = Command::new("kill")
         .args(["-TERM", &watcher.id().to_string()])
