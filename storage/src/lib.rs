@@ -21,6 +21,7 @@ mod doc;
 mod error;
 mod layout;
 mod read;
+mod shared_snapshot;
 mod store;
 mod verify;
 
@@ -29,6 +30,7 @@ pub use commit::{CommitReceipt, Outcome, Transaction, Write};
 pub use doc::{Document, Head};
 pub use error::Error;
 pub use read::{Change, Cutoff, LogRecord, Revision, Snapshot};
+pub use shared_snapshot::{PendingRead, SharedSnapshot};
 pub use store::{Store, StoreConfig};
 pub use verify::{Problem, VerifyReport};
 

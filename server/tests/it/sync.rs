@@ -1032,7 +1032,7 @@ async fn sync_watch_follows_both_sides_and_a_mirror_may_accept_keys() {
     let b = TestServer::start();
     let b_sql = b.connect().await;
 
-    let mut watcher = Command::new(env!("CARGO_BIN_EXE_mindoodb"))
+    let watcher = Command::new(env!("CARGO_BIN_EXE_mindoodb"))
         .args([
             "sync",
             "--local",
