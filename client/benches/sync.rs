@@ -5,7 +5,7 @@
 //! The source is seeded through the storage API (sealing a million entries takes longer than
 //! the sync), then served by the `mindoodb` binary of the same build profile, found next to
 //! this bench (`cargo build -p mindoodb-server [--release]` first) or at `MINDOODB_BIN`.
-//! Prints one result line; results are recorded in docs/BENCHMARKS.md#sync.
+//! Prints one result line; results are recorded in docs/OPERATIONS.md#sync-throughput.
 
 use std::io::{BufRead as _, BufReader};
 use std::path::PathBuf;
