@@ -9,8 +9,10 @@
 //! See: docs/ARCHITECTURE.md#server
 
 mod bootstrap;
+mod catalog;
 mod cli;
 mod config;
+mod copy_text;
 mod engine;
 mod error;
 mod output;

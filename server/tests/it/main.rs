@@ -8,10 +8,13 @@
 //! - Readiness is the server's own "listening" log line, never a sleep.
 
 mod auth;
+mod clients;
+mod copy;
 mod feeds;
 mod lifecycle;
 mod listen;
 mod psql;
+mod psql_catalog;
 mod queries;
 mod savepoints;
 mod scan;
