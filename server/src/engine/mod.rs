@@ -82,7 +82,8 @@ pub(crate) struct Login {
     pub database: String,
     /// True for TLS, loopback TCP and Unix sockets: the transports keys may travel over.
     pub secure: bool,
-    /// True for loopback TCP and Unix sockets: sessions a local node gives its keyring to.
+    /// True for loopback TCP (the only local transport served): sessions a local node gives
+    /// its keyring to.
     pub local: bool,
     /// `mindoo.keys` from the startup options (`PGOPTIONS='-c mindoo.keys=...'`), if any.
     pub startup_keys: Option<Zeroizing<String>>,
