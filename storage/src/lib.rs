@@ -27,7 +27,7 @@ mod shared_snapshot;
 mod store;
 mod verify;
 
-pub use catalog::{KeyRecord, RoleRecord, TableInfo, TenantInfo, ViewInfo};
+pub use catalog::{KeyRecord, RoleRecord, SyncCursor, TableInfo, TenantInfo, ViewInfo};
 pub use commit::{CommitReceipt, Outcome, Transaction, Write};
 pub use doc::{Document, Head};
 pub use error::Error;

@@ -16,7 +16,9 @@ use rocksdb::{
     Direction, IteratorMode, Options, ReadOptions, WriteBatch, WriteOptions,
 };
 
-use crate::catalog::{self, Catalog, KeyRecord, RoleRecord, TableInfo, TenantInfo, ViewInfo};
+use crate::catalog::{
+    self, Catalog, KeyRecord, RoleRecord, SyncCursor, TableInfo, TenantInfo, ViewInfo,
+};
 use crate::commit::{CommitReceipt, Pipeline, Transaction};
 use crate::layout::{self, ALL_CFS, CF_CATALOG, CF_LOG, TABLE_CFS};
 use crate::read::Snapshot;
@@ -496,6 +498,41 @@ impl Store {
             .collect()
     }
 
+    /// Where the sync of `table` with `peer` stands; `SyncCursor::START` for a new peer.
+    pub fn sync_cursor(&self, table: Table, peer: &[u8]) -> Result<SyncCursor> {
+        self.shared
+            .db
+            .get_pinned_cf(&self.shared.cf(CF_CATALOG), catalog::sync_key(table, peer))?
+            .map_or(Ok(SyncCursor::START), |bytes| catalog::decode_sync(&bytes))
+    }
+
+    /// Records (synced) where the sync of `table` with `peer` stands.
+    pub fn set_sync_cursor(&self, table: Table, peer: &[u8], cursor: &SyncCursor) -> Result<()> {
+        let mut cat = self.shared.catalog.write();
+        if !cat.has_table(table) {
+            return Err(Error::NoSuchTable(format!(
+                "{}.{}",
+                table.tenant.0, table.id.0
+            )));
+        }
+        let mut batch = WriteBatch::default();
+        batch.put_cf(
+            &self.shared.cf(CF_CATALOG),
+            catalog::sync_key(table, peer),
+            catalog::encode_sync(cursor),
+        );
+        self.write_catalog(batch, &mut cat)
+    }
+
+    /// Every peer `table` has a sync cursor for, with the cursor.
+    pub fn sync_cursors(&self, table: Table) -> Result<Vec<(Vec<u8>, SyncCursor)>> {
+        let prefix = catalog::syncs_of_table_prefix(table);
+        self.catalog_prefix(&prefix)?
+            .into_iter()
+            .map(|(key, value)| Ok((key[prefix.len()..].to_vec(), catalog::decode_sync(&value)?)))
+            .collect()
+    }
+
     fn set_grant(&self, role: &str, tenant: &str, granted: bool) -> Result<()> {
         let mut cat = self.shared.catalog.write();
         if self.role(role)?.is_none() {
@@ -559,12 +596,15 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes a table's entries, derived rows and sync cursors (not its catalog record).
     fn delete_table_data(&self, batch: &mut WriteBatch, info: &TableInfo) {
         let start = layout::table_prefix(info.table);
         let end = layout::table_end(info.table);
         for name in TABLE_CFS {
             batch.delete_range_cf(&self.shared.cf(name), &start[..], &end[..]);
         }
+        let syncs = catalog::syncs_of_table_prefix(info.table);
+        batch.delete_range_cf(&self.shared.cf(CF_CATALOG), &syncs, &prefix_end(&syncs));
     }
 
     fn catalog_prefix(&self, prefix: &[u8]) -> Result<Vec<layout::KeyValue>> {

@@ -1,6 +1,7 @@
 //! Protocol tests, compiled as one binary: golden vectors, entry rules, keys and tokens.
 
 mod entry;
+mod keybox;
 mod keys;
 mod vectors;
 

@@ -20,5 +20,6 @@ mod savepoints;
 mod scan;
 mod sql;
 mod support;
+mod sync;
 mod tls;
 mod views;
