@@ -8,12 +8,14 @@
 //!
 //! See: docs/ARCHITECTURE.md#server
 
+mod admin;
 mod bootstrap;
 mod config;
 mod engine;
 mod error;
 mod output;
 mod pg;
+mod progress;
 
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
@@ -45,6 +47,12 @@ struct Cli {
 enum Command {
     /// Serve the PostgreSQL protocol (the default).
     Serve(ServeArgs),
+    /// Back up a data directory (online): full into an empty directory, else incremental.
+    Backup(admin::BackupArgs),
+    /// Restore a backup directory into a new data directory, optionally to a point in time.
+    Restore(admin::RestoreArgs),
+    /// Verify every table of a data directory (online), or a backup directory.
+    Verify(admin::VerifyArgs),
 }
 
 /// Why the server could not start or stopped with an error.
@@ -66,6 +74,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Serve(args)) => args,
+        Some(Command::Backup(args)) => return admin::backup(&args),
+        Some(Command::Restore(args)) => return admin::restore(&args),
+        Some(Command::Verify(args)) => return admin::verify(&args),
         None => cli.serve,
     };
     init_logging(args.log_format);

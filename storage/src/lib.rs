@@ -14,6 +14,7 @@
 //!
 //! See: docs/ARCHITECTURE.md#storage, docs/FORMAT.md#storage-layout
 
+mod backup;
 mod catalog;
 mod codec;
 mod commit;
@@ -21,14 +22,19 @@ mod doc;
 mod error;
 mod layout;
 mod read;
+mod stats;
 mod store;
 mod verify;
 
+pub use backup::{
+    BackupError, BackupInfo, Progress, RestoreSummary, TableRange, Until, restore, verify_backups,
+};
 pub use catalog::{KeyRecord, RoleRecord, TableInfo, TenantInfo, ViewInfo};
 pub use commit::{CommitReceipt, Outcome, Transaction, Write};
 pub use doc::{Document, Head};
 pub use error::Error;
 pub use read::{Change, Cutoff, LogRecord, Revision, Snapshot};
+pub use stats::TableStats;
 pub use store::{Store, StoreConfig};
 pub use verify::{Problem, VerifyReport};
 

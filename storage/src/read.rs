@@ -56,15 +56,25 @@ pub enum Cutoff {
 /// A consistent view of the store at one moment.
 pub struct Snapshot<'a> {
     pub(crate) shared: &'a Shared,
-    snap: SnapshotWithThreadMode<'a, DB>,
+    /// None on a secondary store, whose view never moves while it is open.
+    snap: Option<SnapshotWithThreadMode<'a, DB>>,
 }
 
 impl<'a> Snapshot<'a> {
     pub(crate) fn new(shared: &'a Shared) -> Snapshot<'a> {
         Snapshot {
             shared,
-            snap: shared.db.snapshot(),
+            snap: (!shared.secondary).then(|| shared.db.snapshot()),
         }
+    }
+
+    /// Read options pinned to this snapshot.
+    pub(crate) fn read_options(&self) -> ReadOptions {
+        let mut opts = ReadOptions::default();
+        if let Some(snap) = &self.snap {
+            opts.set_snapshot(snap);
+        }
+        opts
     }
 
     /// The current state of one document, deleted or not; `None` if it never existed.
@@ -101,6 +111,40 @@ impl<'a> Snapshot<'a> {
             records.push((doc_id, DocRecord::decode(&value)?));
         }
         self.materialize(table, records)
+    }
+
+    /// Up to `limit` ids of documents whose id starts with `prefix`, in id order, after `after`.
+    pub fn ids_with_prefix(
+        &self,
+        table: Table,
+        prefix: &str,
+        after: Option<&DocId>,
+        limit: usize,
+    ) -> Result<Vec<DocId>> {
+        let mut start = layout::table_prefix(table).to_vec();
+        start.extend_from_slice(prefix.as_bytes());
+        if let Some(id) = after {
+            // The smallest key greater than every key of `after`: its key with 0x00 -> 0x01.
+            let mut key = layout::doc_key(table, id);
+            if let Some(last) = key.last_mut() {
+                *last = 1;
+            }
+            start = start.max(key);
+        }
+        let mut ids = Vec::with_capacity(limit.min(4096));
+        for row in self.iter(CF_DOCS, table, &start) {
+            if ids.len() >= limit {
+                break;
+            }
+            let (key, _) = row?;
+            let doc_id = layout::doc_id_from_doc_key(&key)
+                .ok_or_else(|| Error::Corrupted("bad docs key".into()))?;
+            if !doc_id.as_str().starts_with(prefix) {
+                break;
+            }
+            ids.push(doc_id);
+        }
+        Ok(ids)
     }
 
     /// Documents with more than one head, in id order.
@@ -198,8 +242,7 @@ impl<'a> Snapshot<'a> {
 
     /// The last seq of `table`'s log (0 when empty).
     pub fn last_seq(&self, table: Table) -> Result<Seq> {
-        let mut opts = ReadOptions::default();
-        opts.set_snapshot(&self.snap);
+        let opts = self.read_options();
         let mut iter = self
             .shared
             .db
@@ -309,8 +352,7 @@ impl<'a> Snapshot<'a> {
         cf: &str,
         keys: &[K],
     ) -> Vec<Result<Option<DBPinnableSlice<'_>>, rocksdb::Error>> {
-        let mut opts = ReadOptions::default();
-        opts.set_snapshot(&self.snap);
+        let opts = self.read_options();
         // Keys often come in bytewise order already (ids and seqs both grow when documents are
         // written in id order, as with time-sortable ids); saying so spares RocksDB a sort.
         let sorted = keys.is_sorted_by(|a, b| a.as_ref() <= b.as_ref());
@@ -320,7 +362,10 @@ impl<'a> Snapshot<'a> {
     }
 
     pub(crate) fn get_raw(&self, cf: &str, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        Ok(self.snap.get_cf(&self.shared.cf(cf), key)?)
+        Ok(self
+            .shared
+            .db
+            .get_cf_opt(&self.shared.cf(cf), key, &self.read_options())?)
     }
 
     pub(crate) fn iter_table<'s>(
@@ -338,9 +383,10 @@ impl<'a> Snapshot<'a> {
         table: Table,
         start: &[u8],
     ) -> impl Iterator<Item = Result<layout::KeyValue>> + use<'s, 'a> {
-        let mut opts = ReadOptions::default();
+        let mut opts = self.read_options();
         opts.set_iterate_upper_bound(layout::table_end(table));
-        self.snap
+        self.shared
+            .db
             .iterator_cf_opt(
                 &self.shared.cf(cf),
                 opts,

@@ -11,7 +11,7 @@ use datafusion::sql::sqlparser::parser::Parser;
 
 use super::session::{Prepared, Session};
 use super::views::{self, Relation};
-use super::{copy, ddl, dml, functions, notify, query, udtf};
+use super::{copy, ddl, dml, functions, notify, query, shards, udtf};
 use crate::error::{Error, Result};
 use crate::output::{Output, PgType, Value};
 
@@ -30,6 +30,7 @@ pub(crate) enum Kind {
     Update,
     Delete,
     CreateTable,
+    AlterTable,
     DropTable,
     CreateView,
     DropView,
@@ -72,6 +73,7 @@ pub(crate) fn kind(statement: &Statement) -> Kind {
         Statement::Update(_) => Kind::Update,
         Statement::Delete(_) => Kind::Delete,
         Statement::CreateTable(_) => Kind::CreateTable,
+        Statement::AlterTable(_) => Kind::AlterTable,
         Statement::Drop {
             object_type: ObjectType::Table,
             ..
@@ -121,6 +123,7 @@ pub(crate) async fn dispatch(
         Kind::Update => dml::update(session, statement).await,
         Kind::Delete => dml::delete(session, statement).await,
         Kind::CreateView => views::create(session, statement).await,
+        Kind::AlterTable => shards::alter_table(session, statement),
         Kind::DropView => views::drop(session, Relation::View, statement),
         Kind::DropTable => views::drop(session, Relation::Table, statement),
         Kind::CreateTable

@@ -33,7 +33,7 @@ use super::keyring::KeySet;
 use super::notify::Notifier;
 use super::provider::SharedState;
 use super::row::{self, Projection, Row};
-use super::{Engine, apply};
+use super::{Engine, apply, shards};
 use crate::error::{Error, Result};
 use crate::output::PgType;
 
@@ -53,6 +53,8 @@ pub(crate) enum FeedFn {
     Verify,
     Proof,
     Apply,
+    Move,
+    Stats,
 }
 
 /// One declared parameter of a table function.
@@ -111,7 +113,7 @@ const fn optional(name: &'static str, pg_type: PgType) -> Param {
 }
 
 impl FeedFn {
-    pub(crate) const ALL: [FeedFn; 10] = [
+    pub(crate) const ALL: [FeedFn; 12] = [
         FeedFn::Changes,
         FeedFn::ChangesAll,
         FeedFn::Entries,
@@ -122,6 +124,8 @@ impl FeedFn {
         FeedFn::Verify,
         FeedFn::Proof,
         FeedFn::Apply,
+        FeedFn::Move,
+        FeedFn::Stats,
     ];
 
     /// The name after `mindoo.`.
@@ -137,6 +141,8 @@ impl FeedFn {
             FeedFn::Verify => "verify",
             FeedFn::Proof => "proof",
             FeedFn::Apply => "apply",
+            FeedFn::Move => "move",
+            FeedFn::Stats => "stats",
         }
     }
 
@@ -160,6 +166,11 @@ impl FeedFn {
         const AS_OF: &[Param] = &[TABLE, param("at", PgType::Timestamptz)];
         const AS_OF_SEQ: &[Param] = &[TABLE, param("seq", PgType::Int8)];
         const APPLY: &[Param] = &[TABLE, param("sealed", PgType::Bytea)];
+        const MOVE: &[Param] = &[
+            param("src", PgType::Text),
+            param("dst", PgType::Text),
+            param("id_prefix", PgType::Text),
+        ];
         match self {
             FeedFn::Changes | FeedFn::Entries => FEED,
             FeedFn::ChangesAll => FEED_ALL,
@@ -168,6 +179,8 @@ impl FeedFn {
             FeedFn::AsOfSeq => AS_OF_SEQ,
             FeedFn::Conflicts | FeedFn::Verify => &[TABLE],
             FeedFn::Apply => APPLY,
+            FeedFn::Move => MOVE,
+            FeedFn::Stats => &[],
         }
     }
 
@@ -177,13 +190,14 @@ impl FeedFn {
             FeedFn::Changes | FeedFn::Entries | FeedFn::History => &["seq"],
             FeedFn::ChangesAll => &["table_name", "seq"],
             FeedFn::AsOf | FeedFn::AsOfSeq | FeedFn::Conflicts => &["id"],
-            FeedFn::Verify | FeedFn::Proof | FeedFn::Apply => &[],
+            FeedFn::Stats => &["table_name"],
+            FeedFn::Verify | FeedFn::Proof | FeedFn::Apply | FeedFn::Move => &[],
         }
     }
 
-    /// True for the one function that writes.
+    /// True for the functions that write.
     pub(crate) fn writes(self) -> bool {
-        self == FeedFn::Apply
+        matches!(self, FeedFn::Apply | FeedFn::Move)
     }
 
     /// The result columns; they do not depend on the arguments.
@@ -266,6 +280,16 @@ impl FeedFn {
                 ("winner", Bool),
             ],
             FeedFn::Apply => &[("seq", Int), ("rev", Text), ("id", Text), ("applied", Bool)],
+            FeedFn::Move => &[("documents", Int), ("entries", Int), ("copied", Int)],
+            FeedFn::Stats => &[
+                ("table_name", Text),
+                ("documents", Int),
+                ("deleted", Int),
+                ("entries", Int),
+                ("last_seq", Int),
+                ("bytes_on_disk", Int),
+                ("read_only", Bool),
+            ],
         };
         Arc::new(Schema::new(
             columns
@@ -521,6 +545,36 @@ pub(crate) fn run(
                 Cell::Bool(applied),
             ])?;
         }
+        FeedFn::Move => {
+            let src = table_arg(ctx, func, args)?;
+            let dst = table_at(ctx, func, args, 1)?;
+            let Some(Arg::Text(prefix)) = args.get(2) else {
+                return Err(null_arg(func, 2));
+            };
+            drop(snapshot);
+            let moved = shards::graft(&ctx.store, &ctx.notifier, ctx.tenant, (src, dst), prefix)?;
+            out.push(vec![
+                Cell::Int(moved.documents as i64),
+                Cell::Int(moved.entries as i64),
+                Cell::Int(moved.copied as i64),
+            ])?;
+            out.flush()?;
+            return Ok(());
+        }
+        FeedFn::Stats => {
+            for info in ctx.store.tables(ctx.tenant) {
+                let stats = snapshot.stats(info.table)?;
+                out.push(vec![
+                    Cell::Text(info.name),
+                    Cell::Int(stats.documents as i64),
+                    Cell::Int(stats.deleted as i64),
+                    Cell::Int(stats.entries as i64),
+                    Cell::Int(stats.last_seq.0 as i64),
+                    Cell::Int(stats.bytes_on_disk as i64),
+                    Cell::Bool(info.read_only),
+                ])?;
+            }
+        }
     }
     out.flush()?;
     Ok(())
@@ -701,8 +755,12 @@ fn text_or_null(text: &str) -> Cell {
 }
 
 fn table_arg(ctx: &FeedCtx, func: FeedFn, args: &[Arg]) -> Result<Table> {
-    let Some(Arg::Text(name)) = args.first() else {
-        return Err(null_arg(func, 0));
+    table_at(ctx, func, args, 0)
+}
+
+fn table_at(ctx: &FeedCtx, func: FeedFn, args: &[Arg], idx: usize) -> Result<Table> {
+    let Some(Arg::Text(name)) = args.get(idx) else {
+        return Err(null_arg(func, idx));
     };
     ctx.store
         .table(ctx.tenant, &name.to_lowercase())
@@ -1011,7 +1069,8 @@ mod tests {
     fn every_function_has_a_schema_and_parameters() {
         for func in FeedFn::ALL {
             assert!(!func.schema().fields().is_empty(), "{func:?}");
-            assert!(!func.params().is_empty(), "{func:?}");
+            // mindoo.stats() alone covers the whole database.
+            assert_eq!(func.params().is_empty(), func == FeedFn::Stats, "{func:?}");
             assert_eq!(FeedFn::from_name(func.name()), Some(func));
         }
     }

@@ -23,6 +23,7 @@ mod row;
 mod scan;
 mod session;
 mod settings;
+mod shards;
 mod txn;
 mod udtf;
 mod views;

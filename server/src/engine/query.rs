@@ -105,8 +105,10 @@ pub(crate) async fn run(
         ))
         .map_err(from_datafusion)?
     };
-    if udtf::writes(&plan) && session.txn_status() != TxnStatus::Idle {
-        return Err(Error::ActiveTransaction("mindoo.apply".into()));
+    if let Some(name) = udtf::writing_function(&plan)
+        && session.txn_status() != TxnStatus::Idle
+    {
+        return Err(Error::ActiveTransaction(format!("mindoo.{name}")));
     }
     let names = column_names(&statement, plan.schema());
     let frame = session

@@ -39,6 +39,7 @@ mod code {
     pub(super) const NO_ACTIVE_SQL_TRANSACTION: &str = "25P01";
     pub(super) const ACTIVE_SQL_TRANSACTION: &str = "25001";
     pub(super) const IN_FAILED_SQL_TRANSACTION: &str = "25P02";
+    pub(super) const READ_ONLY_SQL_TRANSACTION: &str = "25006";
     // Class 28: invalid authorization specification.
     pub(super) const INVALID_AUTHORIZATION_SPECIFICATION: &str = "28000";
     pub(super) const INVALID_PASSWORD: &str = "28P01";
@@ -257,6 +258,7 @@ fn storage_code(err: &mindoodb_storage::Error) -> (&'static str, bool) {
         S::NoSuchDocument(_) => (code::SERIALIZATION_FAILURE, false),
         S::ForeignParent { .. } => (code::INTEGRITY_CONSTRAINT_VIOLATION, false),
         S::Closed => (code::ADMIN_SHUTDOWN, false),
+        S::ReadOnlyTable(_) | S::ReadOnlyStore => (code::READ_ONLY_SQL_TRANSACTION, false),
         // storage::Error is #[non_exhaustive]: a variant added there is internal until it is
         // classified here.
         _ => (code::INTERNAL_ERROR, true),

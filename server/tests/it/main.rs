@@ -8,6 +8,7 @@
 //! - Readiness is the server's own "listening" log line, never a sleep.
 
 mod auth;
+mod backups;
 mod feeds;
 mod lifecycle;
 mod listen;
@@ -15,6 +16,7 @@ mod psql;
 mod queries;
 mod savepoints;
 mod scan;
+mod shards;
 mod sql;
 mod support;
 mod tls;
