@@ -11,8 +11,11 @@
 mod admin;
 mod bootstrap;
 mod config;
+mod config_file;
 mod engine;
 mod error;
+mod init_sql;
+mod metrics;
 mod output;
 mod pg;
 mod progress;
@@ -20,7 +23,7 @@ mod progress;
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 use mindoodb_protocol::Identity;
 use mindoodb_storage::{Store, StoreConfig};
 use tracing_subscriber::EnvFilter;
@@ -67,18 +70,38 @@ enum ServeError {
     #[error("creating the node identity failed: {0}")]
     Identity(#[from] mindoodb_protocol::Error),
     #[error(transparent)]
+    Env(#[from] config::EnvError),
+    #[error(transparent)]
+    InitSql(#[from] init_sql::InitSqlError),
+    #[error("cannot listen for metrics on {addr}: {source}")]
+    Metrics {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
     Listen(#[from] pg::listener::ListenError),
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let args = match cli.command {
-        Some(Command::Serve(args)) => args,
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
+    let (mut args, serve_matches) = match cli.command {
+        Some(Command::Serve(args)) => (args, matches.subcommand_matches("serve")),
         Some(Command::Backup(args)) => return admin::backup(&args),
         Some(Command::Restore(args)) => return admin::restore(&args),
         Some(Command::Verify(args)) => return admin::verify(&args),
-        None => cli.serve,
+        None => (cli.serve, Some(&matches)),
     };
+    if let Some(serve_matches) = serve_matches
+        && let Err(err) = config_file::apply(&mut args, serve_matches)
+    {
+        // Before logging is set up: the file may name the log format.
+        eprintln!("mindoodb: {err}");
+        return ExitCode::FAILURE;
+    }
     init_logging(args.log_format);
     match serve(&args) {
         Ok(()) => ExitCode::SUCCESS,
@@ -99,26 +122,44 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
     )?;
     tracing::info!(data_dir = %args.data_dir.display(), "store open");
 
-    let first = BootstrapConfig::from_env();
-    match bootstrap(&store, &first)? {
-        Bootstrapped::Existing => {}
+    let first = BootstrapConfig::from_env()?;
+    let created = match bootstrap(&store, &first)? {
+        Bootstrapped::Existing => false,
         Bootstrapped::Created => {
             tracing::info!(role = %first.user, database = %first.database, "created the first role");
+            true
         }
         Bootstrapped::Generated(password) => {
             tracing::info!(role = %first.user, database = %first.database,
                 "created the first role with a generated password (printed once on stdout)");
             print_generated_password(&first.user, &password);
+            true
         }
-    }
+    };
 
     // The node key signs for sessions without their own identity. It lives only in memory:
     // DESIGN §1 keeps key material off disk, and entries carry their author's public key,
     // so verification does not depend on the node key surviving a restart.
-    let engine = Engine::new(store, Identity::generate()?);
+    let engine = Engine::new(store, Identity::generate()?, args.slow_statement());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    if created && let Some(dir) = &first.init_sql {
+        let files = runtime.block_on(init_sql::run(&engine, &first, dir))?;
+        tracing::info!(files, dir = %dir.display(), "ran the init SQL files");
+    }
+    if let Some(addr) = &args.metrics_listen {
+        let listener =
+            runtime
+                .block_on(metrics::bind(addr))
+                .map_err(|source| ServeError::Metrics {
+                    addr: addr.clone(),
+                    source,
+                })?;
+        let bound = listener.local_addr()?;
+        tracing::info!(addr = %bound, "serving metrics");
+        runtime.spawn(metrics::serve(listener, engine.clone()));
+    }
     runtime.block_on(pg::listener::run(engine, args))?;
     tracing::info!("shut down cleanly");
     Ok(())

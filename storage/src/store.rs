@@ -46,6 +46,7 @@ pub(crate) struct Shared {
     /// Opened with `open_secondary`: read-only, no RocksDB snapshots (secondaries have none).
     pub(crate) secondary: bool,
     commits: AtomicU64,
+    syncs: AtomicU64,
 }
 
 pub(crate) struct CatalogLock(RwLock<Catalog>);
@@ -76,6 +77,7 @@ impl Shared {
             catalog: CatalogLock(RwLock::new(catalog)),
             secondary,
             commits: AtomicU64::new(0),
+            syncs: AtomicU64::new(0),
         })
     }
 
@@ -100,8 +102,10 @@ impl Shared {
         Ok(Seq(0))
     }
 
+    /// One group of `n_txns` transactions was written with one synced write.
     pub(crate) fn record_commit(&self, n_txns: usize) {
         self.commits.fetch_add(n_txns as u64, Ordering::Relaxed);
+        self.syncs.fetch_add(1, Ordering::Relaxed);
     }
 }
 
@@ -163,6 +167,26 @@ impl Store {
     /// Transactions committed since open.
     pub fn commits(&self) -> u64 {
         self.shared.commits.load(Ordering::Relaxed)
+    }
+
+    /// Synced writes of commit groups since this store was opened (each holds one or more
+    /// commits: group commit).
+    pub fn syncs(&self) -> u64 {
+        self.shared.syncs.load(Ordering::Relaxed)
+    }
+
+    /// Bytes of the live RocksDB table files of every column family (flushed data; the WAL
+    /// and memtables are not counted).
+    pub fn disk_bytes(&self) -> Result<u64> {
+        let mut total = 0;
+        for name in ALL_CFS {
+            total += self
+                .shared
+                .db
+                .property_int_value_cf(&self.shared.cf(name), "rocksdb.live-sst-files-size")?
+                .unwrap_or(0);
+        }
+        Ok(total)
     }
 
     /// Creates a tenant.

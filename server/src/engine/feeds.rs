@@ -33,7 +33,7 @@ use super::keyring::KeySet;
 use super::notify::Notifier;
 use super::provider::SharedState;
 use super::row::{self, Projection, Row};
-use super::{Engine, apply, shards};
+use super::{Activity, Engine, apply, shards};
 use crate::error::{Error, Result};
 use crate::output::PgType;
 
@@ -55,6 +55,7 @@ pub(crate) enum FeedFn {
     Apply,
     Move,
     Stats,
+    Activity,
 }
 
 /// One declared parameter of a table function.
@@ -71,6 +72,7 @@ pub(crate) struct FeedCtx {
     pub(crate) tenant: TenantId,
     pub(crate) state: SharedState,
     pub(crate) notifier: Arc<Notifier>,
+    pub(crate) activity: Arc<Activity>,
 }
 
 impl FeedCtx {
@@ -81,6 +83,7 @@ impl FeedCtx {
             tenant,
             state,
             notifier: engine.notifier().clone(),
+            activity: engine.activity().clone(),
         })
     }
 }
@@ -113,7 +116,7 @@ const fn optional(name: &'static str, pg_type: PgType) -> Param {
 }
 
 impl FeedFn {
-    pub(crate) const ALL: [FeedFn; 12] = [
+    pub(crate) const ALL: [FeedFn; 13] = [
         FeedFn::Changes,
         FeedFn::ChangesAll,
         FeedFn::Entries,
@@ -126,6 +129,7 @@ impl FeedFn {
         FeedFn::Apply,
         FeedFn::Move,
         FeedFn::Stats,
+        FeedFn::Activity,
     ];
 
     /// The name after `mindoo.`.
@@ -143,6 +147,7 @@ impl FeedFn {
             FeedFn::Apply => "apply",
             FeedFn::Move => "move",
             FeedFn::Stats => "stats",
+            FeedFn::Activity => "activity",
         }
     }
 
@@ -180,7 +185,7 @@ impl FeedFn {
             FeedFn::Conflicts | FeedFn::Verify => &[TABLE],
             FeedFn::Apply => APPLY,
             FeedFn::Move => MOVE,
-            FeedFn::Stats => &[],
+            FeedFn::Stats | FeedFn::Activity => &[],
         }
     }
 
@@ -191,6 +196,7 @@ impl FeedFn {
             FeedFn::ChangesAll => &["table_name", "seq"],
             FeedFn::AsOf | FeedFn::AsOfSeq | FeedFn::Conflicts => &["id"],
             FeedFn::Stats => &["table_name"],
+            FeedFn::Activity => &["pid"],
             FeedFn::Verify | FeedFn::Proof | FeedFn::Apply | FeedFn::Move => &[],
         }
     }
@@ -289,6 +295,16 @@ impl FeedFn {
                 ("last_seq", Int),
                 ("bytes_on_disk", Int),
                 ("read_only", Bool),
+            ],
+            FeedFn::Activity => &[
+                ("pid", Int),
+                ("usename", Text),
+                ("datname", Text),
+                ("client_addr", Text),
+                ("backend_start", Time),
+                ("state", Text),
+                ("query_start", Time),
+                ("query", Text),
             ],
         };
         Arc::new(Schema::new(
@@ -572,6 +588,21 @@ pub(crate) fn run(
                     Cell::Int(stats.last_seq.0 as i64),
                     Cell::Int(stats.bytes_on_disk as i64),
                     Cell::Bool(info.read_only),
+                ])?;
+            }
+        }
+        FeedFn::Activity => {
+            for row in ctx.activity.sessions(ctx.tenant) {
+                out.push(vec![
+                    Cell::Int(row.pid as i64),
+                    Cell::Text(row.role),
+                    Cell::Text(row.database),
+                    row.client_addr
+                        .map_or(Cell::Null, |addr| Cell::Text(addr.ip().to_string())),
+                    Cell::Time(row.backend_start),
+                    Cell::Text(row.state.to_owned()),
+                    row.query_start.map_or(Cell::Null, Cell::Time),
+                    Cell::Text(row.query),
                 ])?;
             }
         }
@@ -1069,8 +1100,12 @@ mod tests {
     fn every_function_has_a_schema_and_parameters() {
         for func in FeedFn::ALL {
             assert!(!func.schema().fields().is_empty(), "{func:?}");
-            // mindoo.stats() alone covers the whole database.
-            assert_eq!(func.params().is_empty(), func == FeedFn::Stats, "{func:?}");
+            // mindoo.stats() and mindoo.activity cover the whole database.
+            assert_eq!(
+                func.params().is_empty(),
+                matches!(func, FeedFn::Stats | FeedFn::Activity),
+                "{func:?}"
+            );
             assert_eq!(FeedFn::from_name(func.name()), Some(func));
         }
     }

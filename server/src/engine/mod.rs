@@ -7,6 +7,7 @@
 //!
 //! See: docs/ARCHITECTURE.md#server
 
+mod activity;
 mod apply;
 mod classify;
 mod copy;
@@ -19,6 +20,7 @@ mod keyring;
 mod notify;
 mod provider;
 mod query;
+mod redact;
 mod row;
 mod scan;
 mod session;
@@ -28,12 +30,15 @@ mod txn;
 mod udtf;
 mod views;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use mindoodb_protocol::Identity;
 use mindoodb_storage::Store;
 use zeroize::Zeroizing;
 
+pub(crate) use activity::Activity;
 pub(crate) use notify::{CHANNEL, Commit};
 pub(crate) use session::{Prepared, Session, TxnStatus};
 
@@ -46,6 +51,9 @@ pub(crate) struct Engine {
     store: Store,
     node: Identity,
     notifier: Arc<Notifier>,
+    /// Statements that take longer are logged (redacted).
+    slow_statement: Duration,
+    activity: Arc<Activity>,
 }
 
 /// Who connected, to which database, over what.
@@ -58,16 +66,31 @@ pub(crate) struct Login {
     pub secure: bool,
     /// `mindoo.keys` from the startup options (`PGOPTIONS='-c mindoo.keys=...'`), if any.
     pub startup_keys: Option<Zeroizing<String>>,
+    /// The client's address, for `mindoo.activity` (none for the server's own sessions).
+    pub peer: Option<SocketAddr>,
 }
 
 impl Engine {
-    /// An engine over `store`; `node` signs entries for sessions without an identity.
-    pub(crate) fn new(store: Store, node: Identity) -> Arc<Engine> {
+    /// An engine over `store`; `node` signs entries for sessions without an identity;
+    /// statements slower than `slow_statement` are logged.
+    pub(crate) fn new(store: Store, node: Identity, slow_statement: Duration) -> Arc<Engine> {
         Arc::new(Engine {
             store,
             node,
             notifier: Arc::default(),
+            slow_statement,
+            activity: Arc::default(),
         })
+    }
+
+    /// What every session is doing, and the statement counters.
+    pub(crate) fn activity(&self) -> &Arc<Activity> {
+        &self.activity
+    }
+
+    /// The slow-statement threshold.
+    pub(crate) fn slow_statement(&self) -> Duration {
+        self.slow_statement
     }
 
     /// The store.
@@ -100,7 +123,7 @@ impl Engine {
                 role.name, tenant.name
             )));
         }
-        let mut session = Session::new(self.clone(), role, tenant, login.secure)?;
+        let mut session = Session::new(self.clone(), role, tenant, login.secure, login.peer)?;
         if let Some(keys) = login.startup_keys {
             session.set_keys(&keys)?;
         }

@@ -7,9 +7,13 @@
 //!   ROLLBACK, ROLLBACK TO SAVEPOINT and COMMIT run (`TxnStatus::Failed`); COMMIT then rolls
 //!   back and ROLLBACK TO a savepoint resumes the block, as in Postgres.
 //! - One DataFusion `SessionContext` per session: no SET or PREPARE state is shared.
+//! - Every statement is listed in `mindoo.activity` while it runs and, when it takes longer
+//!   than the engine's threshold, logged once; both only as redacted text (`redact.rs`).
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Instant;
 
 use datafusion::catalog::{CatalogProvider, MemoryCatalogProvider};
 use datafusion::execution::SessionStateBuilder;
@@ -18,6 +22,7 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 use datafusion::sql::sqlparser::ast::{Ident, Statement};
 use mindoodb_storage::{RoleRecord, Table, TenantInfo, Transaction, Write};
 
+use super::activity::Registration;
 use super::classify::{self, Kind};
 use super::copy::CopyIn;
 use super::feeds::FeedCtx;
@@ -25,6 +30,7 @@ use super::json::{self, JsonTypePlanner};
 use super::keyring::{self, KeySet};
 use super::notify::{self, Listening};
 use super::provider::{DocSchema, ReadState, SharedState};
+use super::redact::redact;
 use super::settings::Settings;
 use super::txn::PendingDoc;
 use super::views::Planner;
@@ -68,6 +74,8 @@ pub(crate) struct Session {
     /// The COPY FROM STDIN in progress.
     pub(crate) copy: Option<CopyIn>,
     txn: TxnStatus,
+    /// Its row in `mindoo.activity`, removed when the session drops.
+    activity: Registration,
 }
 
 impl Session {
@@ -76,6 +84,7 @@ impl Session {
         role: RoleRecord,
         tenant: TenantInfo,
         secure: bool,
+        peer: Option<SocketAddr>,
     ) -> Result<Session> {
         let state: SharedState = Arc::new(RwLock::new(ReadState::default()));
         let config = SessionConfig::new()
@@ -106,6 +115,9 @@ impl Session {
         json::register(&mut ctx)?;
         udtf::register(&ctx, &FeedCtx::new(&engine, tenant.id, state.clone()));
         let settings = Settings::new(&role.name, &tenant.name);
+        let activity = engine
+            .activity()
+            .register(&role.name, &tenant.name, tenant.id, peer);
         Ok(Session {
             engine,
             role,
@@ -117,6 +129,7 @@ impl Session {
             listening: Listening::default(),
             copy: None,
             txn: TxnStatus::Idle,
+            activity,
         })
     }
 
@@ -184,7 +197,40 @@ impl Session {
         self.txn
     }
 
+    /// Runs one statement, listed in `mindoo.activity` and timed for the slow-statement log.
     async fn run(
+        &mut self,
+        statement: Statement,
+        plan: Option<LogicalPlan>,
+        params: &[Value],
+    ) -> Result<Output> {
+        let query = redact(&statement);
+        self.activity.start(query.clone());
+        let started = Instant::now();
+        let res = self.run_statement(statement, plan, params).await;
+        let elapsed = started.elapsed();
+        let slow = elapsed >= self.engine.slow_statement();
+        if slow {
+            tracing::warn!(
+                pid = self.activity.pid(),
+                role = %self.role.name,
+                database = %self.tenant.name,
+                duration_ms = elapsed.as_millis() as u64,
+                ok = res.is_ok(),
+                statement = %query,
+                "slow statement"
+            );
+        }
+        let state = match (self.txn, res.is_err()) {
+            (TxnStatus::Idle, _) => "idle",
+            (TxnStatus::InBlock, false) => "idle in transaction",
+            (TxnStatus::InBlock | TxnStatus::Failed, _) => "idle in transaction (aborted)",
+        };
+        self.activity.end(state, res.is_err(), slow);
+        res
+    }
+
+    async fn run_statement(
         &mut self,
         statement: Statement,
         plan: Option<LogicalPlan>,

@@ -199,16 +199,22 @@ impl VisitorMut for Renamer {
     type Break = ();
 
     fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
-        if let TableFactor::Table {
-            name,
-            args: Some(_),
-            ..
-        } = factor
+        if let TableFactor::Table { name, args, .. } = factor
             && let Some(func) = table_function_of(name)
         {
-            *name = ObjectName(vec![ObjectNamePart::Identifier(Ident::new(
-                registered_name(func),
-            ))]);
+            // Functions without parameters read as relations too (`FROM mindoo.activity`,
+            // like `pg_stat_activity`).
+            if args.is_none() && func.params().is_empty() {
+                *args = Some(SqlTableArgs {
+                    args: Vec::new(),
+                    settings: None,
+                });
+            }
+            if args.is_some() {
+                *name = ObjectName(vec![ObjectNamePart::Identifier(Ident::new(
+                    registered_name(func),
+                ))]);
+            }
         }
         ControlFlow::Continue(())
     }

@@ -124,6 +124,15 @@ pub(crate) fn fatal(err: PgWireError) -> PgWireError {
     PgWireError::UserError(Box::new(info))
 }
 
+/// Sent to idle connections when the server shuts down (57P01, FATAL).
+pub(crate) fn admin_shutdown() -> PgWireError {
+    user_error(
+        SEVERITY_FATAL,
+        code::ADMIN_SHUTDOWN,
+        "terminating connection due to administrator command".to_owned(),
+    )
+}
+
 /// A request the protocol does not allow (for example a result format code for a column
 /// that does not exist).
 pub(crate) fn protocol_violation(message: String) -> PgWireError {

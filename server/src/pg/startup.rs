@@ -130,6 +130,7 @@ impl Startup {
             database: database.clone(),
             secure,
             startup_keys,
+            peer: Some(peer),
         };
         let session = match self.engine.login(login) {
             Ok(session) => session,

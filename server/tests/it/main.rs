@@ -12,6 +12,7 @@ mod backups;
 mod feeds;
 mod lifecycle;
 mod listen;
+mod operations;
 mod psql;
 mod queries;
 mod savepoints;
