@@ -92,7 +92,7 @@ impl Pipeline {
         let thread = std::thread::Builder::new()
             .name("mindoodb-commit".into())
             .spawn(move || run(&shared, &receiver))
-            .map_err(|e| Error::Corrupted(format!("cannot start the commit thread: {e}")))?;
+            .map_err(Error::Thread)?;
         Ok(Pipeline {
             sender: Some(sender),
             thread: Some(thread),

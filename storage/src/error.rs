@@ -69,6 +69,9 @@ pub enum Error {
     /// A local update or delete of a document that does not exist.
     #[error("document {0} does not exist")]
     NoSuchDocument(DocId),
+    /// The operating system refused a thread the engine needs (commit pipeline, snapshot reader).
+    #[error("cannot start a thread: {0}")]
+    Thread(std::io::Error),
     /// The commit pipeline stopped (the store is closing).
     #[error("store is closed")]
     Closed,

@@ -24,6 +24,7 @@ use crate::catalog::{self, Catalog, KeyRecord, RoleRecord, TableInfo, TenantInfo
 use crate::commit::{CommitReceipt, Pipeline, Transaction};
 use crate::layout::{self, ALL_CFS, CF_CATALOG, CF_LOG, TABLE_CFS};
 use crate::read::Snapshot;
+use crate::shared_snapshot::SharedSnapshot;
 use crate::{Error, Result, Seq, Table, TableId, TenantId};
 
 /// How to open a store.
@@ -162,6 +163,12 @@ impl Store {
     /// A consistent read view of the whole store.
     pub fn snapshot(&self) -> Snapshot<'_> {
         Snapshot::new(&self.shared)
+    }
+
+    /// A snapshot that many threads read through (`SharedSnapshot`), for readers that must see
+    /// several tables at one moment.
+    pub fn shared_snapshot(&self) -> Result<SharedSnapshot> {
+        SharedSnapshot::start(self.shared.clone())
     }
 
     /// Transactions committed since open.

@@ -18,7 +18,7 @@ use datafusion::logical_expr::{
 };
 use datafusion::physical_plan::ExecutionPlan;
 use mindoodb_protocol::DocId;
-use mindoodb_storage::{Store, Table, TenantId};
+use mindoodb_storage::{SharedSnapshot, Store, Table, TenantId};
 
 use super::keyring::KeySet;
 use super::row::{Projection, doc_schema};
@@ -30,11 +30,28 @@ use crate::error::Error;
 /// Documents read per storage page while counting.
 const PAGE: usize = 1024;
 
-/// What a session's tables read through: its keys and its uncommitted writes.
+/// What a session's tables read through: its keys, its uncommitted writes and the running
+/// statement's snapshot.
 #[derive(Default)]
 pub(crate) struct ReadState {
     pub(crate) keys: KeySet,
     pub(crate) pending: Pending,
+    /// Taken by the statement's first table scan and read by all of them, so a statement over
+    /// several tables (a join, a view over shards) sees them at one moment. Invariant: `None`
+    /// between statements (`Session` clears it before and after each one).
+    pub(crate) statement: Option<SharedSnapshot>,
+}
+
+impl ReadState {
+    /// The running statement's snapshot, taken now if no scan of the statement took it yet.
+    pub(crate) fn statement_snapshot(&mut self, store: &Store) -> Result<SharedSnapshot, Error> {
+        if let Some(snapshot) = &self.statement {
+            return Ok(snapshot.clone());
+        }
+        let snapshot = store.shared_snapshot()?;
+        self.statement = Some(snapshot.clone());
+        Ok(snapshot)
+    }
 }
 
 pub(crate) type SharedState = Arc<RwLock<ReadState>>;

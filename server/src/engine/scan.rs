@@ -1,9 +1,10 @@
-//! Streaming table scans: `DocScanExec` pages through one storage snapshot on a blocking
-//! thread, decrypts with the session's keys, overlays the session's pending writes and sends
-//! Arrow batches through a bounded channel.
+//! Streaming table scans: `DocScanExec` pages through the statement's storage snapshot on a
+//! blocking thread, decrypts with the session's keys, overlays the session's pending writes and
+//! sends Arrow batches through a bounded channel.
 //!
 //! Invariants:
-//! - One scan reads one storage snapshot, taken when it starts: it never sees half a commit.
+//! - Every scan of one statement reads the statement's one `SharedSnapshot`, taken by its first
+//!   scan: a statement never sees half a commit, however many tables it reads.
 //! - Memory is bounded by the pages in flight (one being read, one being decrypted, at most
 //!   `CHANNEL_BATCHES` waiting), never by the table.
 //! - Rows come in id order, each document at most once; a pending write of the session stands in
@@ -14,7 +15,6 @@
 use std::fmt;
 use std::iter::Peekable;
 use std::sync::Arc;
-use std::sync::mpsc::{SyncSender, sync_channel};
 
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::Result as DfResult;
@@ -29,7 +29,7 @@ use datafusion::physical_plan::{
     SendableRecordBatchStream,
 };
 use mindoodb_protocol::DocId;
-use mindoodb_storage::{Document, Snapshot, Store, Table};
+use mindoodb_storage::{Document, PendingRead, SharedSnapshot, Store, Table};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -151,20 +151,23 @@ impl ExecutionPlan for DocScanExec {
                 "a table scan has one partition, not {partition}"
             )));
         }
-        // Keys and pending writes as they are now, when the statement runs.
-        let (keys, pending) = {
-            let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+        // Keys, pending writes and the snapshot as they are now, when the statement runs.
+        let (keys, pending, snapshot) = {
+            let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
             let pending: Vec<(DocId, Option<Row>)> = state
                 .pending
                 .table(self.table)
                 .filter(|(id, _)| self.only.as_ref().is_none_or(|only| only == *id))
                 .map(|(id, doc)| (id.clone(), pending_row(id, doc)))
                 .collect();
-            (state.keys.for_reading(), pending)
+            let snapshot = state
+                .statement_snapshot(&self.store)
+                .map_err(Error::into_datafusion)?;
+            (state.keys.for_reading(), pending, snapshot)
         };
         let (tx, rx) = mpsc::channel(CHANNEL_BATCHES);
         let job = Job {
-            store: self.store.clone(),
+            snapshot,
             table: self.table,
             keys,
             projection: self.projection.clone(),
@@ -204,7 +207,7 @@ async fn next_batch(feed: Option<Feed>) -> Option<(DfResult<RecordBatch>, Option
 
 /// One scan's work, owned by its blocking thread.
 struct Job {
-    store: Store,
+    snapshot: SharedSnapshot,
     table: Table,
     keys: KeySet,
     projection: Projection,
@@ -231,7 +234,6 @@ impl Job {
     }
 
     fn produce(self) -> Result<(), Error> {
-        let snapshot = self.store.snapshot();
         let mut out = Output {
             keys: &self.keys,
             projection: &self.projection,
@@ -240,53 +242,41 @@ impl Job {
             rows: Vec::new(),
             tx: &self.tx,
         };
-        if let Some(id) = &self.only {
-            let docs: Vec<Document> = snapshot.doc(self.table, id)?.into_iter().collect();
-            out.page(docs)?;
+        let table = self.table;
+        if let Some(id) = self.only {
+            let doc = self.snapshot.read(move |s| s.doc(table, &id))??;
+            out.page(doc.into_iter().collect())?;
             return out.finish();
         }
         let page_docs = self
             .limit
             .map_or(PAGE_DOCS, |limit| limit.clamp(MIN_LIMIT_PAGE, PAGE_DOCS));
-        let table = self.table;
-        // The next page is read on a second thread while this one decrypts the last.
-        std::thread::scope(|scope| {
-            let (pages_tx, pages) = sync_channel(1);
-            let snapshot = &snapshot;
-            scope.spawn(move || read_pages(snapshot, table, page_docs, pages_tx));
-            for page in pages {
-                if let Flow::Stop = out.page(page?)? {
-                    return Ok(());
-                }
+        // The snapshot's reader fetches the next page while this thread decrypts the last.
+        let mut next = Some(read_page(&self.snapshot, table, None, page_docs)?);
+        while let Some(pending_page) = next.take() {
+            let page = pending_page.wait()??;
+            if page.len() == page_docs {
+                let after = page.last().map(|doc| doc.id.clone());
+                next = Some(read_page(&self.snapshot, table, after, page_docs)?);
             }
-            out.finish()
-        })
+            if let Flow::Stop = out.page(page)? {
+                return Ok(());
+            }
+        }
+        out.finish()
     }
 }
 
-/// Sends `table`'s documents page by page until the table ends, a read fails or nobody
-/// listens.
-fn read_pages(
-    snapshot: &Snapshot<'_>,
+type Page = mindoodb_storage::Result<Vec<Document>>;
+
+/// Queues the read of up to `page_docs` documents of `table` after `after`.
+fn read_page(
+    snapshot: &SharedSnapshot,
     table: Table,
+    after: Option<DocId>,
     page_docs: usize,
-    pages: SyncSender<Result<Vec<Document>, Error>>,
-) {
-    let mut after: Option<DocId> = None;
-    loop {
-        let page = snapshot
-            .scan(table, after.as_ref(), page_docs)
-            .map_err(Error::from);
-        let (last, full) = match &page {
-            Ok(docs) => (docs.last().map(|d| d.id.clone()), docs.len() == page_docs),
-            Err(_) => (None, false),
-        };
-        let failed = page.is_err();
-        if pages.send(page).is_err() || failed || !full {
-            return;
-        }
-        after = last;
-    }
+) -> Result<PendingRead<Page>, Error> {
+    Ok(snapshot.submit(move |s| s.scan(table, after.as_ref(), page_docs))?)
 }
 
 /// Turns pages into batches: merges pending writes in, decrypts, applies the limit, sends.

@@ -286,7 +286,13 @@ impl Session {
                     rows: None,
                 })
             }
-            (kind, statement) => classify::dispatch(self, kind, statement, plan, params).await,
+            (kind, statement) => {
+                // A statement cancelled mid-way never reached the clearing below.
+                self.write_state().statement = None;
+                let res = classify::dispatch(self, kind, statement, plan, params).await;
+                self.write_state().statement = None;
+                res
+            }
         }
     }
 

@@ -69,6 +69,7 @@ mod code {
     pub(super) const INVALID_TABLE_DEFINITION: &str = "42P16";
     pub(super) const INVALID_OBJECT_DEFINITION: &str = "42P17";
     // Class 53: insufficient resources.
+    pub(super) const INSUFFICIENT_RESOURCES: &str = "53000";
     pub(super) const DISK_FULL: &str = "53100";
     pub(super) const OUT_OF_MEMORY: &str = "53200";
     // Class 57: operator intervention.
@@ -268,6 +269,7 @@ fn storage_code(err: &mindoodb_storage::Error) -> (&'static str, bool) {
         S::ForeignParent { .. } => (code::INTEGRITY_CONSTRAINT_VIOLATION, false),
         S::Closed => (code::ADMIN_SHUTDOWN, false),
         S::ReadOnlyTable(_) | S::ReadOnlyStore => (code::READ_ONLY_SQL_TRANSACTION, false),
+        S::Thread(_) => (code::INSUFFICIENT_RESOURCES, true),
         // storage::Error is #[non_exhaustive]: a variant added there is internal until it is
         // classified here.
         _ => (code::INTERNAL_ERROR, true),

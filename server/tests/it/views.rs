@@ -1,7 +1,8 @@
 //! Views end to end (DESIGN §2 "cross-database view", issue "Server core"): a view over two
 //! shards is stored in the catalog, survives a restart, is seen by every session of the tenant,
-//! reads through the querying session's keys and pending writes, and its DDL fails the way
-//! Postgres fails (42P01, 42P07, 42809, 2BP01, 42P16, 42P17, read-only 0A000).
+//! reads through the querying session's keys and pending writes, sees its shards at one moment
+//! (never half of a commit that touched both), and its DDL fails the way Postgres fails (42P01,
+//! 42P07, 42809, 2BP01, 42P16, 42P17, read-only 0A000).
 
 use tokio_postgres::Client;
 use tokio_postgres::error::SqlState;
@@ -219,5 +220,70 @@ async fn view_ddl_fails_like_postgres_and_drop_cascade_removes_dependents() {
     assert_eq!(
         column(&client, "SELECT doc FROM named ORDER BY doc").await,
         ["a25", "b25"].map(|id| Some(id.to_owned()))
+    );
+}
+
+/// Transfers committed by one session while another reads both shards through a view and a
+/// join: every read sees the total, because all scans of one statement share one snapshot.
+#[tokio::test]
+async fn a_statement_over_two_shards_never_sees_half_a_commit() {
+    const TOTAL: i64 = 1000;
+    const TRANSFERS: i64 = 150;
+    let (server, writer, default) = keyed().await;
+    writer
+        .batch_execute(&format!(
+            r#"
+            CREATE TABLE crm2026 ();
+            INSERT INTO crm2025 (id, data) VALUES ('from', '{{"v":{TOTAL}}}');
+            INSERT INTO crm2026 (id, data) VALUES ('to', '{{"v":0}}');
+            CREATE VIEW crm AS SELECT * FROM crm2025 UNION ALL SELECT * FROM crm2026;
+            "#
+        ))
+        .await
+        .unwrap();
+    let reader = server.connect().await;
+    reader
+        .batch_execute(&format!("SET mindoo.keys = '{default}'"))
+        .await
+        .unwrap();
+
+    let transfers = async {
+        for moved in 1..=TRANSFERS {
+            writer
+                .batch_execute(&format!(
+                    r#"
+                    BEGIN;
+                    UPDATE crm2025 SET data = '{{"v":{}}}' WHERE id = 'from';
+                    UPDATE crm2026 SET data = '{{"v":{moved}}}' WHERE id = 'to';
+                    COMMIT;
+                    "#,
+                    TOTAL - moved
+                ))
+                .await
+                .unwrap();
+        }
+    };
+    let reads = async {
+        let mut totals = Vec::new();
+        for _ in 0..TRANSFERS {
+            totals.push(one(&reader, "SELECT sum((data->>'v')::int) FROM crm").await);
+            totals.push(
+                one(
+                    &reader,
+                    "SELECT (a.data->>'v')::int + (b.data->>'v')::int \
+                     FROM crm2025 a CROSS JOIN crm2026 b",
+                )
+                .await,
+            );
+        }
+        totals
+    };
+    let ((), totals) = tokio::join!(transfers, reads);
+    for total in totals {
+        assert_eq!(total, TOTAL.to_string(), "a read saw half a transfer");
+    }
+    assert_eq!(
+        one(&reader, "SELECT data->>'v' FROM crm WHERE id = 'to'").await,
+        TRANSFERS.to_string()
     );
 }

@@ -191,6 +191,50 @@ fn reads_see_whole_commits_only() {
 }
 
 #[test]
+fn a_shared_snapshot_shows_every_thread_the_moment_it_was_taken() {
+    let fx = fixture();
+    let a = entry("a", EntryKind::Create, &[], 1, 1, "{}");
+    fx.store.commit(local(fx.table, &a)).unwrap();
+    let shared = fx.store.shared_snapshot().unwrap();
+    let b = entry("b", EntryKind::Create, &[], 1, 1, "{}");
+    fx.store.commit(local(fx.table, &b)).unwrap();
+
+    let table = fx.table;
+    let seen: Vec<usize> = std::thread::scope(|scope| {
+        let readers: Vec<_> = (0..4)
+            .map(|_| {
+                let shared = shared.clone();
+                scope.spawn(move || {
+                    let pending = shared
+                        .submit(move |s| s.scan(table, None, 100).map(|docs| docs.len()))
+                        .unwrap();
+                    pending.wait().unwrap().unwrap()
+                })
+            })
+            .collect();
+        readers.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    assert_eq!(seen, vec![1; 4], "every reader sees a, none sees b");
+    let id = doc_id("b");
+    assert!(
+        shared
+            .read(move |s| s.doc(table, &id))
+            .unwrap()
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        fx.store
+            .shared_snapshot()
+            .unwrap()
+            .read(move |s| s.scan(table, None, 100).map(|d| d.len()))
+            .unwrap()
+            .unwrap(),
+        2
+    );
+}
+
+#[test]
 fn writes_to_a_dropped_table_are_refused() {
     let fx = fixture();
     let tenant = fx.store.tenant("acme").unwrap();
