@@ -10,8 +10,10 @@
 
 mod admin;
 mod bootstrap;
+mod catalog;
 mod config;
 mod config_file;
+mod copy_text;
 mod engine;
 mod error;
 mod init_sql;

@@ -30,7 +30,7 @@ use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
 use tokio::sync::Mutex;
 use zeroize::Zeroizing;
 
-use crate::engine::{Engine, Login, Session};
+use crate::engine::{Engine, Login, Session, server_version};
 use crate::error::Error;
 use crate::pg::error::{fatal, internal, to_pg_error};
 use crate::pg::scram::{ITERATIONS, RoleVerifiers};
@@ -58,9 +58,7 @@ impl Startup {
     /// so CancelRequests find them.
     pub(crate) fn new(engine: Arc<Engine>, connections: Arc<ConnectionManager>) -> Startup {
         let mut params = DefaultServerParameterProvider::default();
-        // Drivers parse the leading "major.minor"; 16 makes psql use its current catalog
-        // queries.
-        params.server_version = format!("16.6 (MindooDB {})", env!("CARGO_PKG_VERSION"));
+        params.server_version = server_version();
         let mut scram = ScramAuth::new(Arc::new(RoleVerifiers::new(engine.store().clone())));
         scram.set_iterations(ITERATIONS);
         Startup {

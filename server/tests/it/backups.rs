@@ -42,7 +42,7 @@ async fn feed(client: &Client, table: &str) -> Vec<(i64, String, String)> {
 
 #[tokio::test]
 async fn a_backup_under_write_load_restores_to_identical_feeds() {
-    let (server, client, token) = keyed().await;
+    let (server, client, token) = keyed(&["crm2025"]).await;
     client
         .batch_execute(
             "CREATE TABLE crm2026 ();
@@ -171,7 +171,7 @@ fn backup(data_dir: &Path, to: &Path) -> Output {
 
 #[tokio::test]
 async fn a_corrupted_backup_is_detected_not_restored() {
-    let (server, client, _token) = keyed().await;
+    let (server, client, _token) = keyed(&["crm2025"]).await;
     client
         .batch_execute("INSERT INTO crm2025 (id, data) VALUES ('a', '{}'), ('b', '{}')")
         .await

@@ -9,11 +9,14 @@
 
 mod auth;
 mod backups;
+mod clients;
+mod copy;
 mod feeds;
 mod lifecycle;
 mod listen;
 mod operations;
 mod psql;
+mod psql_catalog;
 mod queries;
 mod savepoints;
 mod scan;

@@ -9,7 +9,7 @@ use crate::support::{TestServer, code, column, keyed, one};
 
 #[tokio::test]
 async fn a_read_only_table_refuses_writes_with_25006_and_stays_readable() {
-    let (server, client, token) = keyed().await;
+    let (server, client, token) = keyed(&["crm2025"]).await;
     client
         .batch_execute(
             "INSERT INTO crm2025 (id, data) VALUES ('a', '{\"n\":1}');
@@ -89,7 +89,7 @@ async fn a_read_only_table_refuses_writes_with_25006_and_stays_readable() {
 
 #[tokio::test]
 async fn move_grafts_documents_without_keys_and_is_idempotent() {
-    let (server, client, token) = keyed().await;
+    let (server, client, token) = keyed(&["crm2025"]).await;
     client
         .batch_execute(
             "CREATE TABLE crm2026 ();
