@@ -1,19 +1,25 @@
-//! The `serve` options (flags and their environment variables) and the first-role settings
-//! read from the environment.
+//! The `serve` options (flags, their environment variables, and the optional TOML file of
+//! `config_file.rs`) and the first-role settings read from the environment.
 //!
 //! Invariants:
-//! - The bootstrap password is read only from the environment, never from a flag (flags show
-//!   in `ps`), and is held in `Zeroizing` memory.
+//! - The bootstrap password is read only from the environment or a file named there, never
+//!   from a flag (flags show in `ps`), and is held in `Zeroizing` memory.
 //! - Nothing here logs; `Debug` never shows the password.
 
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use zeroize::Zeroizing;
 
-/// `mindoodb serve` options.
+/// `mindoodb serve` options. Each is taken from the command line, else its environment
+/// variable, else the `--config` file, else its default.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct ServeArgs {
+    /// TOML file with any of the options below, named as here with '_' for '-' (for example
+    /// `listen = "0.0.0.0:5432"`, `slow_statement_ms = 500`).
+    #[arg(long, env = "MINDOODB_CONFIG")]
+    pub(crate) config: Option<PathBuf>,
     /// Address to listen on (`host:port`; port 0 picks a free port and logs it).
     #[arg(long, env = "MINDOODB_LISTEN", default_value = "0.0.0.0:5432")]
     pub(crate) listen: String,
@@ -31,10 +37,26 @@ pub(crate) struct ServeArgs {
     pub(crate) log_format: LogFormat,
     #[command(flatten)]
     pub(crate) node: crate::cli::node::NodeArgs,
+    /// Statements running longer than this many milliseconds are logged (redacted: no
+    /// literals, so no key or document content); 0 logs every statement.
+    #[arg(long, env = "MINDOODB_SLOW_STATEMENT_MS", default_value_t = 1000)]
+    pub(crate) slow_statement_ms: u64,
+    /// Address (`host:port`) of the Prometheus endpoint, `GET /metrics`; off when unset. It
+    /// has no authentication: bind it where only monitoring reaches.
+    #[arg(long, env = "MINDOODB_METRICS_LISTEN")]
+    pub(crate) metrics_listen: Option<String>,
+}
+
+impl ServeArgs {
+    /// The slow-statement threshold.
+    pub(crate) fn slow_statement(&self) -> Duration {
+        Duration::from_millis(self.slow_statement_ms)
+    }
 }
 
 /// How log lines look.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub(crate) enum LogFormat {
     /// Human-readable lines.
     Text,
@@ -47,22 +69,65 @@ pub(crate) enum LogFormat {
 pub(crate) struct BootstrapConfig {
     /// `MINDOODB_USER`, default `mindoo`.
     pub(crate) user: String,
-    /// `MINDOODB_PASSWORD`; `None` means generate one and print it once.
+    /// `MINDOODB_PASSWORD`, or the contents of `MINDOODB_PASSWORD_FILE` without its final
+    /// line break; `None` means generate one and print it once.
     pub(crate) password: Option<Zeroizing<String>>,
     /// `MINDOODB_DB`, default: the user name.
     pub(crate) database: String,
+    /// `MINDOODB_INIT_SQL`: a directory whose `*.sql` files run, in name order, as the first
+    /// role in its database, once, right after the first role was created.
+    pub(crate) init_sql: Option<PathBuf>,
+}
+
+/// Why the first-role settings cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum EnvError {
+    /// Both ways of giving the password are set.
+    #[error("MINDOODB_PASSWORD and MINDOODB_PASSWORD_FILE are both set; use one")]
+    TwoPasswords,
+    /// The password file cannot be read.
+    #[error("MINDOODB_PASSWORD_FILE {path}: {source}")]
+    PasswordFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 impl BootstrapConfig {
-    /// Reads `MINDOODB_USER`, `MINDOODB_PASSWORD` and `MINDOODB_DB`; empty values count as unset.
-    pub(crate) fn from_env() -> BootstrapConfig {
+    /// Reads `MINDOODB_USER`, `MINDOODB_PASSWORD` (or `MINDOODB_PASSWORD_FILE`), `MINDOODB_DB`
+    /// and `MINDOODB_INIT_SQL`; empty values count as unset.
+    pub(crate) fn from_env() -> Result<BootstrapConfig, EnvError> {
         let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
         let user = var("MINDOODB_USER").unwrap_or_else(|| "mindoo".to_owned());
-        BootstrapConfig {
-            password: var("MINDOODB_PASSWORD").map(Zeroizing::new),
+        let password = match (var("MINDOODB_PASSWORD"), var("MINDOODB_PASSWORD_FILE")) {
+            (Some(_), Some(_)) => return Err(EnvError::TwoPasswords),
+            (Some(password), None) => Some(Zeroizing::new(password)),
+            (None, Some(path)) => {
+                let path = PathBuf::from(path);
+                let mut text =
+                    Zeroizing::new(std::fs::read_to_string(&path).map_err(|source| {
+                        EnvError::PasswordFile {
+                            path: path.clone(),
+                            source,
+                        }
+                    })?);
+                // Files written by editors and `echo` end in a line break that is not part
+                // of the password (the postgres image reads them the same way).
+                while text.ends_with('\n') || text.ends_with('\r') {
+                    text.pop();
+                }
+                Some(text)
+            }
+            (None, None) => None,
+        };
+        Ok(BootstrapConfig {
+            password,
             database: var("MINDOODB_DB").unwrap_or_else(|| user.clone()),
+            init_sql: var("MINDOODB_INIT_SQL").map(PathBuf::from),
             user,
-        }
+        })
     }
 }
 
@@ -72,6 +137,7 @@ impl fmt::Debug for BootstrapConfig {
             .field("user", &self.user)
             .field("password", &self.password.as_ref().map(|_| "<redacted>"))
             .field("database", &self.database)
+            .field("init_sql", &self.init_sql)
             .finish()
     }
 }

@@ -4,7 +4,7 @@
 //! ```text
 //! "n"                                   -> next id (u32)
 //! "t" tenant_name                       -> tenant id (u32)
-//! "T" tenant_id(4) table_name           -> TableInfo
+//! "T" tenant_id(4) table_name           -> TableInfo (tenant, id, name, default key, read-only)
 //! "v" tenant_id(4) view_name            -> ViewInfo
 //! "r" role_name                         -> RoleRecord
 //! "g" role_name 0x00 tenant_name        -> (grant of CONNECT)
@@ -36,7 +36,7 @@ use crate::{Error, Result, Seq, Table, TableId, TenantId};
 
 const NEXT_ID: &[u8] = b"n";
 const TENANT: u8 = b't';
-const TABLE: u8 = b'T';
+pub(crate) const TABLE: u8 = b'T';
 const ROLE: u8 = b'r';
 const GRANT: u8 = b'g';
 const KEY: u8 = b'k';
@@ -62,6 +62,9 @@ pub struct TableInfo {
     pub name: String,
     /// The key new documents use when the writer names none.
     pub default_key: Option<KeyName>,
+    /// An archived shard: readable, syncable and backed up, but every commit that writes to
+    /// it is refused (`Error::ReadOnlyTable`).
+    pub read_only: bool,
 }
 
 /// A view of a tenant: a name for a query over its tables. The text is opaque here; the server
@@ -134,12 +137,13 @@ pub(crate) struct Catalog {
 }
 
 impl Catalog {
-    pub(crate) fn has_table(&self, table: Table) -> bool {
+    pub(crate) fn table_info(&self, table: Table) -> Option<&TableInfo> {
         // Tables per tenant are few; a scan keeps one source of truth.
         self.tables
             .range((table.tenant, String::new())..)
             .take_while(|((tenant, _), _)| *tenant == table.tenant)
-            .any(|(_, info)| info.table == table)
+            .map(|(_, info)| info)
+            .find(|info| info.table == table)
     }
 
     /// True when `name` is a table or a view of `tenant`.
@@ -288,6 +292,7 @@ pub(crate) fn encode_table(info: &TableInfo) -> Vec<u8> {
                 .map_or("", |k| k.as_str())
                 .as_bytes(),
         )
+        .u8(u8::from(info.read_only))
         .finish()
 }
 
@@ -303,11 +308,21 @@ pub(crate) fn decode_table(bytes: &[u8]) -> Result<TableInfo> {
         } else {
             Some(KeyName::new(key).ok()?)
         };
+        // Records written before the flag existed end here: not read-only.
+        let read_only = match r.end() {
+            Some(()) => false,
+            None => match r.u8()? {
+                0 => false,
+                1 => true,
+                _ => return None,
+            },
+        };
         r.end()?;
         Some(TableInfo {
             table: Table { tenant, id },
             name,
             default_key,
+            read_only,
         })
     })();
     info.ok_or_else(|| corrupt("table record"))

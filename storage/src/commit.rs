@@ -11,7 +11,7 @@
 //! - After a failed write, every later commit fails with `Error::Poisoned` (no fsync retry),
 //!   and seq counters are forgotten so nothing assigned to the failed group is reused blindly.
 //! - The catalog read lock is held from staging to the write, so a table cannot be dropped
-//!   between the existence check and the write.
+//!   or made read-only between the check and the write.
 //!
 //! See: docs/ARCHITECTURE.md#durability
 
@@ -270,11 +270,15 @@ fn stage_txn(
             Write::Local { table, entry } => (*table, entry, true),
             Write::Import { table, entry } => (*table, entry, false),
         };
-        if !catalog.has_table(table) {
-            return Err(Error::NoSuchTable(format!(
-                "{}/{}",
-                table.tenant.0, table.id.0
-            )));
+        match catalog.table_info(table) {
+            None => {
+                return Err(Error::NoSuchTable(format!(
+                    "{}/{}",
+                    table.tenant.0, table.id.0
+                )));
+            }
+            Some(info) if info.read_only => return Err(Error::ReadOnlyTable(info.name.clone())),
+            Some(_) => {}
         }
         let hash = entry.hash();
         if let Some(seq) = stored_seq(shared, group, txn, table, &hash)? {

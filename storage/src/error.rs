@@ -30,6 +30,12 @@ pub enum Error {
     /// No view of that name.
     #[error("view {0} does not exist")]
     NoSuchView(String),
+    /// A commit wrote to a table archived with `set_read_only`.
+    #[error("table {0} is read-only")]
+    ReadOnlyTable(String),
+    /// The store was opened as a read-only secondary (backup, verify): it cannot write.
+    #[error("store is open read-only")]
+    ReadOnlyStore,
     /// No role of that name.
     #[error("role {0} does not exist")]
     NoSuchRole(String),

@@ -14,6 +14,7 @@
 //!
 //! See: docs/ARCHITECTURE.md#storage, docs/FORMAT.md#storage-layout
 
+mod backup;
 mod catalog;
 mod codec;
 mod commit;
@@ -24,9 +25,13 @@ mod layout;
 mod read;
 mod scan;
 mod shared_snapshot;
+mod stats;
 mod store;
 mod verify;
 
+pub use backup::{
+    BackupError, BackupInfo, Progress, RestoreSummary, TableRange, Until, restore, verify_backups,
+};
 pub use catalog::{KeyRecord, RoleRecord, SyncCursor, TableInfo, TenantInfo, ViewInfo};
 pub use commit::{CommitReceipt, Outcome, Transaction, Write};
 pub use doc::{Document, Head};
@@ -34,6 +39,7 @@ pub use error::Error;
 pub use read::{Change, Cutoff, LogRecord, Revision, Snapshot};
 pub use scan::{Documents, SCAN_CHUNK, ScanPart};
 pub use shared_snapshot::{PendingRead, SharedSnapshot};
+pub use stats::TableStats;
 pub use store::{Store, StoreConfig};
 pub use verify::{Problem, VerifyReport};
 

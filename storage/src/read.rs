@@ -64,15 +64,25 @@ pub enum Cutoff {
 /// A consistent view of the store at one moment.
 pub struct Snapshot<'a> {
     pub(crate) shared: &'a Shared,
-    snap: SnapshotWithThreadMode<'a, DB>,
+    /// None on a secondary store, whose view never moves while it is open.
+    snap: Option<SnapshotWithThreadMode<'a, DB>>,
 }
 
 impl<'a> Snapshot<'a> {
     pub(crate) fn new(shared: &'a Shared) -> Snapshot<'a> {
         Snapshot {
             shared,
-            snap: shared.db.snapshot(),
+            snap: (!shared.secondary).then(|| shared.db.snapshot()),
         }
+    }
+
+    /// Read options pinned to this snapshot.
+    pub(crate) fn read_options(&self) -> ReadOptions {
+        let mut opts = ReadOptions::default();
+        if let Some(snap) = &self.snap {
+            opts.set_snapshot(snap);
+        }
+        opts
     }
 
     /// The current state of one document, deleted or not; `None` if it never existed.
@@ -83,9 +93,11 @@ impl<'a> Snapshot<'a> {
         let record = DocRecord::decode(&bytes)?;
         let id = doc_id.as_str().as_bytes();
         let head = winner_of(&record, id)?;
-        let winner = self
-            .snap
-            .get_pinned_cf(&self.shared.cf(CF_LOG), layout::seq_key(table, head.seq))?;
+        let winner = self.shared.db.get_pinned_cf_opt(
+            &self.shared.cf(CF_LOG),
+            layout::seq_key(table, head.seq),
+            &self.read_options(),
+        )?;
         assemble(id, record, head, winner.as_deref()).map(Some)
     }
 
@@ -94,6 +106,40 @@ impl<'a> Snapshot<'a> {
         self.documents(table, after, ScanPart::WHOLE)
             .take(limit)
             .collect()
+    }
+
+    /// Up to `limit` ids of documents whose id starts with `prefix`, in id order, after `after`.
+    pub fn ids_with_prefix(
+        &self,
+        table: Table,
+        prefix: &str,
+        after: Option<&DocId>,
+        limit: usize,
+    ) -> Result<Vec<DocId>> {
+        let mut start = layout::table_prefix(table).to_vec();
+        start.extend_from_slice(prefix.as_bytes());
+        if let Some(id) = after {
+            // The smallest key greater than every key of `after`: its key with 0x00 -> 0x01.
+            let mut key = layout::doc_key(table, id);
+            if let Some(last) = key.last_mut() {
+                *last = 1;
+            }
+            start = start.max(key);
+        }
+        let mut ids = Vec::with_capacity(limit.min(4096));
+        for row in self.iter(CF_DOCS, table, &start) {
+            if ids.len() >= limit {
+                break;
+            }
+            let (key, _) = row?;
+            let doc_id = layout::doc_id_from_doc_key(&key)
+                .ok_or_else(|| Error::Corrupted("bad docs key".into()))?;
+            if !doc_id.as_str().starts_with(prefix) {
+                break;
+            }
+            ids.push(doc_id);
+        }
+        Ok(ids)
     }
 
     /// Documents with more than one head, in id order.
@@ -185,8 +231,7 @@ impl<'a> Snapshot<'a> {
 
     /// The last seq of `table`'s log (0 when empty).
     pub fn last_seq(&self, table: Table) -> Result<Seq> {
-        let mut opts = ReadOptions::default();
-        opts.set_snapshot(&self.snap);
+        let opts = self.read_options();
         let mut iter = self
             .shared
             .db
@@ -274,13 +319,18 @@ impl<'a> Snapshot<'a> {
 
     /// An unpositioned raw iterator over `table`'s keys of `cf` in this snapshot.
     pub(crate) fn raw_iter(&self, cf: &str, table: Table) -> DBRawIteratorWithThreadMode<'_, DB> {
-        let mut opts = ReadOptions::default();
+        let mut opts = self.read_options();
         opts.set_iterate_upper_bound(layout::table_end(table));
-        self.snap.raw_iterator_cf_opt(&self.shared.cf(cf), opts)
+        self.shared
+            .db
+            .raw_iterator_cf_opt(&self.shared.cf(cf), opts)
     }
 
     pub(crate) fn get_raw(&self, cf: &str, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        Ok(self.snap.get_cf(&self.shared.cf(cf), key)?)
+        Ok(self
+            .shared
+            .db
+            .get_cf_opt(&self.shared.cf(cf), key, &self.read_options())?)
     }
 
     pub(crate) fn iter_table<'s>(
@@ -298,9 +348,10 @@ impl<'a> Snapshot<'a> {
         table: Table,
         start: &[u8],
     ) -> impl Iterator<Item = Result<layout::KeyValue>> + use<'s, 'a> {
-        let mut opts = ReadOptions::default();
+        let mut opts = self.read_options();
         opts.set_iterate_upper_bound(layout::table_end(table));
-        self.snap
+        self.shared
+            .db
             .iterator_cf_opt(
                 &self.shared.cf(cf),
                 opts,

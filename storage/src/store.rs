@@ -4,6 +4,10 @@
 //! Invariants:
 //! - One `Store` (and one commit thread) per open data directory; clones share it. RocksDB's
 //!   own LOCK file refuses a second process.
+//! - A secondary `Store` (`open_secondary`: backup, verify) reads a data directory another
+//!   process may be writing; it has no commit thread, refuses every write, and its view
+//!   changes only when it is opened, so its snapshots need no RocksDB snapshot.
+//! - Opening reads the catalog column family only: nothing proportional to the data.
 //! - Catalog writes are synced before they return, like commits.
 
 use std::path::Path;
@@ -48,14 +52,17 @@ enum CfKind {
 /// An open data directory. Cheap to clone; all clones share one commit pipeline.
 #[derive(Clone)]
 pub struct Store {
-    shared: Arc<Shared>,
-    pipeline: Arc<Pipeline>,
+    pub(crate) shared: Arc<Shared>,
+    pipeline: Option<Arc<Pipeline>>, // Invariant: None exactly when `shared.secondary`.
 }
 
 pub(crate) struct Shared {
     pub(crate) db: DB,
     pub(crate) catalog: CatalogLock,
+    /// Opened with `open_secondary`: read-only, no RocksDB snapshots (secondaries have none).
+    pub(crate) secondary: bool,
     commits: AtomicU64,
+    syncs: AtomicU64,
 }
 
 pub(crate) struct CatalogLock(RwLock<Catalog>);
@@ -66,12 +73,30 @@ impl CatalogLock {
         // cannot leave it half-updated.
         self.0.read().unwrap_or_else(PoisonError::into_inner)
     }
-    fn write(&self) -> RwLockWriteGuard<'_, Catalog> {
+    pub(crate) fn write(&self) -> RwLockWriteGuard<'_, Catalog> {
         self.0.write().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
 impl Shared {
+    fn new(db: DB, secondary: bool) -> Result<Shared> {
+        let rows = db
+            .iterator_cf(
+                &db.cf_handle(CF_CATALOG)
+                    .unwrap_or_else(|| unreachable!("column family {CF_CATALOG} is opened")),
+                IteratorMode::Start,
+            )
+            .collect::<Result<Vec<_>, _>>()?;
+        let catalog = Catalog::load(rows.into_iter())?;
+        Ok(Shared {
+            db,
+            catalog: CatalogLock(RwLock::new(catalog)),
+            secondary,
+            commits: AtomicU64::new(0),
+            syncs: AtomicU64::new(0),
+        })
+    }
+
     pub(crate) fn cf(&self, name: &str) -> &ColumnFamily {
         self.db
             .cf_handle(name)
@@ -93,8 +118,10 @@ impl Shared {
         Ok(Seq(0))
     }
 
+    /// One group of `n_txns` transactions was written with one synced write.
     pub(crate) fn record_commit(&self, n_txns: usize) {
         self.commits.fetch_add(n_txns as u64, Ordering::Relaxed);
+        self.syncs.fetch_add(1, Ordering::Relaxed);
     }
 }
 
@@ -102,42 +129,49 @@ impl Store {
     /// Opens (creating if needed) the store in `dir`.
     pub fn open(dir: &Path, config: &StoreConfig) -> Result<Store> {
         let cache = Cache::new_lru_cache(config.cache_bytes);
-        let cf_opts = cf_options(&cache, CfKind::Index);
-        let mut db_opts = cf_opts.clone();
+        let mut db_opts = cf_options(&cache, CfKind::Index);
         db_opts.create_if_missing(true);
         db_opts.create_missing_column_families(true);
         db_opts.set_max_background_jobs(2);
-        let descriptors = ALL_CFS.map(|name| {
-            let kind = if name == CF_LOG {
-                CfKind::Log
-            } else {
-                CfKind::Index
-            };
-            ColumnFamilyDescriptor::new(name, cf_options(&cache, kind))
-        });
-        let db = DB::open_cf_descriptors(&db_opts, dir, descriptors)?;
-
-        let rows = db
-            .iterator_cf(
-                &db.cf_handle(CF_CATALOG)
-                    .unwrap_or_else(|| unreachable!("created above")),
-                IteratorMode::Start,
-            )
-            .collect::<Result<Vec<_>, _>>()?;
-        let catalog = Catalog::load(rows.into_iter())?;
-        let shared = Arc::new(Shared {
-            db,
-            catalog: CatalogLock(RwLock::new(catalog)),
-            commits: AtomicU64::new(0),
-        });
+        let db = DB::open_cf_descriptors(&db_opts, dir, cf_descriptors(&cache))?;
+        let shared = Arc::new(Shared::new(db, false)?);
         let pipeline = Arc::new(Pipeline::start(shared.clone())?);
-        Ok(Store { shared, pipeline })
+        Ok(Store {
+            shared,
+            pipeline: Some(pipeline),
+        })
+    }
+
+    /// Opens `dir` read-only, as it is now, while another process may hold it open for
+    /// writing (RocksDB's secondary mode, which tails the writer's manifest and WAL).
+    /// `scratch` is an empty directory for RocksDB's own bookkeeping of the secondary.
+    pub fn open_secondary(dir: &Path, scratch: &Path, config: &StoreConfig) -> Result<Store> {
+        if !dir.join("CURRENT").is_file() {
+            return Err(Error::Corrupted(format!(
+                "{} is not a MindooDB data directory",
+                dir.display()
+            )));
+        }
+        let cache = Cache::new_lru_cache(config.cache_bytes);
+        let mut db_opts = cf_options(&cache, CfKind::Index);
+        // Keep every table file open: the writer may delete files a compaction replaced,
+        // and an open file stays readable (RocksDB's advice for secondaries).
+        db_opts.set_max_open_files(-1);
+        let db =
+            DB::open_cf_descriptors_as_secondary(&db_opts, dir, scratch, cf_descriptors(&cache))?;
+        Ok(Store {
+            shared: Arc::new(Shared::new(db, true)?),
+            pipeline: None,
+        })
     }
 
     /// Commits `txn` durably: returns after its WriteBatch is synced, sharing the sync with
     /// every transaction queued alongside it.
     pub fn commit(&self, txn: Transaction) -> Result<CommitReceipt> {
-        self.pipeline.commit(txn)
+        self.pipeline
+            .as_ref()
+            .ok_or(Error::ReadOnlyStore)?
+            .commit(txn)
     }
 
     /// A consistent read view of the whole store.
@@ -154,6 +188,26 @@ impl Store {
     /// Transactions committed since open.
     pub fn commits(&self) -> u64 {
         self.shared.commits.load(Ordering::Relaxed)
+    }
+
+    /// Synced writes of commit groups since this store was opened (each holds one or more
+    /// commits: group commit).
+    pub fn syncs(&self) -> u64 {
+        self.shared.syncs.load(Ordering::Relaxed)
+    }
+
+    /// Bytes of the live RocksDB table files of every column family (flushed data; the WAL
+    /// and memtables are not counted).
+    pub fn disk_bytes(&self) -> Result<u64> {
+        let mut total = 0;
+        for name in ALL_CFS {
+            total += self
+                .shared
+                .db
+                .property_int_value_cf(&self.shared.cf(name), "rocksdb.live-sst-files-size")?
+                .unwrap_or(0);
+        }
+        Ok(total)
     }
 
     /// Creates a tenant.
@@ -255,6 +309,7 @@ impl Store {
             },
             name: name.to_owned(),
             default_key,
+            read_only: false,
         };
         let mut batch = WriteBatch::default();
         let cf = self.shared.cf(CF_CATALOG);
@@ -291,6 +346,32 @@ impl Store {
             .take_while(|((t, _), _)| *t == tenant)
             .map(|(_, info)| info.clone())
             .collect()
+    }
+
+    /// Archives (`true`) or reopens (`false`) a table for writes. Commits already staged when
+    /// this returns are written; every later one that writes to the table is refused.
+    pub fn set_read_only(
+        &self,
+        tenant: TenantId,
+        name: &str,
+        read_only: bool,
+    ) -> Result<TableInfo> {
+        let mut cat = self.shared.catalog.write();
+        let mut info = cat
+            .tables
+            .get(&(tenant, name.to_owned()))
+            .cloned()
+            .ok_or_else(|| Error::NoSuchTable(name.to_owned()))?;
+        info.read_only = read_only;
+        let mut batch = WriteBatch::default();
+        batch.put_cf(
+            &self.shared.cf(CF_CATALOG),
+            catalog::table_key(tenant, name),
+            catalog::encode_table(&info),
+        );
+        self.write_catalog(batch, &mut cat)?;
+        cat.tables.insert((tenant, name.to_owned()), info.clone());
+        Ok(info)
     }
 
     /// Drops a table and every entry in it.
@@ -509,7 +590,7 @@ impl Store {
     /// Records (synced) where the sync of `table` with `peer` stands.
     pub fn set_sync_cursor(&self, table: Table, peer: &[u8], cursor: &SyncCursor) -> Result<()> {
         let mut cat = self.shared.catalog.write();
-        if !cat.has_table(table) {
+        if cat.table_info(table).is_none() {
             return Err(Error::NoSuchTable(format!(
                 "{}.{}",
                 table.tenant.0, table.id.0
@@ -589,7 +670,10 @@ impl Store {
     }
 
     /// Writes a catalog batch synced; the `&mut Catalog` proves the write lock is held.
-    fn write_catalog(&self, batch: WriteBatch, _locked: &mut Catalog) -> Result<()> {
+    pub(crate) fn write_catalog(&self, batch: WriteBatch, _locked: &mut Catalog) -> Result<()> {
+        if self.shared.secondary {
+            return Err(Error::ReadOnlyStore);
+        }
         let mut sync = WriteOptions::default();
         sync.set_sync(true);
         self.shared.db.write_opt(batch, &sync)?;
@@ -633,6 +717,18 @@ fn prefix_end(prefix: &[u8]) -> Vec<u8> {
         }
     }
     vec![0xff]
+}
+
+/// Every column family's descriptor, all sharing `cache`.
+fn cf_descriptors(cache: &Cache) -> [ColumnFamilyDescriptor; ALL_CFS.len()] {
+    ALL_CFS.map(|name| {
+        let kind = if name == CF_LOG {
+            CfKind::Log
+        } else {
+            CfKind::Index
+        };
+        ColumnFamilyDescriptor::new(name, cf_options(cache, kind))
+    })
 }
 
 /// Block-based table options for one column family.

@@ -13,7 +13,7 @@ use datafusion::sql::sqlparser::parser::Parser;
 
 use super::session::{Prepared, Session};
 use super::views::{self, Relation};
-use super::{copy, ddl, dml, dml_params, functions, notify, query, udtf};
+use super::{copy, ddl, dml, dml_params, functions, notify, query, shards, udtf};
 use crate::error::{Error, Result};
 use crate::output::{Output, PgType, Value};
 
@@ -32,6 +32,7 @@ pub(crate) enum Kind {
     Update,
     Delete,
     CreateTable,
+    AlterTable,
     DropTable,
     CreateView,
     DropView,
@@ -61,6 +62,7 @@ impl Kind {
             | Kind::DropTable
             | Kind::CreateDatabase
             | Kind::DropDatabase
+            | Kind::AlterTable
             | Kind::Copy => true,
             // Roles, grants and views are each node's own, never replicated: a mirror
             // manages them.
@@ -122,6 +124,7 @@ pub(crate) fn kind(statement: &Statement) -> Kind {
         Statement::Update(_) => Kind::Update,
         Statement::Delete(_) => Kind::Delete,
         Statement::CreateTable(_) => Kind::CreateTable,
+        Statement::AlterTable(_) => Kind::AlterTable,
         Statement::Drop {
             object_type: ObjectType::Table,
             ..
@@ -177,6 +180,7 @@ pub(crate) async fn dispatch(
         Kind::Update => dml::update(session, statement).await,
         Kind::Delete => dml::delete(session, statement).await,
         Kind::CreateView => views::create(session, statement).await,
+        Kind::AlterTable => shards::alter_table(session, statement),
         Kind::DropView => views::drop(session, Relation::View, statement),
         Kind::DropTable => views::drop(session, Relation::Table, statement),
         Kind::CreateTable

@@ -302,7 +302,7 @@ fn require_superuser(session: &Session, what: &str) -> Result<()> {
     }
 }
 
-fn simple_name(name: &ObjectName) -> Result<String> {
+pub(crate) fn simple_name(name: &ObjectName) -> Result<String> {
     match name.0.as_slice() {
         [part] => part
             .as_ident()

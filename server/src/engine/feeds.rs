@@ -36,7 +36,7 @@ use super::keyring::KeySet;
 use super::notify::Notifier;
 use super::provider::SharedState;
 use super::row::{self, Projection, Row};
-use super::{Engine, apply, sync};
+use super::{Activity, Engine, apply, shards, sync};
 use crate::error::{Error, Result};
 use crate::output::PgType;
 
@@ -58,6 +58,9 @@ pub(crate) enum FeedFn {
     Apply,
     Tables,
     Sync,
+    Move,
+    Stats,
+    Activity,
 }
 
 /// One declared parameter of a table function.
@@ -76,6 +79,7 @@ pub(crate) struct FeedCtx {
     pub(crate) notifier: Arc<Notifier>,
     /// The session's role is a superuser (only superusers may make the server connect out).
     pub(crate) superuser: bool,
+    pub(crate) activity: Arc<Activity>,
 }
 
 impl FeedCtx {
@@ -92,6 +96,7 @@ impl FeedCtx {
             state,
             notifier: engine.notifier().clone(),
             superuser: role.superuser,
+            activity: engine.activity().clone(),
         })
     }
 }
@@ -124,7 +129,7 @@ const fn optional(name: &'static str, pg_type: PgType) -> Param {
 }
 
 impl FeedFn {
-    pub(crate) const ALL: [FeedFn; 12] = [
+    pub(crate) const ALL: [FeedFn; 15] = [
         FeedFn::Changes,
         FeedFn::ChangesAll,
         FeedFn::Entries,
@@ -137,6 +142,9 @@ impl FeedFn {
         FeedFn::Apply,
         FeedFn::Tables,
         FeedFn::Sync,
+        FeedFn::Move,
+        FeedFn::Stats,
+        FeedFn::Activity,
     ];
 
     /// The name after `mindoo.`.
@@ -154,6 +162,9 @@ impl FeedFn {
             FeedFn::Apply => "apply",
             FeedFn::Tables => "tables",
             FeedFn::Sync => "sync",
+            FeedFn::Move => "move",
+            FeedFn::Stats => "stats",
+            FeedFn::Activity => "activity",
         }
     }
 
@@ -184,6 +195,11 @@ impl FeedFn {
             optional("direction", PgType::Text),
             optional("batch", PgType::Int4),
         ];
+        const MOVE: &[Param] = &[
+            param("src", PgType::Text),
+            param("dst", PgType::Text),
+            param("id_prefix", PgType::Text),
+        ];
         match self {
             FeedFn::Changes | FeedFn::Entries => FEED,
             FeedFn::ChangesAll => FEED_ALL,
@@ -194,6 +210,8 @@ impl FeedFn {
             FeedFn::Apply => APPLY,
             FeedFn::Tables => TABLES,
             FeedFn::Sync => SYNC,
+            FeedFn::Move => MOVE,
+            FeedFn::Stats | FeedFn::Activity => &[],
         }
     }
 
@@ -203,14 +221,15 @@ impl FeedFn {
             FeedFn::Changes | FeedFn::Entries | FeedFn::History => &["seq"],
             FeedFn::ChangesAll => &["table_name", "seq"],
             FeedFn::AsOf | FeedFn::AsOfSeq | FeedFn::Conflicts => &["id"],
-            FeedFn::Tables | FeedFn::Sync => &["table_name"],
-            FeedFn::Verify | FeedFn::Proof | FeedFn::Apply => &[],
+            FeedFn::Tables | FeedFn::Sync | FeedFn::Stats => &["table_name"],
+            FeedFn::Activity => &["pid"],
+            FeedFn::Verify | FeedFn::Proof | FeedFn::Apply | FeedFn::Move => &[],
         }
     }
 
     /// True for the functions that write.
     pub(crate) fn writes(self) -> bool {
-        matches!(self, FeedFn::Apply | FeedFn::Sync)
+        matches!(self, FeedFn::Apply | FeedFn::Sync | FeedFn::Move)
     }
 
     /// The result columns; they do not depend on the arguments.
@@ -301,6 +320,26 @@ impl FeedFn {
                 ("pushed", Int),
                 ("pull_seq", Int),
                 ("push_seq", Int),
+            ],
+            FeedFn::Move => &[("documents", Int), ("entries", Int), ("copied", Int)],
+            FeedFn::Stats => &[
+                ("table_name", Text),
+                ("documents", Int),
+                ("deleted", Int),
+                ("entries", Int),
+                ("last_seq", Int),
+                ("bytes_on_disk", Int),
+                ("read_only", Bool),
+            ],
+            FeedFn::Activity => &[
+                ("pid", Int),
+                ("usename", Text),
+                ("datname", Text),
+                ("client_addr", Text),
+                ("backend_start", Time),
+                ("state", Text),
+                ("query_start", Time),
+                ("query", Text),
             ],
         };
         Arc::new(Schema::new(
@@ -590,6 +629,51 @@ pub(crate) fn run(
                 ])?;
             }
         }
+        FeedFn::Move => {
+            let src = table_arg(ctx, func, args)?;
+            let dst = table_at(ctx, func, args, 1)?;
+            let Some(Arg::Text(prefix)) = args.get(2) else {
+                return Err(null_arg(func, 2));
+            };
+            drop(snapshot);
+            let moved = shards::graft(&ctx.store, &ctx.notifier, ctx.tenant, (src, dst), prefix)?;
+            out.push(vec![
+                Cell::Int(moved.documents as i64),
+                Cell::Int(moved.entries as i64),
+                Cell::Int(moved.copied as i64),
+            ])?;
+            out.flush()?;
+            return Ok(());
+        }
+        FeedFn::Stats => {
+            for info in ctx.store.tables(ctx.tenant) {
+                let stats = snapshot.stats(info.table)?;
+                out.push(vec![
+                    Cell::Text(info.name),
+                    Cell::Int(stats.documents as i64),
+                    Cell::Int(stats.deleted as i64),
+                    Cell::Int(stats.entries as i64),
+                    Cell::Int(stats.last_seq.0 as i64),
+                    Cell::Int(stats.bytes_on_disk as i64),
+                    Cell::Bool(info.read_only),
+                ])?;
+            }
+        }
+        FeedFn::Activity => {
+            for row in ctx.activity.sessions(ctx.tenant) {
+                out.push(vec![
+                    Cell::Int(row.pid as i64),
+                    Cell::Text(row.role),
+                    Cell::Text(row.database),
+                    row.client_addr
+                        .map_or(Cell::Null, |addr| Cell::Text(addr.ip().to_string())),
+                    Cell::Time(row.backend_start),
+                    Cell::Text(row.state.to_owned()),
+                    row.query_start.map_or(Cell::Null, Cell::Time),
+                    Cell::Text(row.query),
+                ])?;
+            }
+        }
     }
     out.flush()?;
     Ok(())
@@ -770,8 +854,12 @@ fn text_or_null(text: &str) -> Cell {
 }
 
 fn table_arg(ctx: &FeedCtx, func: FeedFn, args: &[Arg]) -> Result<Table> {
-    let Some(Arg::Text(name)) = args.first() else {
-        return Err(null_arg(func, 0));
+    table_at(ctx, func, args, 0)
+}
+
+fn table_at(ctx: &FeedCtx, func: FeedFn, args: &[Arg], idx: usize) -> Result<Table> {
+    let Some(Arg::Text(name)) = args.get(idx) else {
+        return Err(null_arg(func, idx));
     };
     ctx.store
         .table(ctx.tenant, &name.to_lowercase())
@@ -1037,7 +1125,12 @@ mod tests {
     fn every_function_has_a_schema_and_parameters() {
         for func in FeedFn::ALL {
             assert!(!func.schema().fields().is_empty(), "{func:?}");
-            assert!(!func.params().is_empty(), "{func:?}");
+            // mindoo.stats() and mindoo.activity cover the whole database.
+            assert_eq!(
+                func.params().is_empty(),
+                matches!(func, FeedFn::Stats | FeedFn::Activity),
+                "{func:?}"
+            );
             assert_eq!(FeedFn::from_name(func.name()), Some(func));
         }
     }

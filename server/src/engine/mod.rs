@@ -7,6 +7,7 @@
 //!
 //! See: docs/ARCHITECTURE.md#server
 
+mod activity;
 mod apply;
 mod array_literal;
 mod classify;
@@ -25,23 +26,28 @@ mod keyring;
 mod notify;
 mod provider;
 mod query;
+mod redact;
 mod row;
 mod scalar_subquery;
 mod scan;
 mod session;
 mod settings;
+mod shards;
 mod sync;
 mod table_fn_args;
 mod txn;
 mod udtf;
 mod views;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use mindoodb_protocol::Identity;
 use mindoodb_storage::Store;
 use zeroize::Zeroizing;
 
+pub(crate) use activity::Activity;
 pub(crate) use notify::{CHANNEL, Commit};
 pub(crate) use query::pg_type_of;
 pub(crate) use row::doc_schema;
@@ -59,6 +65,9 @@ pub(crate) struct Engine {
     node: Identity,
     mode: NodeMode,
     notifier: Arc<Notifier>,
+    /// Statements that take longer are logged (redacted).
+    slow_statement: Duration,
+    activity: Arc<Activity>,
 }
 
 /// What kind of node a server is (DESIGN §1): a plain server, a local node holding a keyring,
@@ -87,23 +96,43 @@ pub(crate) struct Login {
     pub local: bool,
     /// `mindoo.keys` from the startup options (`PGOPTIONS='-c mindoo.keys=...'`), if any.
     pub startup_keys: Option<Zeroizing<String>>,
+    /// The client's address, for `mindoo.activity` (none for the server's own sessions).
+    pub peer: Option<SocketAddr>,
 }
 
 impl Engine {
     /// An engine over `store`; `node` signs entries for sessions without an identity; `mode`
-    /// says whether this is a plain server, a local node or a mirror.
-    pub(crate) fn new(store: Store, node: Identity, mode: NodeMode) -> Arc<Engine> {
+    /// says whether this is a plain server, a local node or a mirror; statements slower than
+    /// `slow_statement` are logged.
+    pub(crate) fn new(
+        store: Store,
+        node: Identity,
+        mode: NodeMode,
+        slow_statement: Duration,
+    ) -> Arc<Engine> {
         Arc::new(Engine {
             store,
             node,
             mode,
             notifier: Arc::default(),
+            slow_statement,
+            activity: Arc::default(),
         })
     }
 
     /// What kind of node this is.
     pub(crate) fn mode(&self) -> &NodeMode {
         &self.mode
+    }
+
+    /// What every session is doing, and the statement counters.
+    pub(crate) fn activity(&self) -> &Arc<Activity> {
+        &self.activity
+    }
+
+    /// The slow-statement threshold.
+    pub(crate) fn slow_statement(&self) -> Duration {
+        self.slow_statement
     }
 
     /// The store.
@@ -136,7 +165,7 @@ impl Engine {
                 role.name, tenant.name
             )));
         }
-        let mut session = Session::new(self.clone(), role, tenant, login.secure)?;
+        let mut session = Session::new(self.clone(), role, tenant, login.secure, login.peer)?;
         if login.local
             && let Some(keys) = &self.mode.local_keys
         {

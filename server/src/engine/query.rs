@@ -113,12 +113,11 @@ pub(crate) async fn run(
         ))
         .map_err(from_datafusion)?
     };
-    if udtf::writes(&plan) {
-        session.writable("mindoo.apply or mindoo.sync")?;
+    if let Some(name) = udtf::writing_function(&plan) {
+        let name = format!("mindoo.{name}");
+        session.writable(&name)?;
         if session.txn_status() != TxnStatus::Idle {
-            return Err(Error::ActiveTransaction(
-                "mindoo.apply or mindoo.sync".into(),
-            ));
+            return Err(Error::ActiveTransaction(name));
         }
     }
     let names = column_names(&statement, plan.schema());

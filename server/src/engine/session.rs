@@ -7,9 +7,13 @@
 //!   ROLLBACK, ROLLBACK TO SAVEPOINT and COMMIT run (`TxnStatus::Failed`); COMMIT then rolls
 //!   back and ROLLBACK TO a savepoint resumes the block, as in Postgres.
 //! - One DataFusion `SessionContext` per session: no SET or PREPARE state is shared.
+//! - Every statement is listed in `mindoo.activity` while it runs and, when it takes longer
+//!   than the engine's threshold, logged once; both only as redacted text (`redact.rs`).
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Instant;
 
 use datafusion::catalog::MemoryCatalogProvider;
 use datafusion::execution::SessionStateBuilder;
@@ -18,6 +22,7 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 use datafusion::sql::sqlparser::ast::{Ident, Statement};
 use mindoodb_storage::{RoleRecord, Table, TenantInfo, Transaction, ViewInfo, Write};
 
+use super::activity::Registration;
 use super::classify::{self, Kind};
 use super::copy::{self, CopyIn};
 use super::feeds::FeedCtx;
@@ -25,6 +30,7 @@ use super::json::{self, JsonTypePlanner};
 use super::keyring::{self, KeySet};
 use super::notify::{self, Listening};
 use super::provider::{DocSchema, ReadState, SharedState};
+use super::redact::redact;
 use super::settings::Settings;
 use super::txn::PendingDoc;
 use super::views::{self, Planner};
@@ -67,6 +73,8 @@ pub(crate) struct Session {
     /// Channels of LISTEN.
     pub(crate) listening: Listening,
     txn: TxnStatus,
+    /// Its row in `mindoo.activity`, removed when the session drops.
+    activity: Registration,
     /// The COPY FROM STDIN in progress, waiting for its data.
     copy_in: Option<CopyIn>,
 }
@@ -77,6 +85,7 @@ impl Session {
         role: RoleRecord,
         tenant: TenantInfo,
         secure: bool,
+        peer: Option<SocketAddr>,
     ) -> Result<Session> {
         let state: SharedState = Arc::new(RwLock::new(ReadState::default()));
         let config = SessionConfig::new()
@@ -132,6 +141,9 @@ impl Session {
             &ctx,
             &FeedCtx::new(&engine, &role, tenant.id, state.clone()),
         );
+        let activity = engine
+            .activity()
+            .register(&role.name, &tenant.name, tenant.id, peer);
         Ok(Session {
             engine,
             role,
@@ -142,6 +154,7 @@ impl Session {
             ctx,
             listening: Listening::default(),
             txn: TxnStatus::Idle,
+            activity,
             copy_in: None,
         })
     }
@@ -241,7 +254,40 @@ impl Session {
         self.txn
     }
 
+    /// Runs one statement, listed in `mindoo.activity` and timed for the slow-statement log.
     async fn run(
+        &mut self,
+        statement: Statement,
+        plan: Option<LogicalPlan>,
+        params: &[Value],
+    ) -> Result<Output> {
+        let query = redact(&statement);
+        self.activity.start(query.clone());
+        let started = Instant::now();
+        let res = self.run_statement(statement, plan, params).await;
+        let elapsed = started.elapsed();
+        let slow = elapsed >= self.engine.slow_statement();
+        if slow {
+            tracing::warn!(
+                pid = self.activity.pid(),
+                role = %self.role.name,
+                database = %self.tenant.name,
+                duration_ms = elapsed.as_millis() as u64,
+                ok = res.is_ok(),
+                statement = %query,
+                "slow statement"
+            );
+        }
+        let state = match (self.txn, res.is_err()) {
+            (TxnStatus::Idle, _) => "idle",
+            (TxnStatus::InBlock, false) => "idle in transaction",
+            (TxnStatus::InBlock | TxnStatus::Failed, _) => "idle in transaction (aborted)",
+        };
+        self.activity.end(state, res.is_err(), slow);
+        res
+    }
+
+    async fn run_statement(
         &mut self,
         statement: Statement,
         plan: Option<LogicalPlan>,

@@ -115,14 +115,15 @@ pub(crate) fn bind(plan: LogicalPlan, values: &[ScalarValue]) -> Result<LogicalP
     .map_err(super::query::from_datafusion)
 }
 
-/// True when `plan` calls a table function that writes (`mindoo.apply`).
-pub(crate) fn writes(plan: &LogicalPlan) -> bool {
-    let mut found = false;
+/// The name of a table function in `plan` that writes (`mindoo.apply`, `mindoo.move`), if any.
+pub(crate) fn writing_function(plan: &LogicalPlan) -> Option<&'static str> {
+    let mut found = None;
     let _ = plan.apply_with_subqueries(|node| {
         if let LogicalPlan::TableScan(scan) = node
-            && fn_table(&scan.source).is_some_and(|t| t.func.writes())
+            && let Some(table) = fn_table(&scan.source)
+            && table.func.writes()
         {
-            found = true;
+            found = Some(table.func.name());
             return Ok(TreeNodeRecursion::Stop);
         }
         Ok(TreeNodeRecursion::Continue)
@@ -198,16 +199,22 @@ impl VisitorMut for Renamer {
     type Break = ();
 
     fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
-        if let TableFactor::Table {
-            name,
-            args: Some(_),
-            ..
-        } = factor
+        if let TableFactor::Table { name, args, .. } = factor
             && let Some(func) = table_function_of(name)
         {
-            *name = ObjectName(vec![ObjectNamePart::Identifier(Ident::new(
-                registered_name(func),
-            ))]);
+            // Functions without parameters read as relations too (`FROM mindoo.activity`,
+            // like `pg_stat_activity`).
+            if args.is_none() && func.params().is_empty() {
+                *args = Some(SqlTableArgs {
+                    args: Vec::new(),
+                    settings: None,
+                });
+            }
+            if args.is_some() {
+                *name = ObjectName(vec![ObjectNamePart::Identifier(Ident::new(
+                    registered_name(func),
+                ))]);
+            }
         }
         ControlFlow::Continue(())
     }

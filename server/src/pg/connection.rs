@@ -13,6 +13,8 @@
 //!   waits, merged per table with the newest seq (a later `table:seq` covers an earlier one).
 //! - A listener that falls behind the broadcast is resynchronised from the store (every table
 //!   at its last seq), never silently left behind.
+//! - After the shutdown signal a connection ends the next time it waits for the client: at
+//!   once when idle, after its response when a statement is running (FATAL 57P01 either way).
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
@@ -30,8 +32,10 @@ use pgwire::tokio::server::{negotiate_tls, process_error, process_message};
 use tokio::net::TcpStream;
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::watch;
 
 use crate::engine::{CHANNEL, Commit};
+use crate::pg::error::admin_shutdown;
 use crate::pg::startup::session_of;
 
 /// How long a client has to finish TLS negotiation and authentication (as pgwire).
@@ -42,13 +46,16 @@ enum Event {
     Message(Option<PgWireResult<PgWireFrontendMessage>>),
     Commit(Result<Commit, RecvError>),
     StartupTimeout,
+    Shutdown,
 }
 
-/// Serves one TCP connection until the client leaves, a FATAL error, or an I/O error.
+/// Serves one TCP connection until the client leaves, a FATAL error, an I/O error, or
+/// `shutdown` turns true.
 pub(crate) async fn serve<H>(
     tcp: TcpStream,
     tls: Option<TlsAcceptor>,
     handlers: Arc<H>,
+    mut shutdown: watch::Receiver<bool>,
 ) -> io::Result<()>
 where
     H: PgWireServerHandlers,
@@ -79,11 +86,16 @@ where
         );
         let event = tokio::select! {
             _ = &mut startup_timeout, if starting => Event::StartupTimeout,
+            _ = shutdown.wait_for(|stop| *stop) => Event::Shutdown,
             message = socket.next() => Event::Message(message),
             commit = recv(&mut inbox.receiver), if inbox.receiver.is_some() => Event::Commit(commit),
         };
         let message = match event {
             Event::StartupTimeout | Event::Message(None | Some(Err(_))) => break,
+            Event::Shutdown => {
+                process_error(&mut socket, admin_shutdown(), false).await?;
+                break;
+            }
             Event::Commit(commit) => {
                 inbox.take(commit, &socket).await;
                 if inbox.can_deliver(&socket) {

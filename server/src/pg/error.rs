@@ -129,6 +129,15 @@ pub(crate) fn fatal(err: PgWireError) -> PgWireError {
     PgWireError::UserError(Box::new(info))
 }
 
+/// Sent to idle connections when the server shuts down (57P01, FATAL).
+pub(crate) fn admin_shutdown() -> PgWireError {
+    user_error(
+        SEVERITY_FATAL,
+        code::ADMIN_SHUTDOWN,
+        "terminating connection due to administrator command".to_owned(),
+    )
+}
+
 /// A request the protocol does not allow (for example a result format code for a column
 /// that does not exist).
 pub(crate) fn protocol_violation(message: String) -> PgWireError {
@@ -271,6 +280,7 @@ fn storage_code(err: &mindoodb_storage::Error) -> (&'static str, bool) {
         S::NoSuchDocument(_) => (code::SERIALIZATION_FAILURE, false),
         S::ForeignParent { .. } => (code::INTEGRITY_CONSTRAINT_VIOLATION, false),
         S::Closed => (code::ADMIN_SHUTDOWN, false),
+        S::ReadOnlyTable(_) | S::ReadOnlyStore => (code::READ_ONLY_SQL_TRANSACTION, false),
         S::Thread(_) => (code::INSUFFICIENT_RESOURCES, true),
         // storage::Error is #[non_exhaustive]: a variant added there is internal until it is
         // classified here.

@@ -2,9 +2,10 @@
 //! requests, and the SIGTERM/SIGINT drain.
 //!
 //! Invariants:
-//! - After a shutdown signal no connection is accepted; open ones get up to `DRAIN` to end,
-//!   then are aborted, and `run` returns only when every connection task is gone (so the
-//!   engine, and with it the store, is dropped by the caller).
+//! - After a shutdown signal no connection is accepted; idle ones are closed at once (57P01),
+//!   busy ones after their statement, all within `DRAIN`, after which the rest are aborted;
+//!   `run` returns only when every connection task is gone (so the engine, and with it the
+//!   store, is dropped by the caller).
 //! - TLS uses rustls with the ring provider only, ALPN `postgresql` (PG17 direct SSL).
 //! - Nothing here logs startup parameters; `startup.rs` logs one line per authorized
 //!   connection.
@@ -21,6 +22,7 @@ use pgwire::tokio::tokio_rustls::TlsAcceptor;
 use rustls::ServerConfig;
 use tokio::net::TcpListener;
 use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::config::ServeArgs;
@@ -135,6 +137,7 @@ pub(crate) async fn run(engine: Arc<Engine>, args: &ServeArgs) -> Result<(), Lis
         cancel: Arc::new(DefaultCancelHandler::new(connections)),
         errors: Arc::new(ErrorLog),
     });
+    let (stop, stopping) = watch::channel(false);
     let mut tasks = JoinSet::new();
     loop {
         tokio::select! {
@@ -144,8 +147,9 @@ pub(crate) async fn run(engine: Arc<Engine>, args: &ServeArgs) -> Result<(), Lis
                 Ok((socket, peer)) => {
                     let handlers = handlers.clone();
                     let tls = tls.clone();
+                    let stopping = stopping.clone();
                     tasks.spawn(async move {
-                        if let Err(err) = connection::serve(socket, tls, handlers).await {
+                        if let Err(err) = connection::serve(socket, tls, handlers, stopping).await {
                             tracing::debug!(%peer, error = %err, "connection closed with an I/O error");
                         }
                     });
@@ -159,6 +163,8 @@ pub(crate) async fn run(engine: Arc<Engine>, args: &ServeArgs) -> Result<(), Lis
         }
     }
     drop(listener);
+    // Receivers live in the connection tasks; none left is fine.
+    let _ = stop.send(true);
     tracing::info!(
         connections = tasks.len(),
         "shutdown signal: no new connections, draining"

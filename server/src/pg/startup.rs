@@ -129,6 +129,7 @@ impl Startup {
             secure: client.is_secure() || local,
             local,
             startup_keys,
+            peer: Some(peer),
         };
         let session = match self.engine.login(login) {
             Ok(session) => session,

@@ -8,16 +8,19 @@
 //! - Readiness is the server's own "listening" log line, never a sleep.
 
 mod auth;
+mod backups;
 mod clients;
 mod copy;
 mod feeds;
 mod lifecycle;
 mod listen;
+mod operations;
 mod psql;
 mod psql_catalog;
 mod queries;
 mod savepoints;
 mod scan;
+mod shards;
 mod sql;
 mod support;
 mod sync;

@@ -117,6 +117,11 @@ impl TestServer {
         TestServer::spawn(data_dir, options, lines)
     }
 
+    /// The server's process id (to signal it).
+    pub(crate) fn child_id(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Sends SIGTERM and waits (bounded) for the process to exit.
     pub(crate) fn terminate(&mut self) -> ExitStatus {
         let status = Command::new("kill")
@@ -334,7 +339,7 @@ pub(crate) async fn code(client: &Client, sql: &str) -> SqlState {
 }
 
 /// Copies lines from `reader` into `lines` on a thread; the first `listening` line's
-/// `addr=` goes to `addr_tx`.
+/// address (`addr=` in text logs, `"addr":` in JSON logs) goes to `addr_tx`.
 fn collect_lines(
     reader: impl Read + Send + 'static,
     lines: Arc<Mutex<Vec<String>>>,
@@ -355,8 +360,11 @@ fn collect_lines(
 }
 
 fn listen_addr(line: &str) -> Option<SocketAddr> {
-    let rest = &line[line.find("addr=")? + "addr=".len()..];
-    rest.split_whitespace()
+    let (at, marker) = ["addr=", "\"addr\":"]
+        .iter()
+        .find_map(|marker| line.find(marker).map(|at| (at, *marker)))?;
+    let rest = &line[at + marker.len()..];
+    rest.split([' ', ',', '}'])
         .next()?
         .trim_matches('"')
         .parse()

@@ -1,10 +1,12 @@
 //! Storage engine tests against real RocksDB in temp dirs, compiled as one binary.
 
+mod backup;
 mod catalog;
 mod commit;
 mod convergence;
 mod crash;
 mod read;
+mod shards;
 mod verify;
 
 use mindoodb_protocol::{

@@ -1,0 +1,164 @@
+//! What every session is doing, for `mindoo.activity` (like `pg_stat_activity`), the
+//! slow-statement log and the Prometheus counters.
+//!
+//! Invariants:
+//! - A session is listed from login until its `Registration` drops (the connection ended).
+//! - Statement text is stored redacted (`redact.rs`): no literal, so no key, password or
+//!   document content, ever reaches this registry.
+//! - Counters only grow; the gauge of open sessions is the registry's size.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use mindoodb_storage::TenantId;
+
+/// One session as `mindoo.activity` shows it.
+#[derive(Debug, Clone)]
+pub(crate) struct SessionRow {
+    /// The session's number (`pid`), unique while the server runs.
+    pub(crate) pid: u64,
+    pub(crate) role: String,
+    pub(crate) database: String,
+    pub(crate) tenant: TenantId,
+    pub(crate) client_addr: Option<SocketAddr>,
+    /// Microseconds since the Unix epoch.
+    pub(crate) backend_start: i64,
+    /// `active`, `idle`, `idle in transaction`, `idle in transaction (aborted)`.
+    pub(crate) state: &'static str,
+    /// The current or last statement, redacted.
+    pub(crate) query: String,
+    /// When it started, microseconds since the Unix epoch.
+    pub(crate) query_start: Option<i64>,
+}
+
+/// The registry and counters, one per engine.
+#[derive(Debug, Default)]
+pub(crate) struct Activity {
+    next_pid: AtomicU64,
+    sessions: Mutex<BTreeMap<u64, SessionRow>>,
+    connections: AtomicU64,
+    statements: AtomicU64,
+    failed: AtomicU64,
+    slow: AtomicU64,
+}
+
+/// A session's place in the registry; dropping it removes the session.
+#[derive(Debug)]
+pub(crate) struct Registration {
+    activity: Arc<Activity>,
+    pid: u64,
+}
+
+/// Counters for the metrics endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Counters {
+    /// Sessions open now.
+    pub(crate) sessions: u64,
+    /// Sessions opened since start.
+    pub(crate) connections: u64,
+    /// Statements run since start.
+    pub(crate) statements: u64,
+    /// Of which failed.
+    pub(crate) failed: u64,
+    /// Of which were slower than the slow-statement threshold.
+    pub(crate) slow: u64,
+}
+
+impl Activity {
+    /// Lists a new session; it is idle until its first statement.
+    pub(crate) fn register(
+        self: &Arc<Self>,
+        role: &str,
+        database: &str,
+        tenant: TenantId,
+        client_addr: Option<SocketAddr>,
+    ) -> Registration {
+        let pid = self.next_pid.fetch_add(1, Ordering::Relaxed) + 1;
+        self.connections.fetch_add(1, Ordering::Relaxed);
+        self.lock().insert(
+            pid,
+            SessionRow {
+                pid,
+                role: role.to_owned(),
+                database: database.to_owned(),
+                tenant,
+                client_addr,
+                backend_start: now_micros(),
+                state: "idle",
+                query: String::new(),
+                query_start: None,
+            },
+        );
+        Registration {
+            activity: self.clone(),
+            pid,
+        }
+    }
+
+    /// The sessions of `tenant`, by pid.
+    pub(crate) fn sessions(&self, tenant: TenantId) -> Vec<SessionRow> {
+        self.lock()
+            .values()
+            .filter(|row| row.tenant == tenant)
+            .cloned()
+            .collect()
+    }
+
+    pub(crate) fn counters(&self) -> Counters {
+        Counters {
+            sessions: self.lock().len() as u64,
+            connections: self.connections.load(Ordering::Relaxed),
+            statements: self.statements.load(Ordering::Relaxed),
+            failed: self.failed.load(Ordering::Relaxed),
+            slow: self.slow.load(Ordering::Relaxed),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, SessionRow>> {
+        // Rows are replaced field by field under the lock; a panic cannot leave one torn in
+        // a way that matters for a monitoring view.
+        self.sessions.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Registration {
+    /// The session's pid.
+    pub(crate) fn pid(&self) -> u64 {
+        self.pid
+    }
+
+    /// A statement (already redacted) starts.
+    pub(crate) fn start(&self, query: String) {
+        self.activity.statements.fetch_add(1, Ordering::Relaxed);
+        if let Some(row) = self.activity.lock().get_mut(&self.pid) {
+            row.state = "active";
+            row.query = query;
+            row.query_start = Some(now_micros());
+        }
+    }
+
+    /// The statement ended; the session is now in `state`.
+    pub(crate) fn end(&self, state: &'static str, failed: bool, slow: bool) {
+        if failed {
+            self.activity.failed.fetch_add(1, Ordering::Relaxed);
+        }
+        if slow {
+            self.activity.slow.fetch_add(1, Ordering::Relaxed);
+        }
+        if let Some(row) = self.activity.lock().get_mut(&self.pid) {
+            row.state = state;
+        }
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        self.activity.lock().remove(&self.pid);
+    }
+}
+
+fn now_micros() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}
