@@ -267,12 +267,21 @@ pub(crate) fn show_columns(statement: &Statement) -> Vec<Column> {
     }
 }
 
+/// The parameter SHOW names. The parser drops the dots of `SHOW mindoo.keys`, so words join
+/// with dots unless they spell one of Postgres' multi-word parameters.
 fn show_name(variable: &[datafusion::sql::sqlparser::ast::Ident]) -> String {
-    variable
-        .iter()
-        .map(|i| i.value.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ")
+    const MULTI_WORD: [&str; 3] = [
+        "time zone",
+        "transaction isolation level",
+        "session authorization",
+    ];
+    let words: Vec<String> = variable.iter().map(|i| i.value.to_lowercase()).collect();
+    let spaced = words.join(" ");
+    if MULTI_WORD.contains(&spaced.as_str()) {
+        spaced
+    } else {
+        words.join(".")
+    }
 }
 
 fn show_column_name(name: &str) -> String {

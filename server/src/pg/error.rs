@@ -8,7 +8,9 @@
 //!   XX000 with the Rust error text).
 //! - Messages are scrubbed of key and identity tokens (`mdbk1.`, `mdbi1.`) before they are
 //!   logged or sent.
-//! - Internal, storage and I/O failures are logged at error level; client mistakes are not.
+//! - Internal, storage and I/O failures are logged at error level with their message; client
+//!   mistakes only at debug level and only by SQLSTATE, since their messages can quote
+//!   decrypted document text.
 
 use datafusion::arrow::error::ArrowError;
 use datafusion::common::SchemaError;
@@ -108,7 +110,9 @@ pub(crate) fn to_error_info(err: &Error) -> Box<ErrorInfo> {
     if classified.log {
         tracing::error!(sqlstate = classified.code, error = %message, "statement failed");
     } else {
-        tracing::debug!(sqlstate = classified.code, error = %message, "statement failed");
+        // A client mistake's message may quote the data it failed on (a cast of decrypted
+        // text): the client sees it, the log does not.
+        tracing::debug!(sqlstate = classified.code, "statement failed");
     }
     Box::new(ErrorInfo::new(
         SEVERITY_ERROR.to_owned(),
@@ -184,7 +188,7 @@ impl ErrorHandler for ErrorLog {
         if info.code == code::INTERNAL_ERROR || info.code == code::IO_ERROR {
             tracing::error!(sqlstate = %info.code, error = %info.message, "connection error");
         } else {
-            tracing::debug!(sqlstate = %info.code, error = %info.message, "request failed");
+            tracing::debug!(sqlstate = %info.code, "request failed");
         }
         *error = PgWireError::UserError(Box::new(info));
     }

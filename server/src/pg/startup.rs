@@ -156,12 +156,16 @@ impl ServerParameterProvider for ServerParams {
         let mut params = self.0.server_parameters(client)?;
         // The session was opened just before the parameters are sent, and nothing else
         // holds its lock yet.
-        let superuser = session_of(client).ok().and_then(|session| {
-            session
-                .try_lock()
-                .ok()
-                .map(|session| session.role.superuser)
-        });
+        // Not `session_of`: pgwire asks before the session exists too, which is no error.
+        let superuser = client
+            .session_extensions()
+            .get::<Mutex<Session>>()
+            .and_then(|session| {
+                session
+                    .try_lock()
+                    .ok()
+                    .map(|session| session.role.superuser)
+            });
         if let Some(superuser) = superuser {
             let value = if superuser { "on" } else { "off" };
             params.insert("is_superuser".to_owned(), value.to_owned());

@@ -15,6 +15,7 @@ mod psql;
 mod queries;
 mod savepoints;
 mod scan;
+mod secrets;
 mod sql;
 mod support;
 mod tls;

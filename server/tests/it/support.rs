@@ -58,6 +58,12 @@ impl Options {
         self
     }
 
+    /// These options with `args` added to the command line.
+    pub(crate) fn with_args(mut self, args: &[&str]) -> Options {
+        self.args.extend(args.iter().map(|arg| (*arg).to_owned()));
+        self
+    }
+
     /// These options with `name=value` in the environment.
     pub(crate) fn with_env(mut self, name: &str, value: &str) -> Options {
         self.env.retain(|(key, _)| key != name);
@@ -308,6 +314,20 @@ pub(crate) async fn code(client: &Client, sql: &str) -> SqlState {
     err.code()
         .cloned()
         .unwrap_or_else(|| panic!("{sql}: {err} has no SQLSTATE"))
+}
+
+/// Every file under `dir`, recursively.
+pub(crate) fn files_in(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for item in std::fs::read_dir(dir).expect("read dir") {
+        let path = item.expect("dir entry").path();
+        if path.is_dir() {
+            out.extend(files_in(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
 }
 
 /// A server, a client holding a fresh `default` key, and table `crm2025`.
