@@ -26,6 +26,10 @@ pub(crate) struct ServeArgs {
     /// PEM private key for TLS; needs --tls-cert.
     #[arg(long, env = "MINDOODB_TLS_KEY", requires = "tls_cert")]
     pub(crate) tls_key: Option<PathBuf>,
+    /// Seconds a client has to finish TLS negotiation and authentication before the
+    /// connection is closed (a slow or stalled startup never holds a connection longer).
+    #[arg(long, env = "MINDOODB_STARTUP_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) startup_timeout: u64,
     /// Log line format on stdout; levels come from RUST_LOG (default `info`).
     #[arg(long, env = "MINDOODB_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub(crate) log_format: LogFormat,

@@ -11,6 +11,9 @@ pub(crate) enum Error {
     /// The statement does not parse.
     #[error("syntax error: {0}")]
     Syntax(String),
+    /// The statement nests deeper than the parser allows.
+    #[error("statement is too complex: it nests deeper than {0} levels")]
+    StatementTooComplex(usize),
     /// No such table or view.
     #[error("relation \"{0}\" does not exist")]
     UndefinedTable(String),

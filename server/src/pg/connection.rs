@@ -6,8 +6,11 @@
 //! `process_message`, `process_error`) with a second event source, the tenant's commits.
 //!
 //! Invariants:
-//! - Client messages are handled exactly as `process_socket` does: startup timeout, Terminate,
-//!   CancelRequest, FATAL errors and the extended-protocol error recovery are unchanged.
+//! - Client messages are handled as `process_socket` does: Terminate, CancelRequest, FATAL
+//!   errors and the extended-protocol error recovery are unchanged. Two differences: the
+//!   startup timeout is the server's `--startup-timeout`, and bytes that do not decode as a
+//!   message (an HTTP request, garbage) get a FATAL 08P01 before the connection closes,
+//!   where pgwire closes silently.
 //! - A notification is sent only between statements, when the connection is idle (its last
 //!   message got ReadyForQuery) and outside a transaction block, as Postgres does; until then it
 //!   waits, merged per table with the newest seq (a later `table:seq` covers an earlier one).
@@ -32,10 +35,8 @@ use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::engine::{CHANNEL, Commit};
+use crate::pg::error::{fatal, protocol_violation, scrub};
 use crate::pg::startup::session_of;
-
-/// How long a client has to finish TLS negotiation and authentication (as pgwire).
-const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What woke the loop.
 enum Event {
@@ -49,11 +50,13 @@ pub(crate) async fn serve<H>(
     tcp: TcpStream,
     tls: Option<TlsAcceptor>,
     handlers: Arc<H>,
+    startup_timeout: Duration,
 ) -> io::Result<()>
 where
     H: PgWireServerHandlers,
 {
-    let startup_timeout = tokio::time::sleep(STARTUP_TIMEOUT);
+    let peer = tcp.peer_addr()?;
+    let startup_timeout = tokio::time::sleep(startup_timeout);
     tokio::pin!(startup_timeout);
     let negotiated = tokio::select! {
         _ = &mut startup_timeout => return Ok(()),
@@ -83,7 +86,20 @@ where
             commit = recv(&mut inbox.receiver), if inbox.receiver.is_some() => Event::Commit(commit),
         };
         let message = match event {
-            Event::StartupTimeout | Event::Message(None | Some(Err(_))) => break,
+            Event::StartupTimeout => {
+                tracing::info!(%peer, "startup did not finish in time; closing the connection");
+                break;
+            }
+            Event::Message(None) => break,
+            Event::Message(Some(Err(err))) => {
+                let message = scrub(&err.to_string());
+                tracing::info!(%peer, error = %message, "protocol violation; closing the connection");
+                let err = fatal(protocol_violation(format!("invalid message: {message}")));
+                // The peer may not speak the protocol at all (an HTTP client): a failed send
+                // changes nothing, the connection closes either way.
+                let _ = process_error(&mut socket, err, false).await;
+                break;
+            }
             Event::Commit(commit) => {
                 inbox.take(commit, &socket).await;
                 if inbox.can_deliver(&socket) {

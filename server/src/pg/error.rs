@@ -28,6 +28,7 @@ mod code {
     pub(super) const FEATURE_NOT_SUPPORTED: &str = "0A000";
     // Class 22: data exception.
     pub(super) const DATA_EXCEPTION: &str = "22000";
+    pub(super) const CHARACTER_NOT_IN_REPERTOIRE: &str = "22021";
     pub(super) const NUMERIC_VALUE_OUT_OF_RANGE: &str = "22003";
     pub(super) const DIVISION_BY_ZERO: &str = "22012";
     pub(super) const INVALID_PARAMETER_VALUE: &str = "22023";
@@ -73,6 +74,9 @@ mod code {
     pub(super) const INSUFFICIENT_RESOURCES: &str = "53000";
     pub(super) const DISK_FULL: &str = "53100";
     pub(super) const OUT_OF_MEMORY: &str = "53200";
+    // Class 54: program limit exceeded.
+    pub(super) const PROGRAM_LIMIT_EXCEEDED: &str = "54000";
+    pub(super) const STATEMENT_TOO_COMPLEX: &str = "54001";
     // Class 57: operator intervention.
     pub(super) const QUERY_CANCELED: &str = "57014";
     pub(super) const ADMIN_SHUTDOWN: &str = "57P01";
@@ -144,6 +148,11 @@ pub(crate) fn bad_parameter(binary: bool, message: String) -> PgWireError {
     user_error(SEVERITY_ERROR, code, scrub(&message))
 }
 
+/// A bound text or JSON parameter whose bytes are not UTF-8.
+pub(crate) fn not_utf8(message: String) -> PgWireError {
+    user_error(SEVERITY_ERROR, code::CHARACTER_NOT_IN_REPERTOIRE, message)
+}
+
 /// A "can't happen" state in the wire layer: logged, then reported as XX000.
 pub(crate) fn internal(message: String) -> PgWireError {
     to_pg_error(&Error::Internal(message))
@@ -205,6 +214,7 @@ fn user_error(severity: &str, code: &str, message: String) -> PgWireError {
 fn classify(err: &Error) -> Classified {
     let (code, log) = match err {
         Error::Syntax(_) => (code::SYNTAX_ERROR, false),
+        Error::StatementTooComplex(_) => (code::STATEMENT_TOO_COMPLEX, false),
         Error::UndefinedTable(_) => (code::UNDEFINED_TABLE, false),
         Error::UndefinedColumn(_) => (code::UNDEFINED_COLUMN, false),
         Error::UndefinedFunction(_) => (code::UNDEFINED_FUNCTION, false),
@@ -272,9 +282,11 @@ fn storage_code(err: &mindoodb_storage::Error) -> (&'static str, bool) {
 fn protocol_code(err: &mindoodb_protocol::Error) -> (&'static str, bool) {
     use mindoodb_protocol::Error as P;
     match err {
-        P::Malformed(_) | P::UnsupportedVersion(_) | P::Oversize { .. } | P::TrailingBytes => {
+        P::Malformed(_) | P::UnsupportedVersion(_) | P::TrailingBytes => {
             (code::INVALID_BINARY_REPRESENTATION, false)
         }
+        // A document or entry field above the format's limit (16 MiB for a document).
+        P::Oversize { .. } => (code::PROGRAM_LIMIT_EXCEEDED, false),
         P::InvalidDocId(_) | P::InvalidDraft(_) | P::BadToken(_) | P::Kdf(_) => {
             (code::INVALID_PARAMETER_VALUE, false)
         }
@@ -362,6 +374,9 @@ fn classify_plan(message: &str) -> Classified {
     } else if message.contains("No field named") || message.contains("column '") {
         (code::UNDEFINED_COLUMN, message.to_owned())
     } else if message.starts_with("Invalid function")
+        || (message.starts_with("table function '") && message.ends_with("' not found"))
+        // Postgres: "operator does not exist: integer + text".
+        || message.starts_with("Cannot coerce arithmetic expression")
         || message.contains("No function matches")
         || message.contains("There is no function")
     {
@@ -443,6 +458,7 @@ mod tests {
     fn our_errors_keep_their_sqlstates() {
         let cases = [
             (Error::Syntax("x".into()), "42601"),
+            (Error::StatementTooComplex(50), "54001"),
             (Error::UndefinedTable("t".into()), "42P01"),
             (Error::UndefinedDatabase("d".into()), "3D000"),
             (Error::UniqueViolation("1".into()), "23505"),

@@ -135,6 +135,7 @@ pub(crate) async fn run(engine: Arc<Engine>, args: &ServeArgs) -> Result<(), Lis
         cancel: Arc::new(DefaultCancelHandler::new(connections)),
         errors: Arc::new(ErrorLog),
     });
+    let startup_timeout = Duration::from_secs(args.startup_timeout);
     let mut tasks = JoinSet::new();
     loop {
         tokio::select! {
@@ -145,7 +146,7 @@ pub(crate) async fn run(engine: Arc<Engine>, args: &ServeArgs) -> Result<(), Lis
                     let handlers = handlers.clone();
                     let tls = tls.clone();
                     tasks.spawn(async move {
-                        if let Err(err) = connection::serve(socket, tls, handlers).await {
+                        if let Err(err) = connection::serve(socket, tls, handlers, startup_timeout).await {
                             tracing::debug!(%peer, error = %err, "connection closed with an I/O error");
                         }
                     });

@@ -8,6 +8,7 @@
 //! - Readiness is the server's own "listening" log line, never a sleep.
 
 mod auth;
+mod bad_input;
 mod feeds;
 mod lifecycle;
 mod listen;
