@@ -19,5 +19,6 @@ mod scan;
 mod secrets;
 mod sql;
 mod support;
+mod tamper;
 mod tls;
 mod views;
