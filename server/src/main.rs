@@ -8,6 +8,7 @@
 //!
 //! See: docs/ARCHITECTURE.md#server
 
+mod auth_limit;
 mod bootstrap;
 mod config;
 mod engine;

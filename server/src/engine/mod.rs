@@ -7,6 +7,7 @@
 //!
 //! See: docs/ARCHITECTURE.md#server
 
+mod access;
 mod apply;
 mod classify;
 mod copy;
@@ -36,7 +37,7 @@ use zeroize::Zeroizing;
 pub(crate) use notify::{CHANNEL, Commit};
 pub(crate) use session::{Prepared, Session, TxnStatus};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use notify::Notifier;
 
 /// State shared by every connection: the store, the node's signing identity and the commit
@@ -45,6 +46,8 @@ pub(crate) struct Engine {
     store: Store,
     node: Identity,
     notifier: Arc<Notifier>,
+    /// Bumped after every change that can take access away (`access.rs`).
+    access: tokio::sync::watch::Sender<u64>,
 }
 
 /// Who connected, to which database, over what.
@@ -66,6 +69,7 @@ impl Engine {
             store,
             node,
             notifier: Arc::default(),
+            access: tokio::sync::watch::Sender::new(0),
         })
     }
 
@@ -82,23 +86,7 @@ impl Engine {
     /// Opens a session: the role must have LOGIN, the database must exist and the role must be
     /// allowed into it.
     pub(crate) fn login(self: &Arc<Self>, login: Login) -> Result<Session> {
-        let role = self
-            .store
-            .role(&login.role)?
-            .ok_or_else(|| Error::InvalidPassword(login.role.clone()))?;
-        if !role.login {
-            return Err(Error::LoginNotPermitted(role.name));
-        }
-        let tenant = self
-            .store
-            .tenant(&login.database)
-            .ok_or_else(|| Error::UndefinedDatabase(login.database.clone()))?;
-        if !role.superuser && !self.store.grants(&role.name)?.contains(&tenant.name) {
-            return Err(Error::NotAllowed(format!(
-                "role \"{}\" may not connect to database \"{}\"",
-                role.name, tenant.name
-            )));
-        }
+        let (role, tenant) = self.admit(&login.role, &login.database)?;
         let mut session = Session::new(self.clone(), role, tenant, login.secure)?;
         if let Some(keys) = login.startup_keys {
             session.set_keys(&keys)?;

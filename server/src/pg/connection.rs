@@ -14,6 +14,9 @@
 //! - A notification is sent only between statements, when the connection is idle (its last
 //!   message got ReadyForQuery) and outside a transaction block, as Postgres does; until then it
 //!   waits, merged per table with the newest seq (a later `table:seq` covers an earlier one).
+//! - Once its session is open, the connection re-checks the session's admission whenever the
+//!   engine says access changed (DROP ROLE, REVOKE, ...), and ends with a FATAL 57P01 when the
+//!   role may no longer be connected.
 //! - A listener that falls behind the broadcast is resynchronised from the store (every table
 //!   at its last seq), never silently left behind.
 
@@ -33,9 +36,11 @@ use pgwire::tokio::server::{negotiate_tls, process_error, process_message};
 use tokio::net::TcpStream;
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::watch;
 
 use crate::engine::{CHANNEL, Commit};
-use crate::pg::error::{fatal, protocol_violation, scrub};
+use crate::error::Error;
+use crate::pg::error::{fatal, protocol_violation, scrub, to_pg_error};
 use crate::pg::startup::session_of;
 
 /// What woke the loop.
@@ -43,6 +48,8 @@ enum Event {
     Message(Option<PgWireResult<PgWireFrontendMessage>>),
     Commit(Result<Commit, RecvError>),
     StartupTimeout,
+    /// Access may have been revoked; false when the engine is gone.
+    Access(bool),
 }
 
 /// Serves one TCP connection until the client leaves, a FATAL error, or an I/O error.
@@ -73,6 +80,7 @@ where
     let cancel = handlers.cancel_handler();
     let errors = handlers.error_handler();
     let mut inbox = Inbox::default();
+    let mut access: Option<watch::Receiver<u64>> = None;
 
     loop {
         let starting = matches!(
@@ -84,10 +92,23 @@ where
             _ = &mut startup_timeout, if starting => Event::StartupTimeout,
             message = socket.next() => Event::Message(message),
             commit = recv(&mut inbox.receiver), if inbox.receiver.is_some() => Event::Commit(commit),
+            open = changed(&mut access), if access.is_some() => Event::Access(open),
         };
         let message = match event {
             Event::StartupTimeout => {
                 tracing::info!(%peer, "startup did not finish in time; closing the connection");
+                break;
+            }
+            Event::Access(false) => {
+                access = None;
+                continue;
+            }
+            Event::Access(true) => {
+                let Err(err) = still_admitted(&socket).await else {
+                    continue;
+                };
+                tracing::info!(%peer, error = %err, "ending a session that lost access");
+                process_error(&mut socket, fatal(to_pg_error(&err)), false).await?;
                 break;
             }
             Event::Message(None) => break,
@@ -146,6 +167,14 @@ where
         }
         if is_cancel {
             break;
+        }
+        if access.is_none()
+            && let Ok(session) = session_of(&socket)
+        {
+            let mut watch = session.lock().await.engine.access_watch();
+            // Check once at once: access may have changed between the login and now.
+            watch.mark_changed();
+            access = Some(watch);
         }
         inbox.idle = ends_cycle && matches!(socket.state(), PgWireConnectionState::ReadyForQuery);
         inbox.follow(&socket).await;
@@ -239,6 +268,22 @@ impl Inbox {
             .flush()
             .await
             .map_err(|e| io::Error::other(PgWireError::from(e).to_string()))
+    }
+}
+
+/// Whether the connection's session may stay open; `Ok` before the session exists.
+async fn still_admitted<C: ClientInfo>(client: &C) -> Result<(), Error> {
+    match session_of(client) {
+        Ok(session) => session.lock().await.still_admitted(),
+        Err(_) => Ok(()),
+    }
+}
+
+/// The next possible access change, for `select!`; false when the engine is gone.
+async fn changed(access: &mut Option<watch::Receiver<u64>>) -> bool {
+    match access {
+        Some(access) => access.changed().await.is_ok(),
+        None => std::future::pending().await,
     }
 }
 

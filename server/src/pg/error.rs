@@ -240,6 +240,10 @@ fn classify(err: &Error) -> Classified {
         Error::UndefinedSavepoint(_) => (code::INVALID_SAVEPOINT_SPECIFICATION, false),
         Error::InFailedTransaction => (code::IN_FAILED_SQL_TRANSACTION, false),
         Error::LoginNotPermitted(_) => (code::INVALID_AUTHORIZATION_SPECIFICATION, false),
+        Error::TooManyAuthFailures | Error::TlsRequired => {
+            (code::INVALID_AUTHORIZATION_SPECIFICATION, false)
+        }
+        Error::AccessRevoked(_) => (code::ADMIN_SHUTDOWN, false),
         Error::ActiveTransaction(_) => (code::ACTIVE_SQL_TRANSACTION, false),
         Error::CopyFailed(_) => (code::QUERY_CANCELED, false),
         Error::FeatureNotSupported(_) => (code::FEATURE_NOT_SUPPORTED, false),
@@ -471,6 +475,9 @@ mod tests {
             (Error::NoActiveTransaction("SAVEPOINT"), "25P01"),
             (Error::UndefinedSavepoint("s".into()), "3B001"),
             (Error::LoginNotPermitted("r".into()), "28000"),
+            (Error::TooManyAuthFailures, "28000"),
+            (Error::TlsRequired, "28000"),
+            (Error::AccessRevoked("x".into()), "57P01"),
             (Error::WrongObjectType("x".into()), "42809"),
             (Error::DependentObjects("x".into()), "2BP01"),
             (Error::RecursiveView("v".into()), "42P17"),

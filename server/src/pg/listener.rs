@@ -23,6 +23,7 @@ use tokio::net::TcpListener;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::task::JoinSet;
 
+use crate::auth_limit::AuthLimiter;
 use crate::config::ServeArgs;
 use crate::engine::Engine;
 use crate::pg::connection;
@@ -124,11 +125,16 @@ pub(crate) async fn run(engine: Arc<Engine>, args: &ServeArgs) -> Result<(), Lis
         addr: args.listen.clone(),
         source,
     })?;
-    tracing::info!(%addr, tls = tls.is_some(), "listening");
+    tracing::info!(%addr, tls = tls.is_some(), tls_only = args.tls_only, "listening");
 
     let connections = Arc::new(ConnectionManager::new());
     let handlers = Arc::new(Handlers {
-        startup: Arc::new(Startup::new(engine, connections.clone())),
+        startup: Arc::new(Startup::new(
+            engine,
+            connections.clone(),
+            AuthLimiter::new(args.auth_failures_per_minute),
+            args.tls_only,
+        )),
         simple: Arc::new(SimpleQueries),
         extended: Arc::new(ExtendedQueries::new()),
         copy: Arc::new(CopyIn),

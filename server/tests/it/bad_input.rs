@@ -161,7 +161,7 @@ async fn protocol_garbage_gets_08p01_and_the_server_carries_on() {
         assert_eq!(one(&client, "SELECT 1").await, "1");
     }
     assert!(
-        server.output().contains("protocol violation"),
+        server.logged("protocol violation"),
         "the server logs the violation"
     );
     let fresh = server.connect().await;
@@ -198,7 +198,7 @@ async fn a_stalled_startup_is_closed_after_the_startup_timeout() {
         read_to_close(&mut socket).await;
     }
     assert!(
-        server.output().contains("startup did not finish in time"),
+        server.logged("startup did not finish in time"),
         "the server logs the timeout"
     );
     assert_eq!(one(&client, "SELECT 2").await, "2");

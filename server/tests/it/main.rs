@@ -17,6 +17,7 @@ mod queries;
 mod savepoints;
 mod scan;
 mod secrets;
+mod security;
 mod sql;
 mod support;
 mod tamper;

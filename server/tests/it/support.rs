@@ -158,6 +158,19 @@ impl TestServer {
         self.lines.lock().expect("log lock").join("\n")
     }
 
+    /// Whether the server printed `needle`, waiting up to `EXIT_TIMEOUT` for the line (the
+    /// log is read on another thread, a little after the server wrote it).
+    pub(crate) fn logged(&self, needle: &str) -> bool {
+        let deadline = Instant::now() + EXIT_TIMEOUT;
+        while !self.output().contains(needle) {
+            if Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        true
+    }
+
     /// Connects as `user` to `database` without TLS.
     pub(crate) async fn connect_as(
         &self,
