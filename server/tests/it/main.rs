@@ -9,6 +9,7 @@
 
 mod auth;
 mod bad_input;
+mod crash;
 mod feeds;
 mod lifecycle;
 mod listen;

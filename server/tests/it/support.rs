@@ -123,6 +123,18 @@ impl TestServer {
         TestServer::spawn(data_dir, options, lines)
     }
 
+    /// SIGKILLs the server (no shutdown of any kind) and starts a new one on the same data
+    /// dir; the log keeps the earlier lines.
+    pub(crate) fn kill_and_restart(mut self) -> TestServer {
+        self.child.kill().expect("SIGKILL the server");
+        self.child.wait().expect("reap the server");
+        let data_dir = self.data_dir.clone();
+        let options = self.options.clone();
+        let lines = self.lines.clone();
+        drop(self);
+        TestServer::spawn(data_dir, options, lines)
+    }
+
     /// Sends SIGTERM and waits (bounded) for the process to exit.
     pub(crate) fn terminate(&mut self) -> ExitStatus {
         let status = Command::new("kill")
