@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use tokio_postgres::Client;
 
-use crate::support::{TestServer, column, keyed, one};
+use crate::support::{column, keyed, one};
 
 const WRITERS: usize = 16;
 
@@ -34,7 +34,7 @@ async fn crash_cycles(cycles: u32, seed: u64) {
     for cycle in 0..cycles {
         let mut writers = Vec::new();
         for worker in 0..WRITERS {
-            let client = keyed_client(&server, &token).await;
+            let client = server.connect_keyed(&token).await;
             let acked = acked.clone();
             writers.push(tokio::spawn(write_until_error(
                 client, cycle, worker, acked,
@@ -46,7 +46,7 @@ async fn crash_cycles(cycles: u32, seed: u64) {
             writer.await.expect("writer task");
         }
 
-        let client = keyed_client(&server, &token).await;
+        let client = server.connect_keyed(&token).await;
         let stored: BTreeSet<String> = column(&client, "SELECT id FROM crm2025")
             .await
             .into_iter()
@@ -121,15 +121,6 @@ async fn write_until_error(
         }
         acked.lock().expect("acks").extend(ids);
     }
-}
-
-async fn keyed_client(server: &TestServer, token: &str) -> Client {
-    let client = server.connect().await;
-    client
-        .batch_execute(&format!("SET mindoo.keys = '{token}'"))
-        .await
-        .expect("present the key");
-    client
 }
 
 /// A seeded generator for kill moments (no unseeded randomness in tests).

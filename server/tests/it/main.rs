@@ -13,6 +13,7 @@ mod crash;
 mod feeds;
 mod lifecycle;
 mod listen;
+mod load;
 mod psql;
 mod queries;
 mod savepoints;

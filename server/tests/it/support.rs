@@ -160,6 +160,17 @@ impl TestServer {
         }
     }
 
+    /// The server's resident memory in KiB (VmRSS), from /proc.
+    pub(crate) fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("read the server's /proc status");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS in /proc status")
+    }
+
     /// The data directory.
     pub(crate) fn data_dir(&self) -> &Path {
         self.data_dir.path()
@@ -202,6 +213,16 @@ impl TestServer {
         self.connect_as(USER, PASSWORD, USER)
             .await
             .expect("connect as the first role")
+    }
+
+    /// Connects as the first role and presents the key `token`.
+    pub(crate) async fn connect_keyed(&self, token: &str) -> Client {
+        let client = self.connect().await;
+        client
+            .batch_execute(&format!("SET mindoo.keys = '{token}'"))
+            .await
+            .expect("present the key");
+        client
     }
 
     /// Connects as the first role; the connection's NOTIFY messages arrive on the receiver.
