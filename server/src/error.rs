@@ -64,9 +64,21 @@ pub(crate) enum Error {
     /// Text that should be JSON is not.
     #[error("invalid input syntax for type json: {0}")]
     InvalidJson(String),
+    /// Text that should be an array literal (`{a,b}`) is not.
+    #[error("malformed array literal: {0}")]
+    MalformedArray(String),
+    /// COPY data that does not have the shape COPY expects.
+    #[error("{0}")]
+    BadCopyData(String),
+    /// The client ended a COPY FROM STDIN with CopyFail.
+    #[error("COPY from stdin failed: {0}")]
+    CopyFailed(String),
     /// A value is out of range or of the wrong shape.
     #[error("invalid parameter value: {0}")]
     InvalidParameter(String),
+    /// A scalar subquery returned more than one row.
+    #[error("more than one row returned by a subquery used as an expression")]
+    CardinalityViolation,
     /// A required value is missing.
     #[error("null value in column \"{0}\" violates not-null constraint")]
     NotNull(String),
@@ -93,9 +105,6 @@ pub(crate) enum Error {
     /// The statement cannot run inside a transaction block.
     #[error("{0} cannot run inside a transaction block")]
     ActiveTransaction(String),
-    /// The client ended a COPY FROM STDIN with CopyFail.
-    #[error("COPY from stdin failed: {0}")]
-    CopyFailed(String),
     /// An earlier statement of this transaction failed.
     #[error("current transaction is aborted, commands ignored until end of transaction block")]
     InFailedTransaction,

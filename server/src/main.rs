@@ -10,7 +10,9 @@
 
 mod auth_limit;
 mod bootstrap;
+mod catalog;
 mod config;
+mod copy_text;
 mod engine;
 mod error;
 mod output;

@@ -40,6 +40,22 @@ pub(crate) enum PgType {
     Timestamptz,
     /// `date` (1082): Arrow Date32.
     Date,
+    /// `oid` (26): Arrow UInt32.
+    Oid,
+    /// `bool[]` (1000): Arrow List of Boolean.
+    BoolArray,
+    /// `int2[]` (1005): Arrow List of Int16.
+    Int2Array,
+    /// `int4[]` (1007): Arrow List of Int32.
+    Int4Array,
+    /// `int8[]` (1016): Arrow List of Int64.
+    Int8Array,
+    /// `float8[]` (1022): Arrow List of Float64.
+    Float8Array,
+    /// `oid[]` (1028): Arrow List of UInt32.
+    OidArray,
+    /// `text[]` (1009): Arrow List of Utf8.
+    TextArray,
 }
 
 impl PgType {
@@ -58,7 +74,29 @@ impl PgType {
             PgType::Bytea => 17,
             PgType::Timestamptz => 1184,
             PgType::Date => 1082,
+            PgType::Oid => 26,
+            PgType::BoolArray => 1000,
+            PgType::Int2Array => 1005,
+            PgType::Int4Array => 1007,
+            PgType::Int8Array => 1016,
+            PgType::Float8Array => 1022,
+            PgType::OidArray => 1028,
+            PgType::TextArray => 1009,
         }
+    }
+
+    /// The element type of an array type; `None` for scalars.
+    pub(crate) fn element(self) -> Option<PgType> {
+        Some(match self {
+            PgType::BoolArray => PgType::Bool,
+            PgType::Int2Array => PgType::Int2,
+            PgType::Int4Array => PgType::Int4,
+            PgType::Int8Array => PgType::Int8,
+            PgType::Float8Array => PgType::Float8,
+            PgType::OidArray => PgType::Oid,
+            PgType::TextArray => PgType::Text,
+            _ => return None,
+        })
     }
 
     /// The type with this OID; text-like and unknown OIDs a client may send map to `Text`
@@ -77,6 +115,14 @@ impl PgType {
             17 => PgType::Bytea,
             1184 | 1114 => PgType::Timestamptz,
             1082 => PgType::Date,
+            26 => PgType::Oid,
+            1000 => PgType::BoolArray,
+            1005 => PgType::Int2Array,
+            1007 => PgType::Int4Array,
+            1016 => PgType::Int8Array,
+            1022 => PgType::Float8Array,
+            1028 => PgType::OidArray,
+            1009 | 1015 => PgType::TextArray,
             _ => return None,
         })
     }
@@ -94,8 +140,22 @@ impl PgType {
             PgType::Bytea => DataType::Binary,
             PgType::Timestamptz => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
             PgType::Date => DataType::Date32,
+            PgType::Oid => DataType::UInt32,
+            PgType::BoolArray => list_of(PgType::Bool),
+            PgType::Int2Array => list_of(PgType::Int2),
+            PgType::Int4Array => list_of(PgType::Int4),
+            PgType::Int8Array => list_of(PgType::Int8),
+            PgType::Float8Array => list_of(PgType::Float8),
+            PgType::OidArray => list_of(PgType::Oid),
+            PgType::TextArray => list_of(PgType::Text),
         }
     }
+}
+
+/// An Arrow List of `element`'s canonical type, with nullable elements (Postgres arrays may
+/// hold NULLs).
+fn list_of(element: PgType) -> DataType {
+    DataType::List(Arc::new(Field::new_list_field(element.arrow_type(), true)))
 }
 
 /// One result column.
@@ -128,6 +188,20 @@ pub(crate) enum Value {
     Timestamptz(i64),
 }
 
+/// COPY's data format: Postgres' text format (tab-separated, `\N` for NULL, backslash
+/// escapes) or CSV.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CopyFormat {
+    /// CSV instead of text.
+    pub csv: bool,
+    /// A header line (CSV only).
+    pub header: bool,
+    /// The field separator: tab for text, comma for CSV unless set.
+    pub delimiter: char,
+    /// How NULL is written: `\N` for text, an empty unquoted field for CSV, unless set.
+    pub null: String,
+}
+
 /// The result of one statement.
 #[derive(Debug)]
 pub(crate) enum Output {
@@ -147,10 +221,27 @@ pub(crate) enum Output {
         /// Rows affected, appended to the tag when present.
         rows: Option<usize>,
     },
-    /// COPY FROM STDIN accepted: the client now sends `columns`-wide rows in binary format.
+    /// COPY ... TO STDOUT: rows the wire layer writes in `format`.
+    CopyOut {
+        /// Column names and types.
+        columns: Vec<Column>,
+        /// The rows, typed as the module invariant says.
+        batches: Vec<RecordBatch>,
+        /// Text or CSV, with its options.
+        format: CopyFormat,
+    },
+    /// COPY ... FROM STDIN accepted: the wire layer hands the data to `Session::copy_data`
+    /// and ends with `Session::copy_done`.
     CopyIn {
-        /// Fields per row.
-        columns: usize,
+        /// How many columns each row has.
+        n_columns: usize,
+        /// Postgres' binary COPY format (sealed entries) rather than text or CSV.
+        binary: bool,
+    },
+    /// DEALLOCATE: the wire layer drops the named prepared statement (`None`: ALL).
+    Deallocate {
+        /// The statement's name; `None` for `DEALLOCATE ALL`.
+        name: Option<String>,
     },
     /// BEGIN / START TRANSACTION.
     TxnStart,

@@ -5,13 +5,15 @@
 //! - Anything not listed answers `FeatureNotSupported` (0A000) instead of being guessed at.
 
 use datafusion::logical_expr::LogicalPlan;
-use datafusion::sql::sqlparser::ast::{Expr, Function, ObjectName, SelectItem, SetExpr, Statement};
+use datafusion::sql::sqlparser::ast::{
+    DiscardObject, Expr, Function, ObjectName, SelectItem, SetExpr, Statement,
+};
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion::sql::sqlparser::parser::{Parser, ParserError};
 
 use super::session::{Prepared, Session};
 use super::views::{self, Relation};
-use super::{copy, ddl, dml, functions, notify, query, udtf};
+use super::{copy, ddl, dml, dml_params, functions, notify, query, udtf};
 use crate::error::{Error, Result};
 use crate::output::{Output, PgType, Value};
 
@@ -52,16 +54,25 @@ pub(crate) enum Kind {
     Unsupported,
 }
 
-/// Parses `sql` with the PostgreSQL dialect; empty input gives no statements.
+/// Parses `sql` with the PostgreSQL dialect; empty input gives no statements. Text after a
+/// `COPY ... FROM STDIN` is refused rather than lost (`copy::has_text_after`).
 pub(crate) fn parse(sql: &str) -> Result<Vec<Statement>> {
-    Parser::new(&PostgreSqlDialect {})
+    let statements = Parser::new(&PostgreSqlDialect {})
         .with_recursion_limit(RECURSION_LIMIT)
         .try_with_sql(sql)
         .and_then(|mut parser| parser.parse_statements())
         .map_err(|e| match e {
             ParserError::RecursionLimitExceeded => Error::StatementTooComplex(RECURSION_LIMIT),
             other => Error::Syntax(other.to_string()),
-        })
+        })?;
+    for statement in &statements {
+        if copy::has_text_after(sql, statement)? {
+            return Err(Error::FeatureNotSupported(
+                "COPY FROM STDIN must end its query string; its data follows as COPY data".into(),
+            ));
+        }
+    }
+    Ok(statements)
 }
 
 pub(crate) fn kind(statement: &Statement) -> Kind {
@@ -127,7 +138,10 @@ pub(crate) async fn dispatch(
     }
     match kind {
         Kind::Query => query::run(session, statement, plan, params).await,
-        Kind::MindooCall => functions::call(session, &statement).await,
+        Kind::MindooCall => {
+            let output = functions::call(session, &statement).await?;
+            Ok(with_alias(output, &statement))
+        }
         Kind::Insert => dml::insert(session, statement).await,
         Kind::Update => dml::update(session, statement).await,
         Kind::Delete => dml::delete(session, statement).await,
@@ -143,20 +157,33 @@ pub(crate) async fn dispatch(
         | Kind::Grant
         | Kind::Revoke => ddl::run(session, kind, statement),
         Kind::Set => ddl::set(session, statement),
+        Kind::Copy => copy::run(session, statement).await,
         Kind::Show => ddl::show(session, statement),
-        Kind::Discard => {
-            let discard = matches!(statement, Statement::Discard { .. });
-            if discard {
-                // DISCARD ALL includes UNLISTEN *.
-                session.listening.clear();
+        Kind::Discard => Ok(match statement {
+            Statement::Deallocate { name, .. }
+                if name.quote_style.is_none() && name.value.eq_ignore_ascii_case("all") =>
+            {
+                Output::Deallocate { name: None }
             }
-            Ok(Output::Command {
-                tag: if discard { "DISCARD ALL" } else { "DEALLOCATE" },
+            Statement::Deallocate { name, .. } => Output::Deallocate {
+                name: Some(name.value),
+            },
+            Statement::Discard { object_type } => Output::Command {
+                tag: match object_type {
+                    DiscardObject::ALL => {
+                        // DISCARD ALL includes UNLISTEN *.
+                        session.listening.clear();
+                        "DISCARD ALL"
+                    }
+                    DiscardObject::PLANS => "DISCARD PLANS",
+                    DiscardObject::SEQUENCES => "DISCARD SEQUENCES",
+                    DiscardObject::TEMP => "DISCARD TEMP",
+                },
                 rows: None,
-            })
-        }
+            },
+            _ => return Err(Error::Internal("statement kind and shape disagree".into())),
+        }),
         Kind::Listen => notify::run(session, &statement),
-        Kind::Copy => copy::begin(session, &statement),
         Kind::Begin
         | Kind::Commit
         | Kind::Rollback
@@ -180,11 +207,28 @@ pub(crate) async fn describe(
         return query::describe(session, statement, declared).await;
     }
     let n_params = dml::count_placeholders(&statement);
+    let inferred = match kind {
+        Kind::Insert | Kind::Update | Kind::Delete => dml_params::infer(session, &statement).await,
+        _ => Default::default(),
+    };
     let param_types = (0..n_params)
-        .map(|idx| declared.get(idx).copied().flatten().unwrap_or(PgType::Text))
+        .map(|idx| {
+            declared
+                .get(idx)
+                .copied()
+                .flatten()
+                .or_else(|| inferred.get(&(idx + 1)).copied())
+                .unwrap_or(PgType::Text)
+        })
         .collect();
     let columns = match kind {
-        Kind::MindooCall => functions::columns(&statement),
+        Kind::MindooCall => {
+            let mut columns = functions::columns(&statement);
+            if let ([column], Some(alias)) = (columns.as_mut_slice(), call_alias(&statement)) {
+                column.name = alias;
+            }
+            columns
+        }
         Kind::Insert | Kind::Update | Kind::Delete => dml::returning_columns(&statement),
         Kind::Show => ddl::show_columns(&statement),
         _ => Vec::new(),
@@ -224,6 +268,41 @@ pub(crate) fn mindoo_call(
             .as_ident()
             .is_some_and(|i| udtf::is_table_function(&i.value));
     is_ours.then_some((&function.name, function))
+}
+
+/// `SELECT mindoo.f(...) AS name`: the alias names the one result column, as in Postgres.
+fn with_alias(output: Output, statement: &Statement) -> Output {
+    match (output, call_alias(statement)) {
+        (
+            Output::Rows {
+                mut columns,
+                batches,
+                tag,
+            },
+            Some(alias),
+        ) if columns.len() == 1 => {
+            columns[0].name = alias;
+            Output::Rows {
+                columns,
+                batches,
+                tag,
+            }
+        }
+        (output, _) => output,
+    }
+}
+
+fn call_alias(statement: &Statement) -> Option<String> {
+    let Statement::Query(query) = statement else {
+        return None;
+    };
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return None;
+    };
+    match select.projection.as_slice() {
+        [SelectItem::ExprWithAlias { alias, .. }] => Some(alias.value.clone()),
+        _ => None,
+    }
 }
 
 /// The statement's leading keywords, for "not supported" messages that never echo literals.

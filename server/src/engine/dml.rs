@@ -507,7 +507,11 @@ fn newest_key(session: &Session, name: &KeyName) -> Result<Arc<DataKey>> {
 }
 
 /// The table a write names; a view is refused (views are read-only).
-fn table_info(session: &Session, name: &ObjectName, verb: &'static str) -> Result<TableInfo> {
+pub(crate) fn table_info(
+    session: &Session,
+    name: &ObjectName,
+    verb: &'static str,
+) -> Result<TableInfo> {
     let name = relation_name(name)?;
     let store = session.engine.store();
     if let Some(info) = store.table(session.tenant.id, &name) {

@@ -9,10 +9,16 @@
 
 mod access;
 mod apply;
+mod array_literal;
 mod classify;
 mod copy;
+mod copy_sealed;
+mod correlation;
 mod ddl;
+mod dialect;
 mod dml;
+mod dml_params;
+mod empty_source;
 mod feeds;
 mod functions;
 mod json;
@@ -21,9 +27,11 @@ mod notify;
 mod provider;
 mod query;
 mod row;
+mod scalar_subquery;
 mod scan;
 mod session;
 mod settings;
+mod table_fn_args;
 mod txn;
 mod udtf;
 mod views;
@@ -35,7 +43,10 @@ use mindoodb_storage::Store;
 use zeroize::Zeroizing;
 
 pub(crate) use notify::{CHANNEL, Commit};
+pub(crate) use query::pg_type_of;
+pub(crate) use row::doc_schema;
 pub(crate) use session::{Prepared, Session, TxnStatus};
+pub(crate) use settings::{KEYS as KEYS_SETTING, Settings, server_version};
 
 use crate::error::Result;
 use notify::Notifier;

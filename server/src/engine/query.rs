@@ -19,14 +19,22 @@ use datafusion::sql::sqlparser::ast::{Expr, SelectItem, SetExpr, Statement};
 
 use super::json::is_jsonb;
 use super::session::{Prepared, Session, TxnStatus};
-use super::udtf;
+use super::{dialect, empty_source, udtf};
+use crate::catalog;
 use crate::error::{Error, Result};
 use crate::output::{Column, Output, PgType, Value};
 
 pub(crate) async fn plan(ctx: &SessionContext, mut statement: Statement) -> Result<LogicalPlan> {
     udtf::rewrite(&mut statement);
+    let state = ctx.state();
+    let is_aggregate = |name: &str| {
+        state.aggregate_functions().contains_key(name)
+            || state.window_functions().contains_key(name)
+    };
+    empty_source::prune(&mut statement, &catalog::always_empty, &is_aggregate);
+    dialect::rewrite(&mut statement, &is_aggregate)?;
     let statement = datafusion::sql::parser::Statement::Statement(Box::new(statement));
-    ctx.state()
+    state
         .statement_to_plan(statement)
         .await
         .map_err(from_datafusion)
@@ -175,7 +183,8 @@ pub(crate) fn pg_type_of(field: &Field) -> Option<PgType> {
         DataType::Boolean => PgType::Bool,
         DataType::Int8 | DataType::Int16 | DataType::UInt8 => PgType::Int2,
         DataType::Int32 | DataType::UInt16 => PgType::Int4,
-        DataType::Int64 | DataType::UInt32 | DataType::UInt64 => PgType::Int8,
+        DataType::UInt32 => PgType::Oid,
+        DataType::Int64 | DataType::UInt64 => PgType::Int8,
         DataType::Float16 | DataType::Float32 => PgType::Float4,
         DataType::Float64 => PgType::Float8,
         DataType::Decimal32(..)
@@ -192,6 +201,17 @@ pub(crate) fn pg_type_of(field: &Field) -> Option<PgType> {
         | DataType::FixedSizeBinary(_) => PgType::Bytea,
         DataType::Timestamp(..) => PgType::Timestamptz,
         DataType::Date32 | DataType::Date64 => PgType::Date,
+        DataType::List(element)
+        | DataType::LargeList(element)
+        | DataType::FixedSizeList(element, _) => match pg_type_of(element)? {
+            PgType::Bool => PgType::BoolArray,
+            PgType::Int2 => PgType::Int2Array,
+            PgType::Int4 => PgType::Int4Array,
+            PgType::Int8 => PgType::Int8Array,
+            PgType::Float4 | PgType::Float8 => PgType::Float8Array,
+            PgType::Oid => PgType::OidArray,
+            _ => PgType::TextArray,
+        },
         _ => return None,
     })
 }
@@ -202,8 +222,15 @@ pub(crate) fn column_names(statement: &Statement, schema: &DFSchema) -> Vec<Stri
     let Statement::Query(query) = statement else {
         return fallback;
     };
-    let SetExpr::Select(select) = query.body.as_ref() else {
-        return fallback;
+    // A set operation takes its names from its first branch, as in Postgres.
+    let mut body = query.body.as_ref();
+    let select = loop {
+        match body {
+            SetExpr::Select(select) => break select,
+            SetExpr::SetOperation { left, .. } => body = left,
+            SetExpr::Query(inner) => body = inner.body.as_ref(),
+            _ => return fallback,
+        }
     };
     let named: Option<Vec<String>> = select
         .projection
@@ -241,13 +268,26 @@ pub(crate) fn expr_name(expr: &Expr) -> String {
                 name => name.to_owned(),
             },
         },
-        Expr::Nested(inner) => expr_name(inner),
+        Expr::Nested(inner) | Expr::Collate { expr: inner, .. } => expr_name(inner),
+        // A scalar subquery is named after its one column.
+        Expr::Subquery(query) => match query.body.as_ref() {
+            SetExpr::Select(select) => match select.projection.as_slice() {
+                [SelectItem::UnnamedExpr(inner)] => expr_name(inner),
+                [SelectItem::ExprWithAlias { alias, .. }] => alias.value.clone(),
+                _ => "?column?".into(),
+            },
+            _ => "?column?".into(),
+        },
+        Expr::Case { .. } => "case".into(),
+        Expr::Exists { .. } => "exists".into(),
+        Expr::Array(_) => "array".into(),
         _ => "?column?".into(),
     }
 }
 
 fn pg_type_name(sql_type: &str) -> String {
-    match sql_type.to_lowercase().as_str() {
+    let lower = sql_type.to_lowercase();
+    match lower.strip_prefix("pg_catalog.").unwrap_or(&lower) {
         "int" | "integer" | "int4" => "int4".into(),
         "bigint" | "int8" => "int8".into(),
         "smallint" | "int2" => "int2".into(),

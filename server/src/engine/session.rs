@@ -11,15 +11,15 @@
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
-use datafusion::catalog::{CatalogProvider, MemoryCatalogProvider};
+use datafusion::catalog::MemoryCatalogProvider;
 use datafusion::execution::SessionStateBuilder;
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use datafusion::sql::sqlparser::ast::{Ident, Statement};
-use mindoodb_storage::{RoleRecord, Table, TenantInfo, Transaction, Write};
+use mindoodb_storage::{RoleRecord, Table, TenantInfo, Transaction, ViewInfo, Write};
 
 use super::classify::{self, Kind};
-use super::copy::CopyIn;
+use super::copy::{self, CopyIn};
 use super::feeds::FeedCtx;
 use super::json::{self, JsonTypePlanner};
 use super::keyring::{self, KeySet};
@@ -27,8 +27,9 @@ use super::notify::{self, Listening};
 use super::provider::{DocSchema, ReadState, SharedState};
 use super::settings::Settings;
 use super::txn::PendingDoc;
-use super::views::Planner;
-use super::{Engine, query, udtf};
+use super::views::{self, Planner};
+use super::{Engine, dialect, query, udtf};
+use crate::catalog::{self, CatalogSource, PgTypePlanner};
 use crate::error::{Error, Result};
 use crate::output::{Column, Output, PgType, Value};
 
@@ -65,9 +66,9 @@ pub(crate) struct Session {
     pub(crate) ctx: SessionContext,
     /// Channels of LISTEN.
     pub(crate) listening: Listening,
-    /// The COPY FROM STDIN in progress.
-    pub(crate) copy: Option<CopyIn>,
     txn: TxnStatus,
+    /// The COPY FROM STDIN in progress, waiting for its data.
+    copy_in: Option<CopyIn>,
 }
 
 impl Session {
@@ -86,26 +87,48 @@ impl Session {
         let df_state = SessionStateBuilder::new()
             .with_config(config)
             .with_default_features()
-            .with_type_planner(Arc::new(JsonTypePlanner))
+            .with_type_planner(Arc::new(PgTypePlanner::new(Arc::new(JsonTypePlanner))))
             .build();
         let mut ctx = SessionContext::new_with_state(df_state);
+        let settings = Settings::new(&role.name, &tenant.name);
+        settings.set(
+            "is_superuser",
+            if role.superuser { "on" } else { "off" }.into(),
+        );
         // Weak: the schema lives inside the context it plans views with.
         let weak = ctx.state_weak_ref();
         let planner: Planner = Arc::new(move || weak.upgrade().map(|state| state.read().clone()));
+        let view_schema = {
+            let (planner, store, tenant) = (planner.clone(), engine.store.clone(), tenant.id);
+            Arc::new(move |view: &ViewInfo| views::schema(&planner, &store, tenant, view))
+        };
         let catalog = MemoryCatalogProvider::new();
-        catalog.register_schema(
-            "public",
+        let held_state = state.clone();
+        catalog::register(
+            &mut ctx,
+            &catalog,
             Arc::new(DocSchema {
                 store: engine.store.clone(),
                 tenant: tenant.id,
                 state: state.clone(),
                 planner,
             }),
+            CatalogSource {
+                store: engine.store.clone(),
+                tenant: tenant.clone(),
+                role: role.clone(),
+                settings: settings.clone(),
+                held_keys: Arc::new(move || {
+                    let state = held_state.read().unwrap_or_else(PoisonError::into_inner);
+                    state.keys.held().map(|k| k.to_string()).collect()
+                }),
+                view_schema,
+            },
         )?;
         ctx.register_catalog("mindoo", Arc::new(catalog));
         json::register(&mut ctx)?;
+        dialect::register(&mut ctx)?;
         udtf::register(&ctx, &FeedCtx::new(&engine, tenant.id, state.clone()));
-        let settings = Settings::new(&role.name, &tenant.name);
         Ok(Session {
             engine,
             role,
@@ -115,8 +138,8 @@ impl Session {
             settings,
             ctx,
             listening: Listening::default(),
-            copy: None,
             txn: TxnStatus::Idle,
+            copy_in: None,
         })
     }
 
@@ -177,6 +200,37 @@ impl Session {
             .run(prepared.statement.clone(), prepared.plan.clone(), &params)
             .await;
         res.map_err(|e| self.fail(e))
+    }
+
+    /// Remembers a COPY FROM STDIN until its data has arrived.
+    pub(crate) fn await_copy(&mut self, copy_in: CopyIn) {
+        self.copy_in = Some(copy_in);
+    }
+
+    /// One CopyData message of the COPY FROM STDIN in progress; ignored when none is. Bad
+    /// data is remembered and reported at CopyDone, as Postgres does.
+    pub(crate) fn copy_data(&mut self, data: &[u8]) {
+        if let Some(copy_in) = &mut self.copy_in {
+            copy_in.push(data);
+        }
+    }
+
+    /// CopyDone: writes what the COPY FROM STDIN received; the tag is `COPY n`.
+    pub(crate) async fn copy_done(&mut self) -> Result<Output> {
+        let res = match self.copy_in.take() {
+            Some(copy_in) => copy::finish(self, copy_in).await,
+            None => Err(Error::Internal(
+                "CopyDone without a COPY in progress".into(),
+            )),
+        };
+        res.map_err(|e| self.fail(e))
+    }
+
+    /// CopyFail: forgets the COPY, which wrote nothing, and fails the transaction block, as
+    /// any failed statement does.
+    pub(crate) fn copy_fail(&mut self, message: &str) -> Error {
+        self.copy_in = None;
+        self.fail(Error::CopyFailed(message.to_owned()))
     }
 
     /// Where the transaction stands.

@@ -1,6 +1,7 @@
 //! Views: CREATE [OR REPLACE] VIEW and DROP VIEW, kept as SQL text in the catalog and planned
-//! again, in the querying session, whenever a query names one; and the dependencies between
-//! views and the relations they read, which DROP respects as Postgres does.
+//! again, in the querying session, whenever a query names one (or `pg_catalog` lists its
+//! columns); and the dependencies between views and the relations they read, which DROP
+//! respects as Postgres does.
 //!
 //! Invariants:
 //! - A view is stored only after its query planned in the creating session, so it names only
@@ -17,12 +18,13 @@ use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
+use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::catalog::TableProvider;
 use datafusion::datasource::ViewTable;
 use datafusion::execution::SessionState;
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::sql::sqlparser::ast::{CreateView, ObjectName, Query, Statement, Visit, Visitor};
-use mindoodb_storage::{Store, TenantId};
+use mindoodb_storage::{Store, TenantId, ViewInfo};
 
 use super::classify;
 use super::ddl::command;
@@ -212,6 +214,20 @@ pub(crate) async fn provider(
         .await
         .map_err(from_datafusion)?;
     Ok(Arc::new(ViewTable::new(plan, Some(sql.to_owned()))))
+}
+
+/// The columns of a view, for the catalog, whose system tables and functions are synchronous.
+/// Planning a view only looks relations up in memory (the store's catalog, the system
+/// schemas) and never waits on I/O or on the runtime, so it is driven to completion here.
+pub(crate) fn schema(
+    planner: &Planner,
+    store: &Store,
+    tenant: TenantId,
+    view: &ViewInfo,
+) -> Result<SchemaRef> {
+    let provider =
+        futures::executor::block_on(provider(planner, store, tenant, &view.name, &view.sql))?;
+    Ok(provider.schema())
 }
 
 /// The name of a relation in the tenant's one schema (`t`, `public.t`, `mindoo.public.t`).

@@ -29,6 +29,8 @@ const NOT_UTF8: &str = "invalid byte sequence for encoding \"UTF8\"";
 
 /// JSON's OID: binary `json` has no version byte, unlike `jsonb`.
 const JSON_OID: u32 = 114;
+/// Why an array-typed parameter is refused.
+const ARRAY_PARAMETERS: &str = "array parameters are not supported; pass the elements separately";
 
 /// Decodes every parameter of a Bind. `declared` are the OIDs the client gave at Parse.
 pub(crate) fn params(
@@ -118,6 +120,14 @@ fn binary(pg_type: PgType, plain_json: bool, bytes: &[u8]) -> Result<Value, Stri
                     .ok_or("timestamp out of range")?,
             )
         }
+        PgType::Oid => Value::Int(i64::from(u32::from_be_bytes(array(bytes)?))),
+        PgType::BoolArray
+        | PgType::Int2Array
+        | PgType::Int4Array
+        | PgType::Int8Array
+        | PgType::Float8Array
+        | PgType::OidArray
+        | PgType::TextArray => return Err(ARRAY_PARAMETERS.to_owned()),
         // `Value` has no date: dates travel as ISO text, which the engine casts.
         PgType::Date => {
             let days = i32::from_be_bytes(array(bytes)?);
@@ -153,6 +163,18 @@ fn text(pg_type: PgType, bytes: &[u8]) -> Result<Value, String> {
         PgType::Jsonb => Value::Jsonb(text),
         PgType::Bytea => Value::Bytea(bytea_from_text(&text)?),
         PgType::Timestamptz => Value::Timestamptz(timestamptz_from_text(trimmed)?),
+        PgType::Oid => Value::Int(i64::from(
+            trimmed
+                .parse::<u32>()
+                .map_err(|_| "invalid input syntax for type oid".to_owned())?,
+        )),
+        PgType::BoolArray
+        | PgType::Int2Array
+        | PgType::Int4Array
+        | PgType::Int8Array
+        | PgType::Float8Array
+        | PgType::OidArray
+        | PgType::TextArray => return Err(ARRAY_PARAMETERS.to_owned()),
     })
 }
 

@@ -20,16 +20,17 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate};
 use datafusion::arrow::array::{
     Array, BinaryArray, BooleanArray, Date32Array, Float32Array, Float64Array, Int16Array,
-    Int32Array, Int64Array, StringArray, TimestampMicrosecondArray,
+    Int32Array, Int64Array, ListArray, StringArray, TimestampMicrosecondArray, UInt32Array,
 };
 use futures::stream;
 use pgwire::api::Type;
 use pgwire::api::portal::Format;
-use pgwire::api::results::{CopyResponse, FieldFormat, FieldInfo, QueryResponse, Response, Tag};
+use pgwire::api::results::{FieldFormat, FieldInfo, QueryResponse, Response, Tag};
 use pgwire::error::PgWireResult;
 use pgwire::messages::data::DataRow;
 
 use crate::output::{Column, Output, PgType};
+use crate::pg::copy;
 use crate::pg::error::{internal, protocol_violation};
 
 /// Microseconds from the Unix epoch to 2000-01-01, Postgres' timestamp epoch.
@@ -38,9 +39,6 @@ pub(crate) const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
 pub(crate) const PG_EPOCH_DAYS: i32 = 10_957;
 /// `NaiveDate::num_days_from_ce` of 1970-01-01.
 pub(crate) const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
-
-/// The overall format code of a binary COPY.
-const BINARY_FORMAT: i8 = 1;
 
 /// The wire response for one statement's output; `formats` are the client's result formats
 /// (all text in the simple protocol).
@@ -76,9 +74,14 @@ pub(crate) fn response(output: Output, formats: &Format) -> PgWireResult<Respons
             Response::Query(res)
         }
         Output::Command { tag, rows } => Response::Execution(command_tag(tag, rows)),
-        Output::CopyIn { columns } => {
-            Response::CopyIn(CopyResponse::new(BINARY_FORMAT, columns, stream::empty()))
-        }
+        Output::CopyOut {
+            columns,
+            batches,
+            format,
+        } => copy::copy_out(&columns, &batches, &format)?,
+        Output::CopyIn { n_columns, binary } => copy::copy_in(n_columns, binary),
+        Output::Deallocate { name: Some(_) } => Response::Execution(Tag::new("DEALLOCATE")),
+        Output::Deallocate { name: None } => Response::Execution(Tag::new("DEALLOCATE ALL")),
         Output::TxnStart => Response::TransactionStart(Tag::new("BEGIN")),
         Output::TxnEnd { tag } => Response::TransactionEnd(Tag::new(tag)),
     })
@@ -175,9 +178,19 @@ fn type_size(pg_type: PgType) -> i16 {
     match pg_type {
         PgType::Bool => 1,
         PgType::Int2 => 2,
-        PgType::Int4 | PgType::Float4 | PgType::Date => 4,
+        PgType::Int4 | PgType::Float4 | PgType::Date | PgType::Oid => 4,
         PgType::Int8 | PgType::Float8 | PgType::Timestamptz => 8,
-        PgType::Numeric | PgType::Text | PgType::Jsonb | PgType::Bytea => -1,
+        PgType::Numeric
+        | PgType::Text
+        | PgType::Jsonb
+        | PgType::Bytea
+        | PgType::BoolArray
+        | PgType::Int2Array
+        | PgType::Int4Array
+        | PgType::Int8Array
+        | PgType::Float8Array
+        | PgType::OidArray
+        | PgType::TextArray => -1,
     }
 }
 
@@ -198,8 +211,41 @@ fn encode_cell(
         buf.extend_from_slice(&(-1i32).to_be_bytes());
         return Ok(());
     }
-    let binary = format == FieldFormat::Binary;
-    let bytes: Vec<u8> = match pg_type {
+    let bytes = value_bytes(array, row, pg_type, format == FieldFormat::Binary)?;
+    let len = i32::try_from(bytes.len()).map_err(|_| {
+        internal(format!(
+            "a {} bytes field does not fit a message",
+            bytes.len()
+        ))
+    })?;
+    buf.extend_from_slice(&len.to_be_bytes());
+    buf.extend_from_slice(&bytes);
+    Ok(())
+}
+
+/// The text form of the value at `row` (`None` for NULL), as a text-format field carries it.
+pub(crate) fn text_value(
+    array: &dyn Array,
+    row: usize,
+    pg_type: PgType,
+) -> PgWireResult<Option<String>> {
+    if array.is_null(row) {
+        return Ok(None);
+    }
+    let bytes = value_bytes(array, row, pg_type, false)?;
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| internal(format!("{pg_type:?} text is not UTF-8")))
+}
+
+/// The text or binary form of the non-NULL value at `row`.
+fn value_bytes(
+    array: &dyn Array,
+    row: usize,
+    pg_type: PgType,
+    binary: bool,
+) -> PgWireResult<Vec<u8>> {
+    Ok(match pg_type {
         PgType::Bool => {
             let value = typed::<BooleanArray>(array, pg_type)?.value(row);
             match (binary, value) {
@@ -303,16 +349,88 @@ fn encode_cell(
                 date_text(days)?.into_bytes()
             }
         }
-    };
-    let len = i32::try_from(bytes.len()).map_err(|_| {
-        internal(format!(
-            "a {} bytes field does not fit a message",
-            bytes.len()
-        ))
-    })?;
-    buf.extend_from_slice(&len.to_be_bytes());
-    buf.extend_from_slice(&bytes);
-    Ok(())
+        PgType::Oid => {
+            let value = typed::<UInt32Array>(array, pg_type)?.value(row);
+            if binary {
+                value.to_be_bytes().to_vec()
+            } else {
+                value.to_string().into_bytes()
+            }
+        }
+        PgType::BoolArray
+        | PgType::Int2Array
+        | PgType::Int4Array
+        | PgType::Int8Array
+        | PgType::Float8Array
+        | PgType::OidArray
+        | PgType::TextArray => {
+            let list = typed::<ListArray>(array, pg_type)?;
+            let element = pg_type
+                .element()
+                .ok_or_else(|| internal(format!("{pg_type:?} has no element type")))?;
+            let values = list.value(row);
+            if binary {
+                array_binary(values.as_ref(), element)?
+            } else {
+                array_text(values.as_ref(), element)?.into_bytes()
+            }
+        }
+    })
+}
+
+/// `array_out`: `{a,b,NULL}`, with elements quoted when Postgres would quote them.
+fn array_text(values: &dyn Array, element: PgType) -> PgWireResult<String> {
+    let mut text = String::from("{");
+    for idx in 0..values.len() {
+        if idx > 0 {
+            text.push(',');
+        }
+        if values.is_null(idx) {
+            text.push_str("NULL");
+            continue;
+        }
+        let bytes = value_bytes(values, idx, element, false)?;
+        let item = String::from_utf8(bytes)
+            .map_err(|_| internal("array element is not UTF-8".to_owned()))?;
+        let needs_quotes = item.is_empty()
+            || item.eq_ignore_ascii_case("NULL")
+            || item
+                .chars()
+                .any(|c| matches!(c, '{' | '}' | ',' | '"' | '\\') || c.is_ascii_whitespace());
+        if needs_quotes {
+            text.push('"');
+            for c in item.chars() {
+                if matches!(c, '"' | '\\') {
+                    text.push('\\');
+                }
+                text.push(c);
+            }
+            text.push('"');
+        } else {
+            text.push_str(&item);
+        }
+    }
+    text.push('}');
+    Ok(text)
+}
+
+/// `array_send`: dimensions, a NULL flag, the element OID, bounds, then length-prefixed
+/// elements (an empty array has zero dimensions).
+fn array_binary(values: &dyn Array, element: PgType) -> PgWireResult<Vec<u8>> {
+    let n_items = i32::try_from(values.len())
+        .map_err(|_| internal(format!("an array of {} elements", values.len())))?;
+    let mut out = Vec::new();
+    out.extend_from_slice(&i32::from(n_items > 0).to_be_bytes());
+    out.extend_from_slice(&i32::from(values.null_count() > 0).to_be_bytes());
+    out.extend_from_slice(&element.oid().to_be_bytes());
+    if n_items > 0 {
+        out.extend_from_slice(&n_items.to_be_bytes());
+        out.extend_from_slice(&1i32.to_be_bytes());
+    }
+    for idx in 0..values.len() {
+        encode_cell(values, idx, element, FieldFormat::Binary, &mut out)?;
+    }
+    Ok(out)
 }
 
 fn typed<T: 'static>(array: &dyn Array, pg_type: PgType) -> PgWireResult<&T> {
@@ -434,6 +552,7 @@ mod tests {
     use std::sync::Arc;
 
     use datafusion::arrow::array::{ArrayRef, Int64Array, StringArray};
+    use datafusion::arrow::datatypes::{DataType, Field};
     use datafusion::arrow::record_batch::RecordBatch;
 
     use super::*;
@@ -523,6 +642,56 @@ mod tests {
     }
 
     #[test]
+    fn arrays_encode_like_array_out_and_array_send() {
+        use datafusion::arrow::array::{ListArray, UInt32Array};
+        use datafusion::arrow::datatypes::Int32Type;
+        let texts: ArrayRef = Arc::new(ListArray::from_iter_primitive::<Int32Type, _, _>(vec![
+            Some(vec![Some(1), None]),
+        ]));
+        let texts =
+            datafusion::arrow::compute::cast(&texts, &PgType::TextArray.arrow_type()).unwrap();
+        assert_eq!(
+            cell(texts, PgType::TextArray, FieldFormat::Text),
+            b"{1,NULL}"
+        );
+        let quoted: ArrayRef = Arc::new(ListArray::new(
+            Arc::new(Field::new_list_field(DataType::Utf8, true)),
+            datafusion::arrow::buffer::OffsetBuffer::from_lengths([3]),
+            Arc::new(StringArray::from(vec!["a b", "", "x\"y"])),
+            None,
+        ));
+        assert_eq!(
+            cell(quoted, PgType::TextArray, FieldFormat::Text),
+            b"{\"a b\",\"\",\"x\\\"y\"}"
+        );
+        let oids: ArrayRef = Arc::new(ListArray::new(
+            Arc::new(Field::new_list_field(DataType::UInt32, true)),
+            datafusion::arrow::buffer::OffsetBuffer::from_lengths([1, 0]),
+            Arc::new(UInt32Array::from(vec![26])),
+            None,
+        ));
+        let mut expected = Vec::new();
+        for word in [1i32, 0, 26, 1, 1, 4, 26] {
+            expected.extend_from_slice(&word.to_be_bytes());
+        }
+        assert_eq!(
+            cell(oids.clone(), PgType::OidArray, FieldFormat::Binary),
+            expected
+        );
+        // An empty array has no dimensions.
+        let mut buf = Vec::new();
+        encode_cell(
+            oids.as_ref(),
+            1,
+            PgType::OidArray,
+            FieldFormat::Binary,
+            &mut buf,
+        )
+        .unwrap();
+        assert_eq!(&buf[4..], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 26]);
+    }
+
+    #[test]
     fn wrong_arrow_type_is_an_error_not_a_panic() {
         let int: ArrayRef = Arc::new(Int64Array::from(vec![7]));
         let mut buf = Vec::new();
@@ -577,6 +746,14 @@ mod tests {
             Bytea,
             Timestamptz,
             Date,
+            Oid,
+            BoolArray,
+            Int2Array,
+            Int4Array,
+            Int8Array,
+            Float8Array,
+            OidArray,
+            TextArray,
         ] {
             assert_eq!(wire_type(pg_type).unwrap().oid(), pg_type.oid());
         }

@@ -26,6 +26,8 @@ mod code {
     pub(super) const PROTOCOL_VIOLATION: &str = "08P01";
     // Class 0A: feature not supported.
     pub(super) const FEATURE_NOT_SUPPORTED: &str = "0A000";
+    // Class 21: cardinality violation.
+    pub(super) const CARDINALITY_VIOLATION: &str = "21000";
     // Class 22: data exception.
     pub(super) const DATA_EXCEPTION: &str = "22000";
     pub(super) const CHARACTER_NOT_IN_REPERTOIRE: &str = "22021";
@@ -34,6 +36,7 @@ mod code {
     pub(super) const INVALID_PARAMETER_VALUE: &str = "22023";
     pub(super) const INVALID_TEXT_REPRESENTATION: &str = "22P02";
     pub(super) const INVALID_BINARY_REPRESENTATION: &str = "22P03";
+    pub(super) const BAD_COPY_FILE_FORMAT: &str = "22P04";
     // Class 23: integrity constraint violation.
     pub(super) const INTEGRITY_CONSTRAINT_VIOLATION: &str = "23000";
     pub(super) const NOT_NULL_VIOLATION: &str = "23502";
@@ -229,9 +232,14 @@ fn classify(err: &Error) -> Classified {
         Error::DuplicateDatabase(_) => (code::DUPLICATE_DATABASE, false),
         Error::DuplicateObject(_) => (code::DUPLICATE_OBJECT, false),
         Error::UniqueViolation(_) => (code::UNIQUE_VIOLATION, false),
-        Error::InvalidJson(_) => (code::INVALID_TEXT_REPRESENTATION, false),
+        Error::InvalidJson(_) | Error::MalformedArray(_) => {
+            (code::INVALID_TEXT_REPRESENTATION, false)
+        }
         Error::InvalidParameter(_) => (code::INVALID_PARAMETER_VALUE, false),
         Error::NotNull(_) => (code::NOT_NULL_VIOLATION, false),
+        Error::CardinalityViolation => (code::CARDINALITY_VIOLATION, false),
+        Error::BadCopyData(_) => (code::BAD_COPY_FILE_FORMAT, false),
+        Error::CopyFailed(_) => (code::QUERY_CANCELED, false),
         Error::NotAllowed(_) => (code::INSUFFICIENT_PRIVILEGE, false),
         Error::WrongKey(_) | Error::InvalidPassword(_) => (code::INVALID_PASSWORD, false),
         Error::InsecureTransport => (code::INVALID_AUTHORIZATION_SPECIFICATION, false),
@@ -245,7 +253,6 @@ fn classify(err: &Error) -> Classified {
         }
         Error::AccessRevoked(_) => (code::ADMIN_SHUTDOWN, false),
         Error::ActiveTransaction(_) => (code::ACTIVE_SQL_TRANSACTION, false),
-        Error::CopyFailed(_) => (code::QUERY_CANCELED, false),
         Error::FeatureNotSupported(_) => (code::FEATURE_NOT_SUPPORTED, false),
         Error::Query(err) => return classify_query(err),
         Error::Storage(err) => storage_code(err),
@@ -491,6 +498,7 @@ mod tests {
             ),
             (Error::ActiveTransaction("COPY".into()), "25001"),
             (Error::CopyFailed("gave up".into()), "57014"),
+            (Error::BadCopyData("x".into()), "22P04"),
             (Error::FeatureNotSupported("x".into()), "0A000"),
             (Error::Internal("x".into()), "XX000"),
         ];

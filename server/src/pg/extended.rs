@@ -25,11 +25,15 @@ use pgwire::api::store::{Entry, PortalStore};
 use pgwire::api::{ClientInfo, ClientPortalStore, DEFAULT_NAME, Type};
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::PgWireBackendMessage;
-use pgwire::messages::extendedquery::{Bind, BindComplete, Describe, Execute};
+use pgwire::messages::data::{NoData, ParameterDescription};
+use pgwire::messages::extendedquery::{
+    Bind, BindComplete, Describe, Execute, TARGET_TYPE_BYTE_STATEMENT,
+};
 
 use crate::engine::Prepared;
 use crate::output::PgType;
 use crate::pg::error::{protocol_violation, to_pg_error};
+use crate::pg::simple::forget_deallocated;
 use crate::pg::startup::session_of;
 use crate::pg::status::{self, settle};
 use crate::pg::{decode, encode};
@@ -123,7 +127,7 @@ impl ExtendedQueryHandler for ExtendedQueries {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let res = self._on_describe(client, message).await;
+        let res = self.describe(client, message).await;
         settle(client, res).await
     }
 
@@ -150,11 +154,23 @@ impl ExtendedQueryHandler for ExtendedQueries {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        // The engine's types, not the client's: it resolved them, taking the declared ones
-        // into account, and decoding at Bind uses the same list.
+        // The types the client declared at Parse, as Postgres echoes them (pgjdbc refuses a
+        // varchar parameter described as text); the engine's types for the rest. Decoding
+        // at Bind reads the declared type for binary values, so both agree.
         let prepared = &target.statement;
+        let ours = self.parser.get_parameter_types(prepared)?;
+        let types = ours
+            .into_iter()
+            .enumerate()
+            .map(
+                |(idx, engine_type)| match target.parameter_types.get(idx).cloned().flatten() {
+                    Some(declared) if declared.oid() != 0 => declared,
+                    _ => engine_type,
+                },
+            )
+            .collect();
         Ok(DescribeStatementResponse::new(
-            self.parser.get_parameter_types(prepared)?,
+            types,
             self.parser.get_result_schema(prepared, None)?,
         ))
     }
@@ -201,9 +217,45 @@ impl ExtendedQueryHandler for ExtendedQueries {
         let mut session = session.lock().await;
         let res = session.execute(prepared, params).await;
         match res {
-            Ok(output) => encode::response(output, &portal.result_column_format),
+            Ok(output) => {
+                forget_deallocated(client, &output);
+                encode::response(output, &portal.result_column_format)
+            }
             Err(err) => Err(to_pg_error(&err)),
         }
+    }
+}
+
+impl ExtendedQueries {
+    /// pgwire's Describe, except for a statement that has parameters but no result columns:
+    /// pgwire answers it with an empty RowDescription; Postgres sends NoData, and pgjdbc
+    /// counts batch updates as 0 rows after an empty RowDescription.
+    async fn describe<C>(&self, client: &mut C, message: Describe) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Arc<Prepared>>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        if message.target_type == TARGET_TYPE_BYTE_STATEMENT {
+            let name = message.name.as_deref().unwrap_or(DEFAULT_NAME);
+            if let Some(Entry::Value(stmt)) = client.portal_store().get_statement(name)
+                && stmt.statement.columns.is_empty()
+            {
+                let response = self.do_describe_statement(client, &stmt).await?;
+                let oids = response.parameters.iter().map(Type::oid).collect();
+                client
+                    .send(PgWireBackendMessage::ParameterDescription(
+                        ParameterDescription::new(oids),
+                    ))
+                    .await?;
+                client
+                    .send(PgWireBackendMessage::NoData(NoData::new()))
+                    .await?;
+                return Ok(());
+            }
+        }
+        self._on_describe(client, message).await
     }
 }
 

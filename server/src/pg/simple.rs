@@ -21,14 +21,28 @@ use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::PgWireBackendMessage;
 use pgwire::messages::simplequery::Query;
 
+use crate::output::Output;
 use crate::pg::encode;
 use crate::pg::error::{to_error_info, to_pg_error};
 use crate::pg::startup::session_of;
-use crate::pg::status;
+use crate::pg::status::{self, wire_status};
 
 /// Runs Simple Query messages.
 #[derive(Debug)]
 pub(crate) struct SimpleQueries;
+
+/// `DEALLOCATE name` drops the statement from the connection's store. (pgwire's store cannot
+/// list statements, so `DEALLOCATE ALL` leaves them to be replaced by name or dropped with the
+/// connection.)
+pub(crate) fn forget_deallocated<C>(client: &C, output: &Output)
+where
+    C: ClientPortalStore,
+    C::PortalStore: PortalStore,
+{
+    if let Output::Deallocate { name: Some(name) } = output {
+        client.portal_store().rm_statement(name);
+    }
+}
 
 #[async_trait]
 impl SimpleQueryHandler for SimpleQueries {
@@ -58,14 +72,23 @@ impl SimpleQueryHandler for SimpleQueries {
             // Only comments: Postgres answers EmptyQueryResponse.
             return Ok(vec![Response::EmptyQuery]);
         }
-        // pgwire derives ReadyForQuery from the responses, except when do_query fails: then
-        // it uses the client's status, which `status::settle` sets. A lone failure takes that
-        // path so that the status is the session's own (after a failed COMMIT the block is
-        // over, not aborted).
+        // pgwire derives ReadyForQuery from the responses (an error turns T into E and
+        // leaves I), starting from the status `status::start` set; when do_query fails it
+        // uses the client's status, which `status::settle` sets to the session's. A lone
+        // failure whose derived status is the session's own travels as a response, so the
+        // error and ReadyForQuery leave in one write as from Postgres (node-pg reads the
+        // status before it rejects the query); otherwise (a failed COMMIT ends the block)
+        // do_query fails.
         if let [Err(_)] = outputs.as_slice()
             && let Some(Err(err)) = outputs.pop()
         {
+            if client.transaction_status().to_error_state() == wire_status(session.txn_status()) {
+                return Ok(vec![Response::Error(to_error_info(&err))]);
+            }
             return Err(to_pg_error(&err));
+        }
+        for output in outputs.iter().flatten() {
+            forget_deallocated(client, output);
         }
         outputs
             .into_iter()

@@ -34,7 +34,7 @@ use tokio::sync::Mutex;
 use zeroize::Zeroizing;
 
 use crate::auth_limit::AuthLimiter;
-use crate::engine::{Engine, Login, Session};
+use crate::engine::{Engine, Login, Session, server_version};
 use crate::error::Error;
 use crate::pg::error::{fatal, internal, to_pg_error};
 use crate::pg::scram::{ITERATIONS, RoleVerifiers};
@@ -69,9 +69,7 @@ impl Startup {
         tls_only: bool,
     ) -> Startup {
         let mut params = DefaultServerParameterProvider::default();
-        // Drivers parse the leading "major.minor"; 16 makes psql use its current catalog
-        // queries.
-        params.server_version = format!("16.6 (MindooDB {})", env!("CARGO_PKG_VERSION"));
+        params.server_version = server_version();
         let mut scram = ScramAuth::new(Arc::new(RoleVerifiers::new(engine.store().clone())));
         scram.set_iterations(ITERATIONS);
         Startup {

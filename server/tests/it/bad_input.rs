@@ -18,7 +18,7 @@ const CLOSE_WAIT: Duration = Duration::from_secs(30);
 
 #[tokio::test]
 async fn bad_statements_get_sqlstates_and_every_session_carries_on() {
-    let (server, client, token) = keyed().await;
+    let (server, client, token) = keyed(&["crm2025"]).await;
     client
         .batch_execute(r#"INSERT INTO crm2025 (id, data) VALUES ('a', '{"n":1}')"#)
         .await

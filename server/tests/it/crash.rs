@@ -27,7 +27,7 @@ async fn crash_cycles_soak() {
 }
 
 async fn crash_cycles(cycles: u32, seed: u64) {
-    let (mut server, client, token) = keyed().await;
+    let (mut server, client, token) = keyed(&["crm2025"]).await;
     drop(client);
     let mut rng = Lcg(seed);
     let acked: Arc<Mutex<BTreeSet<String>>> = Arc::default();

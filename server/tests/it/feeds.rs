@@ -17,29 +17,7 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::types::Type;
 use tokio_postgres::{Client, Row};
 
-use crate::support::{TestServer, USER, expect_err};
-
-/// A server and a client holding a fresh `default` key, with `tables` created.
-async fn keyed(tables: &[&str]) -> (TestServer, Client, String) {
-    let server = TestServer::start();
-    let client = server.connect().await;
-    let token: String = client
-        .query_one("SELECT mindoo.create_key('default')", &[])
-        .await
-        .expect("create a key")
-        .get(0);
-    client
-        .batch_execute(&format!("SET mindoo.keys = '{token}'"))
-        .await
-        .expect("set keys");
-    for table in tables {
-        client
-            .batch_execute(&format!("CREATE TABLE {table} ()"))
-            .await
-            .expect("create table");
-    }
-    (server, client, token)
-}
+use crate::support::{USER, expect_err, keyed};
 
 async fn rows(
     client: &Client,
@@ -636,7 +614,7 @@ async fn apply_and_copy_import_verified_entries_once() {
         ["a", "b"]
     );
 
-    // CopyFail (a client that gives up) writes nothing; other formats are refused.
+    // CopyFail (a client that gives up) writes nothing.
     client
         .batch_execute("CREATE TABLE abandoned ()")
         .await
@@ -660,11 +638,24 @@ async fn apply_and_copy_import_verified_entries_once() {
         .await
         .is_empty()
     );
+    // Binary rows hold sealed entries only: documents travel as text or CSV.
     let err = expect_err(
-        client.simple_query("COPY abandoned FROM STDIN").await,
-        "a text-format COPY",
+        client
+            .simple_query("COPY abandoned (id, data) FROM STDIN (FORMAT binary)")
+            .await,
+        "a binary COPY of document columns",
     );
     assert_eq!(err.code(), Some(&SqlState::FEATURE_NOT_SUPPORTED), "{err}");
+    // Like mindoo.apply, a binary import commits by itself: refused inside a block.
+    client.batch_execute("BEGIN").await.unwrap();
+    let err = expect_err(
+        client
+            .simple_query("COPY abandoned FROM STDIN (FORMAT binary)")
+            .await,
+        "a binary COPY in a block",
+    );
+    assert_eq!(err.code(), Some(&SqlState::ACTIVE_SQL_TRANSACTION), "{err}");
+    client.batch_execute("ROLLBACK").await.unwrap();
 }
 
 /// `COPY copied FROM STDIN (FORMAT binary)` of `rows`, one sealed entry each.

@@ -1,7 +1,7 @@
 //! `LISTEN mindoo_changes` (issue 4): after each commit every listener of the tenant gets a
 //! `table:seq` notification, delivered while its connection sits idle, deferred while it is
-//! inside a transaction block, and stopped by UNLISTEN. scripts/notify_check.py checks the
-//! same with psycopg's `conn.notifies()`.
+//! inside a transaction block, and stopped by UNLISTEN. tests/clients checks the same with
+//! psycopg 3, psycopg2, asyncpg, node-pg and pgjdbc.
 
 use std::time::Duration;
 

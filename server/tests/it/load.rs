@@ -37,7 +37,7 @@ struct Tally {
 }
 
 async fn run_load(duration: Duration) {
-    let (server, client, token) = keyed().await;
+    let (server, client, token) = keyed(&["crm2025"]).await;
     for n in 0..SHARED_DOCS {
         client
             .batch_execute(&format!(

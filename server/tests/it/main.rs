@@ -9,12 +9,15 @@
 
 mod auth;
 mod bad_input;
+mod clients;
+mod copy;
 mod crash;
 mod feeds;
 mod lifecycle;
 mod listen;
 mod load;
 mod psql;
+mod psql_catalog;
 mod queries;
 mod savepoints;
 mod scan;

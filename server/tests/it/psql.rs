@@ -1,10 +1,42 @@
 //! README's first session, typed into the real `psql` (installed by scripts/test.sh): every
-//! statement succeeds and the results are the ones a person would expect.
+//! statement succeeds and the results are the ones a person would expect; and a stored view as
+//! psql's `\dv` and `\d` and the catalog show it, before and after a restart.
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 
-use crate::support::{PASSWORD, TestServer, USER};
+use crate::support::{PASSWORD, TestServer, USER, column, one};
+
+/// Runs `script` in psql against `server` (stopping at the first error) with `vars` set;
+/// returns stdout and stderr.
+fn psql(server: &TestServer, vars: &[(&str, &str)], script: &str) -> (String, String) {
+    let mut command = Command::new("psql");
+    command.args(["-X", "-v", "ON_ERROR_STOP=1"]);
+    for (name, value) in vars {
+        command.arg("-v").arg(format!("{name}={value}"));
+    }
+    let mut psql = command
+        .arg(format!(
+            "host=127.0.0.1 port={} user={USER} dbname={USER} sslmode=disable",
+            server.addr.port()
+        ))
+        .env("PGPASSWORD", PASSWORD)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("psql is installed (scripts/test.sh installs postgresql-client)");
+    psql.stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    let output = psql.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "psql failed:\n{stdout}\n{stderr}");
+    (stdout, stderr)
+}
 
 #[tokio::test]
 async fn the_readme_session_runs_in_psql() {
@@ -36,28 +68,7 @@ SELECT data->>'type' AS type, sum((data->>'revenue')::int) AS revenue FROM crm20
 DELETE FROM crm2025 WHERE id = 'acme';
 SELECT count(*) AS left_over FROM crm2025;
 "#;
-    let mut psql = Command::new("psql")
-        .args(["-X", "-v", "ON_ERROR_STOP=1", "-v"])
-        .arg(format!("token={token}"))
-        .arg(format!(
-            "host=127.0.0.1 port={} user={USER} dbname={USER} sslmode=disable",
-            server.addr.port()
-        ))
-        .env("PGPASSWORD", PASSWORD)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("psql is installed (scripts/test.sh installs postgresql-client)");
-    psql.stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    let output = psql.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "psql failed:\n{stdout}\n{stderr}");
+    let (stdout, stderr) = psql(&server, &[("token", &token)], script);
     for expected in [
         "SET",
         "CREATE TABLE",
@@ -83,5 +94,90 @@ SELECT count(*) AS left_over FROM crm2025;
     assert!(
         !stdout.contains(&token) && !stderr.contains(&token),
         "psql echoed the key"
+    );
+}
+
+#[tokio::test]
+async fn a_stored_view_is_in_psql_dv_and_the_catalog_and_survives_a_restart() {
+    let server = TestServer::start();
+    let client = server.connect().await;
+    client
+        .batch_execute(
+            "CREATE TABLE crm2025 (); CREATE TABLE crm2026 ();
+             CREATE VIEW crm AS SELECT id, data FROM crm2025 UNION ALL SELECT id, data FROM crm2026",
+        )
+        .await
+        .unwrap();
+    drop(client);
+    let server = server.restart();
+
+    let (stdout, _) = psql(&server, &[], "\\dv\n\\dt\n\\d crm\n");
+    for expected in [
+        " public | crm  | view | pg_database_owner",
+        " public | crm2025 | table | pg_database_owner",
+        "View \"public.crm\"",
+        " id     | text  |           |          | ",
+        " data   | jsonb |           |          | ",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
+    }
+    assert!(
+        !stdout
+            .lines()
+            .any(|l| l.contains("| crm ") && l.contains("| table")),
+        "\\dt lists tables only:\n{stdout}"
+    );
+
+    let client = server.connect().await;
+    let oid = one(&client, "SELECT oid FROM pg_class WHERE relname = 'crm'").await;
+    assert_eq!(
+        one(
+            &client,
+            "SELECT relkind FROM pg_class WHERE relname = 'crm'"
+        )
+        .await,
+        "v"
+    );
+    assert_eq!(one(&client, "SELECT 'crm'::regclass::oid").await, oid);
+    assert_eq!(
+        one(
+            &client,
+            "SELECT table_type FROM information_schema.tables WHERE table_name = 'crm'"
+        )
+        .await,
+        "VIEW"
+    );
+    assert_eq!(
+        column(
+            &client,
+            &format!("SELECT attname FROM pg_attribute WHERE attrelid = {oid} ORDER BY attnum")
+        )
+        .await,
+        [Some("id".to_owned()), Some("data".to_owned())]
+    );
+    assert_eq!(
+        one(
+            &client,
+            "SELECT definition FROM pg_views WHERE viewname = 'crm'"
+        )
+        .await,
+        one(
+            &client,
+            "SELECT view_definition FROM information_schema.views WHERE table_name = 'crm'"
+        )
+        .await
+    );
+
+    client.batch_execute("DROP VIEW crm").await.unwrap();
+    assert_eq!(
+        one(
+            &client,
+            "SELECT count(*) FROM pg_class WHERE relname = 'crm'"
+        )
+        .await,
+        "0"
     );
 }

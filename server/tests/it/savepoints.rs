@@ -3,12 +3,13 @@
 //! block; an error in any extended-protocol step aborts the block, so COMMIT then rolls back.
 
 use tokio_postgres::error::SqlState;
+use tokio_postgres::types::Type;
 
 use crate::support::{code, column, expect_err, keyed, one};
 
 #[tokio::test]
 async fn rollback_to_savepoint_leaves_exactly_the_right_writes_after_commit() {
-    let (_server, client, _token) = keyed().await;
+    let (_server, client, _token) = keyed(&["crm2025"]).await;
     client
         .batch_execute(r#"INSERT INTO crm2025 (id, data) VALUES ('kept', '{"v":0}')"#)
         .await
@@ -87,7 +88,7 @@ async fn rollback_to_savepoint_leaves_exactly_the_right_writes_after_commit() {
 
 #[tokio::test]
 async fn rollback_to_savepoint_revives_a_failed_block() {
-    let (_server, client, _token) = keyed().await;
+    let (_server, client, _token) = keyed(&["crm2025"]).await;
     client
         .batch_execute(
             r#"
@@ -130,7 +131,7 @@ async fn rollback_to_savepoint_revives_a_failed_block() {
 
 #[tokio::test]
 async fn tokio_postgres_nested_transactions_use_savepoints() {
-    let (_server, mut client, _token) = keyed().await;
+    let (_server, mut client, _token) = keyed(&["crm2025"]).await;
     let mut txn = client.transaction().await.unwrap();
     txn.execute(
         r#"INSERT INTO crm2025 (id, data) VALUES ('outer', '{}')"#,
@@ -175,7 +176,7 @@ async fn tokio_postgres_nested_transactions_use_savepoints() {
 
 #[tokio::test]
 async fn an_extended_protocol_error_aborts_the_block_and_commit_rolls_back() {
-    let (_server, client, _token) = keyed().await;
+    let (_server, client, _token) = keyed(&["crm2025"]).await;
     client.batch_execute("BEGIN").await.unwrap();
     client
         .execute(r#"INSERT INTO crm2025 (id, data) VALUES ('a', '{}')"#, &[])
@@ -198,9 +199,13 @@ async fn an_extended_protocol_error_aborts_the_block_and_commit_rolls_back() {
     client.execute("COMMIT", &[]).await.unwrap();
     assert_eq!(one(&client, "SELECT count(*) FROM crm2025").await, "0");
 
-    // The same with a prepared statement that fails at Execute.
+    // The same with a prepared statement that fails at Execute (`data` declared text, so
+    // the JSON is the server's to refuse).
     let insert = client
-        .prepare("INSERT INTO crm2025 (id, data) VALUES ($1, $2)")
+        .prepare_typed(
+            "INSERT INTO crm2025 (id, data) VALUES ($1, $2)",
+            &[Type::TEXT, Type::TEXT],
+        )
         .await
         .unwrap();
     client.batch_execute("BEGIN").await.unwrap();

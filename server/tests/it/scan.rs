@@ -12,7 +12,7 @@ const N_DOCS: usize = 2600;
 
 #[tokio::test]
 async fn a_scan_over_many_batches_returns_every_visible_row_exactly_once() {
-    let (server, client, default) = keyed().await;
+    let (server, client, default) = keyed(&["crm2025"]).await;
     let hr = one(&client, "SELECT mindoo.create_key('hr')").await;
     client
         .batch_execute(&format!("SET mindoo.keys = '{default},{hr}'"))

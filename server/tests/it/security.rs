@@ -64,7 +64,7 @@ async fn wrong_passwords_are_rate_limited_per_address_and_logged() {
 
 #[tokio::test]
 async fn a_role_never_sees_another_tenants_tables_feeds_or_entries() {
-    let (server, alice, _token) = keyed().await;
+    let (server, alice, _token) = keyed(&["crm2025"]).await;
     alice
         .batch_execute(
             r#"INSERT INTO crm2025 (id, data) VALUES ('secret-doc', '{"n":1}');

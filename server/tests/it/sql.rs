@@ -8,7 +8,7 @@ use crate::support::{code, column, files_in, keyed, one};
 
 #[tokio::test]
 async fn the_readme_session_works() {
-    let (_server, client, _token) = keyed().await;
+    let (_server, client, _token) = keyed(&["crm2025"]).await;
     let id = one(
         &client,
         r#"INSERT INTO crm2025 (data) VALUES ('{"type":"customer","name":"ACME","revenue":10}') RETURNING id"#,
@@ -55,7 +55,7 @@ async fn the_readme_session_works() {
 
 #[tokio::test]
 async fn jsonb_set_and_operators_work_in_both_protocols() {
-    let (_server, client, _token) = keyed().await;
+    let (_server, client, _token) = keyed(&["crm2025"]).await;
     client
         .batch_execute(r#"INSERT INTO crm2025 (id, data) VALUES ('a', '{"contact":{"email":"x@y"},"tags":["a","b"],"n":1}')"#)
         .await
@@ -98,7 +98,7 @@ async fn jsonb_set_and_operators_work_in_both_protocols() {
 
 #[tokio::test]
 async fn rows_under_keys_a_session_lacks_are_invisible_and_counted() {
-    let (server, owner, _token) = keyed().await;
+    let (server, owner, _token) = keyed(&["crm2025"]).await;
     owner
         .batch_execute(
             r#"INSERT INTO crm2025 (id, data) VALUES ('a', '{"x":1}'), ('b', '{"x":2}')"#,
@@ -125,7 +125,7 @@ async fn rows_under_keys_a_session_lacks_are_invisible_and_counted() {
 
 #[tokio::test]
 async fn a_forged_key_is_refused_and_a_fresh_client_key_registers() {
-    let (server, _owner, token) = keyed().await;
+    let (server, _owner, token) = keyed(&["crm2025"]).await;
     let client = server.connect().await;
     // Same name and version, other bytes: the registered check value refuses it.
     let forged = format!(
@@ -163,7 +163,7 @@ async fn a_forged_key_is_refused_and_a_fresh_client_key_registers() {
 
 #[tokio::test]
 async fn rotation_keeps_old_documents_readable_and_seals_new_ones_with_the_new_version() {
-    let (server, client, v1) = keyed().await;
+    let (server, client, v1) = keyed(&["crm2025"]).await;
     client
         .batch_execute(r#"INSERT INTO crm2025 (id, data) VALUES ('old', '{"v":1}')"#)
         .await
@@ -189,7 +189,7 @@ async fn rotation_keeps_old_documents_readable_and_seals_new_ones_with_the_new_v
 
 #[tokio::test]
 async fn rollback_leaves_nothing_and_commit_is_atomic() {
-    let (_server, client, _token) = keyed().await;
+    let (_server, client, _token) = keyed(&["crm2025"]).await;
     client.batch_execute("BEGIN").await.unwrap();
     client
         .batch_execute(r#"INSERT INTO crm2025 (id, data) VALUES ('a', '{"x":1}')"#)
@@ -240,7 +240,7 @@ async fn rollback_leaves_nothing_and_commit_is_atomic() {
 
 #[tokio::test]
 async fn racing_updates_of_one_document_fail_one_side_with_40001() {
-    let (server, first, token) = keyed().await;
+    let (server, first, token) = keyed(&["crm2025"]).await;
     first
         .batch_execute(r#"INSERT INTO crm2025 (id, data) VALUES ('a', '{"n":0}')"#)
         .await
@@ -271,7 +271,7 @@ async fn racing_updates_of_one_document_fail_one_side_with_40001() {
 
 #[tokio::test]
 async fn optimistic_concurrency_with_where_rev() {
-    let (_server, client, _token) = keyed().await;
+    let (_server, client, _token) = keyed(&["crm2025"]).await;
     client
         .batch_execute(r#"INSERT INTO crm2025 (id, data) VALUES ('a', '{"n":0}')"#)
         .await
@@ -300,7 +300,7 @@ async fn optimistic_concurrency_with_where_rev() {
 
 #[tokio::test]
 async fn bad_input_gets_sqlstates_and_the_connection_carries_on() {
-    let (_server, client, _token) = keyed().await;
+    let (_server, client, _token) = keyed(&["crm2025"]).await;
     client
         .batch_execute(r#"INSERT INTO crm2025 (id, data) VALUES ('a', '{}')"#)
         .await
@@ -331,7 +331,7 @@ async fn bad_input_gets_sqlstates_and_the_connection_carries_on() {
 
 #[tokio::test]
 async fn restart_keeps_everything_and_no_secret_reaches_disk_or_log() {
-    let (server, client, token) = keyed().await;
+    let (server, client, token) = keyed(&["crm2025"]).await;
     let canary = "PLAINTEXT-CANARY-31337";
     client
         .batch_execute(&format!(

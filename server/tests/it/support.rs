@@ -319,6 +319,29 @@ impl Drop for TestServer {
     }
 }
 
+/// A server and a client holding a fresh `default` key, with `tables` created.
+pub(crate) async fn keyed(tables: &[&str]) -> (TestServer, Client, String) {
+    let server = TestServer::start();
+    let client = server.connect().await;
+    let token: String = client
+        .query_one("SELECT mindoo.create_key('default')", &[])
+        .await
+        .expect("create a key")
+        .get(0);
+    assert!(token.starts_with("mdbk1.default.1."), "{token}");
+    client
+        .batch_execute(&format!("SET mindoo.keys = '{token}'"))
+        .await
+        .expect("set keys");
+    for table in tables {
+        client
+            .batch_execute(&format!("CREATE TABLE {table} ()"))
+            .await
+            .expect("create table");
+    }
+    (server, client, token)
+}
+
 /// The error of a call that must fail.
 pub(crate) fn expect_err<T>(
     res: Result<T, tokio_postgres::Error>,
@@ -374,23 +397,6 @@ pub(crate) fn files_in(dir: &Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
-}
-
-/// A server, a client holding a fresh `default` key, and table `crm2025`.
-pub(crate) async fn keyed() -> (TestServer, Client, String) {
-    let server = TestServer::start();
-    let client = server.connect().await;
-    let token = one(&client, "SELECT mindoo.create_key('default')").await;
-    assert!(token.starts_with("mdbk1.default.1."), "{token}");
-    client
-        .batch_execute(&format!("SET mindoo.keys = '{token}'"))
-        .await
-        .unwrap();
-    client
-        .batch_execute("CREATE TABLE crm2025 ()")
-        .await
-        .unwrap();
-    (server, client, token)
 }
 
 /// Copies lines from `reader` into `lines` on a thread; the first `listening` line's

@@ -16,7 +16,7 @@ const CFS: [&str; 6] = ["log", "by_hash", "docs", "feed", "history", "catalog"];
 
 #[tokio::test]
 async fn raw_edits_are_named_by_verify_and_never_read_as_data() {
-    let (server, client, token) = keyed().await;
+    let (server, client, token) = keyed(&["crm2025"]).await;
     // One commit per statement: a..e are seqs 1..5, the update of `a` is seq 6.
     for id in ["a", "b", "c", "d", "e"] {
         client

@@ -3,13 +3,15 @@
 
 use std::sync::Arc;
 
+use tokio_postgres::Client;
 use tokio_postgres::config::SslMode;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::support::{Options, PASSWORD, TestServer, USER};
 
-#[tokio::test]
-async fn tls_connection_with_a_verified_certificate() {
+/// A server with a fresh self-signed certificate for `localhost`, and a rustls client
+/// configuration that trusts it.
+pub(crate) fn start_tls_server() -> (TestServer, rustls::ClientConfig) {
     let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()])
         .expect("self-signed certificate");
     let pem_dir = tempfile::TempDir::new().expect("temp dir");
@@ -25,6 +27,7 @@ async fn tls_connection_with_a_verified_certificate() {
         "--tls-key".to_owned(),
         key_path.display().to_string(),
     ]);
+    // The server reads the files at start; the directory may go afterwards.
     let server = TestServer::start_with(options);
 
     let mut roots = rustls::RootCertStore::empty();
@@ -38,7 +41,11 @@ async fn tls_connection_with_a_verified_certificate() {
     .expect("TLS versions")
     .with_root_certificates(roots)
     .with_no_client_auth();
+    (server, tls_config)
+}
 
+/// Connects over TLS as the first role, verifying the certificate.
+pub(crate) async fn connect_tls(server: &TestServer, tls_config: rustls::ClientConfig) -> Client {
     // The certificate names localhost; connect to 127.0.0.1 (the listen address) under
     // that name.
     let mut config = tokio_postgres::Config::new();
@@ -55,6 +62,13 @@ async fn tls_connection_with_a_verified_certificate() {
         .await
         .expect("TLS connect");
     tokio::spawn(connection);
+    client
+}
+
+#[tokio::test]
+async fn tls_connection_with_a_verified_certificate() {
+    let (server, tls_config) = start_tls_server();
+    let client = connect_tls(&server, tls_config).await;
     client
         .simple_query("SELECT 1")
         .await

@@ -35,7 +35,7 @@ async fn two_shards(client: &Client) -> String {
 
 #[tokio::test]
 async fn a_view_over_two_shards_aggregates_reads_through_session_keys_and_survives_restart() {
-    let (server, owner, default) = keyed().await;
+    let (server, owner, default) = keyed(&["crm2025"]).await;
     let hr = two_shards(&owner).await;
     // `owner` now holds only `hr` (SET replaces the key set): it sees the salary alone.
     assert_eq!(one(&owner, "SELECT count(*) FROM crm").await, "1");
@@ -115,7 +115,7 @@ async fn a_view_over_two_shards_aggregates_reads_through_session_keys_and_surviv
 
 #[tokio::test]
 async fn view_ddl_fails_like_postgres_and_drop_cascade_removes_dependents() {
-    let (_server, client, default) = keyed().await;
+    let (_server, client, default) = keyed(&["crm2025"]).await;
     let hr = two_shards(&client).await;
     client
         .batch_execute(&format!("SET mindoo.keys = '{default},{hr}'"))
@@ -229,7 +229,7 @@ async fn view_ddl_fails_like_postgres_and_drop_cascade_removes_dependents() {
 async fn a_statement_over_two_shards_never_sees_half_a_commit() {
     const TOTAL: i64 = 1000;
     const TRANSFERS: i64 = 150;
-    let (server, writer, default) = keyed().await;
+    let (server, writer, default) = keyed(&["crm2025"]).await;
     writer
         .batch_execute(&format!(
             r#"
