@@ -134,7 +134,7 @@ impl DocId {
         if id.len() > MAX_DOC_ID_LEN {
             return Err(Error::InvalidDocId("longer than 255 bytes"));
         }
-        if id.chars().any(char::is_control) {
+        if has_control(&id) {
             return Err(Error::InvalidDocId("contains control characters"));
         }
         Ok(DocId(id))
@@ -578,10 +578,20 @@ fn check_role(role: &str) -> Result<()> {
     if role.len() > MAX_ROLE_LEN {
         return Err(Error::InvalidRole("longer than 64 bytes"));
     }
-    if role.chars().any(char::is_control) {
+    if has_control(role) {
         return Err(Error::InvalidRole("contains control characters"));
     }
     Ok(())
+}
+
+/// Whether `text` holds a control character (Unicode category Cc: U+0000 to U+001F and U+007F to
+/// U+009F), as `char::is_control` says, found byte-wise because every stored entry's id is checked
+/// on read. In UTF-8 those characters are the bytes below 0x20, 0x7F, and 0xC2 followed by 0x80
+/// to 0x9F; 0xC2 only ever starts a two-byte sequence.
+fn has_control(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().any(|&b| b < 0x20 || b == 0x7f)
+        || bytes.windows(2).any(|w| w[0] == 0xc2 && w[1] < 0xa0)
 }
 
 fn utf8(bytes: &[u8]) -> Result<&str> {

@@ -56,6 +56,9 @@ pub enum Error {
     /// The passphrase key derivation failed (bad parameters).
     #[error("key derivation failed: {0}")]
     Kdf(&'static str),
+    /// A keyring file or key export could not be opened or is malformed.
+    #[error("key box: {0}")]
+    Keybox(&'static str),
     /// The operating system's random source failed.
     #[error("random source unavailable")]
     Rng,

@@ -167,14 +167,7 @@ impl DataKey {
         passphrase: &[u8],
         params: &KdfParams,
     ) -> Result<DataKey> {
-        let argon_params = Params::new(params.m_kib, params.t_cost, params.p_cost, Some(32))
-            .map_err(|_| Error::Kdf("argon2 parameters out of range"))?;
-        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params);
-        let mut secret = Zeroizing::new([0u8; 32]);
-        argon
-            .hash_password_into(passphrase, &params.salt, secret.as_mut())
-            .map_err(|_| Error::Kdf("argon2 failed"))?;
-        DataKey::from_secret(name, version, secret)
+        DataKey::from_secret(name, version, derive_key(passphrase, params)?)
     }
 
     /// Parses `mdbk1.<name>.<version>.<base64url>`.
@@ -236,4 +229,16 @@ impl fmt::Debug for DataKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "DataKey({}, <redacted>)", self.key_ref)
     }
+}
+
+/// argon2id (version 0x13, 32 bytes of output) of `passphrase` under `params`.
+pub(crate) fn derive_key(passphrase: &[u8], params: &KdfParams) -> Result<Zeroizing<[u8; 32]>> {
+    let argon_params = Params::new(params.m_kib, params.t_cost, params.p_cost, Some(32))
+        .map_err(|_| Error::Kdf("argon2 parameters out of range"))?;
+    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params);
+    let mut secret = Zeroizing::new([0u8; 32]);
+    argon
+        .hash_password_into(passphrase, &params.salt, secret.as_mut())
+        .map_err(|_| Error::Kdf("argon2 failed"))?;
+    Ok(secret)
 }

@@ -2,7 +2,8 @@
 //!
 //! This crate owns the sealed entry (format version 1, see docs/FORMAT.md), its canonical
 //! encoding, the cryptography around it (AES-256-GCM-SIV, BLAKE3, Ed25519, argon2id) and the
-//! textual key tokens people paste into `SET mindoo.keys`.
+//! textual key tokens people paste into `SET mindoo.keys`, and the passphrase-sealed key boxes
+//! that keyring files and key exports are made of.
 //!
 //! Architecture invariant: no I/O. This crate knows no files, sockets, clocks, SQL or RocksDB;
 //! randomness comes only from the operating system (`getrandom`), and every function that needs
@@ -17,6 +18,7 @@ mod entry;
 mod error;
 mod hex;
 mod identity;
+mod keybox;
 mod keys;
 mod seal;
 mod token;
@@ -28,6 +30,10 @@ pub use entry::{
 };
 pub use error::{Error, VerifyError};
 pub use identity::Identity;
+pub use keybox::{
+    BoxKind, EXPORT_PREFIX, KEYBOX_VERSION, MAX_KDF_MIB, MAX_KDF_PASSES, Secrets, WrapKey,
+    export_text, open_box, parse_export_text, peek_box, seal_box,
+};
 pub use keys::{DataKey, Kcv, KdfParams, KeyName, MAX_KEY_NAME_LEN};
 pub use seal::{Plaintext, open, seal};
 

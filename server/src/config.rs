@@ -40,6 +40,8 @@ pub(crate) struct ServeArgs {
     /// Log line format on stdout; levels come from RUST_LOG (default `info`).
     #[arg(long, env = "MINDOODB_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub(crate) log_format: LogFormat,
+    #[command(flatten)]
+    pub(crate) node: crate::cli::node::NodeArgs,
 }
 
 /// How log lines look.

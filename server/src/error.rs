@@ -96,6 +96,15 @@ pub(crate) enum Error {
     /// Concurrent writers touched the same document; retry the transaction.
     #[error("could not serialize access due to concurrent update of document {0}")]
     SerializationFailure(String),
+    /// A write reached a read-only mirror.
+    #[error("cannot execute {0} on a read-only mirror")]
+    ReadOnly(String),
+    /// A sync could not reach its peer, or the peer refused a request.
+    #[error("sync: {0}")]
+    Sync(String),
+    /// A sync stopped at an entry from the peer that failed verification.
+    #[error("sync: {0}")]
+    SyncRejected(String),
     /// SAVEPOINT, ROLLBACK TO or RELEASE outside a transaction block.
     #[error("{0} can only be used in transaction blocks")]
     NoActiveTransaction(&'static str),

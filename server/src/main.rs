@@ -11,6 +11,7 @@
 mod auth_limit;
 mod bootstrap;
 mod catalog;
+mod cli;
 mod config;
 mod copy_text;
 mod engine;
@@ -48,6 +49,8 @@ struct Cli {
 enum Command {
     /// Serve the PostgreSQL protocol (the default).
     Serve(ServeArgs),
+    #[command(flatten)]
+    Client(cli::ClientCommand),
 }
 
 /// Why the server could not start or stopped with an error.
@@ -63,12 +66,15 @@ enum ServeError {
     Identity(#[from] mindoodb_protocol::Error),
     #[error(transparent)]
     Listen(#[from] pg::listener::ListenError),
+    #[error("{0}")]
+    Node(#[from] cli::CliError),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Serve(args)) => args,
+        Some(Command::Client(command)) => return crate::cli::run(command),
         None => cli.serve,
     };
     init_logging(args.log_format);
@@ -107,11 +113,13 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
     // The node key signs for sessions without their own identity. It lives only in memory:
     // DESIGN §1 keeps key material off disk, and entries carry their author's public key,
     // so verification does not depend on the node key surviving a restart.
-    let engine = Engine::new(store, Identity::generate()?);
+    let mut node = cli::node::Node::prepare(&args.node, &store)?;
+    let engine = Engine::new(store, Identity::generate()?, node.take_mode());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(pg::listener::run(engine, args))?;
+    let listener = pg::listener::run(engine.clone(), args);
+    runtime.block_on(node.run(engine, listener))?;
     tracing::info!("shut down cleanly");
     Ok(())
 }

@@ -9,12 +9,15 @@
 //! "r" role_name                         -> RoleRecord
 //! "g" role_name 0x00 tenant_name        -> (grant of CONNECT)
 //! "k" tenant_id(4) key_name 0x00 ver(4) -> KeyRecord
+//! "s" tenant_id(4) table_id(4) peer_id  -> SyncCursor
 //! ```
 //!
 //! Invariants:
 //! - The key registry holds names, versions, key check values and KDF parameters: never key
 //!   material.
 //! - Ids come from one counter and are never reused.
+//! - Sync cursors are filed under the table's id, so a re-created table starts from zero, and
+//!   they go when their table or tenant goes. A peer id is opaque bytes chosen by the caller.
 //! - A tenant's tables and views share one namespace: no name is both.
 //! - A view is its name and SQL text only; the storage engine never parses the text.
 //! - Every catalog change is one synced WriteBatch, made under the catalog write lock, which
@@ -26,10 +29,10 @@
 
 use std::collections::BTreeMap;
 
-use mindoodb_protocol::{Kcv, KdfParams, KeyName};
+use mindoodb_protocol::{EntryHash, Kcv, KdfParams, KeyName};
 
 use crate::codec::{Reader, Writer};
-use crate::{Error, Result, Table, TableId, TenantId};
+use crate::{Error, Result, Seq, Table, TableId, TenantId};
 
 const NEXT_ID: &[u8] = b"n";
 const TENANT: u8 = b't';
@@ -37,6 +40,7 @@ const TABLE: u8 = b'T';
 const ROLE: u8 = b'r';
 const GRANT: u8 = b'g';
 const KEY: u8 = b'k';
+const SYNC: u8 = b's';
 const VIEW: u8 = b'v';
 const MAX_NAME_LEN: usize = 63;
 
@@ -96,6 +100,28 @@ pub struct KeyRecord {
     pub kcv: Kcv,
     /// For passphrase keys: argon2id parameters and salt.
     pub kdf: Option<KdfParams>,
+}
+
+/// How far the sync of one table with one peer got; storage keeps it and knows nothing else
+/// about peers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncCursor {
+    /// The last seq of the peer's log that was imported here; 0 before the first pull.
+    pub pulled: Seq,
+    /// The hash of the peer's entry at `pulled`: if the peer's log at that seq changes (a
+    /// re-created table, a restored backup), the pull starts over.
+    pub pulled_hash: Option<EntryHash>,
+    /// The last seq of this table's log that the peer acknowledged; 0 before the first push.
+    pub pushed: Seq,
+}
+
+impl SyncCursor {
+    /// Where a sync with a new peer starts.
+    pub const START: SyncCursor = SyncCursor {
+        pulled: Seq(0),
+        pulled_hash: None,
+        pushed: Seq(0),
+    };
 }
 
 /// The in-memory view of tenants and tables.
@@ -223,6 +249,24 @@ pub(crate) fn keys_of_prefix(tenant: TenantId) -> Vec<u8> {
     tagged(KEY, &[&tenant.0.to_be_bytes()])
 }
 
+pub(crate) fn sync_key(table: Table, peer: &[u8]) -> Vec<u8> {
+    tagged(
+        SYNC,
+        &[
+            &table.tenant.0.to_be_bytes(),
+            &table.id.0.to_be_bytes(),
+            peer,
+        ],
+    )
+}
+
+pub(crate) fn syncs_of_table_prefix(table: Table) -> Vec<u8> {
+    tagged(
+        SYNC,
+        &[&table.tenant.0.to_be_bytes(), &table.id.0.to_be_bytes()],
+    )
+}
+
 pub(crate) fn encode_u32(v: u32) -> [u8; 4] {
     v.to_le_bytes()
 }
@@ -346,6 +390,35 @@ pub(crate) fn decode_key(bytes: &[u8]) -> Result<KeyRecord> {
         })
     })();
     key.ok_or_else(|| corrupt("key record"))
+}
+
+pub(crate) fn encode_sync(cursor: &SyncCursor) -> Vec<u8> {
+    let w = Writer::new().u64(cursor.pulled.0).u64(cursor.pushed.0);
+    match &cursor.pulled_hash {
+        Some(hash) => w.u8(1).raw(hash.as_bytes()),
+        None => w.u8(0),
+    }
+    .finish()
+}
+
+pub(crate) fn decode_sync(bytes: &[u8]) -> Result<SyncCursor> {
+    let mut r = Reader::new(bytes);
+    let cursor = (|| {
+        let pulled = Seq(r.u64()?);
+        let pushed = Seq(r.u64()?);
+        let pulled_hash = match r.u8()? {
+            0 => None,
+            1 => Some(EntryHash(r.array()?)),
+            _ => return None,
+        };
+        r.end()?;
+        Some(SyncCursor {
+            pulled,
+            pulled_hash,
+            pushed,
+        })
+    })();
+    cursor.ok_or_else(|| corrupt("sync cursor"))
 }
 
 fn tagged(tag: u8, parts: &[&[u8]]) -> Vec<u8> {

@@ -88,8 +88,15 @@ pub(crate) fn doc_key(table: Table, doc_id: &DocId) -> Vec<u8> {
 }
 
 pub(crate) fn doc_id_from_doc_key(key: &[u8]) -> Option<DocId> {
-    let id = key.get(TABLE_PREFIX_LEN..key.len().checked_sub(1)?)?;
-    DocId::new(std::str::from_utf8(id).ok()?).ok()
+    DocId::new(std::str::from_utf8(doc_id_bytes(key)?).ok()?).ok()
+}
+
+/// The id bytes of a docs key, unchecked beyond its shape.
+pub(crate) fn doc_id_bytes(key: &[u8]) -> Option<&[u8]> {
+    match key.get(TABLE_PREFIX_LEN..)? {
+        [id @ .., 0] => Some(id),
+        _ => None,
+    }
 }
 
 pub(crate) fn history_key(table: Table, doc_id: &DocId, seq: Seq) -> Vec<u8> {

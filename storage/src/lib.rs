@@ -17,19 +17,22 @@
 mod catalog;
 mod codec;
 mod commit;
+mod cursor;
 mod doc;
 mod error;
 mod layout;
 mod read;
+mod scan;
 mod shared_snapshot;
 mod store;
 mod verify;
 
-pub use catalog::{KeyRecord, RoleRecord, TableInfo, TenantInfo, ViewInfo};
+pub use catalog::{KeyRecord, RoleRecord, SyncCursor, TableInfo, TenantInfo, ViewInfo};
 pub use commit::{CommitReceipt, Outcome, Transaction, Write};
 pub use doc::{Document, Head};
 pub use error::Error;
 pub use read::{Change, Cutoff, LogRecord, Revision, Snapshot};
+pub use scan::{Documents, SCAN_CHUNK, ScanPart};
 pub use shared_snapshot::{PendingRead, SharedSnapshot};
 pub use store::{Store, StoreConfig};
 pub use verify::{Problem, VerifyReport};

@@ -4,16 +4,24 @@
 //! Invariants:
 //! - Every entry returned was parsed and, where an index names its hash, re-hashed and compared;
 //!   a mismatch is `Error::DamagedEntry`, never data.
+//! - A document's winner is returned only when its header names the document it is indexed
+//!   under.
 //! - Signatures are not re-checked on read (they were checked before the entry was stored);
 //!   `verify` re-checks them on demand.
+//! - Winners of many documents are read through `Cursors` (stepping through the log in order)
+//!   rather than point gets; see cursor.rs.
 
 use std::collections::HashSet;
 
 use mindoodb_protocol::{AuthorClock, DocId, EntryHash, UnverifiedEntry};
-use rocksdb::{DB, DBPinnableSlice, Direction, IteratorMode, ReadOptions, SnapshotWithThreadMode};
+use rocksdb::{
+    DB, DBRawIteratorWithThreadMode, Direction, IteratorMode, ReadOptions, SnapshotWithThreadMode,
+};
 
+use crate::cursor::{Cursor, Cursors};
 use crate::doc::{self, DocRecord, Document, Head, HistoryRecord};
 use crate::layout::{self, CF_DOCS, CF_FEED, CF_HISTORY, CF_LOG};
+use crate::scan::ScanPart;
 use crate::store::Shared;
 use crate::{Error, Result, Seq, Table};
 
@@ -73,34 +81,19 @@ impl<'a> Snapshot<'a> {
             return Ok(None);
         };
         let record = DocRecord::decode(&bytes)?;
-        let mut docs = self.materialize(table, vec![(doc_id.clone(), record)])?;
-        Ok(docs.pop())
+        let id = doc_id.as_str().as_bytes();
+        let head = winner_of(&record, id)?;
+        let winner = self
+            .snap
+            .get_pinned_cf(&self.shared.cf(CF_LOG), layout::seq_key(table, head.seq))?;
+        assemble(id, record, head, winner.as_deref()).map(Some)
     }
 
     /// Up to `limit` documents in id order, starting after `after`; deleted ones included.
     pub fn scan(&self, table: Table, after: Option<&DocId>, limit: usize) -> Result<Vec<Document>> {
-        let start = match after {
-            // The smallest key greater than every key of `after`: its key with 0x00 → 0x01.
-            Some(id) => {
-                let mut key = layout::doc_key(table, id);
-                if let Some(last) = key.last_mut() {
-                    *last = 1;
-                }
-                key
-            }
-            None => layout::table_prefix(table).to_vec(),
-        };
-        let mut records = Vec::with_capacity(limit.min(4096));
-        for row in self.iter(CF_DOCS, table, &start) {
-            if records.len() >= limit {
-                break;
-            }
-            let (key, value) = row?;
-            let doc_id = layout::doc_id_from_doc_key(&key)
-                .ok_or_else(|| Error::Corrupted("bad docs key".into()))?;
-            records.push((doc_id, DocRecord::decode(&value)?));
-        }
-        self.materialize(table, records)
+        self.documents(table, after, ScanPart::WHOLE)
+            .take(limit)
+            .collect()
     }
 
     /// Documents with more than one head, in id order.
@@ -140,59 +133,53 @@ impl<'a> Snapshot<'a> {
     /// `limit` of them. Reads O(limit) keys however long the table is.
     pub fn changes(&self, table: Table, since: Seq, limit: usize) -> Result<Vec<Change>> {
         let start = layout::seq_key(table, Seq(since.0.saturating_add(1)));
-        let mut found = Vec::with_capacity(limit.min(4096));
-        for row in self.iter(CF_FEED, table, &start) {
-            if found.len() >= limit {
-                break;
-            }
-            let (key, value) = row?;
-            let seq = layout::seq_from_key(&key)
-                .ok_or_else(|| Error::Corrupted("bad feed key".into()))?;
-            let doc_id = std::str::from_utf8(&value)
+        let mut feed = self.raw_iter(CF_FEED, table);
+        feed.seek(start);
+        let mut docs = Cursor::new(self.raw_iter(CF_DOCS, table));
+        let mut winners = self.log_cursors(table);
+        let mut changes = Vec::with_capacity(limit.min(4096));
+        while changes.len() < limit
+            && let Some((key, value)) = feed.item()
+        {
+            let seq =
+                layout::seq_from_key(key).ok_or_else(|| Error::Corrupted("bad feed key".into()))?;
+            let doc_id = std::str::from_utf8(value)
                 .ok()
                 .and_then(|s| DocId::new(s).ok())
                 .ok_or_else(|| Error::Corrupted("bad feed value".into()))?;
-            found.push((seq, doc_id));
-        }
-        let keys: Vec<Vec<u8>> = found
-            .iter()
-            .map(|(_, doc_id)| layout::doc_key(table, doc_id))
-            .collect();
-        let values = self.multi_get(CF_DOCS, &keys);
-        let mut records = Vec::with_capacity(found.len());
-        for ((seq, doc_id), value) in found.iter().zip(values) {
-            let bytes = value?
+            let bytes = docs
+                .get(&layout::doc_key(table, &doc_id))?
                 .ok_or_else(|| Error::Corrupted(format!("feed names unknown document {doc_id}")))?;
-            let record = DocRecord::decode(&bytes)?;
-            if record.feed_seq != *seq {
+            let record = DocRecord::decode(bytes)?;
+            if record.feed_seq != seq {
                 return Err(Error::Corrupted(format!(
                     "feed and document {doc_id} disagree"
                 )));
             }
-            records.push((doc_id.clone(), record));
+            let doc = document(table, &mut winners, doc_id.as_str().as_bytes(), record)?;
+            changes.push(Change { seq, doc });
+            feed.next();
         }
-        let docs = self.materialize(table, records)?;
-        Ok(found
-            .into_iter()
-            .zip(docs)
-            .map(|((seq, _), doc)| Change { seq, doc })
-            .collect())
+        feed.status()?;
+        Ok(changes)
     }
 
     /// Raw log entries after `since`, in seq order; at most `limit`.
     pub fn log(&self, table: Table, since: Seq, limit: usize) -> Result<Vec<LogRecord>> {
         let start = layout::seq_key(table, Seq(since.0.saturating_add(1)));
+        let mut log = self.raw_iter(CF_LOG, table);
+        log.seek(start);
         let mut records = Vec::with_capacity(limit.min(4096));
-        for row in self.iter(CF_LOG, table, &start) {
-            if records.len() >= limit {
-                break;
-            }
-            let (key, value) = row?;
+        while records.len() < limit
+            && let Some((key, value)) = log.item()
+        {
             let seq =
-                layout::seq_from_key(&key).ok_or_else(|| Error::Corrupted("bad log key".into()))?;
-            let entry = parse(seq, value.into_vec())?;
+                layout::seq_from_key(key).ok_or_else(|| Error::Corrupted("bad log key".into()))?;
+            let entry = parse(seq, value.to_vec())?;
             records.push(LogRecord { seq, entry });
+            log.next();
         }
+        log.status()?;
         Ok(records)
     }
 
@@ -269,54 +256,27 @@ impl<'a> Snapshot<'a> {
         Ok(entry)
     }
 
-    /// Fetches the winners of many documents with one batched read.
+    /// Reads the winners of many documents, in the order given.
     fn materialize(&self, table: Table, records: Vec<(DocId, DocRecord)>) -> Result<Vec<Document>> {
-        let mut winners = Vec::with_capacity(records.len());
-        for (doc_id, record) in &records {
-            let head = *record
-                .winner()
-                .ok_or_else(|| Error::Corrupted(format!("document {doc_id} has no heads")))?;
-            winners.push(head);
-        }
-        let keys: Vec<[u8; 16]> = winners
-            .iter()
-            .map(|h| layout::seq_key(table, h.seq))
-            .collect();
-        let values = self.multi_get(CF_LOG, &keys);
-        let mut docs = Vec::with_capacity(records.len());
-        for (((doc_id, record), head), value) in records.into_iter().zip(winners).zip(values) {
-            let bytes = value?.ok_or_else(|| Error::DamagedEntry {
-                seq: head.seq,
-                why: "missing from the log".into(),
-            })?;
-            let entry = parse(head.seq, bytes.to_vec())?;
-            check_hash(head.seq, &entry, Some(&head.hash))?;
-            docs.push(Document {
-                id: doc_id,
-                feed_seq: record.feed_seq,
-                created: record.created,
-                heads: record.heads,
-                winner: entry,
-                winner_seq: head.seq,
-            });
-        }
-        Ok(docs)
+        let mut winners = self.log_cursors(table);
+        records
+            .into_iter()
+            .map(|(doc_id, record)| {
+                document(table, &mut winners, doc_id.as_str().as_bytes(), record)
+            })
+            .collect()
     }
 
-    /// Point reads of many keys of `cf` in one batch, results in the order of `keys`.
-    fn multi_get<K: AsRef<[u8]>>(
-        &self,
-        cf: &str,
-        keys: &[K],
-    ) -> Vec<Result<Option<DBPinnableSlice<'_>>, rocksdb::Error>> {
+    /// Cursors over `table`'s log, for reading many winners.
+    pub(crate) fn log_cursors(&self, table: Table) -> Cursors<'_> {
+        Cursors::new(|| self.raw_iter(CF_LOG, table))
+    }
+
+    /// An unpositioned raw iterator over `table`'s keys of `cf` in this snapshot.
+    pub(crate) fn raw_iter(&self, cf: &str, table: Table) -> DBRawIteratorWithThreadMode<'_, DB> {
         let mut opts = ReadOptions::default();
-        opts.set_snapshot(&self.snap);
-        // Keys often come in bytewise order already (ids and seqs both grow when documents are
-        // written in id order, as with time-sortable ids); saying so spares RocksDB a sort.
-        let sorted = keys.is_sorted_by(|a, b| a.as_ref() <= b.as_ref());
-        self.shared
-            .db
-            .batched_multi_get_cf_opt(&self.shared.cf(cf), keys, sorted, &opts)
+        opts.set_iterate_upper_bound(layout::table_end(table));
+        self.snap.raw_iterator_cf_opt(&self.shared.cf(cf), opts)
     }
 
     pub(crate) fn get_raw(&self, cf: &str, key: &[u8]) -> Result<Option<Vec<u8>>> {
@@ -365,6 +325,62 @@ fn check_hash(seq: Seq, entry: &UnverifiedEntry, expected: Option<&EntryHash>) -
         }),
         _ => Ok(()),
     }
+}
+
+/// A document from its record and its winner, read through `winners`; `indexed_id` is the id the
+/// docs index files it under.
+pub(crate) fn document(
+    table: Table,
+    winners: &mut Cursors<'_>,
+    indexed_id: &[u8],
+    record: DocRecord,
+) -> Result<Document> {
+    let head = winner_of(&record, indexed_id)?;
+    let bytes = winners.get(&layout::seq_key(table, head.seq))?;
+    assemble(indexed_id, record, head, bytes)
+}
+
+fn winner_of(record: &DocRecord, indexed_id: &[u8]) -> Result<Head> {
+    record.winner().copied().ok_or_else(|| {
+        Error::Corrupted(format!(
+            "document {} has no heads",
+            String::from_utf8_lossy(indexed_id)
+        ))
+    })
+}
+
+/// Checks the winner's stored bytes against the index (hash and document) and builds the
+/// document.
+fn assemble(
+    indexed_id: &[u8],
+    record: DocRecord,
+    head: Head,
+    bytes: Option<&[u8]>,
+) -> Result<Document> {
+    let bytes = bytes.ok_or_else(|| Error::DamagedEntry {
+        seq: head.seq,
+        why: "missing from the log".into(),
+    })?;
+    let entry = parse(head.seq, bytes.to_vec())?;
+    check_hash(head.seq, &entry, Some(&head.hash))?;
+    if entry.header().doc_id().as_str().as_bytes() != indexed_id {
+        return Err(Error::DamagedEntry {
+            seq: head.seq,
+            why: format!(
+                "belongs to document {}, not {}",
+                entry.header().doc_id(),
+                String::from_utf8_lossy(indexed_id)
+            ),
+        });
+    }
+    Ok(Document {
+        id: entry.header().doc_id().clone(),
+        feed_seq: record.feed_seq,
+        created: record.created,
+        heads: record.heads,
+        winner: entry,
+        winner_seq: head.seq,
+    })
 }
 
 /// Heads, winner and positions from a document's entries alone (time travel).

@@ -215,4 +215,22 @@ proptest! {
         let plain = open(&parsed, &vector_key()).unwrap();
         prop_assert_eq!(plain.as_slice(), doc.as_bytes());
     }
+
+    /// Document ids are refused exactly when they hold a control character (Unicode Cc), as
+    /// `char::is_control` defines it, whichever characters surround it.
+    #[test]
+    fn doc_ids_with_control_characters_are_refused(
+        id in prop::collection::vec(
+            prop_oneof![
+                any::<char>(),
+                prop::char::range('\u{0}', '\u{1f}'),
+                prop::char::range('\u{7f}', '\u{a1}'),
+            ],
+            1..40,
+        )
+    ) {
+        let id: String = id.into_iter().collect();
+        let expected = id.len() <= MAX_DOC_ID_LEN && !id.chars().any(char::is_control);
+        prop_assert_eq!(DocId::new(id).is_ok(), expected);
+    }
 }

@@ -3,6 +3,7 @@
 mod entry;
 mod fuzz_checks;
 mod fuzz_corpus;
+mod keybox;
 mod keys;
 mod vectors;
 

@@ -54,6 +54,44 @@ pub(crate) enum Kind {
     Unsupported,
 }
 
+impl Kind {
+    /// True for statements that change documents or tables: what a mirror refuses.
+    fn writes(self) -> bool {
+        match self {
+            Kind::Insert
+            | Kind::Update
+            | Kind::Delete
+            | Kind::CreateTable
+            | Kind::DropTable
+            | Kind::CreateDatabase
+            | Kind::DropDatabase
+            | Kind::Copy => true,
+            // Roles, grants and views are each node's own, never replicated: a mirror
+            // manages them.
+            Kind::CreateView
+            | Kind::DropView
+            | Kind::CreateRole
+            | Kind::AlterRole
+            | Kind::DropRole
+            | Kind::Grant
+            | Kind::Revoke
+            | Kind::Begin
+            | Kind::Commit
+            | Kind::Rollback
+            | Kind::Savepoint
+            | Kind::RollbackTo
+            | Kind::Release
+            | Kind::Query
+            | Kind::MindooCall
+            | Kind::Set
+            | Kind::Show
+            | Kind::Discard
+            | Kind::Listen
+            | Kind::Unsupported => false,
+        }
+    }
+}
+
 /// Parses `sql` with the PostgreSQL dialect; empty input gives no statements. Text after a
 /// `COPY ... FROM STDIN` is refused rather than lost (`copy::has_text_after`).
 pub(crate) fn parse(sql: &str) -> Result<Vec<Statement>> {
@@ -135,6 +173,9 @@ pub(crate) async fn dispatch(
 ) -> Result<Output> {
     if !params.is_empty() && kind != Kind::Query {
         dml::bind(&mut statement, params)?;
+    }
+    if kind.writes() {
+        session.writable(&first_words(&statement))?;
     }
     match kind {
         Kind::Query => query::run(session, statement, plan, params).await,

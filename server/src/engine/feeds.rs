@@ -1,7 +1,7 @@
 //! The `mindoo.*` table functions over a table's log: the change feed (one table or many),
-//! the raw entry log, revision history, time travel, conflicts, verification, proofs and
-//! import. Each reads one storage snapshot on a blocking thread and emits Arrow batches;
-//! `udtf.rs` makes them DataFusion relations.
+//! the raw entry log, revision history, time travel, conflicts, verification, proofs, import,
+//! the table list and sync with a peer (sync.rs). Each reads one storage snapshot on a
+//! blocking thread and emits Arrow batches; `udtf.rs` makes them DataFusion relations.
 //!
 //! Invariants:
 //! - One call reads one snapshot: a feed never shows half a commit, and paging inside a call
@@ -9,7 +9,8 @@
 //! - `data` is decrypted with the session's keys only; it is NULL for deletes and for keys
 //!   the session does not hold. No column ever carries key material.
 //! - Feeds page through storage, so `changes`/`entries` with a limit read O(limit) entries.
-//! - Only `apply` writes, and only entries whose signature verified (apply.rs).
+//! - Only `apply` and `sync` write, and only entries whose signature verified (apply.rs,
+//!   sync.rs).
 //!
 //! See: docs/SQL.md#change-feeds-history-and-verification
 
@@ -23,9 +24,11 @@ use datafusion::arrow::array::{
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::ScalarValue;
+use mindoodb_client::glob;
 use mindoodb_protocol::{AuthorClock, DocId, Entry, EntryKind, open};
 use mindoodb_storage::{
-    Cutoff, Document, Outcome, Problem, Seq, Snapshot, Store, Table, TenantId, VerifyReport,
+    Cutoff, Document, Outcome, Problem, RoleRecord, Seq, Snapshot, Store, Table, TenantId,
+    VerifyReport,
 };
 
 use super::json::jsonb_field;
@@ -33,7 +36,7 @@ use super::keyring::KeySet;
 use super::notify::Notifier;
 use super::provider::SharedState;
 use super::row::{self, Projection, Row};
-use super::{Engine, apply};
+use super::{Engine, apply, sync};
 use crate::error::{Error, Result};
 use crate::output::PgType;
 
@@ -53,6 +56,8 @@ pub(crate) enum FeedFn {
     Verify,
     Proof,
     Apply,
+    Tables,
+    Sync,
 }
 
 /// One declared parameter of a table function.
@@ -69,16 +74,24 @@ pub(crate) struct FeedCtx {
     pub(crate) tenant: TenantId,
     pub(crate) state: SharedState,
     pub(crate) notifier: Arc<Notifier>,
+    /// The session's role is a superuser (only superusers may make the server connect out).
+    pub(crate) superuser: bool,
 }
 
 impl FeedCtx {
     /// What one session's table functions use.
-    pub(crate) fn new(engine: &Engine, tenant: TenantId, state: SharedState) -> Arc<FeedCtx> {
+    pub(crate) fn new(
+        engine: &Engine,
+        role: &RoleRecord,
+        tenant: TenantId,
+        state: SharedState,
+    ) -> Arc<FeedCtx> {
         Arc::new(FeedCtx {
             store: engine.store().clone(),
             tenant,
             state,
             notifier: engine.notifier().clone(),
+            superuser: role.superuser,
         })
     }
 }
@@ -111,7 +124,7 @@ const fn optional(name: &'static str, pg_type: PgType) -> Param {
 }
 
 impl FeedFn {
-    pub(crate) const ALL: [FeedFn; 10] = [
+    pub(crate) const ALL: [FeedFn; 12] = [
         FeedFn::Changes,
         FeedFn::ChangesAll,
         FeedFn::Entries,
@@ -122,6 +135,8 @@ impl FeedFn {
         FeedFn::Verify,
         FeedFn::Proof,
         FeedFn::Apply,
+        FeedFn::Tables,
+        FeedFn::Sync,
     ];
 
     /// The name after `mindoo.`.
@@ -137,6 +152,8 @@ impl FeedFn {
             FeedFn::Verify => "verify",
             FeedFn::Proof => "proof",
             FeedFn::Apply => "apply",
+            FeedFn::Tables => "tables",
+            FeedFn::Sync => "sync",
         }
     }
 
@@ -160,6 +177,13 @@ impl FeedFn {
         const AS_OF: &[Param] = &[TABLE, param("at", PgType::Timestamptz)];
         const AS_OF_SEQ: &[Param] = &[TABLE, param("seq", PgType::Int8)];
         const APPLY: &[Param] = &[TABLE, param("sealed", PgType::Bytea)];
+        const TABLES: &[Param] = &[param("pattern", PgType::Text)];
+        const SYNC: &[Param] = &[
+            param("conninfo", PgType::Text),
+            TABLE,
+            optional("direction", PgType::Text),
+            optional("batch", PgType::Int4),
+        ];
         match self {
             FeedFn::Changes | FeedFn::Entries => FEED,
             FeedFn::ChangesAll => FEED_ALL,
@@ -168,6 +192,8 @@ impl FeedFn {
             FeedFn::AsOfSeq => AS_OF_SEQ,
             FeedFn::Conflicts | FeedFn::Verify => &[TABLE],
             FeedFn::Apply => APPLY,
+            FeedFn::Tables => TABLES,
+            FeedFn::Sync => SYNC,
         }
     }
 
@@ -177,13 +203,14 @@ impl FeedFn {
             FeedFn::Changes | FeedFn::Entries | FeedFn::History => &["seq"],
             FeedFn::ChangesAll => &["table_name", "seq"],
             FeedFn::AsOf | FeedFn::AsOfSeq | FeedFn::Conflicts => &["id"],
+            FeedFn::Tables | FeedFn::Sync => &["table_name"],
             FeedFn::Verify | FeedFn::Proof | FeedFn::Apply => &[],
         }
     }
 
-    /// True for the one function that writes.
+    /// True for the functions that write.
     pub(crate) fn writes(self) -> bool {
-        self == FeedFn::Apply
+        matches!(self, FeedFn::Apply | FeedFn::Sync)
     }
 
     /// The result columns; they do not depend on the arguments.
@@ -267,6 +294,15 @@ impl FeedFn {
                 ("winner", Bool),
             ],
             FeedFn::Apply => &[("seq", Int), ("rev", Text), ("id", Text), ("applied", Bool)],
+            FeedFn::Tables => &[("table_name", Text), ("last_seq", Int)],
+            FeedFn::Sync => &[
+                ("table_name", Text),
+                ("pulled", Int),
+                ("pulled_new", Int),
+                ("pushed", Int),
+                ("pull_seq", Int),
+                ("push_seq", Int),
+            ],
         };
         Arc::new(Schema::new(
             columns
@@ -521,6 +557,39 @@ pub(crate) fn run(
                 Cell::Text(doc_id.to_string()),
                 Cell::Bool(applied),
             ])?;
+        }
+        FeedFn::Tables => {
+            let Some(Arg::Text(pattern)) = args.first() else {
+                return Err(null_arg(func, 0));
+            };
+            let pattern = pattern.to_lowercase();
+            for info in ctx.store.tables(ctx.tenant) {
+                if glob(&pattern, &info.name) {
+                    let last = snapshot.last_seq(info.table)?;
+                    out.push(vec![Cell::Text(info.name), Cell::Int(last.0 as i64)])?;
+                }
+            }
+        }
+        FeedFn::Sync => {
+            let text = |idx: usize| match args.get(idx) {
+                Some(Arg::Text(text)) => Ok(Some(text.as_str())),
+                None | Some(Arg::Null) => Ok(None),
+                Some(_) => Err(Error::Internal("text argument is not text".into())),
+            };
+            let conninfo = text(0)?.ok_or_else(|| null_arg(func, 0))?;
+            let pattern = text(1)?.ok_or_else(|| null_arg(func, 1))?.to_lowercase();
+            let batch = limit_arg(func, args, 3)?;
+            for report in sync::run(ctx, conninfo, &pattern, text(2)?, batch)? {
+                let int = |n: u64| Cell::Int(n as i64);
+                out.push(vec![
+                    Cell::Text(report.table),
+                    int(report.pulled),
+                    int(report.pulled_new),
+                    int(report.pushed),
+                    int(report.pull_seq),
+                    int(report.push_seq),
+                ])?;
+            }
         }
     }
     out.flush()?;
@@ -792,36 +861,6 @@ fn negative(func: FeedFn, idx: usize) -> Error {
     ))
 }
 
-/// `*` matches any run of characters, `?` one character; everything else itself.
-fn glob(pattern: &str, name: &str) -> bool {
-    let (pattern, name): (Vec<char>, Vec<char>) =
-        (pattern.chars().collect(), name.chars().collect());
-    // Classic two-pointer wildcard match with backtracking to the last `*`.
-    let (mut p, mut n) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while n < name.len() {
-        match pattern.get(p) {
-            Some('*') => {
-                star = Some((p, n));
-                p += 1;
-            }
-            Some(c) if *c == '?' || *c == name[n] => {
-                p += 1;
-                n += 1;
-            }
-            _ => match star {
-                Some((sp, sn)) => {
-                    p = sp + 1;
-                    n = sn + 1;
-                    star = Some((sp, sn + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    pattern[p..].iter().all(|c| *c == '*')
-}
-
 /// `\x` followed by hex digits: Postgres' bytea text form.
 fn hex_bytea(text: &str) -> Option<Vec<u8>> {
     let digits = text.strip_prefix("\\x")?;
@@ -991,19 +1030,6 @@ fn append_null(builder: &mut dyn std::any::Any) -> Option<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn globs_match_like_shells() {
-        assert!(glob("crm*", "crm2025"));
-        assert!(glob("crm*", "crm"));
-        assert!(glob("*", "anything"));
-        assert!(glob("crm202?", "crm2026"));
-        assert!(glob("c*m*5", "crm2025"));
-        assert!(glob("crm2025", "crm2025"));
-        assert!(!glob("crm*", "invoices"));
-        assert!(!glob("crm202?", "crm20255"));
-        assert!(!glob("crm2025", "crm2026"));
-    }
 
     #[test]
     fn bytea_text_is_hex() {

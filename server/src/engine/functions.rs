@@ -30,6 +30,7 @@ pub(crate) async fn call(session: &mut Session, statement: &Statement) -> Result
     match (name.as_str(), args.as_slice()) {
         ("create_key", [key_name, rest @ ..]) if rest.len() <= 1 => {
             require_secure(session)?;
+            session.writable("mindoo.create_key")?;
             let key_name = key_name_of(key_name)?;
             let version = keyring::next_version(&store, tenant, &key_name)?;
             let (key, kdf) = match rest {
@@ -53,6 +54,7 @@ pub(crate) async fn call(session: &mut Session, statement: &Statement) -> Result
         }
         ("rotate_key", [key_name]) => {
             require_secure(session)?;
+            session.writable("mindoo.rotate_key")?;
             let key_name = key_name_of(key_name)?;
             let version = keyring::next_version(&store, tenant, &key_name)?;
             if version == 1 {

@@ -75,7 +75,13 @@ impl KeySet {
 
 /// Parses `SET mindoo.keys` / startup tokens (comma-separated `mdbk1.`/`mdbi1.` tokens), checks
 /// every data key against the registry and returns the new key set. Nothing changes on error.
-pub(crate) fn parse_tokens(store: &Store, tenant: TenantId, tokens: &str) -> Result<KeySet> {
+/// A read-only node (`register` false) checks known keys but registers none.
+pub(crate) fn parse_tokens(
+    store: &Store,
+    tenant: TenantId,
+    tokens: &str,
+    register: bool,
+) -> Result<KeySet> {
     let mut set = KeySet::default();
     for token in tokens.split(',').map(str::trim).filter(|t| !t.is_empty()) {
         if token.starts_with("mdbi1.") {
@@ -83,7 +89,13 @@ pub(crate) fn parse_tokens(store: &Store, tenant: TenantId, tokens: &str) -> Res
             continue;
         }
         let key = DataKey::from_token(token)?;
-        check_or_register(store, tenant, &key, None)?;
+        match store.key(tenant, key.key_ref())? {
+            Some(record) if record.kcv != key.kcv() => {
+                return Err(Error::WrongKey(key.key_ref().to_string()));
+            }
+            None if register => check_or_register(store, tenant, &key, None)?,
+            _ => {}
+        }
         set.insert(key);
     }
     Ok(set)

@@ -31,6 +31,7 @@ mod scalar_subquery;
 mod scan;
 mod session;
 mod settings;
+mod sync;
 mod table_fn_args;
 mod txn;
 mod udtf;
@@ -47,18 +48,33 @@ pub(crate) use query::pg_type_of;
 pub(crate) use row::doc_schema;
 pub(crate) use session::{Prepared, Session, TxnStatus};
 pub(crate) use settings::{KEYS as KEYS_SETTING, Settings, server_version};
+pub(crate) use sync::TenantNode;
 
 use crate::error::Result;
 use notify::Notifier;
 
-/// State shared by every connection: the store, the node's signing identity and the commit
-/// notifications.
+/// State shared by every connection: the store, the node's signing identity, what kind of
+/// node this is, and the commit notifications.
 pub(crate) struct Engine {
     store: Store,
     node: Identity,
+    mode: NodeMode,
     notifier: Arc<Notifier>,
     /// Bumped after every change that can take access away (`access.rs`).
     access: tokio::sync::watch::Sender<u64>,
+}
+
+/// What kind of node a server is (DESIGN §1): a plain server, a local node holding a keyring,
+/// or a keyless read-only mirror.
+#[derive(Default)]
+pub(crate) struct NodeMode {
+    /// The tokens of the keyring a local node unlocked at start; every loopback session gets
+    /// them as if it had run `SET mindoo.keys`. Never written anywhere.
+    pub(crate) local_keys: Option<Zeroizing<String>>,
+    /// A mirror: sessions cannot write (25006); only its replication imports entries.
+    pub(crate) read_only: bool,
+    /// On a mirror, whether sessions may present keys at all.
+    pub(crate) accept_keys: bool,
 }
 
 /// Who connected, to which database, over what.
@@ -69,19 +85,29 @@ pub(crate) struct Login {
     pub database: String,
     /// True for TLS, loopback TCP and Unix sockets: the transports keys may travel over.
     pub secure: bool,
+    /// True for loopback TCP (the only local transport served): sessions a local node gives
+    /// its keyring to.
+    pub local: bool,
     /// `mindoo.keys` from the startup options (`PGOPTIONS='-c mindoo.keys=...'`), if any.
     pub startup_keys: Option<Zeroizing<String>>,
 }
 
 impl Engine {
-    /// An engine over `store`; `node` signs entries for sessions without an identity.
-    pub(crate) fn new(store: Store, node: Identity) -> Arc<Engine> {
+    /// An engine over `store`; `node` signs entries for sessions without an identity; `mode`
+    /// says whether this is a plain server, a local node or a mirror.
+    pub(crate) fn new(store: Store, node: Identity, mode: NodeMode) -> Arc<Engine> {
         Arc::new(Engine {
             store,
             node,
+            mode,
             notifier: Arc::default(),
             access: tokio::sync::watch::Sender::new(0),
         })
+    }
+
+    /// What kind of node this is.
+    pub(crate) fn mode(&self) -> &NodeMode {
+        &self.mode
     }
 
     /// The store.
@@ -99,6 +125,11 @@ impl Engine {
     pub(crate) fn login(self: &Arc<Self>, login: Login) -> Result<Session> {
         let (role, tenant) = self.admit(&login.role, &login.database)?;
         let mut session = Session::new(self.clone(), role, tenant, login.secure)?;
+        if login.local
+            && let Some(keys) = &self.mode.local_keys
+        {
+            session.set_keys(keys)?;
+        }
         if let Some(keys) = login.startup_keys {
             session.set_keys(&keys)?;
         }

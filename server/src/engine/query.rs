@@ -113,8 +113,13 @@ pub(crate) async fn run(
         ))
         .map_err(from_datafusion)?
     };
-    if udtf::writes(&plan) && session.txn_status() != TxnStatus::Idle {
-        return Err(Error::ActiveTransaction("mindoo.apply".into()));
+    if udtf::writes(&plan) {
+        session.writable("mindoo.apply or mindoo.sync")?;
+        if session.txn_status() != TxnStatus::Idle {
+            return Err(Error::ActiveTransaction(
+                "mindoo.apply or mindoo.sync".into(),
+            ));
+        }
     }
     let names = column_names(&statement, plan.schema());
     let frame = session

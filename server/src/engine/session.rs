@@ -128,7 +128,10 @@ impl Session {
         ctx.register_catalog("mindoo", Arc::new(catalog));
         json::register(&mut ctx)?;
         dialect::register(&mut ctx)?;
-        udtf::register(&ctx, &FeedCtx::new(&engine, tenant.id, state.clone()));
+        udtf::register(
+            &ctx,
+            &FeedCtx::new(&engine, &role, tenant.id, state.clone()),
+        );
         Ok(Session {
             engine,
             role,
@@ -373,9 +376,25 @@ impl Session {
         if !self.secure {
             return Err(Error::InsecureTransport);
         }
-        let keys = keyring::parse_tokens(&self.engine.store, self.tenant.id, tokens)?;
+        let mode = self.engine.mode();
+        if mode.read_only && !mode.accept_keys {
+            return Err(Error::NotAllowed(
+                "this mirror does not accept keys (start it with --mirror-accept-keys)".into(),
+            ));
+        }
+        let keys =
+            keyring::parse_tokens(&self.engine.store, self.tenant.id, tokens, !mode.read_only)?;
         self.write_state().keys = keys;
         Ok(())
+    }
+
+    /// Refuses `what` on a read-only mirror (25006).
+    pub(crate) fn writable(&self, what: &str) -> Result<()> {
+        if self.engine.mode().read_only {
+            Err(Error::ReadOnly(what.to_owned()))
+        } else {
+            Ok(())
+        }
     }
 
     pub(crate) fn read_state(&self) -> std::sync::RwLockReadGuard<'_, ReadState> {

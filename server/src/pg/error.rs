@@ -23,6 +23,7 @@ use crate::error::Error;
 /// SQLSTATE codes, by Postgres class, named after their Postgres condition names.
 mod code {
     // Class 08: connection exception.
+    pub(super) const CONNECTION_FAILURE: &str = "08006";
     pub(super) const PROTOCOL_VIOLATION: &str = "08P01";
     // Class 0A: feature not supported.
     pub(super) const FEATURE_NOT_SUPPORTED: &str = "0A000";
@@ -44,6 +45,7 @@ mod code {
     // Class 25: invalid transaction state.
     pub(super) const NO_ACTIVE_SQL_TRANSACTION: &str = "25P01";
     pub(super) const ACTIVE_SQL_TRANSACTION: &str = "25001";
+    pub(super) const READ_ONLY_SQL_TRANSACTION: &str = "25006";
     pub(super) const IN_FAILED_SQL_TRANSACTION: &str = "25P02";
     // Class 28: invalid authorization specification.
     pub(super) const INVALID_AUTHORIZATION_SPECIFICATION: &str = "28000";
@@ -253,6 +255,10 @@ fn classify(err: &Error) -> Classified {
         }
         Error::AccessRevoked(_) => (code::ADMIN_SHUTDOWN, false),
         Error::ActiveTransaction(_) => (code::ACTIVE_SQL_TRANSACTION, false),
+        Error::ReadOnly(_) => (code::READ_ONLY_SQL_TRANSACTION, false),
+        Error::Sync(_) => (code::CONNECTION_FAILURE, false),
+        // A peer served an entry that is forged or damaged: operators must hear of it.
+        Error::SyncRejected(_) => (code::DATA_CORRUPTED, true),
         Error::FeatureNotSupported(_) => (code::FEATURE_NOT_SUPPORTED, false),
         Error::Query(err) => return classify_query(err),
         Error::Storage(err) => storage_code(err),
@@ -302,6 +308,7 @@ fn protocol_code(err: &mindoodb_protocol::Error) -> (&'static str, bool) {
             (code::INVALID_PARAMETER_VALUE, false)
         }
         P::InvalidKeyName(_) | P::InvalidRole(_) => (code::INVALID_NAME, false),
+        P::Keybox(_) => (code::INVALID_PARAMETER_VALUE, false),
         P::WrongKey { .. } => (code::INSUFFICIENT_PRIVILEGE, false),
         // The key check value passed, so a failed open means altered bytes.
         P::Decrypt | P::Verify(_) => (code::DATA_CORRUPTED, true),
@@ -497,6 +504,8 @@ mod tests {
                 "0A000",
             ),
             (Error::ActiveTransaction("COPY".into()), "25001"),
+            (Error::ReadOnly("INSERT".into()), "25006"),
+            (Error::Sync("peer unreachable".into()), "08006"),
             (Error::CopyFailed("gave up".into()), "57014"),
             (Error::BadCopyData("x".into()), "22P04"),
             (Error::FeatureNotSupported("x".into()), "0A000"),

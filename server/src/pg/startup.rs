@@ -136,11 +136,12 @@ impl Startup {
             .get::<StartupKeys>()
             .and_then(|keys| keys.0.lock().unwrap_or_else(PoisonError::into_inner).take());
         // Keys may travel over TLS or stay on this machine (loopback).
-        let secure = client.is_secure() || peer.ip().to_canonical().is_loopback();
+        let local = peer.ip().to_canonical().is_loopback();
         let login = Login {
             role: user.to_owned(),
             database: database.clone(),
-            secure,
+            secure: client.is_secure() || local,
+            local,
             startup_keys,
         };
         let session = match self.engine.login(login) {

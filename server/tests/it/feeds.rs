@@ -30,7 +30,7 @@ async fn rows(
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
-fn message(err: &tokio_postgres::Error) -> String {
+pub(crate) fn message(err: &tokio_postgres::Error) -> String {
     err.as_db_error()
         .map_or_else(|| err.to_string(), |db| db.message().to_owned())
 }
@@ -420,7 +420,7 @@ async fn verify_names_a_byte_flipped_on_disk() {
 
 /// Flips a ciphertext byte of `table`'s entry at `seq` through raw RocksDB (the server is
 /// stopped) and returns the entry's new hash.
-fn flip_log_byte(dir: &Path, table: &str, seq: u64) -> String {
+pub(crate) fn flip_log_byte(dir: &Path, table: &str, seq: u64) -> String {
     let table = {
         let store = Store::open(
             dir,

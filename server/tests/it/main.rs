@@ -25,6 +25,7 @@ mod secrets;
 mod security;
 mod sql;
 mod support;
+mod sync;
 mod tamper;
 mod tls;
 mod views;

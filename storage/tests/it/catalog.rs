@@ -1,7 +1,7 @@
 //! The catalog: tenants, tables, roles, grants, keys; persistence across reopen; isolation.
 
 use mindoodb_protocol::{EntryKind, KdfParams, KeyName, KeyRef};
-use mindoodb_storage::{Error, KeyRecord, RoleRecord, Seq, Store};
+use mindoodb_storage::{Error, KeyRecord, RoleRecord, Seq, Store, SyncCursor};
 
 use crate::{config, doc_id, entry, fixture, key, local};
 
@@ -231,4 +231,59 @@ fn a_registered_key_version_cannot_change_its_check_value() {
 fn a_second_process_cannot_open_the_same_dir() {
     let fx = fixture();
     assert!(Store::open(fx.dir.path(), &config()).is_err());
+}
+
+#[test]
+fn sync_cursors_persist_per_peer_and_go_with_their_table() {
+    let fx = fixture();
+    let tenant = fx.store.tenant("acme").unwrap();
+    let hub = b"host=hub port=5432 dbname=acme table=crm2025".as_slice();
+    assert_eq!(
+        fx.store.sync_cursor(fx.table, hub).unwrap(),
+        SyncCursor::START
+    );
+    let at = SyncCursor {
+        pulled: Seq(41),
+        pulled_hash: Some(entry("a", EntryKind::Create, &[], 1, 1, "{}").hash()),
+        pushed: Seq(7),
+    };
+    fx.store.set_sync_cursor(fx.table, hub, &at).unwrap();
+    fx.store
+        .set_sync_cursor(fx.table, b"other", &SyncCursor::START)
+        .unwrap();
+    let dir = fx.dir;
+    drop(fx.store);
+
+    let store = Store::open(dir.path(), &config()).unwrap();
+    assert_eq!(store.sync_cursor(fx.table, hub).unwrap(), at);
+    let peers: Vec<Vec<u8>> = store
+        .sync_cursors(fx.table)
+        .unwrap()
+        .into_iter()
+        .map(|(peer, _)| peer)
+        .collect();
+    assert_eq!(peers, [hub.to_vec(), b"other".to_vec()]);
+
+    store.drop_table(tenant.id, "crm2025").unwrap();
+    assert!(store.sync_cursors(fx.table).unwrap().is_empty());
+    assert!(matches!(
+        store.set_sync_cursor(fx.table, hub, &at),
+        Err(Error::NoSuchTable(_))
+    ));
+    let again = store.create_table(tenant.id, "crm2025", None).unwrap();
+    assert_eq!(
+        store.sync_cursor(again.table, hub).unwrap(),
+        SyncCursor::START,
+        "a re-created table syncs from the start"
+    );
+    store.set_sync_cursor(again.table, hub, &at).unwrap();
+    store.drop_relations(tenant.id, &["crm2025"], &[]).unwrap();
+    assert!(
+        store.sync_cursors(again.table).unwrap().is_empty(),
+        "DROP TABLE drops its cursors"
+    );
+    let third = store.create_table(tenant.id, "crm2025", None).unwrap();
+    store.set_sync_cursor(third.table, hub, &at).unwrap();
+    store.drop_tenant("acme").unwrap();
+    assert!(store.sync_cursors(third.table).unwrap().is_empty());
 }

@@ -3,8 +3,9 @@
 //! seeded-random moments, 20 times; after each reopen every acknowledged document is present at
 //! its seq, seqs have no gaps and verification passes.
 
-use std::io::{BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
 use std::time::Duration;
 
 use mindoodb_storage::{Seq, Store};
@@ -28,11 +29,21 @@ fn sigkill_never_loses_an_acknowledged_commit() {
             .spawn()
             .unwrap();
         let stdout = child.stdout.take().unwrap();
+        let (ready_tx, ready) = mpsc::channel();
         let reader = std::thread::spawn(move || {
-            let mut out = Vec::new();
-            let _ = BufReader::new(stdout).read_to_end(&mut out);
-            String::from_utf8(out).unwrap()
+            let mut stdout = BufReader::new(stdout);
+            let (mut out, mut line) = (String::new(), Vec::new());
+            while stdout.read_until(b'\n', &mut line).unwrap_or(0) > 0 {
+                if line == b"ready\n" {
+                    let _ = ready_tx.send(());
+                }
+                out.push_str(&String::from_utf8(std::mem::take(&mut line)).unwrap());
+            }
+            out
         });
+        ready
+            .recv_timeout(Duration::from_secs(120))
+            .expect("the child opened its store");
         std::thread::sleep(Duration::from_millis(rng.random_range(50..400)));
         child.kill().unwrap();
         child.wait().unwrap();

@@ -1,9 +1,12 @@
-//! Reads: scans and paging, the feed's paging and resumption, history, time travel, the raw log.
+//! Reads: scans and paging, parallel scan parts, the feed's paging and resumption, history, time
+//! travel, the raw log.
 
-use mindoodb_protocol::{AuthorClock, EntryKind, open};
-use mindoodb_storage::{Cutoff, Seq};
+use std::collections::BTreeMap;
 
-use crate::{doc_id, entry, fixture, key, local};
+use mindoodb_protocol::{AuthorClock, DocId, EntryHash, EntryKind, open};
+use mindoodb_storage::{Cutoff, Document, SCAN_CHUNK, ScanPart, Seq, Store, Table, Transaction};
+
+use crate::{Fixture, doc_id, entry, fixture, key, local};
 
 #[test]
 fn scan_pages_in_id_order() {
@@ -23,6 +26,127 @@ fn scan_pages_in_id_order() {
     let rest = snap.scan(fx.table, Some(&first[1].id), 10).unwrap();
     let ids: Vec<String> = rest.iter().map(|d| d.id.to_string()).collect();
     assert_eq!(ids, ["c", "d", "e"]);
+}
+
+/// Documents written in id order and then updated in a scattered order, so that scans find
+/// winners both in runs and out of order in the log; returns each id's winner hash.
+fn scattered_table(fx: &Fixture, n_docs: usize) -> BTreeMap<DocId, EntryHash> {
+    let mut winners = BTreeMap::new();
+    for chunk in (0..n_docs).collect::<Vec<_>>().chunks(100) {
+        let creates: Vec<_> = chunk
+            .iter()
+            .map(|n| entry(&format!("doc{n:05}"), EntryKind::Create, &[], 1, 1, "{}"))
+            .collect();
+        commit_all(&fx.store, fx.table, &creates);
+        for e in creates {
+            winners.insert(e.header().doc_id().clone(), e.hash());
+        }
+    }
+    // Every third document, in an order unrelated to ids (a multiplicative permutation).
+    let updated: Vec<usize> = (0..n_docs)
+        .map(|i| i * 7919 % n_docs)
+        .filter(|n| n % 3 == 0)
+        .collect();
+    for chunk in updated.chunks(100) {
+        let updates: Vec<_> = chunk
+            .iter()
+            .map(|n| {
+                let id = doc_id(&format!("doc{n:05}"));
+                entry(id.as_str(), EntryKind::Update, &[winners[&id]], 2, 1, "{}")
+            })
+            .collect();
+        commit_all(&fx.store, fx.table, &updates);
+        for e in updates {
+            winners.insert(e.header().doc_id().clone(), e.hash());
+        }
+    }
+    winners
+}
+
+fn commit_all(store: &Store, table: Table, entries: &[mindoodb_protocol::VerifiedEntry]) {
+    let writes = entries
+        .iter()
+        .flat_map(|e| local(table, e).writes)
+        .collect();
+    store.commit(Transaction { writes }).unwrap();
+}
+
+fn ids_and_winners(docs: &[Document]) -> Vec<(DocId, EntryHash)> {
+    docs.iter()
+        .map(|d| (d.id.clone(), d.winner.hash()))
+        .collect()
+}
+
+#[test]
+fn a_scan_reads_every_winner_whatever_its_place_in_the_log() {
+    let fx = fixture();
+    let winners = scattered_table(&fx, 1000);
+    let snap = fx.store.snapshot();
+    let scanned: Vec<Document> = snap
+        .documents(fx.table, None, ScanPart::WHOLE)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let expected: Vec<(DocId, EntryHash)> = winners.into_iter().collect();
+    assert_eq!(ids_and_winners(&scanned), expected);
+    for doc in scanned.iter().step_by(37) {
+        let single = snap.doc(fx.table, &doc.id).unwrap().unwrap();
+        assert_eq!(
+            (single.winner.hash(), single.winner_seq, &single.heads),
+            (doc.winner.hash(), doc.winner_seq, &doc.heads)
+        );
+    }
+    let after = &expected[499].0;
+    let rest: Vec<Document> = snap
+        .documents(fx.table, Some(after), ScanPart::WHOLE)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(ids_and_winners(&rest), expected[500..]);
+}
+
+#[test]
+fn scan_parts_of_one_snapshot_cover_every_document_once_in_id_order() {
+    let fx = fixture();
+    let n_docs = 3 * SCAN_CHUNK as usize + 17;
+    let winners = scattered_table(&fx, n_docs);
+    let snap = fx.store.snapshot();
+    // Written after the snapshot: no part may see it.
+    fx.store
+        .commit(local(
+            fx.table,
+            &entry("late", EntryKind::Create, &[], 1, 1, "{}"),
+        ))
+        .unwrap();
+    let expected: Vec<(DocId, EntryHash)> = winners.into_iter().collect();
+    for n_parts in [1, 2, 3, 5] {
+        for after in [None, Some(&expected[300].0)] {
+            let parts: Vec<Vec<Document>> = std::thread::scope(|s| {
+                let handles: Vec<_> = ScanPart::split(n_parts)
+                    .map(|part| {
+                        let snap = &snap;
+                        s.spawn(move || {
+                            snap.documents(fx.table, after, part)
+                                .collect::<Result<Vec<_>, _>>()
+                                .unwrap()
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            for part in &parts {
+                assert!(
+                    part.is_sorted_by(|a, b| a.id < b.id),
+                    "a part is in id order"
+                );
+            }
+            let mut all: Vec<(DocId, EntryHash)> =
+                parts.iter().flat_map(|p| ids_and_winners(p)).collect();
+            all.sort();
+            let from = if after.is_some() { 301 } else { 0 };
+            assert_eq!(all, expected[from..], "{n_parts} parts after {after:?}");
+        }
+    }
+    assert_eq!(ScanPart::new(2, 2), None);
+    assert_eq!(ScanPart::split(0).collect::<Vec<_>>(), [ScanPart::WHOLE]);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use mindoodb_protocol::{EntryKind, VerifiedEntry};
-use mindoodb_storage::{Error, Problem, Seq, Store, Table};
+use mindoodb_storage::{Error, Problem, ScanPart, Seq, Store, Table};
 use proptest::prelude::*;
 use rocksdb::{DB, Options};
 
@@ -108,6 +108,67 @@ fn a_flipped_ciphertext_byte_is_named_and_never_read_as_data() {
             })
             .expect("a bad signature is reported")
     }
+}
+
+#[test]
+fn scans_and_the_feed_stop_at_a_flipped_entry_instead_of_returning_it() {
+    let (dir, table, entries) = three_entries();
+    with_log(dir.path(), |db, log| {
+        let mut bytes = db.get_cf(log, log_key(table, 2)).unwrap().unwrap();
+        let at = bytes.len() - 70;
+        bytes[at] ^= 0x01;
+        db.put_cf(log, log_key(table, 2), bytes).unwrap();
+    });
+    let store = Store::open(dir.path(), &config()).unwrap();
+    let snap = store.snapshot();
+    let damaged = |err: &Error| matches!(err, Error::DamagedEntry { seq: Seq(2), .. });
+    for part in ScanPart::split(2).chain([ScanPart::WHOLE]) {
+        for res in snap.documents(table, None, part) {
+            match res {
+                Ok(doc) => assert_ne!(doc.id, doc_id("b"), "the damaged document is never data"),
+                Err(err) => assert!(damaged(&err), "{err}"),
+            }
+        }
+    }
+    let mut whole = snap.documents(table, None, ScanPart::WHOLE);
+    assert_eq!(
+        whole.next().unwrap().unwrap().winner.hash(),
+        entries[0].hash()
+    );
+    assert!(damaged(&whole.next().unwrap().unwrap_err()));
+    assert!(whole.next().is_none(), "a scan ends at its first error");
+    assert!(damaged(&snap.scan(table, None, 10).unwrap_err()));
+    assert!(damaged(&snap.changes(table, Seq(0), 10).unwrap_err()));
+}
+
+#[test]
+fn a_document_record_pointing_at_another_documents_entry_is_damage() {
+    let (dir, table, _) = three_entries();
+    {
+        // Document a's record now names b's entry: hash and seq agree with the log, the id not.
+        let db = raw(dir.path());
+        let docs = db.cf_handle("docs").unwrap();
+        let doc_key = |id: &str| {
+            let mut key = log_key(table, 0)[..8].to_vec();
+            key.extend_from_slice(id.as_bytes());
+            key.push(0);
+            key
+        };
+        let b = db.get_cf(&docs, doc_key("b")).unwrap().unwrap();
+        db.put_cf(&docs, doc_key("a"), b).unwrap();
+    }
+    let store = Store::open(dir.path(), &config()).unwrap();
+    let snap = store.snapshot();
+    let err = snap.scan(table, None, 10).unwrap_err();
+    assert!(
+        matches!(&err, Error::DamagedEntry { seq: Seq(2), why } if why.contains("belongs to document b")),
+        "{err}"
+    );
+    let err = snap.doc(table, &doc_id("a")).unwrap_err();
+    assert!(
+        matches!(err, Error::DamagedEntry { seq: Seq(2), .. }),
+        "{err}"
+    );
 }
 
 #[test]

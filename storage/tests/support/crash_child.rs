@@ -1,5 +1,6 @@
-//! Test helper for `tests/it/crash.rs`, not a tool: appends documents from 8 threads forever and
-//! prints `ok <doc_id> <seq>` after each commit returns, until the parent kills it with SIGKILL.
+//! Test helper for `tests/it/crash.rs`, not a tool: prints `ready` once its store, tenant and
+//! table are open, then appends documents from 8 threads forever and prints `ok <doc_id> <seq>`
+//! after each commit returns, until the parent kills it with SIGKILL.
 //!
 //! Usage: mindoodb-storage-crash-child <data-dir> <cycle>
 
@@ -36,6 +37,8 @@ fn main() {
                 .table
         }
     };
+    // The parent's kill clock starts here, so a slow machine never kills before the first append.
+    println!("ready");
     let key = Arc::new(DataKey::generate(KeyName::new("default").expect("name"), 1).expect("key"));
     let identity = Arc::new(Identity::generate().expect("identity"));
     let stdout = Arc::new(Mutex::new(std::io::stdout()));

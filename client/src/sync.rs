@@ -1,0 +1,621 @@
+//! Sync of sealed entries between a local store and a MindooDB peer, over the Postgres
+//! protocol only: pull with `mindoo.entries`, push with `COPY ... FROM STDIN (FORMAT binary)`,
+//! in batches, resuming from per-peer cursors kept in the local catalog.
+//!
+//! Invariants:
+//! - Nothing unverified is stored: every pulled entry is parsed and its signature checked, and
+//!   when this node holds the entry's key it must also decrypt; the first failure stops the
+//!   table's sync after storing the verified entries before it (`Error::Rejected`).
+//! - Only sealed bytes move: no key, token or plaintext is ever sent or asked for.
+//! - Idempotent and resumable: storage keeps an entry once per hash, and a cursor moves only
+//!   after the batch it covers is durable, so an interrupted sync repeats at most one batch
+//!   and never stores a duplicate.
+//! - A peer whose log changed under the cursor (re-created table, restored backup) is pulled
+//!   from the start again, and one that lost what was pushed to it is pushed to again.
+//! - Storage calls run inline: drive these functions from a thread that may block (a blocking
+//!   task, or a runtime of its own).
+//!
+//! See: docs/OPERATIONS.md#sync, docs/SQL.md#mindoosync
+#![allow(
+    clippy::big_endian_bytes,
+    reason = "the binary COPY format is big-endian"
+)]
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::{BufMut as _, Bytes, BytesMut};
+use futures_util::SinkExt as _;
+use mindoodb_protocol::{DataKey, EntryHash, KeyRef, UnverifiedEntry, VerifiedEntry, open};
+use mindoodb_storage::{
+    CommitReceipt, Outcome, Seq, Store, SyncCursor, TableInfo, TenantId, Transaction, Write,
+};
+
+use crate::peer::Peer;
+use crate::{Error, Result, glob};
+
+/// Entries per batch unless configured otherwise.
+pub const DEFAULT_BATCH: usize = 5000;
+/// How often a watching sync runs even without a notification (they can be missed while
+/// reconnecting).
+const RESYNC_EVERY: Duration = Duration::from_secs(30);
+/// Pause before reconnecting to a peer that failed.
+const RECONNECT_AFTER: Duration = Duration::from_secs(2);
+/// Batches smaller than this are verified on the calling thread.
+const PARALLEL_FROM: usize = 256;
+
+/// Which way entries move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// From the peer to here.
+    Pull,
+    /// From here to the peer.
+    Push,
+    /// Pull, then push.
+    Both,
+}
+
+impl Direction {
+    /// `pull`, `push` or `both`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Pull => "pull",
+            Direction::Push => "push",
+            Direction::Both => "both",
+        }
+    }
+
+    fn pulls(self) -> bool {
+        matches!(self, Direction::Pull | Direction::Both)
+    }
+
+    fn pushes(self) -> bool {
+        matches!(self, Direction::Push | Direction::Both)
+    }
+}
+
+impl FromStr for Direction {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Direction> {
+        match text.to_ascii_lowercase().as_str() {
+            "pull" => Ok(Direction::Pull),
+            "push" => Ok(Direction::Push),
+            "both" => Ok(Direction::Both),
+            _ => Err(Error::Invalid(format!(
+                "direction must be pull, push or both, not {text:?}"
+            ))),
+        }
+    }
+}
+
+/// The store a sync writes to, and what it may check with.
+pub trait LocalNode: Sync {
+    /// The local store.
+    fn store(&self) -> &Store;
+    /// The tenant whose tables are synced.
+    fn tenant(&self) -> TenantId;
+    /// Commits imported entries (a server also announces them to its listeners).
+    fn commit(&self, txn: Transaction) -> Result<CommitReceipt, mindoodb_storage::Error> {
+        self.store().commit(txn)
+    }
+    /// The key that opens entries sealed under `key_ref`, when this node holds it: pulled
+    /// entries under a held key must decrypt, so a peer cannot forge them.
+    fn key(&self, _key_ref: &KeyRef) -> Option<Arc<DataKey>> {
+        None
+    }
+}
+
+/// How to sync.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncConfig {
+    /// Which way.
+    pub direction: Direction,
+    /// Entries per round trip and per local commit.
+    pub batch: usize,
+}
+
+/// What one sync did to one table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableReport {
+    /// The table.
+    pub table: String,
+    /// Entries received and verified.
+    pub pulled: u64,
+    /// Of those, entries that were new here.
+    pub pulled_new: u64,
+    /// Entries sent to the peer.
+    pub pushed: u64,
+    /// The peer's seq the pull cursor stands at.
+    pub pull_seq: u64,
+    /// The local seq the push cursor stands at.
+    pub push_seq: u64,
+}
+
+/// Syncs every table whose name matches `pattern` (a glob; a plain name is one table): the
+/// peer's tables when pulling, the local ones when pushing. `progress` hears of each batch.
+pub async fn sync(
+    local: &dyn LocalNode,
+    peer: &Peer,
+    pattern: &str,
+    config: &SyncConfig,
+    progress: &mut (dyn FnMut(&TableReport) + Send),
+) -> Result<Vec<TableReport>> {
+    if config.batch == 0 {
+        return Err(Error::Invalid("the batch size must be at least 1".into()));
+    }
+    let rows = peer
+        .client()
+        .query(
+            "SELECT table_name FROM mindoo.tables($1::text) ORDER BY table_name",
+            &[&pattern],
+        )
+        .await?;
+    let peer_tables = rows
+        .iter()
+        .map(|row| row.try_get::<_, String>(0))
+        .collect::<Result<HashSet<String>, _>>()?;
+    let mut names: Vec<String> = Vec::new();
+    if config.direction.pulls() {
+        names.extend(peer_tables.iter().cloned());
+    }
+    if config.direction.pushes() {
+        names.extend(
+            local
+                .store()
+                .tables(local.tenant())
+                .into_iter()
+                .map(|info| info.name)
+                .filter(|name| glob(pattern, name)),
+        );
+    }
+    names.sort();
+    names.dedup();
+    let mut reports = Vec::with_capacity(names.len());
+    for name in names {
+        let on_peer = peer_tables.contains(&name);
+        reports.push(sync_table(local, peer, &name, on_peer, config, progress).await?);
+    }
+    Ok(reports)
+}
+
+/// Syncs with the peer at `conninfo` until `stop` completes: once at once, then after every
+/// change the peer announces (`LISTEN mindoo_changes`) and at least every 30 seconds,
+/// reconnecting after failures. Errors are logged and retried, never fatal.
+pub async fn watch(
+    local: &dyn LocalNode,
+    conninfo: &str,
+    pattern: &str,
+    config: &SyncConfig,
+    progress: &mut (dyn FnMut(&TableReport) + Send),
+    stop: impl Future<Output = ()>,
+) {
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let connected = async {
+            let peer = Peer::connect(conninfo).await?;
+            peer.listen().await?;
+            Ok::<_, Error>(peer)
+        };
+        let mut peer = tokio::select! {
+            () = &mut stop => return,
+            connected = connected => match connected {
+                Ok(peer) => peer,
+                Err(err) => {
+                    tracing::warn!(error = %err, "sync peer unreachable; retrying");
+                    tokio::select! {
+                        () = &mut stop => return,
+                        () = tokio::time::sleep(RECONNECT_AFTER) => continue,
+                    }
+                }
+            },
+        };
+        tracing::info!(peer = %peer.id(), "sync peer connected");
+        loop {
+            match sync(local, &peer, pattern, config, progress).await {
+                Ok(_) => {}
+                Err(err) => tracing::warn!(peer = %peer.id(), error = %err, "sync failed"),
+            }
+            if peer.is_closed() {
+                break;
+            }
+            tokio::select! {
+                () = &mut stop => return,
+                change = peer.changed() => if change.is_none() { break },
+                () = tokio::time::sleep(RESYNC_EVERY) => {}
+            }
+        }
+        tracing::warn!(peer = %peer.id(), "sync peer connection lost; reconnecting");
+    }
+}
+
+async fn sync_table(
+    local: &dyn LocalNode,
+    peer: &Peer,
+    name: &str,
+    on_peer: bool,
+    config: &SyncConfig,
+    progress: &mut (dyn FnMut(&TableReport) + Send),
+) -> Result<TableReport> {
+    let store = local.store();
+    let info = match store.table(local.tenant(), name) {
+        Some(info) => info,
+        None => match store.create_table(local.tenant(), name, None) {
+            Ok(info) => info,
+            // Created meanwhile by someone else: use theirs.
+            Err(mindoodb_storage::Error::AlreadyExists(_)) => store
+                .table(local.tenant(), name)
+                .ok_or_else(|| Error::Invalid(format!("table {name} vanished")))?,
+            Err(err) => return Err(err.into()),
+        },
+    };
+    let cursor = store.sync_cursor(info.table, peer.id().as_bytes())?;
+    let mut sync = TableSync {
+        local,
+        peer,
+        info,
+        peer_id: peer.id().as_bytes().to_vec(),
+        cursor,
+        from_peer: HashSet::new(),
+        report: TableReport {
+            table: name.to_owned(),
+            ..TableReport::default()
+        },
+        config,
+    };
+    sync.report.pull_seq = sync.cursor.pulled.0;
+    sync.report.push_seq = sync.cursor.pushed.0;
+    if config.direction.pulls() && on_peer {
+        sync.pull(progress).await?;
+    }
+    if config.direction.pushes() {
+        sync.push(on_peer, progress).await?;
+    }
+    Ok(sync.report)
+}
+
+/// One table's sync with one peer.
+struct TableSync<'a> {
+    local: &'a dyn LocalNode,
+    peer: &'a Peer,
+    info: TableInfo,
+    peer_id: Vec<u8>,
+    cursor: SyncCursor,
+    /// Hashes pulled in this run: the peer has them, so pushing them back is skipped.
+    from_peer: HashSet<EntryHash>,
+    report: TableReport,
+    config: &'a SyncConfig,
+}
+
+impl TableSync<'_> {
+    async fn pull(&mut self, progress: &mut (dyn FnMut(&TableReport) + Send)) -> Result<()> {
+        let client = self.peer.client();
+        let name = self.info.name.clone();
+        if self.cursor.pulled.0 > 0 {
+            let rows = client
+                .query(
+                    "SELECT hash FROM mindoo.entries($1::text, $2::int8, 1)",
+                    &[&name, &(self.cursor.pulled.0 as i64 - 1)],
+                )
+                .await?;
+            let at_cursor = match rows.first() {
+                Some(row) => EntryHash::from_hex(&row.try_get::<_, String>(0)?),
+                None => None,
+            };
+            if at_cursor.is_none() || at_cursor != self.cursor.pulled_hash {
+                tracing::warn!(table = %name, peer = %self.peer.id(), seq = self.cursor.pulled.0,
+                    "the peer's log changed under the sync cursor; pulling from the start");
+                self.cursor.pulled = Seq(0);
+                self.cursor.pulled_hash = None;
+            }
+        }
+        let statement = client
+            .prepare("SELECT seq, sealed FROM mindoo.entries($1::text, $2::int8, $3::int4)")
+            .await?;
+        let batch = i32::try_from(self.config.batch).unwrap_or(i32::MAX);
+        loop {
+            let since = self.cursor.pulled.0 as i64;
+            let rows = client.query(&statement, &[&name, &since, &batch]).await?;
+            let n_rows = rows.len();
+            if n_rows == 0 {
+                break;
+            }
+            let mut raw = Vec::with_capacity(n_rows);
+            let mut previous = since;
+            for row in rows {
+                let seq: i64 = row.try_get(0)?;
+                if seq <= previous {
+                    return Err(Error::Peer(format!(
+                        "seq {seq} after {previous} in mindoo.entries of {name}"
+                    )));
+                }
+                previous = seq;
+                raw.push((seq, row.try_get::<_, Vec<u8>>(1)?));
+            }
+            let (verified, rejection) = verify_all(&name, raw, self.local);
+            self.store_pulled(verified)?;
+            progress(&self.report);
+            if let Some(rejection) = rejection {
+                return Err(rejection);
+            }
+            if n_rows < self.config.batch {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Imports verified entries in one commit and moves the pull cursor past them.
+    fn store_pulled(&mut self, verified: Vec<(i64, VerifiedEntry)>) -> Result<()> {
+        let Some((last_seq, last_entry)) = verified.last() else {
+            return Ok(());
+        };
+        let (last_seq, last_hash) = (*last_seq, last_entry.hash());
+        let store = self.local.store();
+        let table = self.info.table;
+        let caught_up = store.snapshot().last_seq(table)? == self.cursor.pushed;
+        if self.config.direction.pushes() {
+            self.from_peer
+                .extend(verified.iter().map(|(_, e)| e.hash()));
+        }
+        let n = verified.len() as u64;
+        let txn = Transaction {
+            writes: verified
+                .into_iter()
+                .map(|(_, entry)| Write::Import { table, entry })
+                .collect(),
+        };
+        let receipt = self.local.commit(txn)?;
+        let appended: Vec<Seq> = receipt
+            .outcomes
+            .iter()
+            .filter_map(|outcome| match outcome {
+                Outcome::Appended(seq) => Some(*seq),
+                Outcome::Duplicate(_) => None,
+            })
+            .collect();
+        // When the peer had everything local before this commit and the commit's entries sit
+        // right after it, the peer has those too: no need to push them back later.
+        let contiguous = appended
+            .iter()
+            .enumerate()
+            .all(|(idx, seq)| seq.0 == self.cursor.pushed.0 + 1 + idx as u64);
+        if caught_up && contiguous {
+            self.cursor.pushed = Seq(self.cursor.pushed.0 + appended.len() as u64);
+        }
+        self.cursor.pulled = Seq(last_seq as u64);
+        self.cursor.pulled_hash = Some(last_hash);
+        store.set_sync_cursor(table, &self.peer_id, &self.cursor)?;
+        self.report.pulled += n;
+        self.report.pulled_new += appended.len() as u64;
+        self.report.pull_seq = self.cursor.pulled.0;
+        self.report.push_seq = self.cursor.pushed.0;
+        Ok(())
+    }
+
+    async fn push(
+        &mut self,
+        on_peer: bool,
+        progress: &mut (dyn FnMut(&TableReport) + Send),
+    ) -> Result<()> {
+        let store = self.local.store();
+        let table = self.info.table;
+        let name = self.info.name.clone();
+        let client = self.peer.client();
+        if store.snapshot().last_seq(table)? <= self.cursor.pushed {
+            return Ok(());
+        }
+        if !on_peer {
+            // Table names are [a-z_][a-z0-9_]* (storage checks), so quoting is not needed.
+            client
+                .batch_execute(&format!("CREATE TABLE IF NOT EXISTS {name} ()"))
+                .await?;
+        }
+        if self.cursor.pushed.0 > 0 {
+            let page = store
+                .snapshot()
+                .log(table, Seq(self.cursor.pushed.0 - 1), 1)?;
+            if let Some(record) = page.first().filter(|r| r.seq == self.cursor.pushed) {
+                let row = client
+                    .query_one(
+                        "SELECT applied FROM mindoo.apply($1::text, $2::bytea)",
+                        &[&name, &record.entry.bytes()],
+                    )
+                    .await?;
+                if row.try_get::<_, bool>(0)? {
+                    tracing::warn!(table = %name, peer = %self.peer.id(),
+                        "the peer lacked entries pushed before; pushing from the start");
+                    self.cursor.pushed = Seq(0);
+                }
+            }
+        }
+        let copy = format!("COPY {name} FROM STDIN (FORMAT binary)");
+        loop {
+            let page = store
+                .snapshot()
+                .log(table, self.cursor.pushed, self.config.batch)?;
+            let Some(last) = page.last().map(|r| r.seq) else {
+                break;
+            };
+            let (sealed, hashes): (Vec<&[u8]>, Vec<EntryHash>) = page
+                .iter()
+                .filter(|record| !self.from_peer.contains(&record.entry.hash()))
+                .map(|record| (record.entry.bytes(), record.entry.hash()))
+                .unzip();
+            if !sealed.is_empty() {
+                let before = peer_last_seq(client, &name).await?;
+                let sink = client.copy_in::<_, Bytes>(&copy).await?;
+                let mut sink = std::pin::pin!(sink);
+                sink.send(binary_copy(&sealed)).await?;
+                let n_rows = sink.finish().await?;
+                if n_rows != sealed.len() as u64 {
+                    return Err(Error::Peer(format!(
+                        "COPY {n_rows} for {} entries of {name}",
+                        sealed.len()
+                    )));
+                }
+                self.report.pushed += n_rows;
+                if before == self.cursor.pulled.0 {
+                    self.skip_own_echo(&hashes, before).await?;
+                }
+            }
+            self.cursor.pushed = last;
+            store.set_sync_cursor(table, &self.peer_id, &self.cursor)?;
+            self.report.push_seq = last.0;
+            progress(&self.report);
+            if page.len() < self.config.batch {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl TableSync<'_> {
+    /// After a push to a peer whose log we had pulled completely: when the peer's new entries
+    /// are exactly the ones sent, in order, the pull cursor moves past them, so the next pull
+    /// does not fetch them back. Anything else (a concurrent writer, duplicates) leaves the
+    /// cursor, and the next pull sorts it out.
+    async fn skip_own_echo(&mut self, sent: &[EntryHash], before: u64) -> Result<()> {
+        let limit = i32::try_from(sent.len() + 1).unwrap_or(i32::MAX);
+        let rows = self
+            .peer
+            .client()
+            .query(
+                "SELECT hash FROM mindoo.entries($1::text, $2::int8, $3::int4)",
+                &[&self.info.name, &(before as i64), &limit],
+            )
+            .await?;
+        if rows.len() != sent.len() {
+            return Ok(());
+        }
+        for (row, hash) in rows.iter().zip(sent) {
+            if EntryHash::from_hex(&row.try_get::<_, String>(0)?) != Some(*hash) {
+                return Ok(());
+            }
+        }
+        self.cursor.pulled = Seq(before + sent.len() as u64);
+        self.cursor.pulled_hash = sent.last().copied();
+        self.report.pull_seq = self.cursor.pulled.0;
+        Ok(())
+    }
+}
+
+/// The peer's last seq of `table` (0 when it has no such table).
+async fn peer_last_seq(client: &tokio_postgres::Client, table: &str) -> Result<u64> {
+    let row = client
+        .query_opt("SELECT last_seq FROM mindoo.tables($1::text)", &[&table])
+        .await?;
+    match row {
+        Some(row) => Ok(u64::try_from(row.try_get::<_, i64>(0)?).unwrap_or(0)),
+        None => Ok(0),
+    }
+}
+
+/// Parses and verifies `raw` (in parallel for big batches); returns the verified prefix and
+/// the error that ended it, if any.
+fn verify_all(
+    table: &str,
+    raw: Vec<(i64, Vec<u8>)>,
+    local: &dyn LocalNode,
+) -> (Vec<(i64, VerifiedEntry)>, Option<Error>) {
+    let n_workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let results: Vec<Result<(i64, VerifiedEntry)>> = if raw.len() < PARALLEL_FROM || n_workers < 2 {
+        raw.into_iter()
+            .map(|(seq, bytes)| verify_one(table, seq, bytes, local))
+            .collect()
+    } else {
+        let chunk = raw.len().div_ceil(n_workers);
+        let mut chunks: Vec<Vec<(i64, Vec<u8>)>> = Vec::with_capacity(n_workers);
+        let mut rest = raw;
+        while rest.len() > chunk {
+            let tail = rest.split_off(chunk);
+            chunks.push(rest);
+            rest = tail;
+        }
+        chunks.push(rest);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = chunks
+                .into_iter()
+                .map(|chunk| {
+                    scope.spawn(move || {
+                        chunk
+                            .into_iter()
+                            .map(|(seq, bytes)| verify_one(table, seq, bytes, local))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|worker| {
+                    worker.join().unwrap_or_else(|_| {
+                        vec![Err(Error::Invalid("a verification thread panicked".into()))]
+                    })
+                })
+                .collect()
+        })
+    };
+    let mut verified = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(entry) => verified.push(entry),
+            Err(err) => return (verified, Some(err)),
+        }
+    }
+    (verified, None)
+}
+
+fn verify_one(
+    table: &str,
+    seq: i64,
+    bytes: Vec<u8>,
+    local: &dyn LocalNode,
+) -> Result<(i64, VerifiedEntry)> {
+    let entry = UnverifiedEntry::parse(bytes).map_err(|err| Error::Undecodable {
+        table: table.to_owned(),
+        seq,
+        why: err.to_string(),
+    })?;
+    let (hash, doc_id) = (entry.hash(), entry.header().doc_id().clone());
+    let rejected = |why: String| Error::Rejected {
+        table: table.to_owned(),
+        seq,
+        hash,
+        doc_id: doc_id.clone(),
+        why,
+    };
+    let entry = entry.verify().map_err(|err| rejected(err.to_string()))?;
+    if let Some(key) = local.key(entry.header().key()) {
+        open(&entry, &key).map_err(|_| {
+            rejected(format!(
+                "it does not decrypt with the held key {}: forged or altered",
+                entry.header().key()
+            ))
+        })?;
+    }
+    Ok((seq, entry))
+}
+
+/// Postgres' binary COPY stream: signature, flags, no extension, one bytea field per row,
+/// then the trailer.
+pub(crate) fn binary_copy(sealed: &[&[u8]]) -> Bytes {
+    let size = 21 + sealed.iter().map(|s| 6 + s.len()).sum::<usize>();
+    let mut buf = BytesMut::with_capacity(size);
+    buf.put_slice(b"PGCOPY\n\xff\r\n\0");
+    buf.put_i32(0);
+    buf.put_i32(0);
+    for bytes in sealed {
+        buf.put_i16(1);
+        // Entries are at most 16 MiB and some header bytes: far below i32::MAX.
+        buf.put_i32(bytes.len() as i32);
+        buf.put_slice(bytes);
+    }
+    buf.put_i16(-1);
+    buf.freeze()
+}
