@@ -184,9 +184,18 @@ impl DataKey {
         };
         let name =
             KeyName::new(name).map_err(|_| Error::BadToken("the key name part is invalid"))?;
+        // Canonical digits only: `u32::from_str` would also take "+1" and "01", and a token
+        // must have one spelling (found by fuzz/fuzz_targets/token.rs).
+        let canonical = !version.is_empty()
+            && version.bytes().all(|b| b.is_ascii_digit())
+            && (version == "0" || !version.starts_with('0'));
         let version: u32 = version
             .parse()
-            .map_err(|_| Error::BadToken("the version part is not a number"))?;
+            .ok()
+            .filter(|_| canonical)
+            .ok_or(Error::BadToken(
+                "the version part is not a canonical number",
+            ))?;
         DataKey::from_secret(name, version, decode_secret(secret)?)
     }
 

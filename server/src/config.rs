@@ -32,6 +32,17 @@ pub(crate) struct ServeArgs {
     /// PEM private key for TLS; needs --tls-cert.
     #[arg(long, env = "MINDOODB_TLS_KEY", requires = "tls_cert")]
     pub(crate) tls_key: Option<PathBuf>,
+    /// Refuse connections that do not use TLS (needs --tls-cert and --tls-key).
+    #[arg(long, env = "MINDOODB_TLS_ONLY", requires = "tls_cert")]
+    pub(crate) tls_only: bool,
+    /// Failed password attempts allowed per client address and minute; further attempts from
+    /// that address are refused until the minute has passed (0: no limit).
+    #[arg(long, env = "MINDOODB_AUTH_FAILURES_PER_MINUTE", default_value_t = 20)]
+    pub(crate) auth_failures_per_minute: u32,
+    /// Seconds a client has to finish TLS negotiation and authentication before the
+    /// connection is closed (a slow or stalled startup never holds a connection longer).
+    #[arg(long, env = "MINDOODB_STARTUP_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) startup_timeout: u64,
     /// Log line format on stdout; levels come from RUST_LOG (default `info`).
     #[arg(long, env = "MINDOODB_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub(crate) log_format: LogFormat,

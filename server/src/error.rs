@@ -11,6 +11,9 @@ pub(crate) enum Error {
     /// The statement does not parse.
     #[error("syntax error: {0}")]
     Syntax(String),
+    /// The statement nests deeper than the parser allows.
+    #[error("statement is too complex: it nests deeper than {0} levels")]
+    StatementTooComplex(usize),
     /// No such table or view.
     #[error("relation \"{0}\" does not exist")]
     UndefinedTable(String),
@@ -117,6 +120,15 @@ pub(crate) enum Error {
     /// The login failed.
     #[error("password authentication failed for user \"{0}\"")]
     InvalidPassword(String),
+    /// The client address failed to authenticate too often in the last minute.
+    #[error("too many failed authentication attempts from this address; try again in a minute")]
+    TooManyAuthFailures,
+    /// The server runs with --tls-only and the client did not start TLS.
+    #[error("this server accepts TLS connections only; connect with sslmode=require")]
+    TlsRequired,
+    /// The session's role was dropped, lost LOGIN, or lost CONNECT on its database.
+    #[error("terminating connection: {0}")]
+    AccessRevoked(String),
     /// The role authenticated but lacks LOGIN.
     #[error("role \"{0}\" is not permitted to log in")]
     LoginNotPermitted(String),

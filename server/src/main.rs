@@ -9,6 +9,7 @@
 //! See: docs/ARCHITECTURE.md#server
 
 mod admin;
+mod auth_limit;
 mod bootstrap;
 mod catalog;
 mod cli;

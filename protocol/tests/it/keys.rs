@@ -44,6 +44,10 @@ fn bad_tokens_are_refused_without_echoing_them() {
         "mdbk1.default.x.".to_string() + &"A".repeat(43),
         "mdbk1.Default.1.".to_string() + &"A".repeat(43),
         "mdbk1.default.0.".to_string() + &"A".repeat(43),
+        // Versions have one spelling (found by the token fuzz target).
+        "mdbk1.default.01.".to_string() + &"A".repeat(43),
+        "mdbk1.default.+1.".to_string() + &"A".repeat(43),
+        "mdbk1.default..".to_string() + &"A".repeat(43),
         "mdbk1.default.1.".to_string() + &"A".repeat(42),
         "mdbk1.default.1.".to_string() + &"!".repeat(43),
         format!("{}x", good.as_str()),

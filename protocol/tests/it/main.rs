@@ -1,6 +1,8 @@
 //! Protocol tests, compiled as one binary: golden vectors, entry rules, keys and tokens.
 
 mod entry;
+mod fuzz_checks;
+mod fuzz_corpus;
 mod keybox;
 mod keys;
 mod vectors;

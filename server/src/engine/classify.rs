@@ -9,13 +9,17 @@ use datafusion::sql::sqlparser::ast::{
     DiscardObject, Expr, Function, ObjectName, SelectItem, SetExpr, Statement,
 };
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
-use datafusion::sql::sqlparser::parser::Parser;
+use datafusion::sql::sqlparser::parser::{Parser, ParserError};
 
 use super::session::{Prepared, Session};
 use super::views::{self, Relation};
 use super::{copy, ddl, dml, dml_params, functions, notify, query, shards, udtf};
 use crate::error::{Error, Result};
 use crate::output::{Output, PgType, Value};
+
+/// How deep expressions and subqueries may nest: sqlparser's default, which keeps parsing and
+/// planning far from the stack's end however deep the text nests.
+const RECURSION_LIMIT: usize = 50;
 
 /// What a statement is, as far as dispatch cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,8 +97,14 @@ impl Kind {
 /// Parses `sql` with the PostgreSQL dialect; empty input gives no statements. Text after a
 /// `COPY ... FROM STDIN` is refused rather than lost (`copy::has_text_after`).
 pub(crate) fn parse(sql: &str) -> Result<Vec<Statement>> {
-    let statements =
-        Parser::parse_sql(&PostgreSqlDialect {}, sql).map_err(|e| Error::Syntax(e.to_string()))?;
+    let statements = Parser::new(&PostgreSqlDialect {})
+        .with_recursion_limit(RECURSION_LIMIT)
+        .try_with_sql(sql)
+        .and_then(|mut parser| parser.parse_statements())
+        .map_err(|e| match e {
+            ParserError::RecursionLimitExceeded => Error::StatementTooComplex(RECURSION_LIMIT),
+            other => Error::Syntax(other.to_string()),
+        })?;
     for statement in &statements {
         if copy::has_text_after(sql, statement)? {
             return Err(Error::FeatureNotSupported(

@@ -4,6 +4,8 @@
 //! Invariants:
 //! - Only superusers create or drop databases and roles; any role admitted to a tenant may
 //!   create and drop its tables.
+//! - DROP ROLE, ALTER ROLE, REVOKE and DROP DATABASE announce `access_changed`, so open
+//!   sessions that lost access end.
 //! - Passwords become SCRAM verifiers before they reach the store; keys given to SET never reach
 //!   the settings map.
 
@@ -91,6 +93,7 @@ pub(crate) fn run(session: &mut Session, kind: Kind, statement: Statement) -> Re
                     Err(err) => return Err(err.into()),
                 }
             }
+            session.engine.access_changed();
             Ok(command("DROP DATABASE"))
         }
         (Kind::CreateRole, Statement::CreateRole(create)) => {
@@ -152,6 +155,7 @@ pub(crate) fn run(session: &mut Session, kind: Kind, statement: Statement) -> Re
                 require_superuser(session, "alter other roles")?;
             }
             store.update_role(&role)?;
+            session.engine.access_changed();
             Ok(command("ALTER ROLE"))
         }
         (
@@ -172,6 +176,7 @@ pub(crate) fn run(session: &mut Session, kind: Kind, statement: Statement) -> Re
                     Err(err) => return Err(err.into()),
                 }
             }
+            session.engine.access_changed();
             Ok(command("DROP ROLE"))
         }
         (Kind::Grant, Statement::Grant(grant)) => {
@@ -192,6 +197,7 @@ pub(crate) fn run(session: &mut Session, kind: Kind, statement: Statement) -> Re
                     store.revoke(role, database).map_err(grant_error)?;
                 }
             }
+            session.engine.access_changed();
             Ok(command("REVOKE"))
         }
         _ => Err(Error::Internal("statement kind and shape disagree".into())),
@@ -267,12 +273,21 @@ pub(crate) fn show_columns(statement: &Statement) -> Vec<Column> {
     }
 }
 
+/// The parameter SHOW names. The parser drops the dots of `SHOW mindoo.keys`, so words join
+/// with dots unless they spell one of Postgres' multi-word parameters.
 fn show_name(variable: &[datafusion::sql::sqlparser::ast::Ident]) -> String {
-    variable
-        .iter()
-        .map(|i| i.value.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ")
+    const MULTI_WORD: [&str; 3] = [
+        "time zone",
+        "transaction isolation level",
+        "session authorization",
+    ];
+    let words: Vec<String> = variable.iter().map(|i| i.value.to_lowercase()).collect();
+    let spaced = words.join(" ");
+    if MULTI_WORD.contains(&spaced.as_str()) {
+        spaced
+    } else {
+        words.join(".")
+    }
 }
 
 fn show_column_name(name: &str) -> String {

@@ -294,6 +294,7 @@ impl FeedFn {
                 ("first_bad_seq", Int),
                 ("first_bad_rev", Text),
                 ("first_problem", Text),
+                ("details", Json),
             ],
             FeedFn::Proof => &[
                 ("seq", Int),
@@ -805,7 +806,24 @@ fn verify_row(report: &VerifyReport) -> Vec<Cell> {
             .and_then(Problem::hash)
             .map_or(Cell::Null, |hash| Cell::Text(hash.to_string())),
         first.map_or(Cell::Null, |p| Cell::Text(p.to_string())),
+        Cell::Json(problem_details(&report.problems)),
     ]
+}
+
+/// Every reported problem as a JSON array of `{"seq", "rev", "problem"}`, so that each damaged
+/// entry is named, not only the first.
+fn problem_details(problems: &[Problem]) -> String {
+    let details: Vec<serde_json::Value> = problems
+        .iter()
+        .map(|problem| {
+            serde_json::json!({
+                "seq": problem.seq().map(|seq| seq.0),
+                "rev": problem.hash().map(|hash| hash.to_string()),
+                "problem": problem.to_string(),
+            })
+        })
+        .collect();
+    serde_json::Value::Array(details).to_string()
 }
 
 /// The document's JSON, when it is not a delete and the session holds its key.

@@ -7,6 +7,7 @@
 //!
 //! See: docs/ARCHITECTURE.md#server
 
+mod access;
 mod activity;
 mod apply;
 mod array_literal;
@@ -55,7 +56,7 @@ pub(crate) use session::{Prepared, Session, TxnStatus};
 pub(crate) use settings::{KEYS as KEYS_SETTING, Settings, server_version};
 pub(crate) use sync::TenantNode;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use notify::Notifier;
 
 /// State shared by every connection: the store, the node's signing identity, what kind of
@@ -68,6 +69,8 @@ pub(crate) struct Engine {
     /// Statements that take longer are logged (redacted).
     slow_statement: Duration,
     activity: Arc<Activity>,
+    /// Bumped after every change that can take access away (`access.rs`).
+    access: tokio::sync::watch::Sender<u64>,
 }
 
 /// What kind of node a server is (DESIGN §1): a plain server, a local node holding a keyring,
@@ -117,6 +120,7 @@ impl Engine {
             notifier: Arc::default(),
             slow_statement,
             activity: Arc::default(),
+            access: tokio::sync::watch::Sender::new(0),
         })
     }
 
@@ -148,23 +152,7 @@ impl Engine {
     /// Opens a session: the role must have LOGIN, the database must exist and the role must be
     /// allowed into it.
     pub(crate) fn login(self: &Arc<Self>, login: Login) -> Result<Session> {
-        let role = self
-            .store
-            .role(&login.role)?
-            .ok_or_else(|| Error::InvalidPassword(login.role.clone()))?;
-        if !role.login {
-            return Err(Error::LoginNotPermitted(role.name));
-        }
-        let tenant = self
-            .store
-            .tenant(&login.database)
-            .ok_or_else(|| Error::UndefinedDatabase(login.database.clone()))?;
-        if !role.superuser && !self.store.grants(&role.name)?.contains(&tenant.name) {
-            return Err(Error::NotAllowed(format!(
-                "role \"{}\" may not connect to database \"{}\"",
-                role.name, tenant.name
-            )));
-        }
+        let (role, tenant) = self.admit(&login.role, &login.database)?;
         let mut session = Session::new(self.clone(), role, tenant, login.secure, login.peer)?;
         if login.local
             && let Some(keys) = &self.mode.local_keys

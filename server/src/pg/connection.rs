@@ -6,11 +6,17 @@
 //! `process_message`, `process_error`) with a second event source, the tenant's commits.
 //!
 //! Invariants:
-//! - Client messages are handled exactly as `process_socket` does: startup timeout, Terminate,
-//!   CancelRequest, FATAL errors and the extended-protocol error recovery are unchanged.
+//! - Client messages are handled as `process_socket` does: Terminate, CancelRequest, FATAL
+//!   errors and the extended-protocol error recovery are unchanged. Two differences: the
+//!   startup timeout is the server's `--startup-timeout`, and bytes that do not decode as a
+//!   message (an HTTP request, garbage) get a FATAL 08P01 before the connection closes,
+//!   where pgwire closes silently.
 //! - A notification is sent only between statements, when the connection is idle (its last
 //!   message got ReadyForQuery) and outside a transaction block, as Postgres does; until then it
 //!   waits, merged per table with the newest seq (a later `table:seq` covers an earlier one).
+//! - Once its session is open, the connection re-checks the session's admission whenever the
+//!   engine says access changed (DROP ROLE, REVOKE, ...), and ends with a FATAL 57P01 when the
+//!   role may no longer be connected.
 //! - A listener that falls behind the broadcast is resynchronised from the store (every table
 //!   at its last seq), never silently left behind.
 //! - After the shutdown signal a connection ends the next time it waits for the client: at
@@ -35,11 +41,9 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::watch;
 
 use crate::engine::{CHANNEL, Commit};
-use crate::pg::error::admin_shutdown;
+use crate::error::Error;
+use crate::pg::error::{admin_shutdown, fatal, protocol_violation, scrub, to_pg_error};
 use crate::pg::startup::session_of;
-
-/// How long a client has to finish TLS negotiation and authentication (as pgwire).
-const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What woke the loop.
 enum Event {
@@ -47,6 +51,8 @@ enum Event {
     Commit(Result<Commit, RecvError>),
     StartupTimeout,
     Shutdown,
+    /// Access may have been revoked; false when the engine is gone.
+    Access(bool),
 }
 
 /// Serves one TCP connection until the client leaves, a FATAL error, an I/O error, or
@@ -56,11 +62,13 @@ pub(crate) async fn serve<H>(
     tls: Option<TlsAcceptor>,
     handlers: Arc<H>,
     mut shutdown: watch::Receiver<bool>,
+    startup_timeout: Duration,
 ) -> io::Result<()>
 where
     H: PgWireServerHandlers,
 {
-    let startup_timeout = tokio::time::sleep(STARTUP_TIMEOUT);
+    let peer = tcp.peer_addr()?;
+    let startup_timeout = tokio::time::sleep(startup_timeout);
     tokio::pin!(startup_timeout);
     let negotiated = tokio::select! {
         _ = &mut startup_timeout => return Ok(()),
@@ -77,6 +85,7 @@ where
     let cancel = handlers.cancel_handler();
     let errors = handlers.error_handler();
     let mut inbox = Inbox::default();
+    let mut access: Option<watch::Receiver<u64>> = None;
 
     loop {
         let starting = matches!(
@@ -89,11 +98,37 @@ where
             _ = shutdown.wait_for(|stop| *stop) => Event::Shutdown,
             message = socket.next() => Event::Message(message),
             commit = recv(&mut inbox.receiver), if inbox.receiver.is_some() => Event::Commit(commit),
+            open = changed(&mut access), if access.is_some() => Event::Access(open),
         };
         let message = match event {
-            Event::StartupTimeout | Event::Message(None | Some(Err(_))) => break,
+            Event::StartupTimeout => {
+                tracing::info!(%peer, "startup did not finish in time; closing the connection");
+                break;
+            }
             Event::Shutdown => {
                 process_error(&mut socket, admin_shutdown(), false).await?;
+                break;
+            }
+            Event::Access(false) => {
+                access = None;
+                continue;
+            }
+            Event::Access(true) => {
+                let Err(err) = still_admitted(&socket).await else {
+                    continue;
+                };
+                tracing::info!(%peer, error = %err, "ending a session that lost access");
+                process_error(&mut socket, fatal(to_pg_error(&err)), false).await?;
+                break;
+            }
+            Event::Message(None) => break,
+            Event::Message(Some(Err(err))) => {
+                let message = scrub(&err.to_string());
+                tracing::info!(%peer, error = %message, "protocol violation; closing the connection");
+                let err = fatal(protocol_violation(format!("invalid message: {message}")));
+                // The peer may not speak the protocol at all (an HTTP client): a failed send
+                // changes nothing, the connection closes either way.
+                let _ = process_error(&mut socket, err, false).await;
                 break;
             }
             Event::Commit(commit) => {
@@ -142,6 +177,14 @@ where
         }
         if is_cancel {
             break;
+        }
+        if access.is_none()
+            && let Ok(session) = session_of(&socket)
+        {
+            let mut watch = session.lock().await.engine.access_watch();
+            // Check once at once: access may have changed between the login and now.
+            watch.mark_changed();
+            access = Some(watch);
         }
         inbox.idle = ends_cycle && matches!(socket.state(), PgWireConnectionState::ReadyForQuery);
         inbox.follow(&socket).await;
@@ -235,6 +278,22 @@ impl Inbox {
             .flush()
             .await
             .map_err(|e| io::Error::other(PgWireError::from(e).to_string()))
+    }
+}
+
+/// Whether the connection's session may stay open; `Ok` before the session exists.
+async fn still_admitted<C: ClientInfo>(client: &C) -> Result<(), Error> {
+    match session_of(client) {
+        Ok(session) => session.lock().await.still_admitted(),
+        Err(_) => Ok(()),
+    }
+}
+
+/// The next possible access change, for `select!`; false when the engine is gone.
+async fn changed(access: &mut Option<watch::Receiver<u64>>) -> bool {
+    match access {
+        Some(access) => access.changed().await.is_ok(),
+        None => std::future::pending().await,
     }
 }
 

@@ -2,7 +2,8 @@
 //! statement's parameter type (or, for binary bytes, the type the client declared at Parse).
 //!
 //! Invariants:
-//! - Malformed bytes are a 22P02/22P03 error naming the parameter, never a panic.
+//! - Malformed bytes are a 22P02/22P03 error (22021 when not UTF-8) naming the parameter,
+//!   never a panic.
 //! - Binary int2/int4/int8 all decode to `Value::Int` (psycopg sends small ints as int2), and
 //!   float4/float8 to `Value::Float`, by their byte length.
 //! - Text-format values of text-like types pass through unchanged; key tokens in them are
@@ -20,7 +21,11 @@ use pgwire::error::PgWireResult;
 
 use crate::output::{PgType, Value};
 use crate::pg::encode::{PG_EPOCH_DAYS, PG_EPOCH_MICROS, UNIX_EPOCH_DAYS_FROM_CE, format_for};
-use crate::pg::error::{bad_parameter, protocol_violation};
+use crate::pg::error::{bad_parameter, not_utf8, protocol_violation};
+
+/// Why a parameter's bytes are refused when they are not UTF-8 (Postgres' wording); its own
+/// SQLSTATE, 22021.
+const NOT_UTF8: &str = "invalid byte sequence for encoding \"UTF8\"";
 
 /// JSON's OID: binary `json` has no version byte, unlike `jsonb`.
 const JSON_OID: u32 = 114;
@@ -51,10 +56,12 @@ pub(crate) fn params(
             let format = format_for(formats, idx, raw.len())?;
             let declared = declared.get(idx).and_then(Option::as_ref).map(Type::oid);
             param(*pg_type, declared, format, bytes.as_ref()).map_err(|why| {
-                bad_parameter(
-                    format == FieldFormat::Binary,
-                    format!("parameter ${}: {why}", idx + 1),
-                )
+                let message = format!("parameter ${}: {why}", idx + 1);
+                if why == NOT_UTF8 {
+                    not_utf8(message)
+                } else {
+                    bad_parameter(format == FieldFormat::Binary, message)
+                }
             })
         })
         .collect()
@@ -172,7 +179,7 @@ fn text(pg_type: PgType, bytes: &[u8]) -> Result<Value, String> {
 }
 
 fn utf8(bytes: &[u8]) -> Result<String, String> {
-    String::from_utf8(bytes.to_vec()).map_err(|_| "invalid UTF-8".to_owned())
+    String::from_utf8(bytes.to_vec()).map_err(|_| NOT_UTF8.to_owned())
 }
 
 fn array<const N: usize>(bytes: &[u8]) -> Result<[u8; N], String> {

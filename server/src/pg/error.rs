@@ -8,7 +8,9 @@
 //!   XX000 with the Rust error text).
 //! - Messages are scrubbed of key and identity tokens (`mdbk1.`, `mdbi1.`) before they are
 //!   logged or sent.
-//! - Internal, storage and I/O failures are logged at error level; client mistakes are not.
+//! - Internal, storage and I/O failures are logged at error level with their message; client
+//!   mistakes only at debug level and only by SQLSTATE, since their messages can quote
+//!   decrypted document text.
 
 use datafusion::arrow::error::ArrowError;
 use datafusion::common::SchemaError;
@@ -29,6 +31,7 @@ mod code {
     pub(super) const CARDINALITY_VIOLATION: &str = "21000";
     // Class 22: data exception.
     pub(super) const DATA_EXCEPTION: &str = "22000";
+    pub(super) const CHARACTER_NOT_IN_REPERTOIRE: &str = "22021";
     pub(super) const NUMERIC_VALUE_OUT_OF_RANGE: &str = "22003";
     pub(super) const DIVISION_BY_ZERO: &str = "22012";
     pub(super) const INVALID_PARAMETER_VALUE: &str = "22023";
@@ -76,6 +79,9 @@ mod code {
     pub(super) const INSUFFICIENT_RESOURCES: &str = "53000";
     pub(super) const DISK_FULL: &str = "53100";
     pub(super) const OUT_OF_MEMORY: &str = "53200";
+    // Class 54: program limit exceeded.
+    pub(super) const PROGRAM_LIMIT_EXCEEDED: &str = "54000";
+    pub(super) const STATEMENT_TOO_COMPLEX: &str = "54001";
     // Class 57: operator intervention.
     pub(super) const QUERY_CANCELED: &str = "57014";
     pub(super) const ADMIN_SHUTDOWN: &str = "57P01";
@@ -113,7 +119,9 @@ pub(crate) fn to_error_info(err: &Error) -> Box<ErrorInfo> {
     if classified.log {
         tracing::error!(sqlstate = classified.code, error = %message, "statement failed");
     } else {
-        tracing::debug!(sqlstate = classified.code, error = %message, "statement failed");
+        // A client mistake's message may quote the data it failed on (a cast of decrypted
+        // text): the client sees it, the log does not.
+        tracing::debug!(sqlstate = classified.code, "statement failed");
     }
     Box::new(ErrorInfo::new(
         SEVERITY_ERROR.to_owned(),
@@ -152,6 +160,11 @@ pub(crate) fn bad_parameter(binary: bool, message: String) -> PgWireError {
         code::INVALID_TEXT_REPRESENTATION
     };
     user_error(SEVERITY_ERROR, code, scrub(&message))
+}
+
+/// A bound text or JSON parameter whose bytes are not UTF-8.
+pub(crate) fn not_utf8(message: String) -> PgWireError {
+    user_error(SEVERITY_ERROR, code::CHARACTER_NOT_IN_REPERTOIRE, message)
 }
 
 /// A "can't happen" state in the wire layer: logged, then reported as XX000.
@@ -198,7 +211,7 @@ impl ErrorHandler for ErrorLog {
         if info.code == code::INTERNAL_ERROR || info.code == code::IO_ERROR {
             tracing::error!(sqlstate = %info.code, error = %info.message, "connection error");
         } else {
-            tracing::debug!(sqlstate = %info.code, error = %info.message, "request failed");
+            tracing::debug!(sqlstate = %info.code, "request failed");
         }
         *error = PgWireError::UserError(Box::new(info));
     }
@@ -215,6 +228,7 @@ fn user_error(severity: &str, code: &str, message: String) -> PgWireError {
 fn classify(err: &Error) -> Classified {
     let (code, log) = match err {
         Error::Syntax(_) => (code::SYNTAX_ERROR, false),
+        Error::StatementTooComplex(_) => (code::STATEMENT_TOO_COMPLEX, false),
         Error::UndefinedTable(_) => (code::UNDEFINED_TABLE, false),
         Error::UndefinedColumn(_) => (code::UNDEFINED_COLUMN, false),
         Error::UndefinedFunction(_) => (code::UNDEFINED_FUNCTION, false),
@@ -245,6 +259,10 @@ fn classify(err: &Error) -> Classified {
         Error::UndefinedSavepoint(_) => (code::INVALID_SAVEPOINT_SPECIFICATION, false),
         Error::InFailedTransaction => (code::IN_FAILED_SQL_TRANSACTION, false),
         Error::LoginNotPermitted(_) => (code::INVALID_AUTHORIZATION_SPECIFICATION, false),
+        Error::TooManyAuthFailures | Error::TlsRequired => {
+            (code::INVALID_AUTHORIZATION_SPECIFICATION, false)
+        }
+        Error::AccessRevoked(_) => (code::ADMIN_SHUTDOWN, false),
         Error::ActiveTransaction(_) => (code::ACTIVE_SQL_TRANSACTION, false),
         Error::ReadOnly(_) => (code::READ_ONLY_SQL_TRANSACTION, false),
         Error::Sync(_) => (code::CONNECTION_FAILURE, false),
@@ -291,9 +309,11 @@ fn storage_code(err: &mindoodb_storage::Error) -> (&'static str, bool) {
 fn protocol_code(err: &mindoodb_protocol::Error) -> (&'static str, bool) {
     use mindoodb_protocol::Error as P;
     match err {
-        P::Malformed(_) | P::UnsupportedVersion(_) | P::Oversize { .. } | P::TrailingBytes => {
+        P::Malformed(_) | P::UnsupportedVersion(_) | P::TrailingBytes => {
             (code::INVALID_BINARY_REPRESENTATION, false)
         }
+        // A document or entry field above the format's limit (16 MiB for a document).
+        P::Oversize { .. } => (code::PROGRAM_LIMIT_EXCEEDED, false),
         P::InvalidDocId(_) | P::InvalidDraft(_) | P::BadToken(_) | P::Kdf(_) => {
             (code::INVALID_PARAMETER_VALUE, false)
         }
@@ -382,6 +402,9 @@ fn classify_plan(message: &str) -> Classified {
     } else if message.contains("No field named") || message.contains("column '") {
         (code::UNDEFINED_COLUMN, message.to_owned())
     } else if message.starts_with("Invalid function")
+        || (message.starts_with("table function '") && message.ends_with("' not found"))
+        // Postgres: "operator does not exist: integer + text".
+        || message.starts_with("Cannot coerce arithmetic expression")
         || message.contains("No function matches")
         || message.contains("There is no function")
     {
@@ -463,6 +486,7 @@ mod tests {
     fn our_errors_keep_their_sqlstates() {
         let cases = [
             (Error::Syntax("x".into()), "42601"),
+            (Error::StatementTooComplex(50), "54001"),
             (Error::UndefinedTable("t".into()), "42P01"),
             (Error::UndefinedDatabase("d".into()), "3D000"),
             (Error::UniqueViolation("1".into()), "23505"),
@@ -475,6 +499,9 @@ mod tests {
             (Error::NoActiveTransaction("SAVEPOINT"), "25P01"),
             (Error::UndefinedSavepoint("s".into()), "3B001"),
             (Error::LoginNotPermitted("r".into()), "28000"),
+            (Error::TooManyAuthFailures, "28000"),
+            (Error::TlsRequired, "28000"),
+            (Error::AccessRevoked("x".into()), "57P01"),
             (Error::WrongObjectType("x".into()), "42809"),
             (Error::DependentObjects("x".into()), "2BP01"),
             (Error::RecursiveView("v".into()), "42P17"),

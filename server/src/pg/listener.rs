@@ -25,6 +25,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
+use crate::auth_limit::AuthLimiter;
 use crate::config::ServeArgs;
 use crate::engine::Engine;
 use crate::pg::connection;
@@ -126,11 +127,16 @@ pub(crate) async fn run(engine: Arc<Engine>, args: &ServeArgs) -> Result<(), Lis
         addr: args.listen.clone(),
         source,
     })?;
-    tracing::info!(%addr, tls = tls.is_some(), "listening");
+    tracing::info!(%addr, tls = tls.is_some(), tls_only = args.tls_only, "listening");
 
     let connections = Arc::new(ConnectionManager::new());
     let handlers = Arc::new(Handlers {
-        startup: Arc::new(Startup::new(engine, connections.clone())),
+        startup: Arc::new(Startup::new(
+            engine,
+            connections.clone(),
+            AuthLimiter::new(args.auth_failures_per_minute),
+            args.tls_only,
+        )),
         simple: Arc::new(SimpleQueries),
         extended: Arc::new(ExtendedQueries::new()),
         copy: Arc::new(CopyIn),
@@ -138,6 +144,7 @@ pub(crate) async fn run(engine: Arc<Engine>, args: &ServeArgs) -> Result<(), Lis
         errors: Arc::new(ErrorLog),
     });
     let (stop, stopping) = watch::channel(false);
+    let startup_timeout = Duration::from_secs(args.startup_timeout);
     let mut tasks = JoinSet::new();
     loop {
         tokio::select! {
@@ -149,7 +156,9 @@ pub(crate) async fn run(engine: Arc<Engine>, args: &ServeArgs) -> Result<(), Lis
                     let tls = tls.clone();
                     let stopping = stopping.clone();
                     tasks.spawn(async move {
-                        if let Err(err) = connection::serve(socket, tls, handlers, stopping).await {
+                        let served =
+                            connection::serve(socket, tls, handlers, stopping, startup_timeout);
+                        if let Err(err) = served.await {
                             tracing::debug!(%peer, error = %err, "connection closed with an I/O error");
                         }
                     });

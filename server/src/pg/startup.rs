@@ -5,7 +5,10 @@
 //! - A connection gets a `Session` only after SCRAM succeeded and `Engine::login` accepted the
 //!   role and database; every later handler finds it in `session_extensions`.
 //! - Startup failures are FATAL: wrong password 28P01, unknown database 3D000, role not
-//!   granted 42501, role without LOGIN 28000.
+//!   granted 42501, role without LOGIN 28000; with --tls-only a plaintext startup 28000, and an
+//!   address over its failed-password budget (`AuthLimiter`) 28000 before any password check.
+//! - Every failed password is logged at warn level with the peer, the role and the count of
+//!   that address's failures in the last minute.
 //! - The startup `options` (which may carry `mindoo.keys`) are removed from the connection's
 //!   metadata as soon as they arrive and zeroized; only the parsed keys wait, zeroizing, for
 //!   the login. Options are never logged.
@@ -30,6 +33,7 @@ use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
 use tokio::sync::Mutex;
 use zeroize::Zeroizing;
 
+use crate::auth_limit::AuthLimiter;
 use crate::engine::{Engine, Login, Session, server_version};
 use crate::error::Error;
 use crate::pg::error::{fatal, internal, to_pg_error};
@@ -45,6 +49,8 @@ pub(crate) struct Startup {
     engine: Arc<Engine>,
     driver: AuthDriver<Arc<ServerParams>>,
     scram: ScramAuth,
+    limiter: AuthLimiter,
+    tls_only: bool,
 }
 
 /// `mindoo.keys` from the startup options, until the login takes it.
@@ -56,7 +62,12 @@ struct ServerParams(DefaultServerParameterProvider);
 impl Startup {
     /// A startup handler over `engine`'s roles, registering connections with `connections`
     /// so CancelRequests find them.
-    pub(crate) fn new(engine: Arc<Engine>, connections: Arc<ConnectionManager>) -> Startup {
+    pub(crate) fn new(
+        engine: Arc<Engine>,
+        connections: Arc<ConnectionManager>,
+        limiter: AuthLimiter,
+        tls_only: bool,
+    ) -> Startup {
         let mut params = DefaultServerParameterProvider::default();
         params.server_version = server_version();
         let mut scram = ScramAuth::new(Arc::new(RoleVerifiers::new(engine.store().clone())));
@@ -66,6 +77,8 @@ impl Startup {
                 .with_connection_manager(connections),
             scram,
             engine,
+            limiter,
+            tls_only,
         }
     }
 
@@ -95,7 +108,8 @@ impl Startup {
                     .await
             }
             Err(PgWireError::InvalidPassword(_)) => {
-                tracing::info!(%peer, user = %user, "password authentication failed");
+                let failures = self.limiter.record_failure(peer.ip());
+                tracing::warn!(%peer, user = %user, failures_last_minute = failures, "password authentication failed");
                 // pgwire names the SCRAM user, which libpq leaves empty; name the role.
                 Err(fatal(to_pg_error(&Error::InvalidPassword(user))))
             }
@@ -156,12 +170,16 @@ impl ServerParameterProvider for ServerParams {
         let mut params = self.0.server_parameters(client)?;
         // The session was opened just before the parameters are sent, and nothing else
         // holds its lock yet.
-        let superuser = session_of(client).ok().and_then(|session| {
-            session
-                .try_lock()
-                .ok()
-                .map(|session| session.role.superuser)
-        });
+        // Not `session_of`: pgwire asks before the session exists too, which is no error.
+        let superuser = client
+            .session_extensions()
+            .get::<Mutex<Session>>()
+            .and_then(|session| {
+                session
+                    .try_lock()
+                    .ok()
+                    .map(|session| session.role.superuser)
+            });
         if let Some(superuser) = superuser {
             let value = if superuser { "on" } else { "off" };
             params.insert("is_superuser".to_owned(), value.to_owned());
@@ -184,6 +202,15 @@ impl StartupHandler for Startup {
     {
         match message {
             PgWireFrontendMessage::Startup(ref startup) => {
+                let peer = client.socket_addr();
+                if self.tls_only && !client.is_secure() {
+                    tracing::info!(%peer, "plaintext connection refused (--tls-only)");
+                    return Err(fatal(to_pg_error(&Error::TlsRequired)));
+                }
+                if self.limiter.is_blocked(peer.ip()) {
+                    tracing::warn!(%peer, "authentication refused: too many failed attempts in the last minute");
+                    return Err(fatal(to_pg_error(&Error::TooManyAuthFailures)));
+                }
                 protocol_negotiation(client, startup).await?;
                 save_startup_parameters_to_metadata(client, startup);
                 // Keep only the keys, zeroized on drop, not the options text that carried

@@ -9,20 +9,26 @@
 
 mod auth;
 mod backups;
+mod bad_input;
 mod clients;
 mod copy;
+mod crash;
 mod feeds;
 mod lifecycle;
 mod listen;
+mod load;
 mod operations;
 mod psql;
 mod psql_catalog;
 mod queries;
 mod savepoints;
 mod scan;
+mod secrets;
+mod security;
 mod shards;
 mod sql;
 mod support;
 mod sync;
+mod tamper;
 mod tls;
 mod views;

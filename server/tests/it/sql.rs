@@ -4,7 +4,7 @@
 
 use tokio_postgres::error::SqlState;
 
-use crate::support::{code, column, keyed, one};
+use crate::support::{code, column, files_in, keyed, one};
 
 #[tokio::test]
 async fn the_readme_session_works() {
@@ -375,7 +375,7 @@ async fn restart_keeps_everything_and_no_secret_reaches_disk_or_log() {
     for needle in [secret.as_str(), canary, passphrase] {
         assert!(!log.contains(needle), "the log contains a secret");
     }
-    for file in walk(server.data_dir()) {
+    for file in files_in(server.data_dir()) {
         let bytes = std::fs::read(&file).unwrap();
         for needle in [secret.as_bytes(), canary.as_bytes(), passphrase.as_bytes()] {
             assert!(
@@ -384,18 +384,5 @@ async fn restart_keeps_everything_and_no_secret_reaches_disk_or_log() {
                 file.display()
             );
         }
-    }
-
-    fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-        let mut out = Vec::new();
-        for item in std::fs::read_dir(dir).unwrap() {
-            let path = item.unwrap().path();
-            if path.is_dir() {
-                out.extend(walk(&path))
-            } else {
-                out.push(path)
-            }
-        }
-        out
     }
 }

@@ -58,6 +58,12 @@ impl Options {
         self
     }
 
+    /// These options with `args` added to the command line.
+    pub(crate) fn with_args(mut self, args: &[&str]) -> Options {
+        self.args.extend(args.iter().map(|arg| (*arg).to_owned()));
+        self
+    }
+
     /// These options with `name=value` in the environment.
     pub(crate) fn with_env(mut self, name: &str, value: &str) -> Options {
         self.env.retain(|(key, _)| key != name);
@@ -122,6 +128,18 @@ impl TestServer {
         self.child.id()
     }
 
+    /// SIGKILLs the server (no shutdown of any kind) and starts a new one on the same data
+    /// dir; the log keeps the earlier lines.
+    pub(crate) fn kill_and_restart(mut self) -> TestServer {
+        self.child.kill().expect("SIGKILL the server");
+        self.child.wait().expect("reap the server");
+        let data_dir = self.data_dir.clone();
+        let options = self.options.clone();
+        let lines = self.lines.clone();
+        drop(self);
+        TestServer::spawn(data_dir, options, lines)
+    }
+
     /// Sends SIGTERM and waits (bounded) for the process to exit.
     pub(crate) fn terminate(&mut self) -> ExitStatus {
         let status = Command::new("kill")
@@ -147,6 +165,17 @@ impl TestServer {
         }
     }
 
+    /// The server's resident memory in KiB (VmRSS), from /proc.
+    pub(crate) fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("read the server's /proc status");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS in /proc status")
+    }
+
     /// The data directory.
     pub(crate) fn data_dir(&self) -> &Path {
         self.data_dir.path()
@@ -155,6 +184,19 @@ impl TestServer {
     /// Everything the server printed so far, one line per line.
     pub(crate) fn output(&self) -> String {
         self.lines.lock().expect("log lock").join("\n")
+    }
+
+    /// Whether the server printed `needle`, waiting up to `EXIT_TIMEOUT` for the line (the
+    /// log is read on another thread, a little after the server wrote it).
+    pub(crate) fn logged(&self, needle: &str) -> bool {
+        let deadline = Instant::now() + EXIT_TIMEOUT;
+        while !self.output().contains(needle) {
+            if Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        true
     }
 
     /// Connects as `user` to `database` without TLS.
@@ -176,6 +218,16 @@ impl TestServer {
         self.connect_as(USER, PASSWORD, USER)
             .await
             .expect("connect as the first role")
+    }
+
+    /// Connects as the first role and presents the key `token`.
+    pub(crate) async fn connect_keyed(&self, token: &str) -> Client {
+        let client = self.connect().await;
+        client
+            .batch_execute(&format!("SET mindoo.keys = '{token}'"))
+            .await
+            .expect("present the key");
+        client
     }
 
     /// Connects as the first role; the connection's NOTIFY messages arrive on the receiver.
@@ -336,6 +388,20 @@ pub(crate) async fn code(client: &Client, sql: &str) -> SqlState {
     err.code()
         .cloned()
         .unwrap_or_else(|| panic!("{sql}: {err} has no SQLSTATE"))
+}
+
+/// Every file under `dir`, recursively.
+pub(crate) fn files_in(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for item in std::fs::read_dir(dir).expect("read dir") {
+        let path = item.expect("dir entry").path();
+        if path.is_dir() {
+            out.extend(files_in(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
 }
 
 /// Copies lines from `reader` into `lines` on a thread; the first `listening` line's

@@ -1,0 +1,11 @@
+//! Fuzz target: arbitrary bytes as key tokens, identity tokens and stored argon2id parameters.
+//! The checks live in `protocol/tests/it/fuzz_checks.rs`, which the stable corpus replay runs
+//! too.
+
+#![no_main]
+
+#[path = "../../protocol/tests/it/fuzz_checks.rs"]
+#[allow(dead_code, reason = "each target calls one of the shared checks")]
+mod fuzz_checks;
+
+libfuzzer_sys::fuzz_target!(|bytes: &[u8]| fuzz_checks::token(bytes));
