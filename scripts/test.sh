@@ -11,6 +11,7 @@ bash scripts/deps.sh libclang-dev g++ postgresql-client openssl python3-venv nod
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/mindoodb-target}"
 
 cargo fmt --all -- --check
+cargo fmt --manifest-path tests/clients/sqlx/Cargo.toml -- --check
 # `--profile dev` keeps benches on the dev build of RocksDB instead of a release one.
 cargo clippy --workspace --all-targets --profile dev --locked -- -D warnings
 cargo test --workspace --locked

@@ -2,8 +2,8 @@
 """Runs every client script in tests/clients against the real `mindoodb` binary.
 
 One server, started here on an ephemeral loopback port with a temporary data directory and
-a self-signed TLS certificate; each script gets a database (tenant) of its own, so scripts
-never see each other's tables or keys. Scripts read where to connect from the environment:
+a TLS certificate signed by a test CA; each script gets a database (tenant) of its own, so
+scripts never see each other's tables or keys. Scripts read where to connect from the environment:
 
   MDB_HOST, MDB_PORT, MDB_USER, MDB_PASSWORD, MDB_DB   plain TCP over loopback (SCRAM)
   MDB_TLS_HOST, MDB_CA                                 TLS: connect to MDB_TLS_HOST with
@@ -30,7 +30,7 @@ STARTUP_SECONDS = 60
 SCRIPT_SECONDS = 300
 
 # name -> command line (relative paths are under tests/clients); the runner supplies the
-# interpreter for each kind.
+# interpreter for each kind, and for "rust" the binary run.sh built from that cargo project.
 SCRIPTS = {
     "psql": ["python", "test_psql.py"],
     "pgbench": ["python", "test_pgbench.py"],
@@ -40,6 +40,7 @@ SCRIPTS = {
     "sqlalchemy": ["python", "test_sqlalchemy.py"],
     "node_pg": ["node", "test_node_pg.js"],
     "pgjdbc": ["java", "TestPgjdbc.java"],
+    "sqlx": ["rust", "sqlx"],
 }
 
 
@@ -47,7 +48,7 @@ class Server:
     """`mindoodb serve` on 127.0.0.1:0 with TLS, until stop()."""
 
     def __init__(self, binary, workdir):
-        self.cert, self.key = make_certificate(workdir)
+        self.ca, self.cert, self.key = make_certificate(workdir)
         env = dict(os.environ)
         for name in ("MINDOODB_LISTEN", "MINDOODB_DATA_DIR", "MINDOODB_DB"):
             env.pop(name, None)
@@ -97,21 +98,35 @@ class Server:
 
 
 def make_certificate(workdir):
-    """A self-signed certificate for localhost and 127.0.0.1 (it is its own CA)."""
+    """A test CA and a certificate it signs for localhost and 127.0.0.1.
+
+    Two certificates, not one self-signed CA serving as its own leaf: rustls (sqlx) rejects a
+    CA certificate presented as the server's (`CaUsedAsEndEntity`), as RFC 5280 asks.
+    """
+    ca = os.path.join(workdir, "ca.crt")
+    ca_key = os.path.join(workdir, "ca.key")
     cert = os.path.join(workdir, "server.crt")
     key = os.path.join(workdir, "server.key")
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-            "-nodes", "-days", "2", "-subj", "/CN=localhost",
-            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-            "-addext", "basicConstraints=critical,CA:TRUE",
-            "-keyout", key, "-out", cert,
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
+    request = os.path.join(workdir, "server.csr")
+    extensions = os.path.join(workdir, "server.ext")
+    with open(extensions, "w") as file:
+        file.write(
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
+            "basicConstraints=critical,CA:FALSE\n"
+            "extendedKeyUsage=serverAuth\n"
+        )
+    new_key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    for args in (
+        ["openssl", "req", "-x509", *new_key, "-days", "2", "-subj", "/CN=MindooDB test CA",
+         "-addext", "basicConstraints=critical,CA:TRUE",
+         "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+         "-keyout", ca_key, "-out", ca],
+        ["openssl", "req", *new_key, "-subj", "/CN=localhost", "-keyout", key, "-out", request],
+        ["openssl", "x509", "-req", "-in", request, "-CA", ca, "-CAkey", ca_key,
+         "-CAcreateserial", "-days", "2", "-extfile", extensions, "-out", cert],
+    ):
+        subprocess.run(args, check=True, capture_output=True)
+    return ca, cert, key
 
 
 def create_database(server, name):
@@ -137,6 +152,8 @@ def command(kind, script, interpreters):
         return [interpreters["python"], path]
     if kind == "node":
         return [interpreters["node"], path]
+    if kind == "rust":
+        return [interpreters["sqlx"]]
     return [interpreters["java"], "-cp", interpreters["jdbc"], path]
 
 
@@ -148,6 +165,7 @@ def main():
     parser.add_argument("--node-path", default="", help="NODE_PATH holding the pg package")
     parser.add_argument("--java", default="java")
     parser.add_argument("--jdbc", default="/usr/share/java/postgresql.jar")
+    parser.add_argument("--sqlx", default="", help="the binary built from tests/clients/sqlx")
     parser.add_argument("--only", nargs="*", default=None)
     args = parser.parse_args()
     interpreters = {
@@ -155,11 +173,14 @@ def main():
         "node": args.node,
         "java": args.java,
         "jdbc": args.jdbc,
+        "sqlx": args.sqlx,
     }
     names = args.only or list(SCRIPTS)
     unknown = [n for n in names if n not in SCRIPTS]
     if unknown:
         sys.exit(f"unknown client scripts: {unknown}")
+    if "sqlx" in names and not os.path.isfile(args.sqlx):
+        sys.exit(f"--sqlx {args.sqlx!r}: not a file (run.sh builds tests/clients/sqlx)")
 
     workdir = tempfile.mkdtemp(prefix="mindoodb-clients-")
     failures = []
@@ -177,7 +198,7 @@ def main():
                 MDB_PASSWORD=PASSWORD,
                 MDB_DB=database,
                 MDB_TLS_HOST="localhost",
-                MDB_CA=server.cert,
+                MDB_CA=server.ca,
                 NODE_PATH=args.node_path,
                 PYTHONDONTWRITEBYTECODE="1",
             )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the client drivers (once, into the cargo target dir) and runs every script in
-# tests/clients against target/debug/mindoodb, which `cargo test` has built.
+# Installs the client drivers (once, into the cargo target dir), builds the sqlx client there,
+# and runs every script in tests/clients against target/debug/mindoodb, which `cargo test` has built.
 # Usage: tests/clients/run.sh [--only NAME ...]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,9 +27,14 @@ if ! cmp -s tests/clients/package.json "$NODE/package.json" 2>/dev/null; then
     npm install --silent --no-audit --no-fund --prefix "$NODE" >/dev/null
 fi
 
+# sqlx, a cargo project of its own (not a workspace member), in a target dir of its own.
+SQLX_TARGET="$CLIENTS/sqlx-target"
+cargo build -q --locked --manifest-path tests/clients/sqlx/Cargo.toml --target-dir "$SQLX_TARGET"
+
 exec "$VENV/bin/python" tests/clients/run.py \
     --bin "$TARGET/debug/mindoodb" \
     --python "$VENV/bin/python" \
     --node-path "$NODE/node_modules" \
     --jdbc /usr/share/java/postgresql.jar \
+    --sqlx "$SQLX_TARGET/debug/mindoodb-sqlx-client-test" \
     "$@"
