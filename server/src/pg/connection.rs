@@ -43,7 +43,7 @@ use tokio::sync::watch;
 use crate::engine::{CHANNEL, Commit};
 use crate::error::Error;
 use crate::pg::error::{admin_shutdown, fatal, protocol_violation, scrub, to_pg_error};
-use crate::pg::startup::session_of;
+use crate::pg::startup::opened_session;
 
 /// What woke the loop.
 enum Event {
@@ -179,7 +179,7 @@ where
             break;
         }
         if access.is_none()
-            && let Ok(session) = session_of(&socket)
+            && let Some(session) = opened_session(&socket)
         {
             let mut watch = session.lock().await.engine.access_watch();
             // Check once at once: access may have changed between the login and now.
@@ -209,7 +209,7 @@ struct Inbox {
 impl Inbox {
     /// Subscribes or unsubscribes as the session's LISTEN state says.
     async fn follow<C: ClientInfo>(&mut self, client: &C) {
-        let Ok(session) = session_of(client) else {
+        let Some(session) = opened_session(client) else {
             return;
         };
         let session = session.lock().await;
@@ -229,7 +229,7 @@ impl Inbox {
             Ok(commit) => vec![commit],
             Err(RecvError::Lagged(missed)) => {
                 tracing::debug!(missed, "listener fell behind; resynchronising");
-                let Ok(session) = session_of(client) else {
+                let Some(session) = opened_session(client) else {
                     return;
                 };
                 let resynced = session.lock().await.resync();
@@ -283,9 +283,9 @@ impl Inbox {
 
 /// Whether the connection's session may stay open; `Ok` before the session exists.
 async fn still_admitted<C: ClientInfo>(client: &C) -> Result<(), Error> {
-    match session_of(client) {
-        Ok(session) => session.lock().await.still_admitted(),
-        Err(_) => Ok(()),
+    match opened_session(client) {
+        Some(session) => session.lock().await.still_admitted(),
+        None => Ok(()),
     }
 }
 

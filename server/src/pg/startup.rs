@@ -157,29 +157,28 @@ impl Startup {
     }
 }
 
-/// The connection's session, opened at startup.
+/// The connection's session, opened at startup; a query before it is an internal error.
 pub(crate) fn session_of<C: ClientInfo + ?Sized>(client: &C) -> PgWireResult<Arc<Mutex<Session>>> {
-    client
-        .session_extensions()
-        .get::<Mutex<Session>>()
-        .ok_or_else(|| internal("query before the session was opened".to_owned()))
+    opened_session(client).ok_or_else(|| internal("query before the session was opened".to_owned()))
+}
+
+/// The connection's session if startup opened it yet: for the connection loop, which runs
+/// before and after startup alike and must not report the time before as an error.
+pub(crate) fn opened_session<C: ClientInfo + ?Sized>(client: &C) -> Option<Arc<Mutex<Session>>> {
+    client.session_extensions().get::<Mutex<Session>>()
 }
 
 impl ServerParameterProvider for ServerParams {
     fn server_parameters<C: ClientInfo>(&self, client: &C) -> Option<HashMap<String, String>> {
         let mut params = self.0.server_parameters(client)?;
         // The session was opened just before the parameters are sent, and nothing else
-        // holds its lock yet.
-        // Not `session_of`: pgwire asks before the session exists too, which is no error.
-        let superuser = client
-            .session_extensions()
-            .get::<Mutex<Session>>()
-            .and_then(|session| {
-                session
-                    .try_lock()
-                    .ok()
-                    .map(|session| session.role.superuser)
-            });
+        // holds its lock yet; pgwire also asks before the session exists, which is no error.
+        let superuser = opened_session(client).and_then(|session| {
+            session
+                .try_lock()
+                .ok()
+                .map(|session| session.role.superuser)
+        });
         if let Some(superuser) = superuser {
             let value = if superuser { "on" } else { "off" };
             params.insert("is_superuser".to_owned(), value.to_owned());
