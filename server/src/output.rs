@@ -59,6 +59,31 @@ pub(crate) enum PgType {
 }
 
 impl PgType {
+    /// Every variant, for tests that must cover them all.
+    #[cfg(test)]
+    pub(crate) const ALL: [PgType; 20] = [
+        PgType::Bool,
+        PgType::Int2,
+        PgType::Int4,
+        PgType::Int8,
+        PgType::Float4,
+        PgType::Float8,
+        PgType::Numeric,
+        PgType::Text,
+        PgType::Jsonb,
+        PgType::Bytea,
+        PgType::Timestamptz,
+        PgType::Date,
+        PgType::Oid,
+        PgType::BoolArray,
+        PgType::Int2Array,
+        PgType::Int4Array,
+        PgType::Int8Array,
+        PgType::Float8Array,
+        PgType::OidArray,
+        PgType::TextArray,
+    ];
+
     /// The type's OID in `pg_type`.
     pub(crate) fn oid(self) -> u32 {
         match self {

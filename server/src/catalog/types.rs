@@ -962,29 +962,7 @@ mod tests {
 
     #[test]
     fn every_wire_type_is_listed() {
-        use PgType::*;
-        for pg_type in [
-            Bool,
-            Int2,
-            Int4,
-            Int8,
-            Float4,
-            Float8,
-            Numeric,
-            Text,
-            Jsonb,
-            Bytea,
-            Timestamptz,
-            Date,
-            Oid,
-            BoolArray,
-            Int2Array,
-            Int4Array,
-            Int8Array,
-            Float8Array,
-            OidArray,
-            TextArray,
-        ] {
+        for pg_type in PgType::ALL {
             assert!(by_oid(pg_type.oid()).is_some(), "{pg_type:?}");
         }
     }

@@ -732,29 +732,7 @@ mod tests {
 
     #[test]
     fn every_type_is_built_in() {
-        use PgType::*;
-        for pg_type in [
-            Bool,
-            Int2,
-            Int4,
-            Int8,
-            Float4,
-            Float8,
-            Numeric,
-            Text,
-            Jsonb,
-            Bytea,
-            Timestamptz,
-            Date,
-            Oid,
-            BoolArray,
-            Int2Array,
-            Int4Array,
-            Int8Array,
-            Float8Array,
-            OidArray,
-            TextArray,
-        ] {
+        for pg_type in PgType::ALL {
             assert_eq!(wire_type(pg_type).unwrap().oid(), pg_type.oid());
         }
     }
