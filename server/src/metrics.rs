@@ -84,7 +84,7 @@ fn render(engine: &Engine) -> String {
     let counters = engine.activity().counters();
     let store = engine.store();
     let disk = store.disk_bytes().unwrap_or(0);
-    let metrics: [(&str, &str, &str, u64); 8] = [
+    let metrics: [(&str, &str, &str, u64); 9] = [
         (
             "mindoodb_sessions",
             "gauge",
@@ -114,6 +114,12 @@ fn render(engine: &Engine) -> String {
             "counter",
             "Statements slower than the slow-statement threshold.",
             counters.slow,
+        ),
+        (
+            "mindoodb_point_reads_total",
+            "counter",
+            "SELECTs by id answered without the general query planner.",
+            counters.point_reads,
         ),
         (
             "mindoodb_commits_total",

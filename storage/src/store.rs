@@ -17,7 +17,7 @@ use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use mindoodb_protocol::{KeyName, KeyRef};
 use rocksdb::{
     BlockBasedOptions, Cache, ColumnFamily, ColumnFamilyDescriptor, DB, DBCompressionType,
-    Direction, IteratorMode, Options, ReadOptions, WriteBatch, WriteOptions,
+    Direction, FlushOptions, IteratorMode, Options, ReadOptions, WriteBatch, WriteOptions,
 };
 
 use crate::catalog::{
@@ -75,6 +75,25 @@ impl CatalogLock {
     }
     pub(crate) fn write(&self) -> RwLockWriteGuard<'_, Catalog> {
         self.0.write().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Drop for Shared {
+    /// Closing a writable store flushes its memtables, so the next open replays no WAL: after
+    /// a bulk load that replay took most of a cold start (docs/BENCHMARKS.md, "Read path").
+    /// Durability does not depend on it: every acknowledged write is in the synced WAL, which
+    /// a failed flush (or a kill before it) leaves for the next open to replay.
+    fn drop(&mut self) {
+        if self.secondary {
+            return;
+        }
+        let cfs: Vec<&ColumnFamily> = ALL_CFS
+            .iter()
+            .filter_map(|name| self.db.cf_handle(name))
+            .collect();
+        if let Err(err) = self.db.flush_cfs_opt(&cfs, &FlushOptions::default()) {
+            tracing::warn!(error = %err, "flushing memtables at close failed; the next open replays the WAL");
+        }
     }
 }
 

@@ -42,6 +42,7 @@ pub(crate) struct Activity {
     statements: AtomicU64,
     failed: AtomicU64,
     slow: AtomicU64,
+    point_reads: AtomicU64,
 }
 
 /// A session's place in the registry; dropping it removes the session.
@@ -64,6 +65,8 @@ pub(crate) struct Counters {
     pub(crate) failed: u64,
     /// Of which were slower than the slow-statement threshold.
     pub(crate) slow: u64,
+    /// SELECTs answered by the point-read fast path (`point_read.rs`).
+    pub(crate) point_reads: u64,
 }
 
 impl Activity {
@@ -97,6 +100,11 @@ impl Activity {
         }
     }
 
+    /// A SELECT took the point-read fast path.
+    pub(crate) fn count_point_read(&self) {
+        self.point_reads.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// The sessions of `tenant`, by pid.
     pub(crate) fn sessions(&self, tenant: TenantId) -> Vec<SessionRow> {
         self.lock()
@@ -113,6 +121,7 @@ impl Activity {
             statements: self.statements.load(Ordering::Relaxed),
             failed: self.failed.load(Ordering::Relaxed),
             slow: self.slow.load(Ordering::Relaxed),
+            point_reads: self.point_reads.load(Ordering::Relaxed),
         }
     }
 

@@ -835,8 +835,8 @@ fn data_of(keys: &KeySet, entry: &Entry) -> Result<Option<String>> {
     let Some(key) = keys.get(header.key()) else {
         return Ok(None);
     };
-    let plain = open(entry, key)?;
-    String::from_utf8(plain.to_vec())
+    let mut plain = open(entry, key)?;
+    String::from_utf8(std::mem::take(&mut *plain))
         .map(Some)
         .map_err(|_| Error::Internal(format!("document {} is not UTF-8", header.doc_id())))
 }

@@ -25,6 +25,7 @@ mod functions;
 mod json;
 mod keyring;
 mod notify;
+mod point_read;
 mod provider;
 mod query;
 mod redact;

@@ -21,7 +21,7 @@ use mindoodb_protocol::DocId;
 use mindoodb_storage::{SharedSnapshot, Store, Table, TenantId};
 
 use super::keyring::KeySet;
-use super::row::{Projection, doc_schema};
+use super::row::{Projection, Row, doc_schema, pending_row, stored_row};
 use super::scan::DocScanExec;
 use super::txn::Pending;
 use super::views::{self, Planner};
@@ -158,6 +158,28 @@ impl TableProvider for DocTable {
             filters.iter().find_map(id_equality),
             limit,
         )))
+    }
+}
+
+impl DocTable {
+    /// Document `id` as this table's point read shows it to the session now (what
+    /// `DocScanExec` yields for `id = '<id>'`): the session's pending write of it if any (none
+    /// for a pending delete), else the stored document if it is live and the session holds its
+    /// key. The stored document is read first either way, so a damaged entry fails both paths.
+    pub(crate) fn point_row(
+        &self,
+        id: &DocId,
+        projection: &Projection,
+    ) -> Result<Option<Row>, Error> {
+        let doc = self.store.snapshot().doc(self.table, id)?;
+        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+        if let Some(pending) = state.pending.doc(self.table, id) {
+            return Ok(pending_row(id, pending));
+        }
+        match doc {
+            Some(doc) => stored_row(&state.keys, &doc, projection),
+            None => Ok(None),
+        }
     }
 }
 

@@ -18,6 +18,7 @@ use datafusion::prelude::SessionContext;
 use datafusion::sql::sqlparser::ast::{Expr, SelectItem, SetExpr, Statement};
 
 use super::json::is_jsonb;
+use super::point_read::PointRead;
 use super::session::{Prepared, Session, TxnStatus};
 use super::{dialect, empty_source, udtf};
 use crate::catalog;
@@ -121,6 +122,15 @@ pub(crate) async fn run(
         }
     }
     let names = column_names(&statement, plan.schema());
+    if let Some(read) = PointRead::of(&plan) {
+        session.engine.activity().count_point_read();
+        let (columns, batches) = shape(plan.schema(), names, read.run()?)?;
+        return Ok(Output::Rows {
+            columns,
+            batches,
+            tag: "SELECT",
+        });
+    }
     let frame = session
         .ctx
         .execute_logical_plan(plan)

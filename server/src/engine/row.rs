@@ -22,7 +22,7 @@ use super::keyring::KeySet;
 use super::txn::PendingDoc;
 use crate::error::Error;
 
-const ID: usize = 0;
+pub(crate) const ID: usize = 0;
 const DATA: usize = 1;
 const REV: usize = 2;
 const SEQ: usize = 3;

@@ -18,6 +18,7 @@ mod lifecycle;
 mod listen;
 mod load;
 mod operations;
+mod point_reads;
 mod psql;
 mod psql_catalog;
 mod queries;

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use tokio_postgres::error::SqlState;
 
-use crate::support::{Options, TestServer, USER, column, one};
+use crate::support::{Options, TestServer, USER, column, metric, one, scrape};
 
 fn with_args(options: Options, args: &[&str]) -> Options {
     let mut options = options;
@@ -225,43 +225,9 @@ async fn activity_lists_sessions_with_redacted_statements() {
     drop(other);
 }
 
-fn scrape(addr: &str) -> (String, String) {
-    let mut stream = TcpStream::connect(addr).expect("connect to metrics");
-    stream
-        .write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
-        .unwrap();
-    let mut text = String::new();
-    stream.read_to_string(&mut text).unwrap();
-    let (head, body) = text.split_once("\r\n\r\n").expect("HTTP response");
-    (head.to_owned(), body.to_owned())
-}
-
-fn metric(body: &str, name: &str) -> u64 {
-    body.lines()
-        .find_map(|l| l.strip_prefix(&format!("{name} ")))
-        .unwrap_or_else(|| panic!("{name} missing from:\n{body}"))
-        .parse()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn metrics_count_sessions_statements_commits_and_fsyncs() {
-    let server = TestServer::start_with(with_args(
-        Options::default(),
-        &["--metrics-listen", "127.0.0.1:0"],
-    ));
-    let output = server.output();
-    let addr = output
-        .lines()
-        .find(|l| l.contains("serving metrics"))
-        .and_then(|l| l.split("addr=").nth(1))
-        .map(|rest| {
-            rest.split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .to_owned()
-        })
-        .unwrap_or_else(|| panic!("no metrics address in:\n{output}"));
+    let (server, addr) = TestServer::with_metrics();
     let client = server.connect().await;
     let token = one(&client, "SELECT mindoo.create_key('default')").await;
     client

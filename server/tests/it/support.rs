@@ -199,6 +199,24 @@ impl TestServer {
         true
     }
 
+    /// A server with the metrics endpoint on an ephemeral port, and that endpoint's address.
+    pub(crate) fn with_metrics() -> (TestServer, String) {
+        let mut options = Options::default();
+        options
+            .args
+            .extend(["--metrics-listen".to_owned(), "127.0.0.1:0".to_owned()]);
+        let server = TestServer::start_with(options);
+        let output = server.output();
+        let addr = output
+            .lines()
+            .find(|l| l.contains("serving metrics"))
+            .and_then(|l| l.split("addr=").nth(1))
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no metrics address in:\n{output}"))
+            .to_owned();
+        (server, addr)
+    }
+
     /// Connects as `user` to `database` without TLS.
     pub(crate) async fn connect_as(
         &self,
@@ -435,4 +453,23 @@ fn listen_addr(line: &str) -> Option<SocketAddr> {
         .trim_matches('"')
         .parse()
         .ok()
+}
+
+/// One `GET /metrics` from `addr`: the response head and body.
+pub(crate) fn scrape(addr: &str) -> (String, String) {
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect to metrics");
+    std::io::Write::write_all(&mut stream, b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut text = String::new();
+    stream.read_to_string(&mut text).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").expect("HTTP response");
+    (head.to_owned(), body.to_owned())
+}
+
+/// The value of metric `name` in an exposition `body`.
+pub(crate) fn metric(body: &str, name: &str) -> u64 {
+    body.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name} ")))
+        .unwrap_or_else(|| panic!("{name} missing from:\n{body}"))
+        .parse()
+        .unwrap()
 }

@@ -1,0 +1,128 @@
+//! The point-read fast path: a SELECT whose plan is plain columns of one document table
+//! filtered by `id = '<text>'` (a literal, or `$n` once bound) reads that one document on the
+//! calling thread, instead of going through DataFusion's optimizer, physical planning and a
+//! scan thread with its own snapshot thread.
+//!
+//! Invariants:
+//! - Only one plan shape takes this path: a Projection of columns (aliases allowed) over a
+//!   Filter `id = '<text>'` over a TableScan of a `DocTable` (through any table alias) that
+//!   carries no filters and no fetch. Views, catalog tables, table functions, expressions, any
+//!   other predicate, a NULL or non-text value and an id that is not a valid `DocId` all run
+//!   through DataFusion.
+//! - The row is the one the general path's point read gives (`DocTable::point_row`: the same
+//!   keys, pending writes, deleted documents and errors), and the caller shapes it with the
+//!   same `query::shape`, so names, types and values are identical.
+//! - The read runs on the calling task's thread, on its own storage snapshot: one point get
+//!   of one document, as short as the catalog lookups planning already does there.
+
+use std::any::Any;
+use std::sync::Arc;
+
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::common::{Column, ScalarValue};
+use datafusion::datasource::source_as_provider;
+use datafusion::logical_expr::{BinaryExpr, Expr, LogicalPlan, Operator, TableScan};
+use mindoodb_protocol::DocId;
+
+use super::provider::DocTable;
+use super::row::{ID, Projection};
+use crate::error::Result;
+
+/// A matched point read, ready to run.
+pub(crate) struct PointRead {
+    table: Arc<DocTable>,
+    id: DocId,
+    projection: Projection,
+}
+
+impl PointRead {
+    /// The plan's point read, if `plan` (with its parameters bound) has the one shape this path
+    /// takes.
+    pub(crate) fn of(plan: &LogicalPlan) -> Option<PointRead> {
+        let LogicalPlan::Projection(projection) = plan else {
+            return None;
+        };
+        let LogicalPlan::Filter(filter) = projection.input.as_ref() else {
+            return None;
+        };
+        let scan = table_scan(filter.input.as_ref())?;
+        let provider = source_as_provider(&scan.source).ok()?;
+        let any: Arc<dyn Any + Send + Sync> = provider;
+        let table = any.downcast::<DocTable>().ok()?;
+        let schema = filter.input.schema();
+        let column = |c: &Column| -> Option<usize> {
+            let idx = schema.index_of_column(c).ok()?;
+            match &scan.projection {
+                Some(indices) => indices.get(idx).copied(),
+                None => Some(idx),
+            }
+        };
+        let id = id_equality(&filter.predicate, &column)?;
+        let indices = projection
+            .expr
+            .iter()
+            .map(|expr| match unaliased(expr) {
+                Expr::Column(c) => column(c),
+                _ => None,
+            })
+            .collect::<Option<Vec<usize>>>()?;
+        let projection = Projection::new(Some(&indices)).ok()?;
+        Some(PointRead {
+            table,
+            id,
+            projection,
+        })
+    }
+
+    /// Reads the document: no batch when there is no row, else one batch of one row.
+    pub(crate) fn run(self) -> Result<Vec<RecordBatch>> {
+        match self.table.point_row(&self.id, &self.projection)? {
+            Some(row) => Ok(vec![self.projection.batch(&[row])?]),
+            None => Ok(Vec::new()),
+        }
+    }
+}
+
+/// The expression under any `AS` aliases.
+fn unaliased(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Alias(alias) => unaliased(&alias.expr),
+        other => other,
+    }
+}
+
+/// The table scan under a filter, looking through table aliases (`FROM t AS x`).
+fn table_scan(plan: &LogicalPlan) -> Option<&TableScan> {
+    match plan {
+        LogicalPlan::TableScan(scan) if scan.filters.is_empty() && scan.fetch.is_none() => {
+            Some(scan)
+        }
+        LogicalPlan::SubqueryAlias(alias) => table_scan(alias.input.as_ref()),
+        _ => None,
+    }
+}
+
+/// `id = '<text>'` (either side), where `column` maps a column to its `doc_schema()` index.
+fn id_equality(predicate: &Expr, column: &impl Fn(&Column) -> Option<usize>) -> Option<DocId> {
+    let Expr::BinaryExpr(BinaryExpr {
+        left,
+        op: Operator::Eq,
+        right,
+    }) = predicate
+    else {
+        return None;
+    };
+    let (c, value) = match (left.as_ref(), right.as_ref()) {
+        (Expr::Column(c), Expr::Literal(v, _)) | (Expr::Literal(v, _), Expr::Column(c)) => (c, v),
+        _ => return None,
+    };
+    if column(c)? != ID {
+        return None;
+    }
+    match value {
+        ScalarValue::Utf8(Some(s))
+        | ScalarValue::LargeUtf8(Some(s))
+        | ScalarValue::Utf8View(Some(s)) => DocId::new(s.clone()).ok(),
+        _ => None,
+    }
+}
