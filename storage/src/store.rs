@@ -9,6 +9,8 @@
 //!   changes only when it is opened, so its snapshots need no RocksDB snapshot.
 //! - Opening reads the catalog column family only: nothing proportional to the data.
 //! - Catalog writes are synced before they return, like commits.
+//! - Closing a writable store (its last clone dropped) flushes the memtables, so a clean
+//!   restart replays no WAL; durability never depends on that flush.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
