@@ -19,12 +19,12 @@ use std::any::Any;
 use std::sync::Arc;
 
 use datafusion::arrow::record_batch::RecordBatch;
-use datafusion::common::{Column, ScalarValue};
+use datafusion::common::Column;
 use datafusion::datasource::source_as_provider;
 use datafusion::logical_expr::{BinaryExpr, Expr, LogicalPlan, Operator, TableScan};
 use mindoodb_protocol::DocId;
 
-use super::provider::DocTable;
+use super::provider::{DocTable, doc_id_literal};
 use super::row::{ID, Projection};
 use crate::error::Result;
 
@@ -119,10 +119,5 @@ fn id_equality(predicate: &Expr, column: &impl Fn(&Column) -> Option<usize>) -> 
     if column(c)? != ID {
         return None;
     }
-    match value {
-        ScalarValue::Utf8(Some(s))
-        | ScalarValue::LargeUtf8(Some(s))
-        | ScalarValue::Utf8View(Some(s)) => DocId::new(s.clone()).ok(),
-        _ => None,
-    }
+    doc_id_literal(value)
 }

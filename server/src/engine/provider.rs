@@ -222,6 +222,11 @@ fn id_equality(expr: &Expr) -> Option<DocId> {
         }
         _ => return None,
     };
+    doc_id_literal(literal)
+}
+
+/// The document id a text literal names; `None` for NULL, other types and invalid ids.
+pub(crate) fn doc_id_literal(literal: &ScalarValue) -> Option<DocId> {
     match literal {
         ScalarValue::Utf8(Some(s))
         | ScalarValue::LargeUtf8(Some(s))
