@@ -171,12 +171,20 @@ fn verify_store(data_dir: &Path) -> Result<(), String> {
                     "{}.{}: ok, {} entries, {} documents",
                     tenant.name, info.name, report.entries, report.documents
                 ),
-                Some(problem) => {
+                Some(_) => {
                     bad += 1;
                     println!(
-                        "{}.{}: {} problems, first: {problem}",
+                        "{}.{}: {} problems",
                         tenant.name, info.name, report.n_problems
                     );
+                    // Each damaged entry by seq and hash, as `mindoo.verify` names them.
+                    for problem in &report.problems {
+                        println!("{}.{}: {problem}", tenant.name, info.name);
+                    }
+                    let unlisted = report.n_problems - report.problems.len() as u64;
+                    if unlisted > 0 {
+                        println!("{}.{}: {unlisted} more problems", tenant.name, info.name);
+                    }
                 }
             }
         }

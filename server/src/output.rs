@@ -59,8 +59,7 @@ pub(crate) enum PgType {
 }
 
 impl PgType {
-    /// Every variant, for tests that must cover them all.
-    #[cfg(test)]
+    /// Every variant, for tests that must cover them all and for the `wire` fuzz target.
     pub(crate) const ALL: [PgType; 20] = [
         PgType::Bool,
         PgType::Int2,

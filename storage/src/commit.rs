@@ -8,7 +8,8 @@
 //! Invariants:
 //! - A transaction's writes land in one WriteBatch together or not at all.
 //! - A member is acknowledged only after the WriteBatch holding it was written with `sync`.
-//! - After a failed write, every later commit fails with `Error::Poisoned` (no fsync retry),
+//! - After a failed write, every later commit fails with `Error::Poisoned` (no fsync retry;
+//!   `Error::DiskFull` when the write failed for lack of space),
 //!   and seq counters are forgotten so nothing assigned to the failed group is reused blindly.
 //! - The catalog read lock is held from staging to the write, so a table cannot be dropped
 //!   or made read-only between the check and the write.
@@ -120,7 +121,8 @@ impl Drop for Pipeline {
 
 fn run(shared: &Shared, receiver: &Receiver<Job>) {
     let mut committed_seqs: HashMap<Table, u64> = HashMap::new();
-    let mut poisoned = false;
+    // Set by a failed synced write: what every later commit is refused with.
+    let mut poisoned: Option<fn() -> Error> = None;
     let mut sync = WriteOptions::default();
     sync.set_sync(true);
 
@@ -132,9 +134,9 @@ fn run(shared: &Shared, receiver: &Receiver<Job>) {
                 Err(mpsc::TryRecvError::Empty | mpsc::TryRecvError::Disconnected) => break,
             }
         }
-        if poisoned {
+        if let Some(refusal) = poisoned {
             for job in jobs {
-                let _ = job.reply.send(Err(Error::Poisoned));
+                let _ = job.reply.send(Err(refusal()));
             }
             continue;
         }
@@ -175,11 +177,16 @@ fn run(shared: &Shared, receiver: &Receiver<Job>) {
             }
             Err(err) => {
                 tracing::error!(error = %err, "commit write failed; refusing further writes");
-                poisoned = true;
+                let refusal: fn() -> Error = if is_no_space(&err) {
+                    || Error::DiskFull
+                } else {
+                    || Error::Poisoned
+                };
+                poisoned = Some(refusal);
                 committed_seqs.clear();
                 for res in &mut results {
                     if res.is_ok() {
-                        *res = Err(Error::Poisoned);
+                        *res = Err(refusal());
                     }
                 }
             }
@@ -188,6 +195,11 @@ fn run(shared: &Shared, receiver: &Receiver<Job>) {
             let _ = job.reply.send(res);
         }
     }
+}
+
+/// Whether RocksDB failed for lack of space (ENOSPC), which it reports only in its message.
+fn is_no_space(err: &rocksdb::Error) -> bool {
+    err.to_string().contains("No space left")
 }
 
 /// Changes staged on top of the committed state; a group's and a transaction's look alike.

@@ -1,8 +1,9 @@
 //! Errors of the storage engine.
 //!
 //! Invariants:
-//! - `Poisoned` is sticky: after a failed synced write the store refuses every later write
-//!   until it is reopened, and never retries the fsync (see ARCHITECTURE.md#durability).
+//! - `Poisoned` and `DiskFull` are sticky: after a failed synced write the store refuses every
+//!   later write until it is reopened, and never retries the fsync (see
+//!   ARCHITECTURE.md#durability). `DiskFull` says the failure was a lack of space.
 
 use mindoodb_protocol::{DocId, EntryHash};
 
@@ -18,6 +19,10 @@ pub enum Error {
     /// An earlier synced write failed; writes are refused until the store is reopened.
     #[error("store refuses writes after an earlier write failure; reopen it")]
     Poisoned,
+    /// A synced write failed for lack of disk space; writes are refused until the store is
+    /// reopened (after space was freed).
+    #[error("the disk is full: store refuses writes until it is reopened with space to spare")]
+    DiskFull,
     /// Stored bytes are not what the engine wrote.
     #[error("corrupted store: {0}")]
     Corrupted(String),

@@ -74,7 +74,7 @@ fn array_value(text: &str, element: &DataType) -> DfResult<ScalarValue> {
 }
 
 /// `{a,"b c",NULL}` → `[Some(a), Some(b c), None]`.
-fn parse(text: &str) -> Result<Vec<Option<String>>, &'static str> {
+pub(crate) fn parse(text: &str) -> Result<Vec<Option<String>>, &'static str> {
     let inner = text
         .trim()
         .strip_prefix('{')

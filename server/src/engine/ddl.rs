@@ -275,7 +275,7 @@ pub(crate) fn show_columns(statement: &Statement) -> Vec<Column> {
 
 /// The parameter SHOW names. The parser drops the dots of `SHOW mindoo.keys`, so words join
 /// with dots unless they spell one of Postgres' multi-word parameters.
-fn show_name(variable: &[datafusion::sql::sqlparser::ast::Ident]) -> String {
+pub(crate) fn show_name(variable: &[datafusion::sql::sqlparser::ast::Ident]) -> String {
     const MULTI_WORD: [&str; 3] = [
         "time zone",
         "transaction isolation level",

@@ -528,7 +528,7 @@ fn default_key() -> KeyName {
 }
 
 /// Parses JSON text and gives back its compact form, or 22P02.
-fn normalize_json(text: &str) -> Result<String> {
+pub(crate) fn normalize_json(text: &str) -> Result<String> {
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| Error::InvalidJson(e.to_string()))?;
     Ok(value.to_string())

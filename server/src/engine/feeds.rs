@@ -911,7 +911,7 @@ fn doc_arg(func: FeedFn, args: &[Arg], idx: usize) -> Result<DocId> {
     }
 }
 
-fn cursors_arg(json: &str) -> Result<BTreeMap<String, u64>> {
+pub(crate) fn cursors_arg(json: &str) -> Result<BTreeMap<String, u64>> {
     let bad = || {
         Error::InvalidParameter(
             "cursors must be a JSON object of table names and non-negative seqs".into(),

@@ -282,7 +282,7 @@ fn as_text(array: &ArrayRef) -> DfResult<Vec<Option<String>>> {
         .collect())
 }
 
-fn parse(text: &str) -> DfResult<Json> {
+pub(crate) fn parse(text: &str) -> DfResult<Json> {
     match serde_json::from_str(text) {
         Ok(value) => Ok(value),
         Err(err) => exec_err!("invalid input syntax for type json: {err}"),
@@ -306,12 +306,12 @@ fn get<'a>(doc: &'a Json, key: &str) -> Option<&'a Json> {
     }
 }
 
-fn path<'a>(doc: &'a Json, steps: &[String]) -> Option<&'a Json> {
+pub(crate) fn path<'a>(doc: &'a Json, steps: &[String]) -> Option<&'a Json> {
     steps.iter().try_fold(doc, |node, step| get(node, step))
 }
 
 /// Text form as `->>` gives it: strings unquoted, null as SQL NULL, the rest as JSON.
-fn as_text_value(value: &Json) -> Option<String> {
+pub(crate) fn as_text_value(value: &Json) -> Option<String> {
     match value {
         Json::Null => None,
         Json::String(s) => Some(s.clone()),
@@ -320,7 +320,7 @@ fn as_text_value(value: &Json) -> Option<String> {
 }
 
 /// Parses a Postgres text[] literal such as `{a,b,"c d"}` into path steps.
-fn parse_path(text: &str) -> DfResult<Vec<String>> {
+pub(crate) fn parse_path(text: &str) -> DfResult<Vec<String>> {
     let Some(inner) = text
         .trim()
         .strip_prefix('{')
@@ -338,7 +338,7 @@ fn parse_path(text: &str) -> DfResult<Vec<String>> {
 }
 
 /// `||`: objects merge (right wins), arrays concatenate, anything else becomes an array.
-fn concat(left: Json, right: Json) -> Json {
+pub(crate) fn concat(left: Json, right: Json) -> Json {
     match (left, right) {
         (Json::Object(mut l), Json::Object(r)) => {
             l.extend(r);
@@ -361,7 +361,7 @@ fn concat(left: Json, right: Json) -> Json {
 }
 
 /// `jsonb_set`: replaces (or, with `create_missing`, adds) the value at `steps`.
-fn set(mut doc: Json, steps: &[String], value: Json, create_missing: bool) -> Json {
+pub(crate) fn set(mut doc: Json, steps: &[String], value: Json, create_missing: bool) -> Json {
     let Some((last, parents)) = steps.split_last() else {
         return doc;
     };
@@ -396,7 +396,7 @@ fn set(mut doc: Json, steps: &[String], value: Json, create_missing: bool) -> Js
 }
 
 /// `@>`: Postgres containment.
-fn contains(outer: &Json, inner: &Json) -> bool {
+pub(crate) fn contains(outer: &Json, inner: &Json) -> bool {
     match (outer, inner) {
         (Json::Object(o), Json::Object(i)) => i
             .iter()

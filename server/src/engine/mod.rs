@@ -22,6 +22,7 @@ mod dml_params;
 mod empty_source;
 mod feeds;
 mod functions;
+pub(crate) mod fuzz_hooks;
 mod json;
 mod keyring;
 mod notify;

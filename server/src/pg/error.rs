@@ -285,6 +285,7 @@ fn storage_code(err: &mindoodb_storage::Error) -> (&'static str, bool) {
     use mindoodb_storage::Error as S;
     match err {
         S::Rocks(rocks) if rocks.to_string().contains("No space left") => (code::DISK_FULL, true),
+        S::DiskFull => (code::DISK_FULL, true),
         S::Rocks(_) | S::Poisoned => (code::IO_ERROR, true),
         S::Corrupted(_) | S::DamagedEntry { .. } => (code::DATA_CORRUPTED, true),
         S::NoSuchTenant(_) => (code::INVALID_CATALOG_NAME, false),

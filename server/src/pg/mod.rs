@@ -11,6 +11,7 @@ mod decode;
 mod encode;
 mod error;
 mod extended;
+pub(crate) mod fuzz_hooks;
 pub(crate) mod listener;
 pub(crate) mod scram;
 mod simple;

@@ -239,7 +239,7 @@ impl StartupHandler for Startup {
 
 /// The value of `-c mindoo.keys=...` (or `--mindoo.keys=...`) in a startup `options` string,
 /// which separates arguments by spaces and escapes a literal space or backslash with `\`.
-fn keys_option(options: &str) -> Option<Zeroizing<String>> {
+pub(crate) fn keys_option(options: &str) -> Option<Zeroizing<String>> {
     let mut args: Zeroizing<Vec<String>> = Zeroizing::new(Vec::new());
     let mut current = String::new();
     let mut chars = options.chars();

@@ -11,16 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio_postgres::Client;
 
-use crate::support::{Options, TestServer, keyed, one};
-
-fn mindoodb(args: &[&str], paths: &[&Path]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mindoodb"));
-    command.args(args).env_remove("MINDOODB_DATA_DIR");
-    for path in paths {
-        command.arg(path);
-    }
-    command.output().expect("run mindoodb")
-}
+use crate::support::{Options, TestServer, keyed, mindoodb, one};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

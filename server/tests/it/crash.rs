@@ -86,6 +86,7 @@ async fn crash_cycles(cycles: u32, seed: u64) {
         );
     }
     let acked = acked.lock().expect("acks").len();
+    println!("crash: {cycles} SIGKILL cycles, {acked} acknowledged documents, none lost");
     assert!(
         acked >= WRITERS * cycles as usize,
         "the writers committed only {acked} documents in {cycles} cycles"

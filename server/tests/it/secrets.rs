@@ -1,13 +1,14 @@
 //! Secrets never leak (issue 9, DESIGN §1): a full session at `RUST_LOG=debug`, with keys
 //! presented by SET and by the startup option, passphrase keys created and unlocked, failing
-//! statements that carry keys, passphrases and plaintext, SHOW and a restart, leaves no key
-//! secret, passphrase or document text in the log, in any file of the data directory, or in
-//! any error or SHOW reply.
+//! statements that carry keys, passphrases and plaintext, `mindoo.activity` while such a
+//! statement runs, SHOW, a restart and a backup, leaves no key secret, passphrase or document
+//! text in the log, in any file of the data directory or the backup, or in any error, SHOW or
+//! activity reply.
 
 use mindoodb_protocol::{DataKey, Identity, KeyName};
 use tokio_postgres::{Client, NoTls, SimpleQueryMessage};
 
-use crate::support::{Options, PASSWORD, TestServer, USER, files_in, one};
+use crate::support::{Options, PASSWORD, TestServer, USER, files_in, mindoodb, one};
 
 const NOTE: &str = "PLAINTEXT-NOTE-4b1d";
 const SALARY: &str = "PLAINTEXT-SALARY-77e2";
@@ -94,6 +95,25 @@ async fn a_full_session_leaves_no_secret_anywhere() {
         "SHOW names keys, never their secrets"
     );
     replies.push(Some(all_text(&owner, "SELECT mindoo.keys()").await));
+
+    // `mindoo.activity` while a statement with a key, a passphrase and plaintext runs.
+    let running = format!("SELECT pg_sleep(2), '{hr}', '{PASSPHRASE}', '{NOTE}'");
+    let watch = async {
+        for _ in 0..200 {
+            let seen = all_text(&owner, "SELECT * FROM mindoo.activity").await;
+            if seen.contains("pg_sleep") {
+                return seen;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("mindoo.activity never showed the running statement");
+    };
+    let (ran, activity) = tokio::join!(reader.simple_query(&running), watch);
+    ran.expect("the sleeping statement runs");
+    assert!(
+        activity.contains(USER),
+        "the activity row is read: {activity}"
+    );
     drop((owner, reader));
 
     // Everything reaches the files: a restart flushes and reopens the store.
@@ -105,6 +125,17 @@ async fn a_full_session_leaves_no_secret_anywhere() {
         .unwrap();
     assert_eq!(one(&after, "SELECT count(*) FROM crm2025").await, "1");
     drop(after);
+    let backups = tempfile::TempDir::new().unwrap();
+    let backed_up = mindoodb(
+        &[
+            "backup",
+            "--to",
+            backups.path().to_str().unwrap(),
+            "--data-dir",
+        ],
+        &[server.data_dir()],
+    );
+    assert!(backed_up.status.success(), "{backed_up:?}");
     let mut server = server;
     assert!(server.terminate().success());
 
@@ -118,6 +149,12 @@ async fn a_full_session_leaves_no_secret_anywhere() {
         NOTE.to_owned(),
         SALARY.to_owned(),
     ];
+    for needle in &needles {
+        assert!(
+            !activity.contains(needle.as_str()),
+            "mindoo.activity holds {needle}: {activity}"
+        );
+    }
     let log = server.output();
     assert!(log.contains("DEBUG"), "the log is at debug level:\n{log}");
     for needle in &needles {
@@ -126,8 +163,11 @@ async fn a_full_session_leaves_no_secret_anywhere() {
             "the log holds {needle}:\n{log}"
         );
     }
-    let files = files_in(server.data_dir());
+    let mut files = files_in(server.data_dir());
     assert!(files.len() > 3, "the data directory is read: {files:?}");
+    let backup_files = files_in(backups.path());
+    assert!(!backup_files.is_empty(), "the backup is read");
+    files.extend(backup_files);
     for file in files {
         let bytes = std::fs::read(&file).unwrap();
         for needle in &needles {

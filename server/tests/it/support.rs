@@ -408,6 +408,16 @@ pub(crate) async fn code(client: &Client, sql: &str) -> SqlState {
         .unwrap_or_else(|| panic!("{sql}: {err} has no SQLSTATE"))
 }
 
+/// Runs the `mindoodb` command line with `args` then `paths`, outside any server.
+pub(crate) fn mindoodb(args: &[&str], paths: &[&Path]) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mindoodb"));
+    command.args(args).env_remove("MINDOODB_DATA_DIR");
+    for path in paths {
+        command.arg(path);
+    }
+    command.output().expect("run mindoodb")
+}
+
 /// Every file under `dir`, recursively.
 pub(crate) fn files_in(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();

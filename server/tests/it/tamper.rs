@@ -1,7 +1,8 @@
 //! Tamper evidence over SQL (issue 9): with the server stopped, stored entries are flipped,
 //! truncated, reordered and deleted by raw RocksDB edits; after a restart `mindoo.verify` names
 //! every damaged entry, a damaged entry is never returned as data (the statement fails with
-//! XX001), and an untouched table in the same store reads and verifies as before.
+//! XX001), an untouched table in the same store reads and verifies as before, and
+//! `mindoodb verify --data-dir` names the same entries and exits non-zero.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -10,7 +11,7 @@ use rocksdb::{DB, Options};
 use tokio_postgres::Client;
 use tokio_postgres::error::SqlState;
 
-use crate::support::{code, column, keyed, one};
+use crate::support::{code, column, keyed, mindoodb, one};
 
 const CFS: [&str; 6] = ["log", "by_hash", "docs", "feed", "history", "catalog"];
 
@@ -113,6 +114,18 @@ async fn raw_edits_are_named_by_verify_and_never_read_as_data() {
         "t"
     );
     assert!(server.logged("XX001"), "damage is logged for operators");
+
+    // The offline tool names the same entries and fails.
+    let verified = mindoodb(&["verify", "--data-dir"], &[server.data_dir()]);
+    let stdout = String::from_utf8_lossy(&verified.stdout);
+    assert!(!verified.status.success(), "{stdout}");
+    let cli_seqs: BTreeSet<i64> = stdout
+        .lines()
+        .filter_map(|line| line.split_once(".crm2025: seq ")?.1.split_once(':'))
+        .map(|(seq, _)| seq.parse().expect("a seq"))
+        .collect();
+    assert_eq!(cli_seqs, BTreeSet::from([2, 3, 4, 5, 6]), "{stdout}");
+    assert!(stdout.contains(".other: ok"), "{stdout}");
 }
 
 /// The seqs `mindoo.verify` names in its details (empty when the table is intact).
