@@ -23,6 +23,7 @@ mod metrics;
 mod output;
 mod pg;
 mod progress;
+mod wire_backup;
 
 use std::io::IsTerminal as _;
 use std::process::ExitCode;

@@ -390,6 +390,14 @@ pub(crate) async fn code(client: &Client, sql: &str) -> SqlState {
         .unwrap_or_else(|| panic!("{sql}: {err} has no SQLSTATE"))
 }
 
+/// A conninfo for `server`'s database `db` as the first role.
+pub(crate) fn conninfo(server: &TestServer, db: &str) -> String {
+    format!(
+        "host=127.0.0.1 port={} user={USER} password='{PASSWORD}' dbname={db} sslmode=disable",
+        server.addr.port()
+    )
+}
+
 /// Every file under `dir`, recursively.
 pub(crate) fn files_in(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
