@@ -307,7 +307,10 @@ async fn a_backup_over_the_wire_under_write_load_restores_to_identical_feeds() {
     let verified = mindoodb(&["verify", "--backup"], &[backups.path()]);
     assert!(verified.status.success(), "{}", text(&verified.stderr));
     assert!(text(&verified.stdout).contains("000003.mdbbackup: ok, backup 3"));
-    assert!(text(&verified.stderr).contains("mindoodb verify: "), "plain progress lines");
+    assert!(
+        text(&verified.stderr).contains("mindoodb verify: "),
+        "plain progress lines"
+    );
 
     let target = tempfile::tempdir().unwrap();
     let restored = mindoodb(
@@ -316,7 +319,10 @@ async fn a_backup_over_the_wire_under_write_load_restores_to_identical_feeds() {
     );
     assert!(restored.status.success(), "{}", text(&restored.stderr));
     assert!(text(&restored.stdout).contains("alice.crm2026: ok"));
-    assert!(text(&restored.stderr).contains("mindoodb restore: "), "plain progress lines");
+    assert!(
+        text(&restored.stderr).contains("mindoodb restore: "),
+        "plain progress lines"
+    );
 
     let copy = TestServer::start_in(target, Options::default());
     let copy_client = copy.connect_keyed(&token).await;
