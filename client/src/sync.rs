@@ -21,7 +21,7 @@
     reason = "the binary COPY format is big-endian"
 )]
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -133,10 +133,14 @@ pub struct TableReport {
     pub pull_seq: u64,
     /// The local seq the push cursor stands at.
     pub push_seq: u64,
+    /// When pulling: how many entries the peer listed beyond the pull cursor as this table's
+    /// sync began (what this sync had to catch up; the lag a monitor reports).
+    pub behind: u64,
 }
 
 /// Syncs every table whose name matches `pattern` (a glob; a plain name is one table): the
 /// peer's tables when pulling, the local ones when pushing. `progress` hears of each batch.
+/// Returns one report per table, each with how far behind the peer it started.
 pub async fn sync(
     local: &dyn LocalNode,
     peer: &Peer,
@@ -150,17 +154,20 @@ pub async fn sync(
     let rows = peer
         .client()
         .query(
-            "SELECT table_name FROM mindoo.tables($1::text) ORDER BY table_name",
+            "SELECT table_name, last_seq FROM mindoo.tables($1::text) ORDER BY table_name",
             &[&pattern],
         )
         .await?;
     let peer_tables = rows
         .iter()
-        .map(|row| row.try_get::<_, String>(0))
-        .collect::<Result<HashSet<String>, _>>()?;
+        .map(|row| {
+            let last = u64::try_from(row.try_get::<_, i64>(1)?).unwrap_or(0);
+            Ok((row.try_get::<_, String>(0)?, last))
+        })
+        .collect::<Result<HashMap<String, u64>, tokio_postgres::Error>>()?;
     let mut names: Vec<String> = Vec::new();
     if config.direction.pulls() {
-        names.extend(peer_tables.iter().cloned());
+        names.extend(peer_tables.keys().cloned());
     }
     if config.direction.pushes() {
         names.extend(
@@ -176,21 +183,23 @@ pub async fn sync(
     names.dedup();
     let mut reports = Vec::with_capacity(names.len());
     for name in names {
-        let on_peer = peer_tables.contains(&name);
-        reports.push(sync_table(local, peer, &name, on_peer, config, progress).await?);
+        let peer_last = peer_tables.get(&name).copied();
+        reports.push(sync_table(local, peer, &name, peer_last, config, progress).await?);
     }
     Ok(reports)
 }
 
 /// Syncs with the peer at `conninfo` until `stop` completes: once at once, then after every
 /// change the peer announces (`LISTEN mindoo_changes`) and at least every 30 seconds,
-/// reconnecting after failures. Errors are logged and retried, never fatal.
+/// reconnecting after failures. Errors are logged and retried, never fatal. `rounds` hears
+/// the peer's id and the reports of every round that succeeded.
 pub async fn watch(
     local: &dyn LocalNode,
     conninfo: &str,
     pattern: &str,
     config: &SyncConfig,
     progress: &mut (dyn FnMut(&TableReport) + Send),
+    rounds: &mut (dyn FnMut(&str, &[TableReport]) + Send),
     stop: impl Future<Output = ()>,
 ) {
     let mut stop = std::pin::pin!(stop);
@@ -216,7 +225,7 @@ pub async fn watch(
         tracing::info!(peer = %peer.id(), "sync peer connected");
         loop {
             match sync(local, &peer, pattern, config, progress).await {
-                Ok(_) => {}
+                Ok(reports) => rounds(peer.id(), &reports),
                 Err(err) => tracing::warn!(peer = %peer.id(), error = %err, "sync failed"),
             }
             if peer.is_closed() {
@@ -236,10 +245,11 @@ async fn sync_table(
     local: &dyn LocalNode,
     peer: &Peer,
     name: &str,
-    on_peer: bool,
+    peer_last: Option<u64>,
     config: &SyncConfig,
     progress: &mut (dyn FnMut(&TableReport) + Send),
 ) -> Result<TableReport> {
+    let on_peer = peer_last.is_some();
     let store = local.store();
     let info = match store.table(local.tenant(), name) {
         Some(info) => info,
@@ -268,6 +278,9 @@ async fn sync_table(
     };
     sync.report.pull_seq = sync.cursor.pulled.0;
     sync.report.push_seq = sync.cursor.pushed.0;
+    if config.direction.pulls() {
+        sync.report.behind = peer_last.unwrap_or(0).saturating_sub(sync.cursor.pulled.0);
+    }
     if config.direction.pulls() && on_peer {
         sync.pull(progress).await?;
     }

@@ -1,5 +1,6 @@
 //! The offline tools: `mindoodb backup`, `restore` and `verify`, on a data directory that a
-//! running server may hold open (they read it as a RocksDB secondary) and on backup chains.
+//! running server may hold open (they read it as a RocksDB secondary) and on backup chains;
+//! `backup --from` takes its entries over the wire instead (`wire_backup.rs`).
 //!
 //! Invariants:
 //! - Backup and verify never write to the data directory; they need no keys and see none.
@@ -26,6 +27,10 @@ pub(crate) struct BackupArgs {
     /// Data directory to back up; a server may be running on it.
     #[arg(long, env = "MINDOODB_DATA_DIR", default_value = "./mindoodb-data")]
     pub(crate) data_dir: PathBuf,
+    /// Back up the tenant of a server over the wire instead, keyless (a conninfo such as
+    /// "host=db port=5432 user=backup dbname=acme"); every table of its database.
+    #[arg(long, conflicts_with = "data_dir")]
+    pub(crate) from: Option<String>,
     /// Backup directory: the first backup in it is full, later ones hold only what is new.
     #[arg(long)]
     pub(crate) to: PathBuf,
@@ -86,11 +91,16 @@ fn finish(result: Result<(), String>) -> ExitCode {
 
 pub(crate) fn backup(args: &BackupArgs) -> ExitCode {
     finish((|| {
-        let (store, _scratch) = open_secondary(&args.data_dir)?;
         let now = chrono::Utc::now().timestamp_micros();
-        let info = store
-            .backup(&args.to, now, &mut Reporter::stderr())
-            .map_err(|e| e.to_string())?;
+        let info = match &args.from {
+            Some(conninfo) => crate::wire_backup::backup(conninfo, &args.to, &config(), now)?,
+            None => {
+                let (store, _scratch) = open_secondary(&args.data_dir)?;
+                store
+                    .backup(&args.to, now, &mut Reporter::stderr())
+                    .map_err(|e| e.to_string())?
+            }
+        };
         println!(
             "backup {} written and verified: {} ({} entries, {} bytes, {})",
             info.number,

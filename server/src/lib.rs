@@ -24,6 +24,7 @@ mod metrics;
 mod output;
 mod pg;
 mod progress;
+mod wire_backup;
 
 pub mod fuzz;
 

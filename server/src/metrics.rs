@@ -1,8 +1,10 @@
 //! The Prometheus endpoint (`--metrics-listen`): `GET /metrics` answers the text exposition
-//! format with session, statement, commit, fsync and disk counters; anything else is 404.
+//! format with session, statement, commit, fsync and disk counters and the sync lag per peer;
+//! anything else is 404.
 //!
 //! Invariants:
-//! - Serves counts only: no statement text, role or table name, nothing a key could be in.
+//! - Serves counts only: no statement text, role or table name, nothing a key could be in;
+//!   the one label is a sync peer's id (`host:port/dbname`, never its password).
 //! - One request per connection, read with a size and time limit, so a slow or hostile
 //!   client cannot hold memory or a task for long.
 //! - Not authenticated: bind it to an address only the monitoring system reaches.
@@ -16,7 +18,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::engine::Engine;
+use crate::engine::{Engine, PeerLag};
 
 /// Largest request head read.
 const MAX_REQUEST: usize = 8 << 10;
@@ -147,5 +149,48 @@ fn render(engine: &Engine) -> String {
             "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
         );
     }
+    render_sync_lag(&mut out, engine);
     out
+}
+
+/// Per peer this server pulled from (`--mirror-of`, `mindoo.sync`): the entries its last
+/// successful round found beyond this node's cursors, the seconds since that round ended,
+/// and the count of successful rounds.
+fn render_sync_lag(out: &mut String, engine: &Engine) {
+    type Value = fn(&PeerLag) -> String;
+    let peers = engine.activity().sync_lag().peers();
+    let families: [(&str, &str, &str, Value); 3] = [
+        (
+            "mindoodb_sync_lag_entries",
+            "gauge",
+            "Entries the peer had beyond this node's pull cursors when the last successful sync round began.",
+            |lag| lag.behind.to_string(),
+        ),
+        (
+            "mindoodb_sync_lag_seconds",
+            "gauge",
+            "Seconds since the last successful sync round with the peer ended.",
+            |lag| format!("{:.3}", lag.at.elapsed().as_secs_f64()),
+        ),
+        (
+            "mindoodb_sync_rounds_total",
+            "counter",
+            "Successful sync rounds with the peer since start.",
+            |lag| lag.rounds.to_string(),
+        ),
+    ];
+    for (name, kind, help, value) in families {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+        for (peer, lag) in &peers {
+            let _ = writeln!(out, "{name}{{peer=\"{}\"}} {}", label(peer), value(lag));
+        }
+    }
+}
+
+/// A label value escaped as the exposition format wants (backslash, quote, newline).
+fn label(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }

@@ -96,6 +96,7 @@ pub(crate) fn run(args: &MirrorArgs) -> Result<(), CliError> {
             &args.table,
             &config,
             &mut progress,
+            &mut |_, _| {},
             shutdown_signal(),
         ));
         return Ok(());

@@ -126,6 +126,7 @@ fn replicate(
             return;
         }
     };
+    let activity = engine.activity().clone();
     let node = TenantNode::new(engine, tenant);
     let config = SyncConfig {
         direction: Direction::Pull,
@@ -135,12 +136,16 @@ fn replicate(
         tracing::info!(table = %report.table, pulled = report.pulled, new = report.pulled_new,
             peer_seq = report.pull_seq, "mirrored");
     };
+    let mut rounds = |peer: &str, reports: &[TableReport]| {
+        activity.sync_lag().record(peer, reports);
+    };
     runtime.block_on(mindoodb_client::watch(
         &node,
         conninfo,
         "*",
         &config,
         &mut progress,
+        &mut rounds,
         async {
             let _ = stopped.await;
         },

@@ -1,5 +1,5 @@
 //! What every session is doing, for `mindoo.activity` (like `pg_stat_activity`), the
-//! slow-statement log and the Prometheus counters.
+//! slow-statement log and the Prometheus counters (with the sync lag of `sync_lag.rs`).
 //!
 //! Invariants:
 //! - A session is listed from login until its `Registration` drops (the connection ended).
@@ -13,6 +13,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use mindoodb_storage::TenantId;
+
+use super::sync_lag::SyncLag;
 
 /// One session as `mindoo.activity` shows it.
 #[derive(Debug, Clone)]
@@ -43,6 +45,7 @@ pub(crate) struct Activity {
     failed: AtomicU64,
     slow: AtomicU64,
     point_reads: AtomicU64,
+    sync_lag: SyncLag,
 }
 
 /// A session's place in the registry; dropping it removes the session.
@@ -123,6 +126,11 @@ impl Activity {
             slow: self.slow.load(Ordering::Relaxed),
             point_reads: self.point_reads.load(Ordering::Relaxed),
         }
+    }
+
+    /// The sync rounds of this server with its peers.
+    pub(crate) fn sync_lag(&self) -> &SyncLag {
+        &self.sync_lag
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, SessionRow>> {

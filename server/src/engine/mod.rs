@@ -37,6 +37,7 @@ mod session;
 mod settings;
 mod shards;
 mod sync;
+mod sync_lag;
 mod table_fn_args;
 mod txn;
 mod udtf;
@@ -57,6 +58,7 @@ pub(crate) use row::doc_schema;
 pub(crate) use session::{Prepared, Session, TxnStatus};
 pub(crate) use settings::{KEYS as KEYS_SETTING, Settings, server_version};
 pub(crate) use sync::TenantNode;
+pub(crate) use sync_lag::PeerLag;
 
 use crate::error::Result;
 use notify::Notifier;

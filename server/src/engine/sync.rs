@@ -53,7 +53,10 @@ pub(crate) fn run(
     runtime
         .block_on(async {
             let peer = Peer::connect(conninfo).await?;
-            mindoodb_client::sync(&node, &peer, pattern, &config, &mut |_| {}).await
+            let reports =
+                mindoodb_client::sync(&node, &peer, pattern, &config, &mut |_| {}).await?;
+            ctx.activity.sync_lag().record(peer.id(), &reports);
+            Ok(reports)
         })
         .map_err(from_client)
 }

@@ -19,8 +19,10 @@
 //!   role may no longer be connected.
 //! - A listener that falls behind the broadcast is resynchronised from the store (every table
 //!   at its last seq), never silently left behind.
-//! - After the shutdown signal a connection ends the next time it waits for the client: at
-//!   once when idle, after its response when a statement is running (FATAL 57P01 either way).
+//! - After the shutdown signal a connection ends the next time it waits for the client between
+//!   request cycles: at once when idle; when a statement is running, after its response and
+//!   the rest of its cycle (an extended-protocol cycle up to its Sync, a COPY up to its end),
+//!   so the client gets its ReadyForQuery before the FATAL 57P01.
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
@@ -86,6 +88,8 @@ where
     let errors = handlers.error_handler();
     let mut inbox = Inbox::default();
     let mut access: Option<watch::Receiver<u64>> = None;
+    // Inside a request cycle that has not reached its ReadyForQuery yet.
+    let mut mid_cycle = false;
 
     loop {
         let starting = matches!(
@@ -95,7 +99,7 @@ where
         );
         let event = tokio::select! {
             _ = &mut startup_timeout, if starting => Event::StartupTimeout,
-            _ = shutdown.wait_for(|stop| *stop) => Event::Shutdown,
+            _ = shutdown.wait_for(|stop| *stop), if !mid_cycle => Event::Shutdown,
             message = socket.next() => Event::Message(message),
             commit = recv(&mut inbox.receiver), if inbox.receiver.is_some() => Event::Commit(commit),
             open = changed(&mut access), if access.is_some() => Event::Access(open),
@@ -149,6 +153,7 @@ where
             _ => message.is_extended_query(),
         };
         let is_cancel = matches!(message, PgWireFrontendMessage::CancelRequest(_));
+        let is_sync = matches!(message, PgWireFrontendMessage::Sync(_));
         // These end a request cycle with ReadyForQuery (if nothing else is pending).
         let ends_cycle = matches!(
             message,
@@ -187,6 +192,8 @@ where
             access = Some(watch);
         }
         inbox.idle = ends_cycle && matches!(socket.state(), PgWireConnectionState::ReadyForQuery);
+        mid_cycle = matches!(socket.state(), PgWireConnectionState::CopyInProgress(_))
+            || (is_extended && !is_sync);
         inbox.follow(&socket).await;
         if inbox.can_deliver(&socket) {
             inbox.deliver(&mut socket).await?;

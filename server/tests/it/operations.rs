@@ -1,7 +1,9 @@
 //! Running the server (issue 7): the TOML config file and its precedence, `serve --help`,
 //! the container-style env bootstrap (`MINDOODB_PASSWORD_FILE`, `MINDOODB_INIT_SQL`), JSON
-//! logs with redacted slow-statement lines, `mindoo.activity`, the Prometheus endpoint, and
-//! SIGINT/SIGTERM closing idle connections at once with exit status 0.
+//! logs with redacted slow-statement lines, `mindoo.activity`, the Prometheus endpoint (with
+//! the sync lag per peer of `mindoo.sync` and a mirror), and
+//! SIGINT/SIGTERM closing idle connections at once with exit status 0, and letting a statement
+//! in flight finish while new connections are refused.
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
@@ -9,7 +11,9 @@ use std::process::Command;
 
 use tokio_postgres::error::SqlState;
 
-use crate::support::{Options, TestServer, USER, column, metric, one, scrape};
+use crate::support::{
+    Options, TestServer, USER, column, conninfo, keyed, metric, metrics_addr, one, scrape,
+};
 
 fn with_args(options: Options, args: &[&str]) -> Options {
     let mut options = options;
@@ -225,6 +229,114 @@ async fn activity_lists_sessions_with_redacted_statements() {
     drop(other);
 }
 
+async fn scrape_body(addr: &str) -> String {
+    let addr = addr.to_owned();
+    tokio::task::spawn_blocking(move || scrape(&addr).1)
+        .await
+        .unwrap()
+}
+
+/// The value of `name{peer="peer"}`, if the body has it.
+fn peer_metric(body: &str, name: &str, peer: &str) -> Option<f64> {
+    body.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}{{peer=\"{peer}\"}} ")))
+        .map(|v| v.parse().unwrap())
+}
+
+async fn insert_rows(client: &tokio_postgres::Client, from: usize, to: usize) {
+    for i in from..to {
+        client
+            .execute(
+                "INSERT INTO crm (id, data) VALUES ($1, '{}')",
+                &[&format!("d{i}")],
+            )
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn metrics_report_sync_lag_per_peer_for_mindoo_sync_and_mirrors() {
+    let (source, source_client, _token) = keyed(&["crm"]).await;
+    insert_rows(&source_client, 0, 30).await;
+    let peer = format!("127.0.0.1:{}/{USER}", source.addr.port());
+    let source_info = conninfo(&source, USER);
+
+    // mindoo.sync: each round reports what it found beyond this node's cursor.
+    let node = TestServer::start_with(with_args(
+        Options::default(),
+        &["--metrics-listen", "127.0.0.1:0"],
+    ));
+    let addr = metrics_addr(&node);
+    let node_client = node.connect().await;
+    let body = scrape_body(&addr).await;
+    assert!(
+        body.contains("# TYPE mindoodb_sync_lag_entries gauge"),
+        "{body}"
+    );
+    assert_eq!(peer_metric(&body, "mindoodb_sync_lag_entries", &peer), None);
+    for (new_rows, rounds) in [(30, 1.0), (5, 2.0), (0, 3.0)] {
+        if rounds == 2.0 {
+            insert_rows(&source_client, 30, 35).await;
+        }
+        let pulled: i64 = node_client
+            .query_one(
+                "SELECT pulled FROM mindoo.sync($1, 'crm', 'pull')",
+                &[&source_info],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(pulled, i64::from(new_rows));
+        let body = scrape_body(&addr).await;
+        assert_eq!(
+            peer_metric(&body, "mindoodb_sync_lag_entries", &peer),
+            Some(f64::from(new_rows)),
+            "{body}"
+        );
+        assert_eq!(
+            peer_metric(&body, "mindoodb_sync_rounds_total", &peer),
+            Some(rounds)
+        );
+        let seconds = peer_metric(&body, "mindoodb_sync_lag_seconds", &peer).unwrap();
+        assert!(seconds >= 0.0, "{seconds}");
+        assert!(
+            !body.contains(crate::support::PASSWORD),
+            "no password in labels"
+        );
+    }
+
+    // A mirror's replication: its first round finds all 35 entries behind, then catches up.
+    let mirror = TestServer::start_with(with_args(
+        Options::default(),
+        &[
+            "--metrics-listen",
+            "127.0.0.1:0",
+            "--mirror-of",
+            &source_info,
+        ],
+    ));
+    let mirror_addr = metrics_addr(&mirror);
+    let mut body = String::new();
+    for _ in 0..1200 {
+        body = scrape_body(&mirror_addr).await;
+        if peer_metric(&body, "mindoodb_sync_rounds_total", &peer).is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        peer_metric(&body, "mindoodb_sync_lag_entries", &peer),
+        Some(35.0),
+        "{body}"
+    );
+    let mirror_client = mirror.connect().await;
+    assert_eq!(
+        one(&mirror_client, "SELECT last_seq FROM mindoo.tables('crm')").await,
+        "35"
+    );
+}
+
 #[tokio::test]
 async fn metrics_count_sessions_statements_commits_and_fsyncs() {
     let (server, addr) = TestServer::with_metrics();
@@ -289,6 +401,63 @@ async fn sigint_and_sigterm_close_idle_connections_at_once_and_exit_zero() {
             "{signal}: {output}"
         );
         assert!(client.simple_query("SELECT 1").await.is_err());
+    }
+}
+
+#[tokio::test]
+async fn sigint_and_sigterm_let_an_in_flight_statement_finish_and_refuse_new_connections() {
+    for signal in ["-INT", "-TERM"] {
+        let mut server = TestServer::start();
+        let busy = server.connect().await;
+        let watcher = server.connect().await;
+        let statement =
+            tokio::spawn(async move { busy.query_one("SELECT pg_sleep(3), 42::int4", &[]).await });
+        // Signal only once the statement is running on the server.
+        while one(
+            &watcher,
+            "SELECT count(*) FROM mindoo.activity WHERE query LIKE 'SELECT pg_sleep%'",
+        )
+        .await
+            != "1"
+        {
+            tokio::task::yield_now().await;
+        }
+        drop(watcher);
+        let status = Command::new("kill")
+            .args([signal, &server.child_id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        // The listener closes at once: a new connection is refused while the statement runs.
+        loop {
+            match tokio_postgres::connect(
+                &format!(
+                    "host=127.0.0.1 port={} user={USER} password='{}' dbname={USER} connect_timeout=5",
+                    server.addr.port(),
+                    crate::support::PASSWORD
+                ),
+                tokio_postgres::NoTls,
+            )
+            .await
+            {
+                Err(_) => break,
+                Ok(_) => tokio::task::yield_now().await,
+            }
+        }
+        assert!(!statement.is_finished(), "{signal}: refused while busy");
+        let row = statement
+            .await
+            .unwrap()
+            .unwrap_or_else(|e| panic!("{signal}: the in-flight statement finishes: {e:?}"));
+        assert_eq!(row.get::<_, i32>(1), 42);
+        let status = server.wait_exit();
+        assert!(status.success(), "{signal}: exit status {status}");
+        let output = server.output();
+        assert!(output.contains("shut down cleanly"), "{output}");
+        assert!(
+            !output.contains("still open after the drain period"),
+            "{signal}: drained within the period: {output}"
+        );
     }
 }
 

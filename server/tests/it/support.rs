@@ -206,14 +206,7 @@ impl TestServer {
             .args
             .extend(["--metrics-listen".to_owned(), "127.0.0.1:0".to_owned()]);
         let server = TestServer::start_with(options);
-        let output = server.output();
-        let addr = output
-            .lines()
-            .find(|l| l.contains("serving metrics"))
-            .and_then(|l| l.split("addr=").nth(1))
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no metrics address in:\n{output}"))
-            .to_owned();
+        let addr = metrics_addr(&server);
         (server, addr)
     }
 
@@ -418,6 +411,14 @@ pub(crate) fn mindoodb(args: &[&str], paths: &[&Path]) -> std::process::Output {
     command.output().expect("run mindoodb")
 }
 
+/// A conninfo for `server`'s database `db` as the first role.
+pub(crate) fn conninfo(server: &TestServer, db: &str) -> String {
+    format!(
+        "host=127.0.0.1 port={} user={USER} password='{PASSWORD}' dbname={db} sslmode=disable",
+        server.addr.port()
+    )
+}
+
 /// Every file under `dir`, recursively.
 pub(crate) fn files_in(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
@@ -473,6 +474,18 @@ pub(crate) fn scrape(addr: &str) -> (String, String) {
     stream.read_to_string(&mut text).unwrap();
     let (head, body) = text.split_once("\r\n\r\n").expect("HTTP response");
     (head.to_owned(), body.to_owned())
+}
+
+/// Where `server` serves metrics, from its log.
+pub(crate) fn metrics_addr(server: &TestServer) -> String {
+    let output = server.output();
+    output
+        .lines()
+        .find(|l| l.contains("serving metrics"))
+        .and_then(|l| l.split("addr=").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no metrics address in:\n{output}"))
+        .to_owned()
 }
 
 /// The value of metric `name` in an exposition `body`.

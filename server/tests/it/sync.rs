@@ -26,7 +26,7 @@ use tokio_postgres::Client;
 use tokio_postgres::error::SqlState;
 
 use crate::feeds::{flip_log_byte, message};
-use crate::support::{Options, PASSWORD, TestServer, USER, expect_err};
+use crate::support::{Options, PASSWORD, TestServer, USER, conninfo, expect_err};
 
 const CONVERGE_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -81,14 +81,6 @@ fn cli(args: &[&str], env: &[(&str, &str)]) -> Output {
         .stdin(Stdio::null())
         .output()
         .expect("run mindoodb")
-}
-
-/// A conninfo for `server`'s database `db` as the first role.
-fn conninfo(server: &TestServer, db: &str) -> String {
-    format!(
-        "host=127.0.0.1 port={} user={USER} password='{PASSWORD}' dbname={db} sslmode=disable",
-        server.addr.port()
-    )
 }
 
 /// `mindoo.sync` on `node`: (pulled, pushed) for `table`.
