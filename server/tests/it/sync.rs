@@ -6,7 +6,9 @@
 //! to another tenant and is read there with the client library; entries forged or altered on B
 //! are rejected by A and D; an interrupted mirror resumes without duplicates. The client
 //! examples run against a keyless server; `mindoodb sync --watch` follows both sides; a mirror
-//! started with `--mirror-accept-keys` serves plaintext to sessions that bring keys.
+//! started with `--mirror-accept-keys` serves plaintext to sessions that bring keys;
+//! `mindoodb mirror --watch` follows new entries, resumes at its cursor after a restart, keeps
+//! no plaintext or key, and its replica verifies and serves read-only.
 
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
