@@ -1,8 +1,9 @@
 //! `mindoodb-bench`: runs W1–W7 on a throwaway PostgreSQL 15 and a MindooDB release server in
 //! one run, alternating the two (A B, then B A) round by round, and reports medians and
-//! MindooDB/PostgreSQL ratios on stdout and in docs/BENCHMARKS.md.
+//! MindooDB/PostgreSQL ratios on stdout and in docs/BENCHMARKS.md. W8 (initial sync, MindooDB
+//! only) runs first, before the other systems start.
 //!
-//! Usage: `mindoodb-bench [all|w1 .. w7]... [--quick] [--server-bin PATH] [--out PATH]`; no
+//! Usage: `mindoodb-bench [all|w1 .. w8]... [--quick] [--server-bin PATH] [--out PATH]`; no
 //! workload named means all.
 //! (scripts/bench.sh builds the release binaries and installs PostgreSQL first).
 //!
@@ -12,6 +13,7 @@
 
 mod error;
 mod report;
+mod sync;
 mod system;
 mod workload;
 
@@ -38,6 +40,9 @@ struct Sizes {
     timed: Duration,
     /// W7 restarts per system and data dir state.
     restarts: usize,
+    /// W8 entries in the synced table, and initial pulls of it.
+    sync_entries: u64,
+    sync_rounds: usize,
 }
 
 const FULL: Sizes = Sizes {
@@ -49,6 +54,8 @@ const FULL: Sizes = Sizes {
     bulk_rounds: 2,
     timed: Duration::from_secs(10),
     restarts: 3,
+    sync_entries: 1_000_000,
+    sync_rounds: 3,
 };
 
 const QUICK: Sizes = Sizes {
@@ -60,6 +67,8 @@ const QUICK: Sizes = Sizes {
     bulk_rounds: 2,
     timed: Duration::from_secs(3),
     restarts: 2,
+    sync_entries: 100_000,
+    sync_rounds: 2,
 };
 
 /// W1 documents are 1 KiB, like the issue asks; bulk documents are smaller so 1M of them fit a
@@ -108,7 +117,7 @@ fn parse_args() -> Result<Args> {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "all" => workloads.extend(1..=7),
+            "all" => workloads.extend(1..=8),
             "--quick" => sizes = &QUICK,
             "--server-bin" => {
                 server_bin = args
@@ -127,7 +136,7 @@ fn parse_args() -> Result<Args> {
                 .or_else(|| w.strip_prefix('W'))
                 .and_then(|n| n.parse().ok())
             {
-                Some(n @ 1..=7) => {
+                Some(n @ 1..=8) => {
                     workloads.insert(n);
                 }
                 _ => return Err(usage(&format!("unknown argument {w:?}"))),
@@ -135,7 +144,7 @@ fn parse_args() -> Result<Args> {
         }
     }
     if workloads.is_empty() {
-        workloads.extend(1..=7);
+        workloads.extend(1..=8);
     }
     Ok(Args {
         workloads,
@@ -147,13 +156,27 @@ fn parse_args() -> Result<Args> {
 
 fn usage(why: &str) -> Error {
     Error::Usage(format!(
-        "{why}\nusage: mindoodb-bench [all|w1..w7]... [--quick] [--server-bin PATH] [--out PATH]"
+        "{why}\nusage: mindoodb-bench [all|w1..w8]... [--quick] [--server-bin PATH] [--out PATH]"
     ))
 }
 
 async fn run(args: &Args) -> Result<()> {
     let sizes = args.sizes;
     let wants = |w: u8| args.workloads.contains(&w);
+    let mut rows = Vec::new();
+    if wants(8) {
+        rows.push(initial_sync(args).await?);
+    }
+    if !(1..=7).any(wants) {
+        let context = Context {
+            date: shell(&["date", "-u", "+%Y-%m-%d %H:%M UTC"]),
+            machine: machine(),
+            postgres_version: "not started (W8 only)".into(),
+            mindoo_version: server_version(&args.server_bin),
+            mode: mode(args),
+        };
+        return finish(args, &context, &rows);
+    }
     let (mut postgres, pg_first) = System::postgres().await?;
     let (mut mindoo, mdb_first) = System::mindoo(&args.server_bin).await?;
     eprintln!(
@@ -165,17 +188,8 @@ async fn run(args: &Args) -> Result<()> {
         machine: machine(),
         postgres_version: version(&postgres).await?,
         mindoo_version: version(&mindoo).await?,
-        mode: if args
-            .server_bin
-            .components()
-            .any(|c| c.as_os_str() == "debug")
-        {
-            format!("{}, DEBUG server build: not representative", sizes.mode)
-        } else {
-            sizes.mode.to_owned()
-        },
+        mode: mode(args),
     };
-    let mut rows = Vec::new();
 
     if wants(7) {
         rows.extend(restarts(&mut postgres, &mut mindoo, sizes, "empty").await?);
@@ -331,11 +345,70 @@ async fn run(args: &Args) -> Result<()> {
         rows.extend(restarts(&mut postgres, &mut mindoo, sizes, "loaded").await?);
     }
 
-    let report = report::markdown(&context, &rows);
+    finish(args, &context, &rows)
+}
+
+/// Prints the report and writes it into `args.out`.
+fn finish(args: &Args, context: &Context, rows: &[Measurement]) -> Result<()> {
+    let report = report::markdown(context, rows);
     println!("{report}");
     report::write_into(&args.out, &report)?;
     eprintln!("written to {}", args.out.display());
     Ok(())
+}
+
+/// W8: `sizes.sync_rounds` initial pulls of one seeded table, each into an empty store.
+async fn initial_sync(args: &Args) -> Result<Measurement> {
+    let sizes = args.sizes;
+    let mut row = Measurement::new(
+        "W8",
+        format!(
+            "initial sync (pull) of {} entries over loopback, every entry verified, batches of {}",
+            sizes.sync_entries,
+            sync::SYNC_BATCH
+        ),
+        "entries/s",
+        Better::Higher,
+    )
+    .goal(Goal::AtLeast(100_000.0));
+    let (source, seeded) = sync::source(&args.server_bin, sizes.sync_entries).await?;
+    eprintln!("W8 seeded {} entries in {seeded:.1} s", sizes.sync_entries);
+    for _ in 0..sizes.sync_rounds {
+        let rate = sync::initial_pull(&source, sizes.sync_entries).await?;
+        push(&mut row, Kind::Mindoo, rate);
+    }
+    let median = report::median(&row.mindoo).unwrap_or(0.0);
+    row.note = format!(
+        "MindooDB only; {:.1} s for {} entries at the median (goal: 1M in ≤ 10 s)",
+        sizes.sync_entries as f64 / median.max(1.0),
+        sizes.sync_entries
+    );
+    Ok(row)
+}
+
+/// The run's mode, flagged when the server is a debug build.
+fn mode(args: &Args) -> String {
+    if args
+        .server_bin
+        .components()
+        .any(|c| c.as_os_str() == "debug")
+    {
+        format!(
+            "{}, DEBUG server build: not representative",
+            args.sizes.mode
+        )
+    } else {
+        args.sizes.mode.to_owned()
+    }
+}
+
+/// `mindoodb --version` of the server binary.
+fn server_version(bin: &std::path::Path) -> String {
+    std::process::Command::new(bin)
+        .arg("--version")
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        .unwrap_or_default()
 }
 
 /// W7: restarts both systems `sizes.restarts` times on their current data dirs; time to the

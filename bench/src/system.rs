@@ -121,6 +121,44 @@ impl System {
         Ok((system, started))
     }
 
+    /// Starts a MindooDB server from `bin` on a data dir that `seed` fills first (through the
+    /// storage API, for the bench's tenant, named as its second argument).
+    pub(crate) async fn mindoo_seeded(
+        bin: &Path,
+        seed: impl FnOnce(&Path, &str) -> Result<()>,
+    ) -> Result<System> {
+        let root = tempfile::Builder::new()
+            .prefix("mindoodb-bench-mdb")
+            .tempdir()
+            .map_err(Error::io("temp dir for MindooDB"))?;
+        seed(&root.path().join("data"), USER)?;
+        let mut system = System {
+            kind: Kind::Mindoo,
+            port: 0,
+            child: None,
+            launch: Launch::Mindoo {
+                bin: bin.to_owned(),
+            },
+            keys: None,
+            root,
+        };
+        system.start().await?;
+        Ok(system)
+    }
+
+    /// The role and database the workloads use.
+    pub(crate) fn user(&self) -> &'static str {
+        USER
+    }
+
+    /// A libpq conninfo for this system's database.
+    pub(crate) fn conninfo(&self) -> String {
+        format!(
+            "host=127.0.0.1 port={} user={USER} password={PASSWORD} dbname={USER} sslmode=disable",
+            self.port
+        )
+    }
+
     /// Spawns the process on a fresh port and waits until it answers `SELECT 1`.
     pub(crate) async fn start(&mut self) -> Result<Duration> {
         self.port = free_port()?;

@@ -13,7 +13,11 @@
 //! - A peer whose log changed under the cursor (re-created table, restored backup) is pulled
 //!   from the start again, and one that lost what was pushed to it is pushed to again.
 //! - Storage calls run inline: drive these functions from a thread that may block (a blocking
-//!   task, or a runtime of its own).
+//!   task, or a runtime of its own). On a multi-threaded runtime the connection keeps reading
+//!   while this thread verifies and writes.
+//! - Pulls overlap three batches: the next is requested before this one is verified (on every
+//!   core, `verify_strict` per entry, author keys decoded once per author), and the one before
+//!   is written meanwhile. Cursors still move batch by batch, each after its own commit.
 //!
 //! See: docs/OPERATIONS.md#sync, docs/SQL.md#mindoosync
 #![allow(
@@ -23,13 +27,18 @@
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
+use std::pin::Pin;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use bytes::{BufMut as _, Bytes, BytesMut};
 use futures_util::SinkExt as _;
-use mindoodb_protocol::{DataKey, EntryHash, KeyRef, UnverifiedEntry, VerifiedEntry, open};
+use futures_util::future::{MaybeDone, maybe_done};
+use mindoodb_protocol::{
+    AuthorKeys, DataKey, EntryHash, KeyRef, UnverifiedEntry, VerifiedEntry, open,
+};
 use mindoodb_storage::{
     CommitReceipt, Outcome, Seq, Store, SyncCursor, TableInfo, TenantId, Transaction, Write,
 };
@@ -328,43 +337,62 @@ impl TableSync<'_> {
         let statement = client
             .prepare("SELECT seq, sealed FROM mindoo.entries($1::text, $2::int8, $3::int4)")
             .await?;
-        let batch = i32::try_from(self.config.batch).unwrap_or(i32::MAX);
-        loop {
-            let since = self.cursor.pulled.0 as i64;
-            let rows = client.query(&statement, &[&name, &since, &batch]).await?;
-            let n_rows = rows.len();
-            if n_rows == 0 {
-                break;
+        let limit = i32::try_from(self.config.batch).unwrap_or(i32::MAX);
+        let local = self.local;
+        // Three batches in flight: the next one on the wire while this one is verified and
+        // the one before it is written.
+        let mut fetching = Some(Box::pin(maybe_done(fetch(
+            client,
+            &statement,
+            &name,
+            self.cursor.pulled.0 as i64,
+            limit,
+        ))));
+        let mut verified: Vec<(i64, VerifiedEntry)> = Vec::new();
+        while let Some(mut fetch_now) = fetching.take() {
+            fetch_now.as_mut().await;
+            let raw = fetch_now
+                .as_mut()
+                .take_output()
+                .ok_or_else(|| Error::Peer("a batch fetched twice".into()))??;
+            if raw.len() >= self.config.batch
+                && let Some(&(last, _)) = raw.last()
+            {
+                let mut next = Box::pin(maybe_done(fetch(client, &statement, &name, last, limit)));
+                send_now(next.as_mut()).await;
+                fetching = Some(next);
             }
-            let mut raw = Vec::with_capacity(n_rows);
-            let mut previous = since;
-            for row in rows {
-                let seq: i64 = row.try_get(0)?;
-                if seq <= previous {
-                    return Err(Error::Peer(format!(
-                        "seq {seq} after {previous} in mindoo.entries of {name}"
-                    )));
-                }
-                previous = seq;
-                raw.push((seq, row.try_get::<_, Vec<u8>>(1)?));
+            let storing = std::mem::take(&mut verified);
+            let (stored, (checked, rejection)) = std::thread::scope(|scope| {
+                let writer = scope.spawn(|| self.store_pulled(storing));
+                let checked = verify_all(&name, raw, local);
+                let stored = writer
+                    .join()
+                    .unwrap_or_else(|_| Err(Error::Invalid("the sync writer panicked".into())));
+                (stored, checked)
+            });
+            if stored? {
+                progress(&self.report);
             }
-            let (verified, rejection) = verify_all(&name, raw, self.local);
-            self.store_pulled(verified)?;
-            progress(&self.report);
+            verified = checked;
             if let Some(rejection) = rejection {
+                if self.store_pulled(verified)? {
+                    progress(&self.report);
+                }
                 return Err(rejection);
             }
-            if n_rows < self.config.batch {
-                break;
-            }
+        }
+        if self.store_pulled(verified)? {
+            progress(&self.report);
         }
         Ok(())
     }
 
-    /// Imports verified entries in one commit and moves the pull cursor past them.
-    fn store_pulled(&mut self, verified: Vec<(i64, VerifiedEntry)>) -> Result<()> {
+    /// Imports verified entries in one commit and moves the pull cursor past them; false
+    /// when there was nothing to import.
+    fn store_pulled(&mut self, verified: Vec<(i64, VerifiedEntry)>) -> Result<bool> {
         let Some((last_seq, last_entry)) = verified.last() else {
-            return Ok(());
+            return Ok(false);
         };
         let (last_seq, last_hash) = (*last_seq, last_entry.hash());
         let store = self.local.store();
@@ -406,7 +434,7 @@ impl TableSync<'_> {
         self.report.pulled_new += appended.len() as u64;
         self.report.pull_seq = self.cursor.pulled.0;
         self.report.push_seq = self.cursor.pushed.0;
-        Ok(())
+        Ok(true)
     }
 
     async fn push(
@@ -517,6 +545,41 @@ impl TableSync<'_> {
     }
 }
 
+/// Up to `limit` entries of `table` after seq `since`, with their seqs checked to ascend.
+async fn fetch(
+    client: &tokio_postgres::Client,
+    statement: &tokio_postgres::Statement,
+    table: &str,
+    since: i64,
+    limit: i32,
+) -> Result<Vec<(i64, Vec<u8>)>> {
+    let rows = client.query(statement, &[&table, &since, &limit]).await?;
+    let mut raw = Vec::with_capacity(rows.len());
+    let mut previous = since;
+    for row in rows {
+        let seq: i64 = row.try_get(0)?;
+        if seq <= previous {
+            return Err(Error::Peer(format!(
+                "seq {seq} after {previous} in mindoo.entries of {table}"
+            )));
+        }
+        previous = seq;
+        raw.push((seq, row.try_get::<_, Vec<u8>>(1)?));
+    }
+    Ok(raw)
+}
+
+/// Polls `request` once, which hands its query to the connection, and lets the connection
+/// task write it out: the peer works on it while this thread verifies and stores.
+async fn send_now<F: Future>(mut request: Pin<&mut MaybeDone<F>>) {
+    std::future::poll_fn(|cx| {
+        let _ = request.as_mut().poll(cx);
+        Poll::Ready(())
+    })
+    .await;
+    tokio::task::yield_now().await;
+}
+
 /// The peer's last seq of `table` (0 when it has no such table).
 async fn peer_last_seq(client: &tokio_postgres::Client, table: &str) -> Result<u64> {
     let row = client
@@ -539,8 +602,9 @@ fn verify_all(
         .map_or(1, |n| n.get())
         .min(8);
     let results: Vec<Result<(i64, VerifiedEntry)>> = if raw.len() < PARALLEL_FROM || n_workers < 2 {
+        let mut authors = AuthorKeys::new();
         raw.into_iter()
-            .map(|(seq, bytes)| verify_one(table, seq, bytes, local))
+            .map(|(seq, bytes)| verify_one(table, seq, bytes, local, &mut authors))
             .collect()
     } else {
         let chunk = raw.len().div_ceil(n_workers);
@@ -557,9 +621,10 @@ fn verify_all(
                 .into_iter()
                 .map(|chunk| {
                     scope.spawn(move || {
+                        let mut authors = AuthorKeys::new();
                         chunk
                             .into_iter()
-                            .map(|(seq, bytes)| verify_one(table, seq, bytes, local))
+                            .map(|(seq, bytes)| verify_one(table, seq, bytes, local, &mut authors))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -589,6 +654,7 @@ fn verify_one(
     seq: i64,
     bytes: Vec<u8>,
     local: &dyn LocalNode,
+    authors: &mut AuthorKeys,
 ) -> Result<(i64, VerifiedEntry)> {
     let entry = UnverifiedEntry::parse(bytes).map_err(|err| Error::Undecodable {
         table: table.to_owned(),
@@ -603,7 +669,9 @@ fn verify_one(
         doc_id: doc_id.clone(),
         why,
     };
-    let entry = entry.verify().map_err(|err| rejected(err.to_string()))?;
+    let entry = authors
+        .verify(entry)
+        .map_err(|err| rejected(err.to_string()))?;
     if let Some(key) = local.key(entry.header().key()) {
         open(&entry, &key).map_err(|_| {
             rejected(format!(

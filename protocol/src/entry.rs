@@ -515,6 +515,11 @@ impl UnverifiedEntry {
     pub fn verify(self) -> Result<VerifiedEntry, VerifyError> {
         let author = VerifyingKey::from_bytes(&self.0.header.author.0)
             .map_err(|_| VerifyError::BadAuthorKey)?;
+        self.verify_by(&author)
+    }
+
+    /// `verify` with the author key already decoded (from the header's bytes: `AuthorKeys`).
+    pub(crate) fn verify_by(self, author: &VerifyingKey) -> Result<VerifiedEntry, VerifyError> {
         let signature = Signature::from_bytes(self.0.signature());
         author
             .verify_strict(&self.0.hash.0, &signature)

@@ -14,6 +14,7 @@
 //!   because this process sealed it (`seal`).
 //! - Secret material (`DataKey`, `Identity`, tokens, plaintext) zeroizes on drop and never prints.
 
+mod authors;
 mod entry;
 mod error;
 mod hex;
@@ -23,6 +24,7 @@ mod keys;
 mod seal;
 mod token;
 
+pub use authors::AuthorKeys;
 pub use entry::{
     AuthorClock, AuthorKey, DocId, Draft, Entry, EntryHash, EntryKind, FORMAT_VERSION, Header,
     KeyRef, MAX_DOC_ID_LEN, MAX_PARENTS, MAX_PAYLOAD_LEN, MAX_ROLE_LEN, Nonce, SIGNATURE_LEN,

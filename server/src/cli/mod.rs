@@ -72,9 +72,12 @@ pub(crate) enum CliError {
     Usage(String),
 }
 
-/// A single-threaded runtime for one command.
+/// The runtime for one command.
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
-    Ok(tokio::runtime::Builder::new_current_thread()
+    // One worker drives the connections while the calling thread verifies and writes a sync's
+    // batches (storage calls block).
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
         .enable_all()
         .build()?)
 }

@@ -33,5 +33,6 @@ mod sql;
 mod support;
 mod sync;
 mod tamper;
+mod terminal;
 mod tls;
 mod views;

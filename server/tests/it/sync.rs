@@ -6,7 +6,9 @@
 //! to another tenant and is read there with the client library; entries forged or altered on B
 //! are rejected by A and D; an interrupted mirror resumes without duplicates. The client
 //! examples run against a keyless server; `mindoodb sync --watch` follows both sides; a mirror
-//! started with `--mirror-accept-keys` serves plaintext to sessions that bring keys.
+//! started with `--mirror-accept-keys` serves plaintext to sessions that bring keys;
+//! `mindoodb mirror --watch` follows new entries, resumes at its cursor after a restart, keeps
+//! no plaintext or key, and its replica verifies and serves read-only.
 
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
@@ -1111,5 +1113,206 @@ async fn sync_watch_follows_both_sides_and_a_mirror_may_accept_keys() {
         out.status.success(),
         "SIGTERM stops --watch cleanly: {}",
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A running `mindoodb mirror --watch`, its progress lines read as they come.
+struct MirrorCli {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    stderr: std::thread::JoinHandle<String>,
+}
+
+impl MirrorCli {
+    fn start(from: &str, to: &Path, batch: &str) -> MirrorCli {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mindoodb"))
+            .args(["mirror", "--from", from, "--to-data-dir"])
+            .arg(to)
+            .args(["--batch", batch, "--watch"])
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run mindoodb mirror");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut stderr = child.stderr.take().expect("stderr");
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+            text
+        });
+        MirrorCli {
+            child,
+            lines,
+            stderr,
+        }
+    }
+
+    /// The next progress line.
+    fn next_line(&self) -> String {
+        self.lines
+            .recv_timeout(CONVERGE_TIMEOUT)
+            .expect("a progress line from the mirror")
+    }
+
+    /// Reads progress lines until one says `table` stands at peer seq `seq`.
+    fn wait_for(&self, table: &str, seq: u64) {
+        let want = format!("at peer seq {seq}");
+        loop {
+            let line = self.next_line();
+            if line.starts_with(&format!("{table}: ")) && line.ends_with(&want) {
+                return;
+            }
+        }
+    }
+
+    /// SIGTERM; the mirror must stop cleanly. Returns what it logged.
+    fn stop(mut self) -> String {
+        let killed = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(killed.success());
+        let status = self.child.wait().expect("wait for the mirror");
+        assert!(
+            status.success(),
+            "the mirror exits cleanly on SIGTERM: {status}"
+        );
+        self.stderr.join().expect("stderr reader")
+    }
+}
+
+/// Inserts documents `from..to` into `table` through a session that brings `token`.
+async fn insert_secret_docs(client: &Client, table: &str, from: u32, to: u32) {
+    let values: Vec<String> = (from..to)
+        .map(|n| format!("('m{n:03}', '{{\"name\":\"mirror-secret-{n:03}\"}}')"))
+        .collect();
+    client
+        .batch_execute(&format!(
+            "INSERT INTO {table} (id, data) VALUES {}",
+            values.join(",")
+        ))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn mirror_cli_watches_verifies_stays_keyless_and_resumes() {
+    let keys = Keys {
+        dir: TempDir::new().unwrap(),
+    };
+    keys.ok("m", &["keyring", "init"], &[]);
+    keys.ok("m", &["key", "new", "default"], &[]);
+    keys.ok("m", &["identity", "new"], &[]);
+    let tokens = keys.ok("m", &["keyring", "token"], &[]);
+    let b = TestServer::start();
+    let b_sql = b.connect().await;
+    let b_info = conninfo(&b, USER);
+    b_sql
+        .batch_execute(&format!(
+            "SET mindoo.keys = '{}'; CREATE TABLE crm ()",
+            tokens.trim()
+        ))
+        .await
+        .unwrap();
+    insert_secret_docs(&b_sql, "crm", 0, 40).await;
+
+    // The first round copies what is there, in batches of 10; later writes arrive by watch.
+    let replica = TempDir::new().unwrap();
+    let mirror = MirrorCli::start(&b_info, replica.path(), "10");
+    let first = mirror.next_line();
+    assert_eq!(first, "crm: pulled 10 (10 new), at peer seq 10");
+    mirror.wait_for("crm", 40);
+    insert_secret_docs(&b_sql, "crm", 40, 65).await;
+    mirror.wait_for("crm", 65);
+    let logged = mirror.stop();
+
+    // Written while the mirror is down; a restarted mirror resumes at its cursor.
+    insert_secret_docs(&b_sql, "crm", 65, 80).await;
+    let mirror = MirrorCli::start(&b_info, replica.path(), "10");
+    assert_eq!(
+        mirror.next_line(),
+        "crm: pulled 10 (10 new), at peer seq 75",
+        "resumed after seq 65, not from the start"
+    );
+    mirror.wait_for("crm", 80);
+    insert_secret_docs(&b_sql, "crm", 80, 85).await;
+    mirror.wait_for("crm", 85);
+    let logged = logged + &mirror.stop();
+
+    // Each entry stored once, and every one verifies.
+    {
+        let store = Store::open(
+            replica.path(),
+            &StoreConfig {
+                cache_bytes: 1 << 20,
+            },
+        )
+        .unwrap();
+        let tenant = store.tenant(USER).unwrap();
+        let table = store.table(tenant.id, "crm").unwrap().table;
+        let snapshot = store.snapshot();
+        assert_eq!(snapshot.last_seq(table).unwrap(), Seq(85), "no duplicates");
+        let report = snapshot.verify(table).unwrap();
+        assert!(
+            report.is_ok() && report.entries == 85 && report.documents == 85,
+            "{report:?}"
+        );
+    }
+
+    // Neither the replica's files nor the mirror's output hold plaintext or a key.
+    let mut needles = secrets(&tokens);
+    needles.push(b"mirror-secret".to_vec());
+    for (path, bytes) in files(replica.path()) {
+        for needle in &needles {
+            assert!(
+                !contains(&bytes, needle),
+                "{} holds a secret",
+                path.display()
+            );
+        }
+    }
+    for needle in &needles {
+        assert!(
+            !contains(logged.as_bytes(), needle),
+            "the mirror logged a secret"
+        );
+    }
+
+    // Served, the replica is read-only, verifies, and has what B has.
+    let c = TestServer::start_in(
+        replica,
+        Options {
+            args: vec!["--mirror-of".into(), b_info.clone()],
+            ..Options::default()
+        },
+    );
+    let c_sql = c.connect().await;
+    assert_eq!(last_seq(&c_sql, "crm").await, 85);
+    let verified = c_sql
+        .query_one("SELECT ok, entries FROM mindoo.verify('crm')", &[])
+        .await
+        .unwrap();
+    assert!(verified.get::<_, bool>("ok"));
+    assert_eq!(verified.get::<_, i64>("entries"), 85);
+    let err = expect_err(
+        c_sql
+            .batch_execute(r#"INSERT INTO crm (id, data) VALUES ('x', '{}')"#)
+            .await,
+        "writing to the served replica",
+    );
+    assert_eq!(
+        err.code(),
+        Some(&SqlState::READ_ONLY_SQL_TRANSACTION),
+        "{err}"
     );
 }
