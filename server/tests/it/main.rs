@@ -13,6 +13,7 @@ mod bad_input;
 mod clients;
 mod copy;
 mod crash;
+mod dml_direct;
 mod feeds;
 mod lifecycle;
 mod listen;
