@@ -13,6 +13,8 @@
 //!   and seq counters are forgotten so nothing assigned to the failed group is reused blindly.
 //! - The catalog read lock is held from staging to the write, so a table cannot be dropped
 //!   or made read-only between the check and the write.
+//! - Waiting for stragglers (`gather`) only delays a group, bounded by half the last sync; it
+//!   never drops, reorders or acknowledges a job.
 //!
 //! See: docs/ARCHITECTURE.md#durability
 
@@ -20,6 +22,7 @@ use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use mindoodb_protocol::{DocId, EntryHash, EntryKind, VerifiedEntry};
 use rocksdb::{WriteBatch, WriteOptions};
@@ -31,6 +34,8 @@ use crate::{Error, Result, Seq, Table};
 
 /// Most transactions one group takes; bounds a batch's size and a member's wait.
 const MAX_GROUP: usize = 512;
+/// Longest wait for stragglers, whatever the last sync took.
+const MAX_PATIENCE: Duration = Duration::from_millis(2);
 
 /// One write of a transaction.
 #[derive(Debug, Clone)]
@@ -126,14 +131,18 @@ fn run(shared: &Shared, receiver: &Receiver<Job>) {
     let mut sync = WriteOptions::default();
     sync.set_sync(true);
 
+    // The last group's size and sync time: how many to wait for, and for how long.
+    let mut last_group = 1;
+    let mut last_sync = Duration::ZERO;
+
     while let Ok(first) = receiver.recv() {
-        let mut jobs = vec![first];
-        while jobs.len() < MAX_GROUP {
-            match receiver.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(mpsc::TryRecvError::Empty | mpsc::TryRecvError::Disconnected) => break,
-            }
-        }
+        let jobs = gather(
+            receiver,
+            first,
+            last_group,
+            (last_sync / 2).min(MAX_PATIENCE),
+        );
+        last_group = jobs.len();
         if let Some(refusal) = poisoned {
             for job in jobs {
                 let _ = job.reply.send(Err(refusal()));
@@ -165,7 +174,10 @@ fn run(shared: &Shared, receiver: &Receiver<Job>) {
         let written = if batch.is_empty() {
             Ok(())
         } else {
-            shared.db.write_opt(batch, &sync)
+            let started = Instant::now();
+            let written = shared.db.write_opt(batch, &sync);
+            last_sync = started.elapsed();
+            written
         };
         drop(catalog);
         match written {
@@ -200,6 +212,41 @@ fn run(shared: &Shared, receiver: &Receiver<Job>) {
 /// Whether RocksDB failed for lack of space (ENOSPC), which it reports only in its message.
 fn is_no_space(err: &rocksdb::Error) -> bool {
     err.to_string().contains("No space left")
+}
+
+/// The next group: `first`, everything queued behind it, and, while fewer than `expected`
+/// (the last group's size) have come, whatever arrives within `patience`.
+///
+/// Like PostgreSQL's `commit_delay`: the members of the last group are acknowledged together
+/// and come back at nearly the same time; without the wait the first of them would be synced
+/// alone while the rest queue behind it, and every sync would carry fewer transactions.
+/// A lone committer (`expected` 1) never waits.
+fn gather<T>(receiver: &Receiver<T>, first: T, expected: usize, patience: Duration) -> Vec<T> {
+    let mut jobs = vec![first];
+    let take_queued = |jobs: &mut Vec<T>| {
+        while jobs.len() < MAX_GROUP {
+            match receiver.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(mpsc::TryRecvError::Empty | mpsc::TryRecvError::Disconnected) => break,
+            }
+        }
+    };
+    take_queued(&mut jobs);
+    let deadline = Instant::now() + patience;
+    while jobs.len() < expected.min(MAX_GROUP) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        match receiver.recv_timeout(left) {
+            Ok(job) => {
+                jobs.push(job);
+                take_queued(&mut jobs);
+            }
+            Err(mpsc::RecvTimeoutError::Timeout | mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    jobs
 }
 
 /// Changes staged on top of the committed state; a group's and a transaction's look alike.
@@ -463,4 +510,56 @@ fn next_seq(
     let seq = last + 1;
     txn.next_seq.insert(table, seq);
     Ok(seq)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gather_takes_everything_queued_without_waiting_for_more_than_expected() {
+        let (sender, receiver) = sync_channel(16);
+        for i in 1..10 {
+            sender.send(i).unwrap();
+        }
+        // A patience no test run reaches: the call must return because enough came.
+        let jobs = gather(&receiver, 0, 4, Duration::from_secs(3600));
+        assert_eq!(jobs, (0..10).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn gather_waits_for_stragglers_up_to_the_last_group_size() {
+        let (sender, receiver) = sync_channel(16);
+        let late = std::thread::spawn(move || {
+            for i in 1..6 {
+                std::thread::yield_now();
+                sender.send(i).unwrap();
+            }
+            sender
+        });
+        let jobs = gather(&receiver, 0, 6, Duration::from_secs(3600));
+        assert_eq!(jobs, (0..6).collect::<Vec<_>>());
+        drop(late.join().unwrap());
+    }
+
+    #[test]
+    fn gather_stops_when_every_sender_is_gone() {
+        let (sender, receiver) = sync_channel(16);
+        sender.send(1).unwrap();
+        drop(sender);
+        let jobs = gather(&receiver, 0, 100, Duration::from_secs(3600));
+        assert_eq!(jobs, vec![0, 1]);
+    }
+
+    #[test]
+    fn gather_never_takes_more_than_a_group() {
+        let (sender, receiver) = sync_channel(2 * MAX_GROUP);
+        for i in 1..2 * MAX_GROUP {
+            sender.send(i).unwrap();
+        }
+        let jobs = gather(&receiver, 0, 1, Duration::ZERO);
+        assert_eq!(jobs, (0..MAX_GROUP).collect::<Vec<_>>());
+        let rest = gather(&receiver, MAX_GROUP, 1, Duration::ZERO);
+        assert_eq!(rest.len(), MAX_GROUP);
+    }
 }

@@ -23,6 +23,7 @@ use mindoodb_protocol::{
 };
 use mindoodb_storage::{Table, TableInfo};
 
+use super::dml_direct;
 use super::query::{self, from_datafusion};
 use super::row::{Projection, Row, written_row};
 use super::session::Session;
@@ -119,10 +120,12 @@ pub(crate) async fn insert(session: &mut Session, statement: Statement) -> Resul
     let Some(source) = insert.source else {
         return Err(Error::Syntax("INSERT needs VALUES or a query".into()));
     };
-    let rows = select_text(session, Statement::Query(source)).await?;
+    let rows = match dml_direct::values_rows(&source, targets.len()) {
+        Some(rows) => rows,
+        None => select_text(session, Statement::Query(source)).await?,
+    };
     let now = now();
-    let mut docs = Vec::with_capacity(rows.len());
-    let mut out_rows = Vec::new();
+    let mut revisions = Vec::with_capacity(rows.len());
     for row in rows {
         let mut id = None;
         let mut data = None;
@@ -147,21 +150,23 @@ pub(crate) async fn insert(session: &mut Session, statement: Statement) -> Resul
             Current::Deleted { heads, created } => (EntryKind::Update, heads, created),
             Current::Live { .. } => return Err(Error::UniqueViolation(doc_id.to_string())),
         };
-        let pending = seal_revision(
-            session,
+        revisions.push(Revision {
             kind,
-            &doc_id,
+            doc_id,
             parents,
-            Some(&data),
-            &key,
-            now,
+            json: Some(data),
+            key,
             created,
-        )?;
-        if returning.is_some() {
-            out_rows.push(written_row(&doc_id, &pending));
-        }
-        docs.push(pending);
+        });
     }
+    let docs = seal_revisions(session, revisions, now)?;
+    let out_rows = match returning {
+        Some(_) => docs
+            .iter()
+            .map(|doc| written_row(doc.entry.header().doc_id(), doc))
+            .collect(),
+        None => Vec::new(),
+    };
     let n = docs.len();
     session.write(info.table, docs).await?;
     finish("INSERT 0", n, returning, out_rows)
@@ -200,12 +205,30 @@ pub(crate) async fn update(session: &mut Session, statement: Statement) -> Resul
         .as_deref()
         .map(returning_plan)
         .transpose()?;
-    let filter = update
+    let direct = update
         .selection
         .as_ref()
-        .map_or_else(String::new, |s| format!(" WHERE {s}"));
-    let sql = format!("SELECT id, rev, key_id, ({new_data}) FROM {name}{filter}");
-    let rows = select_sql(session, &sql).await?;
+        .and_then(dml_direct::id_equals)
+        .zip(
+            update
+                .assignments
+                .last()
+                .and_then(|a| dml_direct::constant_text(&a.value)),
+        );
+    let rows = match direct {
+        Some((id, data)) => dml_direct::doc_row(session, info.table, &id)?
+            .map(|row| vec![Some(row.id), Some(row.rev), Some(row.key_id), data.clone()])
+            .into_iter()
+            .collect(),
+        None => {
+            let filter = update
+                .selection
+                .as_ref()
+                .map_or_else(String::new, |s| format!(" WHERE {s}"));
+            let sql = format!("SELECT id, rev, key_id, ({new_data}) FROM {name}{filter}");
+            select_sql(session, &sql).await?
+        }
+    };
     let now = now();
     let mut docs = Vec::with_capacity(rows.len());
     let mut out_rows = Vec::new();
@@ -263,15 +286,30 @@ pub(crate) async fn delete(session: &mut Session, statement: Statement) -> Resul
         .as_deref()
         .map(returning_plan)
         .transpose()?;
-    let filter = delete
-        .selection
-        .as_ref()
-        .map_or_else(String::new, |s| format!(" WHERE {s}"));
-    let rows = select_sql(
-        session,
-        &format!("SELECT id, rev, key_id, data FROM {name}{filter}"),
-    )
-    .await?;
+    let rows = match delete.selection.as_ref().and_then(dml_direct::id_equals) {
+        Some(id) => dml_direct::doc_row(session, info.table, &id)?
+            .map(|row| {
+                vec![
+                    Some(row.id),
+                    Some(row.rev),
+                    Some(row.key_id),
+                    Some(row.data),
+                ]
+            })
+            .into_iter()
+            .collect(),
+        None => {
+            let filter = delete
+                .selection
+                .as_ref()
+                .map_or_else(String::new, |s| format!(" WHERE {s}"));
+            select_sql(
+                session,
+                &format!("SELECT id, rev, key_id, data FROM {name}{filter}"),
+            )
+            .await?
+        }
+    };
     let now = now();
     let mut docs = Vec::with_capacity(rows.len());
     let mut out_rows = Vec::new();
@@ -490,6 +528,71 @@ fn seal_revision(
         entry,
         json: json.map(str::to_owned),
         created,
+    })
+}
+
+/// A revision to seal: what `seal_revision` takes, owned, so that it can move to a thread.
+struct Revision {
+    kind: EntryKind,
+    doc_id: DocId,
+    parents: Vec<EntryHash>,
+    json: Option<String>,
+    key: Arc<DataKey>,
+    created: AuthorClock,
+}
+
+/// Rows from which sealing is spread over every core: below it, starting threads costs more
+/// than it saves (one seal is tens of microseconds, mostly the Ed25519 signature).
+const PARALLEL_SEAL_ROWS: usize = 32;
+
+/// Seals `revisions` in order, on all cores when there are many (multi-row INSERT, COPY).
+fn seal_revisions(
+    session: &Session,
+    revisions: Vec<Revision>,
+    now: AuthorClock,
+) -> Result<Vec<PendingDoc>> {
+    let seal_one = |rev: Revision| {
+        let pending = seal_revision(
+            session,
+            rev.kind,
+            &rev.doc_id,
+            rev.parents,
+            rev.json.as_deref(),
+            &rev.key,
+            now,
+            rev.created,
+        )?;
+        Ok(pending)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    if threads < 2 || revisions.len() < PARALLEL_SEAL_ROWS {
+        return revisions.into_iter().map(seal_one).collect();
+    }
+    let per_thread = revisions.len().div_ceil(threads);
+    let mut chunks = Vec::with_capacity(threads);
+    let mut revisions = revisions.into_iter();
+    loop {
+        let chunk: Vec<Revision> = revisions.by_ref().take(per_thread).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        chunks.push(chunk);
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                scope.spawn(|| chunk.into_iter().map(seal_one).collect::<Result<Vec<_>>>())
+            })
+            .collect();
+        let mut docs = Vec::new();
+        for handle in handles {
+            let sealed = handle
+                .join()
+                .map_err(|_| Error::Internal("a sealing thread panicked".into()))?;
+            docs.extend(sealed?);
+        }
+        Ok(docs)
     })
 }
 

@@ -18,6 +18,7 @@ mod correlation;
 mod ddl;
 mod dialect;
 mod dml;
+mod dml_direct;
 mod dml_params;
 mod empty_source;
 mod feeds;

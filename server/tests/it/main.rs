@@ -14,6 +14,7 @@ mod clients;
 mod copy;
 mod crash;
 mod disk_full;
+mod dml_direct;
 mod feeds;
 mod fuzz_corpus;
 mod lifecycle;
