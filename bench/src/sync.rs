@@ -12,11 +12,11 @@
 use std::path::Path;
 use std::time::Instant;
 
-use mindoodb_client::{Direction, LocalNode, Peer, SyncConfig, sync};
+use mindoodb_client::{Direction, Peer, StoreTenant, SyncConfig, sync};
 use mindoodb_protocol::{
     AuthorClock, DataKey, DocId, Draft, EntryKind, Identity, KeyName, Nonce, VerifiedEntry, seal,
 };
-use mindoodb_storage::{Store, StoreConfig, TenantId, Transaction, Write};
+use mindoodb_storage::{Store, StoreConfig, Transaction, Write};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
@@ -28,22 +28,6 @@ const TABLE: &str = "crm";
 const SEED_BATCH: usize = 10_000;
 /// Entries per round trip and per local commit while syncing.
 pub(crate) const SYNC_BATCH: usize = 10_000;
-
-/// The local side: a store of this process.
-struct Local {
-    store: Store,
-    tenant: TenantId,
-}
-
-impl LocalNode for Local {
-    fn store(&self) -> &Store {
-        &self.store
-    }
-
-    fn tenant(&self) -> TenantId {
-        self.tenant
-    }
-}
 
 /// A MindooDB server from `bin` whose tenant holds `n` entries in `crm`; also the seconds
 /// seeding took.
@@ -65,7 +49,7 @@ pub(crate) async fn initial_pull(source: &System, n: u64) -> Result<f64> {
         .create_tenant(source.user())
         .map_err(storage("creating the target tenant"))?
         .id;
-    let local = Local { store, tenant };
+    let local = StoreTenant { store, tenant };
     let conninfo = source.conninfo();
     let runtime = tokio::runtime::Handle::current();
     // Storage calls block: the sync runs on a blocking thread, as `mindoo.sync` does.

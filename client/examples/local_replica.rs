@@ -11,27 +11,11 @@
 use std::path::PathBuf;
 
 use mindoodb_client::{
-    DEFAULT_BATCH, Direction, KEYRING_PASSPHRASE_ENV, Keyring, LocalNode, Peer, SyncConfig,
+    DEFAULT_BATCH, Direction, KEYRING_PASSPHRASE_ENV, Keyring, Peer, StoreTenant, SyncConfig,
     passphrase, sync,
 };
 use mindoodb_protocol::{EntryKind, open};
-use mindoodb_storage::{Store, StoreConfig, TenantId};
-
-/// The replica: one tenant of a store this process opened.
-struct Replica {
-    store: Store,
-    tenant: TenantId,
-}
-
-impl LocalNode for Replica {
-    fn store(&self) -> &Store {
-        &self.store
-    }
-
-    fn tenant(&self) -> TenantId {
-        self.tenant
-    }
-}
+use mindoodb_storage::{Store, StoreConfig};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -53,7 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(info) => info.id,
         None => store.create_tenant(peer.dbname())?.id,
     };
-    let replica = Replica { store, tenant };
+    let replica = StoreTenant { store, tenant };
     let config = SyncConfig {
         direction: Direction::Pull,
         batch: DEFAULT_BATCH,

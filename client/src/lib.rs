@@ -33,4 +33,6 @@ pub use pattern::glob;
 pub use peer::{PEER_CA_ENV, Peer, conninfo_dbname};
 pub use proof::{ProofEntry, ProofError, VerifiedHistory, verify_proof};
 pub use remote::{Client, Document, OpenedEntry};
-pub use sync::{DEFAULT_BATCH, Direction, LocalNode, SyncConfig, TableReport, sync, watch};
+pub use sync::{
+    DEFAULT_BATCH, Direction, LocalNode, StoreTenant, SyncConfig, TableReport, sync, watch,
+};

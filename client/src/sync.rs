@@ -118,6 +118,23 @@ pub trait LocalNode: Sync {
     }
 }
 
+/// The plain `LocalNode`: one tenant of a store this process opened (a mirror, a backup's
+/// replica, a laptop's own store), committing straight to the store and holding no keys.
+pub struct StoreTenant {
+    pub store: Store,
+    pub tenant: TenantId,
+}
+
+impl LocalNode for StoreTenant {
+    fn store(&self) -> &Store {
+        &self.store
+    }
+
+    fn tenant(&self) -> TenantId {
+        self.tenant
+    }
+}
+
 /// How to sync.
 #[derive(Debug, Clone, Copy)]
 pub struct SyncConfig {

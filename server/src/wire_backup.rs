@@ -17,31 +17,15 @@
 use std::path::{Path, PathBuf};
 
 use mindoodb_client::{
-    DEFAULT_BATCH, Direction, LocalNode, Peer, SyncConfig, TableReport, conninfo_dbname,
+    DEFAULT_BATCH, Direction, Peer, StoreTenant, SyncConfig, TableReport, conninfo_dbname,
 };
-use mindoodb_storage::{BackupInfo, Progress, Seq, Store, StoreConfig, TenantId, Until};
+use mindoodb_storage::{BackupInfo, Progress, Seq, Store, StoreConfig, Until};
 
 use crate::progress::Reporter;
 
 /// The replica's directory inside the backup directory; `restore` and `verify` skip it (they
 /// read only `*.mdbbackup` files).
 const REPLICA_DIR: &str = ".wire-replica";
-
-/// The replica's tenant, in a store this process opened.
-struct Replica {
-    store: Store,
-    tenant: TenantId,
-}
-
-impl LocalNode for Replica {
-    fn store(&self) -> &Store {
-        &self.store
-    }
-
-    fn tenant(&self) -> TenantId {
-        self.tenant
-    }
-}
 
 /// Pulls what is new on the peer at `conninfo` into the replica in `dir`, then writes and
 /// verifies the next backup file of `dir` from it.
@@ -81,7 +65,7 @@ pub(crate) fn backup(
                 .id
         }
     };
-    let replica = Replica { store, tenant };
+    let replica = StoreTenant { store, tenant };
     pull(&replica, conninfo)?;
     replica
         .store
@@ -90,7 +74,7 @@ pub(crate) fn backup(
 }
 
 /// Pulls every table of the peer's tenant, with progress counted in entries.
-fn pull(replica: &Replica, conninfo: &str) -> Result<(), String> {
+fn pull(replica: &StoreTenant, conninfo: &str) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

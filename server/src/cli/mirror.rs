@@ -12,9 +12,9 @@
 use std::path::PathBuf;
 
 use mindoodb_client::{
-    DEFAULT_BATCH, Direction, LocalNode, Peer, SyncConfig, TableReport, conninfo_dbname,
+    DEFAULT_BATCH, Direction, Peer, StoreTenant, SyncConfig, TableReport, conninfo_dbname,
 };
-use mindoodb_storage::{Store, StoreConfig, TenantId};
+use mindoodb_storage::{Store, StoreConfig};
 
 use super::{CliError, init_logging, runtime, shutdown_signal};
 
@@ -44,22 +44,6 @@ pub(crate) struct MirrorArgs {
     batch: usize,
 }
 
-/// A tenant of a store opened by this process.
-struct StoreNode {
-    store: Store,
-    tenant: TenantId,
-}
-
-impl LocalNode for StoreNode {
-    fn store(&self) -> &Store {
-        &self.store
-    }
-
-    fn tenant(&self) -> TenantId {
-        self.tenant
-    }
-}
-
 pub(crate) fn run(args: &MirrorArgs) -> Result<(), CliError> {
     std::fs::create_dir_all(&args.to_data_dir)?;
     let store = Store::open(
@@ -76,7 +60,7 @@ pub(crate) fn run(args: &MirrorArgs) -> Result<(), CliError> {
         Some(info) => info.id,
         None => store.create_tenant(&tenant_name)?.id,
     };
-    let node = StoreNode { store, tenant };
+    let node = StoreTenant { store, tenant };
     let config = SyncConfig {
         direction: Direction::Pull,
         batch: args.batch,
