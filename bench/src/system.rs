@@ -96,20 +96,7 @@ impl System {
     /// Starts a MindooDB server from `bin` on an empty data dir and creates the session key the
     /// workloads write under; also returns the time from spawn to first answer.
     pub(crate) async fn mindoo(bin: &Path) -> Result<(System, Duration)> {
-        let root = tempfile::Builder::new()
-            .prefix("mindoodb-bench-mdb")
-            .tempdir()
-            .map_err(Error::io("temp dir for MindooDB"))?;
-        let mut system = System {
-            kind: Kind::Mindoo,
-            port: 0,
-            child: None,
-            launch: Launch::Mindoo {
-                bin: bin.to_owned(),
-            },
-            keys: None,
-            root,
-        };
+        let mut system = System::mindoo_unstarted(bin)?;
         let started = system.start().await?;
         let client = system.connect().await?;
         let token: String = client
@@ -127,12 +114,19 @@ impl System {
         bin: &Path,
         seed: impl FnOnce(&Path, &str) -> Result<()>,
     ) -> Result<System> {
+        let mut system = System::mindoo_unstarted(bin)?;
+        seed(&system.root.path().join("data"), USER)?;
+        system.start().await?;
+        Ok(system)
+    }
+
+    /// A MindooDB server from `bin` on a new, empty temporary directory, not started yet.
+    fn mindoo_unstarted(bin: &Path) -> Result<System> {
         let root = tempfile::Builder::new()
             .prefix("mindoodb-bench-mdb")
             .tempdir()
             .map_err(Error::io("temp dir for MindooDB"))?;
-        seed(&root.path().join("data"), USER)?;
-        let mut system = System {
+        Ok(System {
             kind: Kind::Mindoo,
             port: 0,
             child: None,
@@ -141,9 +135,7 @@ impl System {
             },
             keys: None,
             root,
-        };
-        system.start().await?;
-        Ok(system)
+        })
     }
 
     /// The role and database the workloads use.

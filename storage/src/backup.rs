@@ -575,12 +575,7 @@ fn read_headers(dir: &Path) -> BResult<Vec<BackupInfo>> {
 }
 
 fn read_header_only(path: &Path, catalog_out: &mut Vec<CatalogRow>) -> BResult<(Header, u64)> {
-    let file = File::open(path).map_err(|source| io_err(path, source))?;
-    let bytes = file
-        .metadata()
-        .map_err(|source| io_err(path, source))?
-        .len();
-    let mut reader = HashReader::new(path, file);
+    let (mut reader, bytes) = HashReader::open(path)?;
     let mut header = reader.header()?;
     *catalog_out = std::mem::take(&mut header.catalog);
     Ok((header, bytes))
@@ -602,12 +597,7 @@ fn read_trailer(path: &Path, len: u64) -> BResult<[u8; DIGEST_LEN]> {
 
 /// Reads a whole file, handing each entry to `visit`, and checks its digest and its end.
 fn read_file(path: &Path, visit: &mut Visit<'_>) -> BResult<(Header, [u8; DIGEST_LEN], u64)> {
-    let file = File::open(path).map_err(|source| io_err(path, source))?;
-    let bytes = file
-        .metadata()
-        .map_err(|source| io_err(path, source))?
-        .len();
-    let mut reader = HashReader::new(path, file);
+    let (mut reader, bytes) = HashReader::open(path)?;
     let header = reader.header()?;
     for range in &header.tables {
         for i in 0..range.count {
@@ -730,6 +720,16 @@ impl<'p> HashReader<'p> {
             inner: BufReader::new(file),
             hasher: blake3::Hasher::new(),
         }
+    }
+
+    /// Opens `path` for reading from its start, with its length in bytes.
+    fn open(path: &'p Path) -> BResult<(HashReader<'p>, u64)> {
+        let file = File::open(path).map_err(|source| io_err(path, source))?;
+        let bytes = file
+            .metadata()
+            .map_err(|source| io_err(path, source))?
+            .len();
+        Ok((HashReader::new(path, file), bytes))
     }
 
     /// Reads without hashing (the digest itself).
