@@ -18,7 +18,7 @@ bin=${1:-${CARGO_TARGET_DIR:-$repo/target}/release/mindoodb}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 [ -x "$bin" ] || { echo "docker-check: no release binary at $bin (cargo build --release)" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "docker-check: run as root (debootstrap, chroot)" >&2; exit 2; }
-command -v debootstrap >/dev/null || apt-get install -y --no-install-recommends debootstrap
+bash "$repo/scripts/deps.sh" debootstrap
 
 work=$(mktemp -d /tmp/mindoodb-docker-check.XXXXXX)
 root=$work/rootfs
