@@ -30,7 +30,7 @@ pub(crate) struct SessionRow {
     /// `active`, `idle`, `idle in transaction`, `idle in transaction (aborted)`.
     pub(crate) state: &'static str,
     /// The current or last statement, redacted.
-    pub(crate) query: String,
+    pub(crate) query: Arc<str>,
     /// When it started, microseconds since the Unix epoch.
     pub(crate) query_start: Option<i64>,
 }
@@ -93,7 +93,7 @@ impl Activity {
                 client_addr,
                 backend_start: now_micros(),
                 state: "idle",
-                query: String::new(),
+                query: Arc::from(""),
                 query_start: None,
             },
         );
@@ -147,7 +147,7 @@ impl Registration {
     }
 
     /// A statement (already redacted) starts.
-    pub(crate) fn start(&self, query: String) {
+    pub(crate) fn start(&self, query: Arc<str>) {
         self.activity.statements.fetch_add(1, Ordering::Relaxed);
         if let Some(row) = self.activity.lock().get_mut(&self.pid) {
             row.state = "active";

@@ -278,12 +278,7 @@ pub(crate) async fn describe(
         Kind::Show => ddl::show_columns(&statement),
         _ => Vec::new(),
     };
-    Ok(Prepared {
-        param_types,
-        columns,
-        statement,
-        plan: None,
-    })
+    Ok(Prepared::new(param_types, columns, statement, None, None))
 }
 
 /// `SELECT mindoo.f(...)` without FROM: a call of one of our key functions (the table

@@ -1,43 +1,58 @@
 //! The point-read fast path: a SELECT whose plan is plain columns of one document table
-//! filtered by `id = '<text>'` (a literal, or `$n` once bound) reads that one document on the
-//! calling thread, instead of going through DataFusion's optimizer, physical planning and a
-//! scan thread with its own snapshot thread.
+//! filtered by `id = '<text>'` or `id = $n` reads that one document on the calling thread,
+//! instead of going through DataFusion's optimizer, physical planning and a scan thread with
+//! its own snapshot thread. A prepared statement is matched once, when it is described, and
+//! each Execute only binds the id.
 //!
 //! Invariants:
 //! - Only one plan shape takes this path: a Projection of columns (aliases allowed) over a
-//!   Filter `id = '<text>'` over a TableScan of a `DocTable` (through any table alias) that
-//!   carries no filters and no fetch. Views, catalog tables, table functions, expressions, any
-//!   other predicate, a NULL or non-text value and an id that is not a valid `DocId` all run
-//!   through DataFusion.
+//!   Filter `id = <literal or $n>` over a TableScan of a `DocTable` (through any table alias)
+//!   that carries no filters and no fetch. Views, catalog tables, table functions,
+//!   expressions, any other predicate, a NULL or non-text value and an id that is not a valid
+//!   `DocId` all run through DataFusion.
+//! - A `$n` id binds only a text parameter into a text placeholder, which is exactly what the
+//!   general path would turn into the literal it matches; anything else takes the general path.
 //! - The row is the one the general path's point read gives (`DocTable::point_row`: the same
 //!   keys, pending writes, deleted documents and errors), and the caller shapes it with the
-//!   same `query::shape`, so names, types and values are identical.
+//!   same `query::cast_columns`, so names, types and values are identical.
 //! - The read runs on the calling task's thread, on its own storage snapshot: one point get
 //!   of one document, as short as the catalog lookups planning already does there.
 
 use std::any::Any;
 use std::sync::Arc;
 
+use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::Column;
 use datafusion::datasource::source_as_provider;
+use datafusion::logical_expr::expr::Placeholder;
 use datafusion::logical_expr::{BinaryExpr, Expr, LogicalPlan, Operator, TableScan};
 use mindoodb_protocol::DocId;
 
 use super::provider::{DocTable, doc_id_literal};
 use super::row::{ID, Projection};
 use crate::error::Result;
+use crate::output::Value;
 
-/// A matched point read, ready to run.
+/// A matched point read.
+#[derive(Debug)]
 pub(crate) struct PointRead {
     table: Arc<DocTable>,
-    id: DocId,
+    id: Id,
     projection: Projection,
 }
 
+/// Where the document id comes from.
+#[derive(Debug)]
+enum Id {
+    Literal(DocId),
+    /// The index of a text parameter.
+    Param(usize),
+}
+
 impl PointRead {
-    /// The plan's point read, if `plan` (with its parameters bound) has the one shape this path
-    /// takes.
+    /// The plan's point read, if `plan` (with its parameters bound or not) has the one shape
+    /// this path takes.
     pub(crate) fn of(plan: &LogicalPlan) -> Option<PointRead> {
         let LogicalPlan::Projection(projection) = plan else {
             return None;
@@ -74,9 +89,21 @@ impl PointRead {
         })
     }
 
-    /// Reads the document: no batch when there is no row, else one batch of one row.
-    pub(crate) fn run(self) -> Result<Vec<RecordBatch>> {
-        match self.table.point_row(&self.id, &self.projection)? {
+    /// The id to read with `params` bound; None when they do not make one (a NULL or
+    /// non-text parameter, an invalid id), and the general path must run instead.
+    pub(crate) fn id(&self, params: &[Value]) -> Option<DocId> {
+        match &self.id {
+            Id::Literal(id) => Some(id.clone()),
+            Id::Param(idx) => match params.get(*idx)? {
+                Value::Text(text) => DocId::new(text.clone()).ok(),
+                _ => None,
+            },
+        }
+    }
+
+    /// Reads the document `id`: no batch when there is no row, else one batch of one row.
+    pub(crate) fn run(&self, id: &DocId) -> Result<Vec<RecordBatch>> {
+        match self.table.point_row(id, &self.projection)? {
             Some(row) => Ok(vec![self.projection.batch(&[row])?]),
             None => Ok(Vec::new()),
         }
@@ -102,8 +129,9 @@ fn table_scan(plan: &LogicalPlan) -> Option<&TableScan> {
     }
 }
 
-/// `id = '<text>'` (either side), where `column` maps a column to its `doc_schema()` index.
-fn id_equality(predicate: &Expr, column: &impl Fn(&Column) -> Option<usize>) -> Option<DocId> {
+/// `id = '<text>'` or `id = $n` (either side), where `column` maps a column to its
+/// `doc_schema()` index.
+fn id_equality(predicate: &Expr, column: &impl Fn(&Column) -> Option<usize>) -> Option<Id> {
     let Expr::BinaryExpr(BinaryExpr {
         left,
         op: Operator::Eq,
@@ -113,11 +141,25 @@ fn id_equality(predicate: &Expr, column: &impl Fn(&Column) -> Option<usize>) -> 
         return None;
     };
     let (c, value) = match (left.as_ref(), right.as_ref()) {
-        (Expr::Column(c), Expr::Literal(v, _)) | (Expr::Literal(v, _), Expr::Column(c)) => (c, v),
+        (Expr::Column(c), value) | (value, Expr::Column(c)) => (c, value),
         _ => return None,
     };
     if column(c)? != ID {
         return None;
     }
-    doc_id_literal(value)
+    match value {
+        Expr::Literal(literal, _) => doc_id_literal(literal).map(Id::Literal),
+        Expr::Placeholder(Placeholder {
+            id,
+            field: Some(field),
+        }) if matches!(
+            field.data_type(),
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+        ) =>
+        {
+            let n: usize = id.strip_prefix('$')?.parse().ok()?;
+            Some(Id::Param(n.checked_sub(1)?))
+        }
+        _ => None,
+    }
 }

@@ -16,6 +16,7 @@ use datafusion::error::DataFusionError;
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::prelude::SessionContext;
 use datafusion::sql::sqlparser::ast::{Expr, SelectItem, SetExpr, Statement};
+use mindoodb_protocol::DocId;
 
 use super::json::is_jsonb;
 use super::point_read::PointRead;
@@ -65,23 +66,15 @@ pub(crate) async fn describe(
             declared.or(inferred).unwrap_or(PgType::Text)
         })
         .collect();
-    let names = column_names(&statement, plan.schema());
-    let columns = plan
-        .schema()
-        .fields()
-        .iter()
-        .zip(names)
-        .map(|(field, name)| Column {
-            name,
-            pg_type: pg_type_of(field).unwrap_or(PgType::Text),
-        })
-        .collect();
-    Ok(Prepared {
+    let columns = columns_of(plan.schema(), column_names(&statement, plan.schema()));
+    let point_read = PointRead::of(&plan);
+    Ok(Prepared::new(
         param_types,
         columns,
         statement,
-        plan: Some(plan),
-    })
+        Some(plan),
+        point_read,
+    ))
 }
 
 pub(crate) async fn run(
@@ -122,14 +115,10 @@ pub(crate) async fn run(
         }
     }
     let names = column_names(&statement, plan.schema());
-    if let Some(read) = PointRead::of(&plan) {
-        session.engine.activity().count_point_read();
-        let (columns, batches) = shape(plan.schema(), names, read.run()?)?;
-        return Ok(Output::Rows {
-            columns,
-            batches,
-            tag: "SELECT",
-        });
+    if let Some(read) = PointRead::of(&plan)
+        && let Some(id) = read.id(params)
+    {
+        return point_read(session, &read, &id, columns_of(plan.schema(), names));
     }
     let frame = session
         .ctx
@@ -146,30 +135,61 @@ pub(crate) async fn run(
     })
 }
 
+/// The point read `read` of document `id`, as the statement's `columns`.
+pub(crate) fn point_read(
+    session: &Session,
+    read: &PointRead,
+    id: &DocId,
+    columns: Vec<Column>,
+) -> Result<Output> {
+    session.engine.activity().count_point_read();
+    let batches = cast_columns(&columns, read.run(id)?)?;
+    Ok(Output::Rows {
+        columns,
+        batches,
+        tag: "SELECT",
+    })
+}
+
 /// Casts every column to its Postgres type's canonical Arrow type.
 pub(crate) fn shape(
     schema: &DFSchema,
     names: Vec<String>,
     batches: Vec<RecordBatch>,
 ) -> Result<(Vec<Column>, Vec<RecordBatch>)> {
-    let mut columns = Vec::with_capacity(names.len());
-    for (field, name) in schema.fields().iter().zip(names) {
-        let pg_type = pg_type_of(field).unwrap_or(PgType::Text);
-        columns.push(Column { name, pg_type });
-    }
+    let columns = columns_of(schema, names);
+    let batches = cast_columns(&columns, batches)?;
+    Ok((columns, batches))
+}
+
+/// The result columns of a plan with output `schema`, named `names`.
+fn columns_of(schema: &DFSchema, names: Vec<String>) -> Vec<Column> {
+    schema
+        .fields()
+        .iter()
+        .zip(names)
+        .map(|(field, name)| Column {
+            name,
+            pg_type: pg_type_of(field).unwrap_or(PgType::Text),
+        })
+        .collect()
+}
+
+/// `batches` with every column cast to its column's canonical Arrow type.
+fn cast_columns(columns: &[Column], batches: Vec<RecordBatch>) -> Result<Vec<RecordBatch>> {
     let arrow_schema = std::sync::Arc::new(datafusion::arrow::datatypes::Schema::new(
         columns
             .iter()
             .map(|c| Field::new(&c.name, c.pg_type.arrow_type(), true))
             .collect::<Vec<_>>(),
     ));
-    let batches = batches
+    batches
         .into_iter()
         .map(|batch| {
             let arrays = batch
                 .columns()
                 .iter()
-                .zip(&columns)
+                .zip(columns)
                 .map(|(array, column)| {
                     let target = column.pg_type.arrow_type();
                     if array.data_type() == &target {
@@ -187,8 +207,7 @@ pub(crate) fn shape(
             RecordBatch::try_new(arrow_schema.clone(), arrays)
                 .map_err(|e| Error::Internal(e.to_string()))
         })
-        .collect::<Result<Vec<_>>>()?;
-    Ok((columns, batches))
+        .collect()
 }
 
 /// The Postgres type a result field travels as.

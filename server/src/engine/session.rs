@@ -20,6 +20,7 @@ use datafusion::execution::SessionStateBuilder;
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use datafusion::sql::sqlparser::ast::{Ident, Statement};
+use mindoodb_protocol::DocId;
 use mindoodb_storage::{RoleRecord, Table, TenantInfo, Transaction, ViewInfo, Write};
 
 use super::activity::Registration;
@@ -29,6 +30,7 @@ use super::feeds::FeedCtx;
 use super::json::{self, JsonTypePlanner};
 use super::keyring::{self, KeySet};
 use super::notify::{self, Listening};
+use super::point_read::PointRead;
 use super::provider::{DocSchema, ReadState, SharedState};
 use super::redact::redact;
 use super::settings::Settings;
@@ -51,7 +53,7 @@ pub(crate) enum TxnStatus {
 }
 
 /// A parsed, described statement of the extended protocol.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Prepared {
     /// One type per `$n`, never unknown.
     pub param_types: Vec<PgType>,
@@ -59,6 +61,37 @@ pub(crate) struct Prepared {
     pub columns: Vec<Column>,
     pub(crate) statement: Statement,
     pub(crate) plan: Option<LogicalPlan>,
+    /// The statement as `mindoo.activity` and the slow-statement log show it, redacted once.
+    query: Arc<str>,
+    /// The plan's point read, matched once here instead of at every Execute.
+    point_read: Option<PointRead>,
+}
+
+impl Prepared {
+    pub(crate) fn new(
+        param_types: Vec<PgType>,
+        columns: Vec<Column>,
+        statement: Statement,
+        plan: Option<LogicalPlan>,
+        point_read: Option<PointRead>,
+    ) -> Prepared {
+        Prepared {
+            param_types,
+            columns,
+            query: redact(&statement).into(),
+            statement,
+            plan,
+            point_read,
+        }
+    }
+}
+
+/// What `Session::run` runs.
+enum Work<'p> {
+    /// A statement, with its plan when it was prepared.
+    Statement(Box<Statement>, Option<LogicalPlan>),
+    /// A prepared point read of document `id`, shaped as `columns`.
+    PointRead(&'p PointRead, DocId, &'p [Column]),
 }
 
 /// One connection's state.
@@ -168,7 +201,9 @@ impl Session {
         };
         let mut outputs = Vec::with_capacity(statements.len());
         for statement in statements {
-            let res = self.run(statement, None, &[]).await;
+            let query = redact(&statement).into();
+            let work = Work::Statement(Box::new(statement), None);
+            let res = self.run(query, work, &[]).await;
             let failed = res.is_err();
             outputs.push(res.map_err(|e| self.fail(e)));
             if failed {
@@ -212,9 +247,13 @@ impl Session {
         prepared: &Prepared,
         params: Vec<Value>,
     ) -> Result<Output> {
-        let res = self
-            .run(prepared.statement.clone(), prepared.plan.clone(), &params)
-            .await;
+        let work = match &prepared.point_read {
+            Some(read) if let Some(id) = read.id(&params) => {
+                Work::PointRead(read, id, &prepared.columns)
+            }
+            _ => Work::Statement(Box::new(prepared.statement.clone()), prepared.plan.clone()),
+        };
+        let res = self.run(prepared.query.clone(), work, &params).await;
         res.map_err(|e| self.fail(e))
     }
 
@@ -255,16 +294,13 @@ impl Session {
     }
 
     /// Runs one statement, listed in `mindoo.activity` and timed for the slow-statement log.
-    async fn run(
-        &mut self,
-        statement: Statement,
-        plan: Option<LogicalPlan>,
-        params: &[Value],
-    ) -> Result<Output> {
-        let query = redact(&statement);
+    async fn run(&mut self, query: Arc<str>, work: Work<'_>, params: &[Value]) -> Result<Output> {
         self.activity.start(query.clone());
         let started = Instant::now();
-        let res = self.run_statement(statement, plan, params).await;
+        let res = match work {
+            Work::Statement(statement, plan) => self.run_statement(*statement, plan, params).await,
+            Work::PointRead(read, id, columns) => self.run_point_read(read, &id, columns),
+        };
         let elapsed = started.elapsed();
         let slow = elapsed >= self.engine.slow_statement();
         if slow {
@@ -351,6 +387,21 @@ impl Session {
                 res
             }
         }
+    }
+
+    /// A prepared point read: a query, so it runs as `run_statement` would run it.
+    fn run_point_read(
+        &mut self,
+        read: &PointRead,
+        id: &DocId,
+        columns: &[Column],
+    ) -> Result<Output> {
+        if self.txn == TxnStatus::Failed {
+            return Err(Error::InFailedTransaction);
+        }
+        // A statement cancelled mid-way never reached the clearing after it.
+        self.write_state().statement = None;
+        query::point_read(self, read, id, columns.to_vec())
     }
 
     /// Savepoints exist only inside a block (a failed one included).

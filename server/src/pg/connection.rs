@@ -37,13 +37,16 @@ use pgwire::messages::response::{NotificationResponse, TransactionStatus};
 use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
 use pgwire::tokio::TlsAcceptor;
 use pgwire::tokio::server::{negotiate_tls, process_error, process_message};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::watch;
+use tokio_util::codec::{Encoder, Framed, FramedParts};
 
 use crate::engine::{CHANNEL, Commit};
 use crate::error::Error;
+use crate::pg::deferred::Deferred;
 use crate::pg::error::{admin_shutdown, fatal, protocol_violation, scrub, to_pg_error};
 use crate::pg::startup::opened_session;
 
@@ -77,9 +80,10 @@ where
         socket = negotiate_tls(tcp, tls) => socket?,
     };
     // None: a direct-TLS client but no TLS configured.
-    let Some(mut socket) = negotiated else {
+    let Some(socket) = negotiated else {
         return Ok(());
     };
+    let mut socket = deferring(socket);
     let startup = handlers.startup_handler();
     let simple = handlers.simple_query_handler();
     let extended = handlers.extended_query_handler();
@@ -162,6 +166,16 @@ where
                 | PgWireFrontendMessage::CopyDone(_)
                 | PgWireFrontendMessage::CopyFail(_)
         );
+        // Replies to these wait for Sync or Flush, as in Postgres (deferred.rs).
+        let defer = matches!(
+            message,
+            PgWireFrontendMessage::Parse(_)
+                | PgWireFrontendMessage::Bind(_)
+                | PgWireFrontendMessage::Describe(_)
+                | PgWireFrontendMessage::Execute(_)
+                | PgWireFrontendMessage::Close(_)
+        );
+        socket.get_mut().hold(defer);
         let res = process_message(
             message,
             &mut socket,
@@ -172,6 +186,11 @@ where
             cancel.clone(),
         )
         .await;
+        socket.get_mut().hold(false);
+        // A COPY's client sends its data only after it has seen CopyInResponse.
+        if defer && matches!(socket.state(), PgWireConnectionState::CopyInProgress(_)) {
+            socket.flush().await?;
+        }
         if let Err(mut err) = res {
             errors.on_error(&socket, &mut err);
             let is_fatal = err.is_fatal();
@@ -289,6 +308,19 @@ impl Inbox {
 }
 
 /// Whether the connection's session may stay open; `Ok` before the session exists.
+/// The negotiated connection over a `Deferred` stream, keeping what was already read.
+fn deferring<S, C>(socket: Framed<S, C>) -> Framed<Deferred<S>, C>
+where
+    S: AsyncRead + AsyncWrite,
+    C: Encoder<PgWireBackendMessage>,
+{
+    let parts = socket.into_parts();
+    let mut deferred = FramedParts::new(Deferred::new(parts.io), parts.codec);
+    deferred.read_buf = parts.read_buf;
+    deferred.write_buf = parts.write_buf;
+    Framed::from_parts(deferred)
+}
+
 async fn still_admitted<C: ClientInfo>(client: &C) -> Result<(), Error> {
     match opened_session(client) {
         Some(session) => session.lock().await.still_admitted(),

@@ -8,6 +8,7 @@
 mod connection;
 mod copy;
 mod decode;
+mod deferred;
 mod encode;
 mod error;
 mod extended;
