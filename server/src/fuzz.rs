@@ -9,10 +9,14 @@
 //!   dependency's.
 //! - Nothing here is used by the server itself: these functions only call into it.
 
+use std::cell::Cell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
 use bytes::BytesMut;
 use datafusion::sql::sqlparser::ast::{Set, Statement};
 use pgwire::api::Type;
 use pgwire::api::portal::Format;
+use pgwire::error::PgWireResult;
 use pgwire::messages::startup::Startup;
 use pgwire::messages::{DecodeContext, PgWireFrontendMessage, ProtocolVersion};
 
@@ -91,7 +95,7 @@ pub fn wire(bytes: &[u8]) {
     let mut buf = BytesMut::from(bytes);
     let mut ctx = DecodeContext::new(ProtocolVersion::PROTOCOL3_0);
     let mut declared: Vec<Option<Type>> = Vec::new();
-    while let Ok(Some(message)) = PgWireFrontendMessage::decode(&mut buf, &ctx) {
+    while let Some(Ok(Some(message))) = decode_contained(&mut buf, &ctx) {
         match message {
             PgWireFrontendMessage::SslNegotiation(_) => ctx.awaiting_frontend_ssl = false,
             PgWireFrontendMessage::Startup(startup) => {
@@ -126,6 +130,29 @@ pub fn wire(bytes: &[u8]) {
             _ => {}
         }
     }
+}
+
+thread_local! {
+    static IN_PGWIRE_DECODER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// True while `wire` has pgwire decode a message. A panic there is pgwire's, and the server
+/// contains it (`pg/connection.rs` ends that connection with 08P01), so the `wire` target's
+/// panic hook lets it unwind instead of reporting a crash.
+pub fn in_pgwire_decoder() -> bool {
+    IN_PGWIRE_DECODER.with(Cell::get)
+}
+
+/// One message as the server's connection loop decodes it: None where pgwire panicked, after
+/// which the connection is closed.
+fn decode_contained(
+    buf: &mut BytesMut,
+    ctx: &DecodeContext,
+) -> Option<PgWireResult<Option<PgWireFrontendMessage>>> {
+    IN_PGWIRE_DECODER.with(|flag| flag.set(true));
+    let decoded = catch_unwind(AssertUnwindSafe(|| PgWireFrontendMessage::decode(buf, ctx)));
+    IN_PGWIRE_DECODER.with(|flag| flag.set(false));
+    decoded.ok()
 }
 
 fn startup_options(startup: &Startup) {

@@ -681,8 +681,6 @@ pub(crate) fn run(
 }
 
 /// Pages through `table`'s feed after `since`, pushing `decorate(row)` for each change.
-/// While one page is decrypted and pushed, a second thread reads and re-hashes the next, so a
-/// catch-up keeps two cores busy.
 fn changes(
     ctx: &FeedCtx,
     snapshot: &Snapshot<'_>,
@@ -692,41 +690,30 @@ fn changes(
     out: &mut Out<'_>,
     mut decorate: impl FnMut(Vec<Cell>) -> Vec<Cell>,
 ) -> Result<usize> {
+    let mut cursor = since;
     let mut left = limit.unwrap_or(usize::MAX);
-    let mut want = left.min(PAGE);
-    if want == 0 {
-        return Ok(0);
-    }
-    let mut page = snapshot.changes(table, since, want)?;
     let mut n_rows = 0;
-    std::thread::scope(|scope| {
-        while let Some(last) = page.last() {
-            left -= page.len();
-            n_rows += page.len();
-            let cursor = last.seq;
-            let next_want = left.min(PAGE);
-            let next = (page.len() == want && next_want > 0)
-                .then(|| scope.spawn(move || snapshot.changes(table, cursor, next_want)));
-            let rows = {
-                let state = ctx.state.read().unwrap_or_else(PoisonError::into_inner);
-                page.iter()
-                    .map(|change| change_row(&state.keys, change.seq, &change.doc))
-                    .collect::<Result<Vec<_>>>()?
-            };
-            for row in rows {
-                out.push(decorate(row))?;
-            }
-            let Some(next) = next else { break };
-            if !out.flush()? {
-                break;
-            }
-            page = next
-                .join()
-                .map_err(|_| Error::Internal("feed page reader panicked".into()))??;
-            want = next_want;
+    while left > 0 {
+        let want = left.min(PAGE);
+        let page = snapshot.changes(table, cursor, want)?;
+        let Some(last) = page.last() else { break };
+        cursor = last.seq;
+        left -= page.len();
+        n_rows += page.len();
+        let rows = {
+            let state = ctx.state.read().unwrap_or_else(PoisonError::into_inner);
+            page.iter()
+                .map(|change| change_row(&state.keys, change.seq, &change.doc))
+                .collect::<Result<Vec<_>>>()?
+        };
+        for row in rows {
+            out.push(decorate(row))?;
         }
-        Ok(n_rows)
-    })
+        if page.len() < want || !out.flush()? {
+            break;
+        }
+    }
+    Ok(n_rows)
 }
 
 /// `changes_all`: every table whose name matches the pattern, in name order, each from its

@@ -160,6 +160,19 @@ async fn protocol_garbage_gets_08p01_and_the_server_carries_on() {
         );
         assert_eq!(one(&client, "SELECT 1").await, "1");
     }
+    // Before authentication, a Bind whose parameter-format count runs past its end: pgwire's
+    // decoder panics on it (found by the `wire` fuzz target); the reply is the same FATAL.
+    let mut socket = TcpStream::connect(server.addr).await.unwrap();
+    let mut bytes = startup_message("alice", "alice");
+    bytes.extend_from_slice(&[b'B', 0, 0, 0, 8, 0, 0, 0, 5]);
+    socket.write_all(&bytes).await.unwrap();
+    let reply = read_to_close(&mut socket).await;
+    assert!(
+        contains(&reply, b"SFATAL\0") && contains(&reply, b"C08P01\0"),
+        "a short Bind gets a FATAL protocol error: {:?}",
+        String::from_utf8_lossy(&reply)
+    );
+    assert_eq!(one(&client, "SELECT 1").await, "1");
     assert!(
         server.logged("protocol violation"),
         "the server logs the violation"
