@@ -4,11 +4,11 @@
 //! - Dispatch is one `match` on the parsed `Statement`, never on the query text.
 //! - Anything not listed answers `FeatureNotSupported` (0A000) instead of being guessed at.
 
+use super::pg_dialect::PgDialect;
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::sql::sqlparser::ast::{
     DiscardObject, Expr, Function, ObjectName, SelectItem, SetExpr, Statement,
 };
-use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion::sql::sqlparser::parser::{Parser, ParserError};
 
 use super::session::{Prepared, Session};
@@ -97,7 +97,7 @@ impl Kind {
 /// Parses `sql` with the PostgreSQL dialect; empty input gives no statements. Text after a
 /// `COPY ... FROM STDIN` is refused rather than lost (`copy::has_text_after`).
 pub(crate) fn parse(sql: &str) -> Result<Vec<Statement>> {
-    let statements = Parser::new(&PostgreSqlDialect {})
+    let statements = Parser::new(&PgDialect)
         .with_recursion_limit(RECURSION_LIMIT)
         .try_with_sql(sql)
         .and_then(|mut parser| parser.parse_statements())

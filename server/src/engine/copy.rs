@@ -15,11 +15,11 @@
 //!
 //! See: docs/SQL.md#copy
 
+use super::pg_dialect::PgDialect;
 use datafusion::sql::sqlparser::ast::{
     CopyLegacyCsvOption, CopyLegacyOption, CopyOption, CopySource, CopyTarget, Expr, Ident,
     ObjectName, SetExpr, Spanned, Statement, Value as SqlValue,
 };
-use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
 
 use super::copy_sealed::SealedIn;
@@ -77,7 +77,7 @@ pub(crate) fn has_text_after(sql: &str, statement: &Statement) -> Result<bool> {
     }
     // The statement's span is its table's: no `;` can come between it and the COPY's end.
     let start = statement.span().start;
-    let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql)
+    let tokens = Tokenizer::new(&PgDialect, sql)
         .tokenize_with_location()
         .map_err(|e| Error::Syntax(e.to_string()))?;
     let mut rest = tokens

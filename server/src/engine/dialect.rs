@@ -15,13 +15,13 @@ use std::sync::Arc;
 use datafusion::execution::FunctionRegistry;
 use datafusion::prelude::SessionContext;
 
+use super::pg_dialect::PgDialect;
 use datafusion::sql::sqlparser::ast::{
     ArrayElemTypeDef, BinaryOperator, CastKind, DataType, Expr, Function, FunctionArg,
     FunctionArgExpr, FunctionArgumentClause, FunctionArgumentList, FunctionArguments, GroupByExpr,
     Ident, ObjectName, ObjectNamePart, OrderBy, OrderByKind, Query, Select, SelectItem, SetExpr,
     Statement, VisitMut, VisitorMut, visit_expressions, visit_expressions_mut,
 };
-use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion::sql::sqlparser::parser::Parser;
 
 use super::{array_literal, correlation, scalar_subquery, table_fn_args};
@@ -287,7 +287,7 @@ fn normalize_type(data_type: &mut DataType) -> Result<()> {
             strip_pg_catalog(name);
             if name.0.len() == 1 {
                 let text = name.to_string();
-                let parsed = Parser::new(&PostgreSqlDialect {})
+                let parsed = Parser::new(&PgDialect)
                     .try_with_sql(&text)
                     .and_then(|mut parser| parser.parse_data_type())
                     .map_err(|e| Error::Syntax(e.to_string()))?;

@@ -27,6 +27,7 @@ pub(crate) mod fuzz_hooks;
 mod json;
 mod keyring;
 mod notify;
+mod pg_dialect;
 mod point_read;
 mod provider;
 mod query;

@@ -1,0 +1,161 @@
+//! The sqlparser dialect every statement is parsed and tokenized with: PostgreSQL's, without
+//! expression-named function arguments (`f(a + b : c)`).
+//!
+//! With those on, sqlparser 0.62 parses every function argument twice (once speculatively as
+//! a named argument, then again as a plain one), so nested calls cost 2^depth:
+//! `SELECT f(f(...f(1)...))` 22 deep took 11 s, and a 218-byte input found by the `sql` fuzz
+//! target 25 s of one core, before the recursion limit is reached. PostgreSQL's own named
+//! arguments (`f(name => value)`, `f(name := value)`) have identifier names and still parse;
+//! upstream fixes the same cost in later sqlparser releases (apache/datafusion-sqlparser-rs
+//! #2352, #2378), which reach us with a DataFusion upgrade.
+//!
+//! Invariants:
+//! - Everything else is `PostgreSqlDialect`'s: every method it overrides is delegated, and
+//!   `dialect()` names it, so sqlparser's own PostgreSQL checks still apply. The tests parse a
+//!   corpus with both dialects and require identical statements.
+
+use std::any::TypeId;
+
+use datafusion::sql::sqlparser::dialect::{Dialect, PostgreSqlDialect, Precedence};
+use datafusion::sql::sqlparser::keywords::Keyword;
+use datafusion::sql::sqlparser::parser::{Parser, ParserError};
+
+/// PostgreSQL's dialect minus expression-named function arguments.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct PgDialect;
+
+const PG: PostgreSqlDialect = PostgreSqlDialect {};
+
+/// Delegates `bool` feature switches to PostgreSQL's dialect.
+macro_rules! delegate {
+    ($($name:ident),* $(,)?) => {
+        $(fn $name(&self) -> bool {
+            PG.$name()
+        })*
+    };
+}
+
+impl Dialect for PgDialect {
+    fn dialect(&self) -> TypeId {
+        TypeId::of::<PostgreSqlDialect>()
+    }
+
+    fn supports_named_fn_args_with_expr_name(&self) -> bool {
+        false
+    }
+
+    fn identifier_quote_style(&self, identifier: &str) -> Option<char> {
+        PG.identifier_quote_style(identifier)
+    }
+
+    fn is_delimited_identifier_start(&self, ch: char) -> bool {
+        PG.is_delimited_identifier_start(ch)
+    }
+
+    fn is_identifier_start(&self, ch: char) -> bool {
+        PG.is_identifier_start(ch)
+    }
+
+    fn is_identifier_part(&self, ch: char) -> bool {
+        PG.is_identifier_part(ch)
+    }
+
+    fn is_reserved_for_identifier(&self, kw: Keyword) -> bool {
+        PG.is_reserved_for_identifier(kw)
+    }
+
+    fn is_custom_operator_part(&self, ch: char) -> bool {
+        PG.is_custom_operator_part(ch)
+    }
+
+    fn get_next_precedence(&self, parser: &Parser) -> Option<Result<u8, ParserError>> {
+        PG.get_next_precedence(parser)
+    }
+
+    fn prec_value(&self, prec: Precedence) -> u8 {
+        PG.prec_value(prec)
+    }
+
+    delegate!(
+        supports_unicode_string_literal,
+        supports_filter_during_aggregation,
+        supports_group_by_expr,
+        allow_extract_custom,
+        allow_extract_single_quotes,
+        supports_create_index_with_clause,
+        supports_explain_with_utility_options,
+        supports_listen_notify,
+        supports_factorial_operator,
+        supports_bitwise_shift_operators,
+        supports_comment_on,
+        supports_load_extension,
+        supports_named_fn_args_with_colon_operator,
+        supports_empty_projections,
+        supports_nested_comments,
+        supports_string_escape_constant,
+        supports_numeric_literal_underscores,
+        supports_array_typedef_with_brackets,
+        supports_geometric_types,
+        supports_set_names,
+        supports_alter_column_type_using,
+        supports_notnull_operator,
+        supports_interval_options,
+        supports_insert_table_alias,
+        supports_create_table_like_parenthesized,
+        supports_select_wildcard_with_alias,
+        supports_comma_separated_trim,
+        supports_xml_expressions,
+        supports_comment_optimizer_hint,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use datafusion::sql::sqlparser::ast::Statement;
+
+    use super::*;
+
+    fn parse(dialect: &dyn Dialect, sql: &str) -> Result<Vec<Statement>, ParserError> {
+        Parser::new(dialect).try_with_sql(sql)?.parse_statements()
+    }
+
+    #[test]
+    fn statements_parse_as_with_postgresql() {
+        let corpus = [
+            "SELECT data->>'n' AS n, (data->'a')::int, data @> '{\"x\":1}' FROM crm WHERE id = $1",
+            "SELECT E'a\\nb', U&'d\\0061t', 1_000, 5 !, 1 << 2, x NOTNULL FROM t",
+            "SELECT count(*) FILTER (WHERE x > 1), trim(both 'x' from y), extract('day' from ts)",
+            "SELECT make_interval(days => 1), f(a := 2), \"Quoted\".\"Id\" FROM s.\"T\"",
+            "SELECT ARRAY[1,2]::int[], '{1}'::text[], x::pg_catalog.text, interval '1' day",
+            "INSERT INTO crm AS c (id, data) VALUES ('a', '{}') ON CONFLICT (id) DO NOTHING",
+            "LISTEN mindoo_changes; NOTIFY c, 'x'; UNLISTEN *; COMMENT ON TABLE t IS 'x'",
+            "CREATE TABLE t (LIKE u); ALTER TABLE t ALTER COLUMN c TYPE int USING c::int",
+            "SET NAMES 'UTF8'; SET mindoo.keys = 'mdbk1.x'; SHOW ALL; DISCARD ALL; BEGIN",
+            "COPY crm (id, data) FROM STDIN WITH (FORMAT csv); SELECT /*+ hint */ 1 /* a /* b */ */",
+            "SELECT a.* AS x, point '(1,2)' <-> point '(3,4)' FROM t AS a GROUP BY 1 ORDER BY 2",
+        ];
+        for sql in corpus {
+            let ours = parse(&PgDialect, sql);
+            let theirs = parse(&PG, sql);
+            assert_eq!(
+                ours.is_ok(),
+                theirs.is_ok(),
+                "{sql}: {ours:?} vs {theirs:?}"
+            );
+            if let (Ok(ours), Ok(theirs)) = (ours, theirs) {
+                assert_eq!(ours, theirs, "{sql}");
+            }
+        }
+    }
+
+    #[test]
+    fn nested_calls_parse_in_linear_time() {
+        // 40 deep: 2^40 steps with PostgreSQL's dialect, so a regression never finishes.
+        let sql = format!("SELECT {}1{}", "f(".repeat(40), ")".repeat(40));
+        let parsed = Parser::new(&PgDialect)
+            .with_recursion_limit(200)
+            .try_with_sql(&sql)
+            .and_then(|mut parser| parser.parse_statements());
+        assert!(parsed.is_ok(), "{parsed:?}");
+    }
+}
