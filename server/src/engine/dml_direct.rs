@@ -7,9 +7,9 @@
 //! - A shortcut answers exactly what the DataFusion path answers, or declines (`None`) and
 //!   leaves the statement to it: only string constants and NULL, optionally cast to `text`,
 //!   `json` or `jsonb` (casts that leave a string as it is), are taken as values.
-//! - The document an id names is read the way a table scan reads it: the session's pending
-//!   write first, else the store; a deleted document, or one under a key the session does not
-//!   hold, is no row.
+//! - The document an id names is read the way a table scan reads it (`provider::visible_row`,
+//!   shared with the point-read fast path): the session's pending write first, else the store;
+//!   a deleted document, or one under a key the session does not hold, is no row.
 
 use datafusion::sql::sqlparser::ast::{
     BinaryOperator, CastKind, DataType, Expr, Query, SetExpr, Value as SqlValue,
@@ -17,7 +17,8 @@ use datafusion::sql::sqlparser::ast::{
 use mindoodb_protocol::DocId;
 use mindoodb_storage::Table;
 
-use super::row::{Projection, Row, pending_row, stored_row};
+use super::provider::visible_row;
+use super::row::{Projection, Row};
 use super::session::Session;
 use crate::error::Result;
 
@@ -103,12 +104,11 @@ pub(crate) fn doc_row(session: &Session, table: Table, id: &str) -> Result<Optio
     let Ok(doc_id) = DocId::new(id.to_owned()) else {
         return Ok(None);
     };
-    let state = session.read_state();
-    if let Some(pending) = state.pending.doc(table, &doc_id) {
-        return Ok(pending_row(&doc_id, pending));
-    }
-    match session.engine.store().snapshot().doc(table, &doc_id)? {
-        Some(doc) => stored_row(&state.keys, &doc, &Projection::all()),
-        None => Ok(None),
-    }
+    visible_row(
+        session.engine.store(),
+        &session.state,
+        table,
+        &doc_id,
+        &Projection::all(),
+    )
 }

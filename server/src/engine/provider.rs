@@ -162,24 +162,35 @@ impl TableProvider for DocTable {
 }
 
 impl DocTable {
-    /// Document `id` as this table's point read shows it to the session now (what
-    /// `DocScanExec` yields for `id = '<id>'`): the session's pending write of it if any (none
-    /// for a pending delete), else the stored document if it is live and the session holds its
-    /// key. The stored document is read first either way, so a damaged entry fails both paths.
+    /// Document `id` as this table's point read shows it to the session now: `visible_row`.
     pub(crate) fn point_row(
         &self,
         id: &DocId,
         projection: &Projection,
     ) -> Result<Option<Row>, Error> {
-        let doc = self.store.snapshot().doc(self.table, id)?;
-        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
-        if let Some(pending) = state.pending.doc(self.table, id) {
-            return Ok(pending_row(id, pending));
-        }
-        match doc {
-            Some(doc) => stored_row(&state.keys, &doc, projection),
-            None => Ok(None),
-        }
+        visible_row(&self.store, &self.state, self.table, id, projection)
+    }
+}
+
+/// Document `id` of `table` as a scan shows it to the session whose state is `state` (what
+/// `DocScanExec` yields for `id = '<id>'`): the session's pending write of it if any (none for
+/// a pending delete), else the stored document if it is live and the session holds its key.
+/// The stored document is read first either way, so a damaged entry fails every path.
+pub(crate) fn visible_row(
+    store: &Store,
+    state: &SharedState,
+    table: Table,
+    id: &DocId,
+    projection: &Projection,
+) -> Result<Option<Row>, Error> {
+    let doc = store.snapshot().doc(table, id)?;
+    let state = state.read().unwrap_or_else(|e| e.into_inner());
+    if let Some(pending) = state.pending.doc(table, id) {
+        return Ok(pending_row(id, pending));
+    }
+    match doc {
+        Some(doc) => stored_row(&state.keys, &doc, projection),
+        None => Ok(None),
     }
 }
 
