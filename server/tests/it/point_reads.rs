@@ -118,6 +118,20 @@ const SHAPES: [&str; 6] = [
     "SELECT public.crm.data FROM public.crm WHERE crm.id = $1",
 ];
 
+/// A server with metrics, its metrics address, a session holding key `default`, that key's
+/// token, and the documents of `fill`.
+async fn filled() -> (TestServer, String, Client, String) {
+    let (server, addr) = TestServer::with_metrics();
+    let client = server.connect().await;
+    let default = one(&client, "SELECT mindoo.create_key('default')").await;
+    client
+        .batch_execute(&format!("SET mindoo.keys = '{default}'"))
+        .await
+        .unwrap();
+    fill(&client, &default).await;
+    (server, addr, client, default)
+}
+
 /// Documents: `a` live, `b` updated, `c` deleted, `h` under a key the reader may lack.
 async fn fill(client: &Client, default: &str) {
     let hr = one(client, "SELECT mindoo.create_key('hr')").await;
@@ -138,14 +152,7 @@ async fn fill(client: &Client, default: &str) {
 
 #[tokio::test]
 async fn point_reads_answer_exactly_as_the_general_path() {
-    let (server, addr) = TestServer::with_metrics();
-    let client = server.connect().await;
-    let default = one(&client, "SELECT mindoo.create_key('default')").await;
-    client
-        .batch_execute(&format!("SET mindoo.keys = '{default}'"))
-        .await
-        .unwrap();
-    fill(&client, &default).await;
+    let (_server, addr, client, _) = filled().await;
 
     for sql in SHAPES {
         for id in ["a", "b", "c", "h", "missing", ""] {
@@ -225,14 +232,7 @@ async fn point_reads_answer_exactly_as_the_general_path() {
 
 #[tokio::test]
 async fn point_reads_honour_keys_pending_writes_and_tenants() {
-    let (server, addr) = TestServer::with_metrics();
-    let client = server.connect().await;
-    let default = one(&client, "SELECT mindoo.create_key('default')").await;
-    client
-        .batch_execute(&format!("SET mindoo.keys = '{default}'"))
-        .await
-        .unwrap();
-    fill(&client, &default).await;
+    let (server, addr, client, default) = filled().await;
 
     // Another session with only `default`, and one with no key at all.
     let reader = server.connect().await;
