@@ -297,10 +297,7 @@ impl Session {
     async fn run(&mut self, query: Arc<str>, work: Work<'_>, params: &[Value]) -> Result<Output> {
         self.activity.start(query.clone());
         let started = Instant::now();
-        let res = match work {
-            Work::Statement(statement, plan) => self.run_statement(*statement, plan, params).await,
-            Work::PointRead(read, id, columns) => self.run_point_read(read, &id, columns),
-        };
+        let res = self.run_statement(work, params).await;
         let elapsed = started.elapsed();
         let slow = elapsed >= self.engine.slow_statement();
         if slow {
@@ -323,16 +320,22 @@ impl Session {
         res
     }
 
-    async fn run_statement(
-        &mut self,
-        statement: Statement,
-        plan: Option<LogicalPlan>,
-        params: &[Value],
-    ) -> Result<Output> {
-        let kind = classify::kind(&statement);
+    async fn run_statement(&mut self, work: Work<'_>, params: &[Value]) -> Result<Output> {
+        let kind = match &work {
+            Work::Statement(statement, _) => classify::kind(statement),
+            Work::PointRead(..) => Kind::Query,
+        };
         if self.txn == TxnStatus::Failed && !ends_failed_block(kind) {
             return Err(Error::InFailedTransaction);
         }
+        let (statement, plan) = match work {
+            Work::Statement(statement, plan) => (*statement, plan),
+            Work::PointRead(read, id, columns) => {
+                // A statement cancelled mid-way never reached the clearing after it.
+                self.write_state().statement = None;
+                return query::point_read(self, read, &id, columns.to_vec());
+            }
+        };
         match (kind, statement) {
             (Kind::Begin, _) => {
                 if self.txn == TxnStatus::Idle {
@@ -387,21 +390,6 @@ impl Session {
                 res
             }
         }
-    }
-
-    /// A prepared point read: a query, so it runs as `run_statement` would run it.
-    fn run_point_read(
-        &mut self,
-        read: &PointRead,
-        id: &DocId,
-        columns: &[Column],
-    ) -> Result<Output> {
-        if self.txn == TxnStatus::Failed {
-            return Err(Error::InFailedTransaction);
-        }
-        // A statement cancelled mid-way never reached the clearing after it.
-        self.write_state().statement = None;
-        query::point_read(self, read, id, columns.to_vec())
     }
 
     /// Savepoints exist only inside a block (a failed one included).
