@@ -11,9 +11,10 @@ pub(crate) enum Error {
     /// The statement does not parse.
     #[error("syntax error: {0}")]
     Syntax(String),
-    /// The statement nests deeper than the parser allows.
-    #[error("statement is too complex: it nests deeper than {0} levels")]
-    StatementTooComplex(usize),
+    /// The statement nests deeper, or its parse backtracks more, than the parser allows; the
+    /// text says which.
+    #[error("statement is too complex: {0}")]
+    StatementTooComplex(String),
     /// No such table or view.
     #[error("relation \"{0}\" does not exist")]
     UndefinedTable(String),

@@ -77,7 +77,7 @@ pub(crate) fn has_text_after(sql: &str, statement: &Statement) -> Result<bool> {
     }
     // The statement's span is its table's: no `;` can come between it and the COPY's end.
     let start = statement.span().start;
-    let tokens = Tokenizer::new(&PgDialect, sql)
+    let tokens = Tokenizer::new(&PgDialect::default(), sql)
         .tokenize_with_location()
         .map_err(|e| Error::Syntax(e.to_string()))?;
     let mut rest = tokens

@@ -287,7 +287,7 @@ fn normalize_type(data_type: &mut DataType) -> Result<()> {
             strip_pg_catalog(name);
             if name.0.len() == 1 {
                 let text = name.to_string();
-                let parsed = Parser::new(&PgDialect)
+                let parsed = Parser::new(&PgDialect::default())
                     .try_with_sql(&text)
                     .and_then(|mut parser| parser.parse_data_type())
                     .map_err(|e| Error::Syntax(e.to_string()))?;

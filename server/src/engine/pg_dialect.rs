@@ -1,28 +1,84 @@
 //! The sqlparser dialect every statement is parsed and tokenized with: PostgreSQL's, without
-//! expression-named function arguments (`f(a + b : c)`).
+//! expression-named function arguments (`f(a + b : c)`), and with a budget of expression starts
+//! per parse.
 //!
-//! With those on, sqlparser 0.62 parses every function argument twice (once speculatively as
-//! a named argument, then again as a plain one), so nested calls cost 2^depth:
+//! With named arguments on, sqlparser 0.62 parses every function argument twice (once
+//! speculatively as a named argument, then again as a plain one), so nested calls cost 2^depth:
 //! `SELECT f(f(...f(1)...))` 22 deep took 11 s, and a 218-byte input found by the `sql` fuzz
 //! target 25 s of one core, before the recursion limit is reached. PostgreSQL's own named
 //! arguments (`f(name => value)`, `f(name := value)`) have identifier names and still parse;
 //! upstream fixes the same cost in later sqlparser releases (apache/datafusion-sqlparser-rs
 //! #2352, #2378), which reach us with a DataFusion upgrade.
 //!
+//! That was one of several such paths: sqlparser backtracks (`maybe_parse`) at many places, and
+//! where a failed attempt contains another, an invalid statement costs 2^depth too. Unclosed
+//! `SELECT ARRAY[ARRAY[...` or `CAST(CAST(...` 22 deep took 7–10 s; nested subscripts over
+//! compound names (`a.b.c[d.e[...`) 277 s for 277 bytes. Rather than chase each, a parse may
+//! start [`PREFIXES_PER_TOKEN`] expressions per significant token: every speculative attempt
+//! starts one, so the budget bounds the whole parse to a constant multiple of its length.
+//! Once spent, every further expression fails at once with `RecursionLimitExceeded` (which
+//! `maybe_parse` passes on rather than backtracking), so the parse ends in about a step per
+//! pending attempt; the caller asks [`PgDialect::exhausted`] rather than reading the error.
+//!
 //! Invariants:
 //! - Everything else is `PostgreSqlDialect`'s: every method it overrides is delegated, and
 //!   `dialect()` names it, so sqlparser's own PostgreSQL checks still apply. The tests parse a
 //!   corpus with both dialects and require identical statements.
+//! - A budget is per parse: a [`PgDialect`] value is made for one statement text
+//!   ([`PgDialect::for_tokens`]); [`PgDialect::default`] has no budget, for texts the server
+//!   made itself.
 
 use std::any::TypeId;
+use std::cell::Cell;
 
+use datafusion::sql::sqlparser::ast::Expr;
 use datafusion::sql::sqlparser::dialect::{Dialect, PostgreSqlDialect, Precedence};
 use datafusion::sql::sqlparser::keywords::Keyword;
 use datafusion::sql::sqlparser::parser::{Parser, ParserError};
+use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan};
 
-/// PostgreSQL's dialect minus expression-named function arguments.
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct PgDialect;
+/// Expression starts a parse may make per significant token. Of 19,089 parses of valid
+/// statements (the test suite, the nine client scripts, the fuzz corpus), none needed more than
+/// 1.24 (most under 0.5); the rest is headroom.
+pub(crate) const PREFIXES_PER_TOKEN: u64 = 8;
+
+/// PostgreSQL's dialect minus expression-named function arguments, with a parse budget.
+#[derive(Debug)]
+pub(crate) struct PgDialect {
+    prefixes_left: Cell<u64>,
+    ran_out: Cell<bool>,
+}
+
+impl Default for PgDialect {
+    fn default() -> Self {
+        Self {
+            prefixes_left: Cell::new(u64::MAX),
+            ran_out: Cell::new(false),
+        }
+    }
+}
+
+impl PgDialect {
+    /// A dialect for parsing `tokens` once: whitespace and comments earn no budget, so padding
+    /// a statement buys no time.
+    pub(crate) fn for_tokens(tokens: &[TokenWithSpan]) -> Self {
+        let significant = tokens
+            .iter()
+            .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+            .count() as u64;
+        Self {
+            prefixes_left: Cell::new(PREFIXES_PER_TOKEN * (significant + 1)),
+            ran_out: Cell::new(false),
+        }
+    }
+
+    /// Whether a parse with this dialect ran out of budget. Its outcome then means nothing: some
+    /// sqlparser paths turn a failed attempt into a syntax error at the next token, others into
+    /// a fallback reading of the text.
+    pub(crate) fn exhausted(&self) -> bool {
+        self.ran_out.get()
+    }
+}
 
 const PG: PostgreSqlDialect = PostgreSqlDialect {};
 
@@ -42,6 +98,21 @@ impl Dialect for PgDialect {
 
     fn supports_named_fn_args_with_expr_name(&self) -> bool {
         false
+    }
+
+    /// Never parses anything itself; it only counts, and fails every expression once the budget
+    /// is spent, so what remains of the parse unwinds in a step per attempt.
+    fn parse_prefix(&self, _parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
+        match self.prefixes_left.get() {
+            0 => {
+                self.ran_out.set(true);
+                Some(Err(ParserError::RecursionLimitExceeded))
+            }
+            left => {
+                self.prefixes_left.set(left - 1);
+                None
+            }
+        }
     }
 
     fn identifier_quote_style(&self, identifier: &str) -> Option<char> {
@@ -112,6 +183,7 @@ impl Dialect for PgDialect {
 #[cfg(test)]
 mod tests {
     use datafusion::sql::sqlparser::ast::Statement;
+    use datafusion::sql::sqlparser::tokenizer::Tokenizer;
 
     use super::*;
 
@@ -139,7 +211,7 @@ mod tests {
             "SELECT a.* AS x, point '(1,2)' <-> point '(3,4)' FROM t AS a GROUP BY 1 ORDER BY 2",
         ];
         for sql in corpus {
-            let ours = parse(&PgDialect, sql);
+            let ours = parse(&PgDialect::default(), sql);
             let theirs = parse(&PG, sql);
             assert_eq!(
                 ours.is_ok(),
@@ -157,11 +229,53 @@ mod tests {
         }
     }
 
+    /// Parses `sql` as the server does; also says whether the budget ran out.
+    fn budgeted(sql: &str) -> (Result<Vec<Statement>, ParserError>, bool) {
+        let tokens = Tokenizer::new(&PgDialect::default(), sql)
+            .tokenize_with_location()
+            .unwrap();
+        let dialect = PgDialect::for_tokens(&tokens);
+        let parsed = Parser::new(&dialect)
+            .with_recursion_limit(200)
+            .with_tokens_with_locations(tokens)
+            .parse_statements();
+        (parsed, dialect.exhausted())
+    }
+
+    /// Each of these took seconds to days before the budget; a regression never finishes.
+    #[test]
+    fn invalid_nesting_runs_out_of_budget() {
+        let shapes = [
+            format!("SELECT {}1", "ARRAY[".repeat(40)),
+            format!("SELECT {}1 AS int{}", "CAST(".repeat(40), ")".repeat(39)),
+            format!("SELECT {}1", "a.b.c[d.e[".repeat(20)),
+        ];
+        for sql in shapes {
+            let (parsed, exhausted) = budgeted(&sql);
+            assert!(parsed.is_err() && exhausted, "{sql}: {parsed:?}");
+        }
+    }
+
+    #[test]
+    fn a_budget_leaves_valid_nesting_alone() {
+        let sql = format!(
+            "SELECT {}1{}, {}1{}, {}1{}",
+            "ARRAY[".repeat(30),
+            "]".repeat(30),
+            "CAST(".repeat(30),
+            " AS int)".repeat(30),
+            "a.b.c[d.e[".repeat(3),
+            "]]".repeat(3),
+        );
+        let (parsed, exhausted) = budgeted(&sql);
+        assert!(parsed.is_ok() && !exhausted, "{parsed:?}");
+    }
+
     #[test]
     fn nested_calls_parse_in_linear_time() {
         // 40 deep: 2^40 steps with PostgreSQL's dialect, so a regression never finishes.
         let sql = format!("SELECT {}1{}", "f(".repeat(40), ")".repeat(40));
-        let parsed = Parser::new(&PgDialect)
+        let parsed = Parser::new(&PgDialect::default())
             .with_recursion_limit(200)
             .try_with_sql(&sql)
             .and_then(|mut parser| parser.parse_statements());

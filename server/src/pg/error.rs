@@ -487,7 +487,7 @@ mod tests {
     fn our_errors_keep_their_sqlstates() {
         let cases = [
             (Error::Syntax("x".into()), "42601"),
-            (Error::StatementTooComplex(50), "54001"),
+            (Error::StatementTooComplex("x".into()), "54001"),
             (Error::UndefinedTable("t".into()), "42P01"),
             (Error::UndefinedDatabase("d".into()), "3D000"),
             (Error::UniqueViolation("1".into()), "23505"),

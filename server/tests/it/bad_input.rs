@@ -90,6 +90,11 @@ async fn bad_statements_get_sqlstates_and_every_session_carries_on() {
             format!("SELECT {}1{}", "(".repeat(100_000), ")".repeat(100_000)),
             SqlState::STATEMENT_TOO_COMPLEX,
         ),
+        // Invalid text that makes sqlparser backtrack: 2^40 steps without the parse budget.
+        (
+            format!("SELECT {}1", "ARRAY[".repeat(40)),
+            SqlState::STATEMENT_TOO_COMPLEX,
+        ),
     ];
     for (sql, expected) in &simple {
         let shown = &sql[..sql.len().min(60)];
