@@ -229,7 +229,8 @@ mod tests {
         }
     }
 
-    /// Parses `sql` as the server does; also says whether the budget ran out.
+    /// Parses `sql` with a budget as `classify::parse` does, but with the recursion limit out of
+    /// the way, so that only the budget can end these parses; also says whether it ran out.
     fn budgeted(sql: &str) -> (Result<Vec<Statement>, ParserError>, bool) {
         let tokens = Tokenizer::new(&PgDialect::default(), sql)
             .tokenize_with_location()
