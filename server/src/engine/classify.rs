@@ -8,10 +8,9 @@ use datafusion::logical_expr::LogicalPlan;
 use datafusion::sql::sqlparser::ast::{
     DiscardObject, Expr, Function, ObjectName, SelectItem, SetExpr, Statement,
 };
-use datafusion::sql::sqlparser::parser::{Parser, ParserError};
-use datafusion::sql::sqlparser::tokenizer::Tokenizer;
+use datafusion::sql::sqlparser::parser::ParserError;
 
-use super::pg_dialect::{PREFIXES_PER_TOKEN, PgDialect};
+use super::pg_dialect::{self, PREFIXES_PER_TOKEN, ParseFailure};
 use super::session::{Prepared, Session};
 use super::views::{self, Relation};
 use super::{copy, ddl, dml, dml_params, functions, notify, query, shards, udtf};
@@ -99,26 +98,14 @@ impl Kind {
 /// `COPY ... FROM STDIN` is refused rather than lost (`copy::has_text_after`). Parsing stops with
 /// 54001 when it nests too deep or backtracks too much (`pg_dialect` says why both matter).
 pub(crate) fn parse(sql: &str) -> Result<Vec<Statement>> {
-    let tokens = Tokenizer::new(&PgDialect::default(), sql)
-        .tokenize_with_location()
-        .map_err(|e| Error::Syntax(ParserError::from(e).to_string()))?;
-    let dialect = PgDialect::for_tokens(&tokens);
-    let parsed = Parser::new(&dialect)
-        .with_recursion_limit(RECURSION_LIMIT)
-        .with_tokens_with_locations(tokens)
-        .parse_statements();
-    // Checked before the outcome: a path that swallows the budget's error may have parsed on
-    // into a different statement than the text says.
-    if dialect.exhausted() {
-        return Err(Error::StatementTooComplex(format!(
+    let statements = pg_dialect::parse(sql, RECURSION_LIMIT).map_err(|failure| match failure {
+        ParseFailure::OverBudget => Error::StatementTooComplex(format!(
             "parsing it takes more than {PREFIXES_PER_TOKEN} attempts per token"
-        )));
-    }
-    let statements = parsed.map_err(|e| match e {
-        ParserError::RecursionLimitExceeded => {
+        )),
+        ParseFailure::Parser(ParserError::RecursionLimitExceeded) => {
             Error::StatementTooComplex(format!("it nests deeper than {RECURSION_LIMIT} levels"))
         }
-        other => Error::Syntax(other.to_string()),
+        ParseFailure::Parser(other) => Error::Syntax(other.to_string()),
     })?;
     for statement in &statements {
         if copy::has_text_after(sql, statement)? {

@@ -18,24 +18,24 @@
 //! starts one, so the budget bounds the whole parse to a constant multiple of its length.
 //! Once spent, every further expression fails at once with `RecursionLimitExceeded` (which
 //! `maybe_parse` passes on rather than backtracking), so the parse ends in about a step per
-//! pending attempt; the caller asks [`PgDialect::exhausted`] rather than reading the error.
+//! pending attempt; [`parse`] then reports [`ParseFailure::OverBudget`], whatever the parser
+//! said.
 //!
 //! Invariants:
 //! - Everything else is `PostgreSqlDialect`'s: every method it overrides is delegated, and
 //!   `dialect()` names it, so sqlparser's own PostgreSQL checks still apply. The tests parse a
 //!   corpus with both dialects and require identical statements.
-//! - A budget is per parse: a [`PgDialect`] value is made for one statement text
-//!   ([`PgDialect::for_tokens`]); [`PgDialect::default`] has no budget, for texts the server
-//!   made itself.
+//! - A budget is per parse: [`parse`] makes a dialect for each statement text;
+//!   [`PgDialect::default`] has no budget, for texts the server made itself and for tokenizing.
 
 use std::any::TypeId;
 use std::cell::Cell;
 
-use datafusion::sql::sqlparser::ast::Expr;
+use datafusion::sql::sqlparser::ast::{Expr, Statement};
 use datafusion::sql::sqlparser::dialect::{Dialect, PostgreSqlDialect, Precedence};
 use datafusion::sql::sqlparser::keywords::Keyword;
 use datafusion::sql::sqlparser::parser::{Parser, ParserError};
-use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan};
+use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 /// Expression starts a parse may make per significant token. Of 19,089 parses of valid
 /// statements (the test suite, the nine client scripts, the fuzz corpus), none needed more than
@@ -58,10 +58,39 @@ impl Default for PgDialect {
     }
 }
 
+/// Why [`parse`] failed.
+#[derive(Debug)]
+pub(crate) enum ParseFailure {
+    /// The budget ran out. What the parser said then means nothing: some sqlparser paths turn
+    /// a failed attempt into a syntax error at the next token, others into a fallback reading
+    /// of the text.
+    OverBudget,
+    /// The tokenizer's or the parser's own error, the recursion limit's among them.
+    Parser(ParserError),
+}
+
+/// Parses `sql` with PostgreSQL's dialect under a budget of its own.
+pub(crate) fn parse(sql: &str, recursion_limit: usize) -> Result<Vec<Statement>, ParseFailure> {
+    let tokens = Tokenizer::new(&PgDialect::default(), sql)
+        .tokenize_with_location()
+        .map_err(|e| ParseFailure::Parser(e.into()))?;
+    let dialect = PgDialect::for_tokens(&tokens);
+    let parsed = Parser::new(&dialect)
+        .with_recursion_limit(recursion_limit)
+        .with_tokens_with_locations(tokens)
+        .parse_statements();
+    // Checked before the outcome: a path that swallows the budget's error may have parsed on
+    // into a different statement than the text says.
+    if dialect.ran_out.get() {
+        return Err(ParseFailure::OverBudget);
+    }
+    parsed.map_err(ParseFailure::Parser)
+}
+
 impl PgDialect {
     /// A dialect for parsing `tokens` once: whitespace and comments earn no budget, so padding
     /// a statement buys no time.
-    pub(crate) fn for_tokens(tokens: &[TokenWithSpan]) -> Self {
+    fn for_tokens(tokens: &[TokenWithSpan]) -> Self {
         let significant = tokens
             .iter()
             .filter(|t| !matches!(t.token, Token::Whitespace(_)))
@@ -70,13 +99,6 @@ impl PgDialect {
             prefixes_left: Cell::new(PREFIXES_PER_TOKEN * (significant + 1)),
             ran_out: Cell::new(false),
         }
-    }
-
-    /// Whether a parse with this dialect ran out of budget. Its outcome then means nothing: some
-    /// sqlparser paths turn a failed attempt into a syntax error at the next token, others into
-    /// a fallback reading of the text.
-    pub(crate) fn exhausted(&self) -> bool {
-        self.ran_out.get()
     }
 }
 
@@ -182,12 +204,9 @@ impl Dialect for PgDialect {
 
 #[cfg(test)]
 mod tests {
-    use datafusion::sql::sqlparser::ast::Statement;
-    use datafusion::sql::sqlparser::tokenizer::Tokenizer;
-
     use super::*;
 
-    fn parse(dialect: &dyn Dialect, sql: &str) -> Result<Vec<Statement>, ParserError> {
+    fn parse_with(dialect: &dyn Dialect, sql: &str) -> Result<Vec<Statement>, ParserError> {
         Parser::new(dialect).try_with_sql(sql)?.parse_statements()
     }
 
@@ -211,8 +230,8 @@ mod tests {
             "SELECT a.* AS x, point '(1,2)' <-> point '(3,4)' FROM t AS a GROUP BY 1 ORDER BY 2",
         ];
         for sql in corpus {
-            let ours = parse(&PgDialect::default(), sql);
-            let theirs = parse(&PG, sql);
+            let ours = parse_with(&PgDialect::default(), sql);
+            let theirs = parse_with(&PG, sql);
             assert_eq!(
                 ours.is_ok(),
                 theirs.is_ok(),
@@ -229,20 +248,6 @@ mod tests {
         }
     }
 
-    /// Parses `sql` with a budget as `classify::parse` does, but with the recursion limit out of
-    /// the way, so that only the budget can end these parses; also says whether it ran out.
-    fn budgeted(sql: &str) -> (Result<Vec<Statement>, ParserError>, bool) {
-        let tokens = Tokenizer::new(&PgDialect::default(), sql)
-            .tokenize_with_location()
-            .unwrap();
-        let dialect = PgDialect::for_tokens(&tokens);
-        let parsed = Parser::new(&dialect)
-            .with_recursion_limit(200)
-            .with_tokens_with_locations(tokens)
-            .parse_statements();
-        (parsed, dialect.exhausted())
-    }
-
     /// Each of these took seconds to days before the budget; a regression never finishes.
     #[test]
     fn invalid_nesting_runs_out_of_budget() {
@@ -251,9 +256,13 @@ mod tests {
             format!("SELECT {}1 AS int{}", "CAST(".repeat(40), ")".repeat(39)),
             format!("SELECT {}1", "a.b.c[d.e[".repeat(20)),
         ];
+        // The recursion limit is out of the way: only the budget can end these parses.
         for sql in shapes {
-            let (parsed, exhausted) = budgeted(&sql);
-            assert!(parsed.is_err() && exhausted, "{sql}: {parsed:?}");
+            let parsed = parse(&sql, 200);
+            assert!(
+                matches!(parsed, Err(ParseFailure::OverBudget)),
+                "{sql}: {parsed:?}"
+            );
         }
     }
 
@@ -268,8 +277,8 @@ mod tests {
             "a.b.c[d.e[".repeat(3),
             "]]".repeat(3),
         );
-        let (parsed, exhausted) = budgeted(&sql);
-        assert!(parsed.is_ok() && !exhausted, "{parsed:?}");
+        let parsed = parse(&sql, 200);
+        assert!(parsed.is_ok(), "{parsed:?}");
     }
 
     #[test]
