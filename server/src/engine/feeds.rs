@@ -435,32 +435,32 @@ pub(crate) fn run(
         FeedFn::ChangesAll => changes_all(ctx, &snapshot, func, args, limit, &mut out)?,
         FeedFn::Entries => {
             let table = table_arg(ctx, func, args)?;
-            let mut cursor = seq_arg(func, args, 1)?;
-            let mut left = min_limit(limit_arg(func, args, 2)?, limit).unwrap_or(usize::MAX);
-            while left > 0 {
-                let want = left.min(PAGE);
-                let page = snapshot.log(table, cursor, want)?;
-                let Some(last) = page.last() else { break };
-                cursor = last.seq;
-                left -= page.len();
-                for record in &page {
-                    let header = record.entry.header();
-                    out.push(vec![
-                        Cell::Int(record.seq.0 as i64),
-                        Cell::Text(record.entry.hash().to_string()),
-                        Cell::Text(header.doc_id().to_string()),
-                        parents(&record.entry),
-                        Cell::Text(header.key().name.to_string()),
-                        Cell::Int4(header.key().version as i32),
-                        Cell::Text(header.author().to_string()),
-                        Cell::Time(header.clock().0),
-                        Cell::Bytes(record.entry.bytes().to_vec()),
-                    ])?;
-                }
-                if page.len() < want || !out.flush()? {
-                    break;
-                }
-            }
+            let since = seq_arg(func, args, 1)?;
+            let limit = min_limit(limit_arg(func, args, 2)?, limit);
+            paged(
+                &mut out,
+                since,
+                limit,
+                |after, n| snapshot.log(table, after, n),
+                |r| r.seq,
+                |out, page| {
+                    for record in page {
+                        let header = record.entry.header();
+                        out.push(vec![
+                            Cell::Int(record.seq.0 as i64),
+                            Cell::Text(record.entry.hash().to_string()),
+                            Cell::Text(header.doc_id().to_string()),
+                            parents(&record.entry),
+                            Cell::Text(header.key().name.to_string()),
+                            Cell::Int4(header.key().version as i32),
+                            Cell::Text(header.author().to_string()),
+                            Cell::Time(header.clock().0),
+                            Cell::Bytes(record.entry.bytes().to_vec()),
+                        ])?;
+                    }
+                    Ok(())
+                },
+            )?;
         }
         FeedFn::History => {
             let table = table_arg(ctx, func, args)?;
@@ -690,30 +690,55 @@ fn changes(
     out: &mut Out<'_>,
     mut decorate: impl FnMut(Vec<Cell>) -> Vec<Cell>,
 ) -> Result<usize> {
+    paged(
+        out,
+        since,
+        limit,
+        |after, n| snapshot.changes(table, after, n),
+        |c| c.seq,
+        |out, page| {
+            let rows = {
+                let state = ctx.state.read().unwrap_or_else(PoisonError::into_inner);
+                page.iter()
+                    .map(|change| change_row(&state.keys, change.seq, &change.doc))
+                    .collect::<Result<Vec<_>>>()?
+            };
+            for row in rows {
+                out.push(decorate(row))?;
+            }
+            Ok(())
+        },
+    )
+}
+
+/// Pages through a log-ordered read from `since`: `read(after, n)` gives at most `n` items
+/// after a seq in seq order, `emit` pushes a page's rows, and each page is flushed to the
+/// consumer. Reads at most `limit` items, `PAGE` at a time, so a limited feed reads O(limit);
+/// stops early when the consumer wants no more. Returns how many items were read.
+fn paged<'e, T>(
+    out: &mut Out<'e>,
+    since: Seq,
+    limit: Option<usize>,
+    mut read: impl FnMut(Seq, usize) -> mindoodb_storage::Result<Vec<T>>,
+    seq_of: impl Fn(&T) -> Seq,
+    mut emit: impl FnMut(&mut Out<'e>, &[T]) -> Result<()>,
+) -> Result<usize> {
     let mut cursor = since;
     let mut left = limit.unwrap_or(usize::MAX);
-    let mut n_rows = 0;
+    let mut n_read = 0;
     while left > 0 {
         let want = left.min(PAGE);
-        let page = snapshot.changes(table, cursor, want)?;
+        let page = read(cursor, want)?;
         let Some(last) = page.last() else { break };
-        cursor = last.seq;
+        cursor = seq_of(last);
         left -= page.len();
-        n_rows += page.len();
-        let rows = {
-            let state = ctx.state.read().unwrap_or_else(PoisonError::into_inner);
-            page.iter()
-                .map(|change| change_row(&state.keys, change.seq, &change.doc))
-                .collect::<Result<Vec<_>>>()?
-        };
-        for row in rows {
-            out.push(decorate(row))?;
-        }
+        n_read += page.len();
+        emit(out, &page)?;
         if page.len() < want || !out.flush()? {
             break;
         }
     }
-    Ok(n_rows)
+    Ok(n_read)
 }
 
 /// `changes_all`: every table whose name matches the pattern, in name order, each from its
