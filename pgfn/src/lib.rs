@@ -7,3 +7,7 @@
 //! - PostgreSQL 15 is the specification: every function's values, text output and errors are
 //!   those of a real PostgreSQL 15, checked differentially by the server's test suite.
 //! - No panic on any input: bad input is an `Err` naming PostgreSQL's SQLSTATE condition.
+
+mod error;
+
+pub use error::{Condition, Error, Result};
