@@ -350,3 +350,35 @@ VACUUM customers
 ANALYZE customers
 
 EXPLAIN SELECT 1 WHERE false
+
+# parameters in the startup packet are applied like SET (on MindooDB the key travels there too,
+# as mindoo.keys, so a count of documents shows whether it was applied)
+-- startup: {"application_name": "keys-in-the-startup-packet"}
+SELECT count(*) FROM customers; SELECT current_setting('application_name')
+
+-- startup: {"TimeZone": "Asia/Tokyo"}
+SHOW TimeZone; SELECT '2024-07-01 12:00+00'::timestamptz
+
+-- startup: {"DateStyle": "German"}
+SELECT '2024-03-01'::date
+
+-- startup: {"search_path": "nope, public"}
+SHOW search_path; SELECT count(*) FROM customers
+
+-- startup: {"extra_float_digits": "0"}
+SELECT 0.1::float8, 1e16::float8
+
+-- startup: {"options": "-c TimeZone=Asia/Tokyo -c extra_float_digits=0"}
+SHOW TimeZone; SHOW extra_float_digits; SELECT count(*) FROM orders
+
+-- startup: {"nope.custom": "x"}
+SHOW nope.custom
+
+-- startup: {"nope": "1"}
+SELECT 1
+
+-- startup: {"TimeZone": "Nowhere/Invalid"}
+SELECT 1
+
+-- startup: {"extra_float_digits": "99"}
+SELECT 1

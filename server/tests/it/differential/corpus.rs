@@ -11,7 +11,9 @@
 //!   protocol with these text-format values (JSON strings; `null` is SQL NULL) and lets the
 //!   server infer every parameter type, which is compared;
 //!   `-- extended` runs it through the extended protocol without parameters;
-//!   `-- binary` (with or without params) asks for results in binary format, compared as hex.
+//!   `-- binary` (with or without params) asks for results in binary format, compared as hex;
+//!   `-- startup: {"TimeZone": "Asia/Tokyo"}` runs the record on a new session whose startup
+//!   packet carries these parameters (a refused startup is an outcome like any error).
 //! - A statement's rows are compared in the order received when it has ORDER BY at its top
 //!   level (outside parentheses); otherwise both systems' rows are sorted before comparing.
 //!
@@ -37,6 +39,9 @@ pub(crate) struct Record {
     pub(crate) extended: Option<ExtendedSpec>,
     /// Per statement: whether its rows are compared in order.
     pub(crate) ordered: Vec<bool>,
+    /// Parameters for the startup packet of a session of the record's own (empty: the file's
+    /// session).
+    pub(crate) startup: Vec<(String, String)>,
 }
 
 /// Parameters and result format of an extended-protocol record.
@@ -103,6 +108,7 @@ fn record(
     let mut params: Option<Vec<Option<String>>> = None;
     let mut extended = false;
     let mut binary = false;
+    let mut startup = Vec::new();
     let mut directives = Vec::new();
     let mut sql_lines = Vec::new();
     for &(_, text) in block {
@@ -116,6 +122,11 @@ fn record(
             Some("extended") if sql_lines.is_empty() => {
                 extended = true;
                 directives.push("-- extended".to_owned());
+            }
+            Some(d) if sql_lines.is_empty() && d.starts_with("startup:") => {
+                let json = d["startup:".len()..].trim();
+                startup = startup_params(json).map_err(at)?;
+                directives.push(format!("-- startup: {json}"));
             }
             Some("binary") if sql_lines.is_empty() => {
                 binary = true;
@@ -160,6 +171,7 @@ fn record(
         ordered: statements.iter().map(|s| has_top_level_order_by(s)).collect(),
         sql,
         extended,
+        startup,
     })
 }
 
@@ -177,6 +189,22 @@ fn param_values(json: &str) -> Result<Vec<Option<String>>, String> {
             serde_json::Value::Null => Ok(None),
             serde_json::Value::String(text) => Ok(Some(text.clone())),
             other => Err(format!("param {other} must be a string or null")),
+        })
+        .collect()
+}
+
+/// `{"TimeZone": "UTC"}` into startup parameters, in the order written.
+fn startup_params(json: &str) -> Result<Vec<(String, String)>, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| format!("startup is not JSON: {e}"))?;
+    let fields = value
+        .as_object()
+        .ok_or_else(|| "startup must be a JSON object".to_owned())?;
+    fields
+        .iter()
+        .map(|(name, value)| match value {
+            serde_json::Value::String(text) => Ok((name.clone(), text.clone())),
+            other => Err(format!("startup parameter {name} = {other} must be a string")),
         })
         .collect()
 }

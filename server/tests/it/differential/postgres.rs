@@ -89,6 +89,7 @@ impl Postgres {
             user,
             password: "",
             database: "postgres",
+            startup: &[],
         };
         loop {
             if let Ok(conn) = Conn::connect(&login) {

@@ -8,12 +8,13 @@
 //! - Records are independent: a record that leaves a transaction open (or failed) is rolled
 //!   back after its outcome is taken; the status it left is part of that outcome.
 //! - Sessions of one file share session state (SET, PREPARE) in record order, on both systems
-//!   alike; a new file starts new sessions.
+//!   alike; a new file starts new sessions, and a record with startup parameters runs on a
+//!   session of its own.
 
 use super::corpus::Record;
 use super::outcome::Outcome;
 use super::seed::SeedTable;
-use super::wire::{Conn, Extended, Login};
+use super::wire::{Conn, ConnectError, Extended, Login};
 
 /// Documents per INSERT while loading.
 const LOAD_BATCH: usize = 50;
@@ -30,20 +31,33 @@ pub(crate) struct System {
 }
 
 impl System {
-    /// A new session, keys presented.
+    /// A new session, keys presented with SET.
     pub(crate) fn connect(&self) -> Conn {
+        self.open(&[])
+            .unwrap_or_else(|e| panic!("{}: connect: {e} (did the server die?)", self.name))
+    }
+
+    /// A new session with `startup` parameters in the startup packet. Then MindooDB's key
+    /// travels there too, as `mindoo.keys` (how drivers' `options` and `server_settings` send
+    /// it); without startup parameters it is presented with SET.
+    fn open(&self, startup: &[(String, String)]) -> Result<Conn, ConnectError> {
+        let mut params = startup.to_vec();
+        let keys_in_packet = !startup.is_empty();
+        if let (true, Some(keys)) = (keys_in_packet, &self.keys) {
+            params.push(("mindoo.keys".to_owned(), keys.clone()));
+        }
         let login = Login {
             port: self.port,
             user: &self.user,
             password: &self.password,
             database: &self.database,
+            startup: &params,
         };
-        let mut conn = Conn::connect(&login)
-            .unwrap_or_else(|e| panic!("{}: connect: {e} (did the server die?)", self.name));
-        if let Some(keys) = &self.keys {
+        let mut conn = Conn::connect(&login)?;
+        if let (false, Some(keys)) = (keys_in_packet, &self.keys) {
             self.must(&mut conn, &format!("SET mindoo.keys = '{keys}'"));
         }
-        conn
+        Ok(conn)
     }
 
     /// Creates the seed's tables and inserts their documents.
@@ -120,19 +134,29 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// Runs `record` and returns its outcome, rows of unordered statements sorted.
+    /// Runs `record` and returns its outcome, rows of unordered statements sorted. A record
+    /// with startup parameters runs on a session of its own, opened with them.
     pub(crate) fn run(&mut self, record: &Record) -> Outcome {
-        let answer = match &record.extended {
-            Some(spec) => self.conn.extended(
-                &record.sql,
-                &Extended {
-                    params: &spec.params,
-                    binary: spec.binary,
+        let mut outcome = if record.startup.is_empty() {
+            self.run_here(record)
+        } else {
+            match self.system.open(&record.startup) {
+                Ok(mut conn) => {
+                    execute(&mut conn, record).unwrap_or_else(|e| Outcome::unanswered(e.to_string()))
+                }
+                Err(ConnectError::Refused(failure)) => Outcome {
+                    error: Some(failure),
+                    ..Outcome::default()
                 },
-            ),
-            None => self.conn.simple(&record.sql),
+                Err(ConnectError::Io(err)) => Outcome::unanswered(err.to_string()),
+            }
         };
-        let mut outcome = match answer {
+        outcome.sort_unordered(&record.ordered);
+        outcome
+    }
+
+    fn run_here(&mut self, record: &Record) -> Outcome {
+        let outcome = match execute(&mut self.conn, record) {
             Ok(outcome) => outcome,
             Err(err) => {
                 // A timeout or a dropped connection: stop the query and carry on in a new
@@ -142,13 +166,22 @@ impl<'a> Session<'a> {
                 return Outcome::unanswered(err.to_string());
             }
         };
-        if outcome.status != b'I' {
-            let rolled_back = self.conn.simple("ROLLBACK");
-            if rolled_back.is_err() {
-                self.conn = self.system.connect();
-            }
+        if outcome.status != b'I' && self.conn.simple("ROLLBACK").is_err() {
+            self.conn = self.system.connect();
         }
-        outcome.sort_unordered(&record.ordered);
         outcome
+    }
+}
+
+fn execute(conn: &mut Conn, record: &Record) -> std::io::Result<Outcome> {
+    match &record.extended {
+        Some(spec) => conn.extended(
+            &record.sql,
+            &Extended {
+                params: &spec.params,
+                binary: spec.binary,
+            },
+        ),
+        None => conn.simple(&record.sql),
     }
 }

@@ -37,6 +37,33 @@ pub(crate) struct Login<'a> {
     pub(crate) user: &'a str,
     pub(crate) password: &'a str,
     pub(crate) database: &'a str,
+    /// More parameters for the startup packet (GUCs such as `TimeZone`).
+    pub(crate) startup: &'a [(String, String)],
+}
+
+/// Why a session could not be opened.
+#[derive(Debug)]
+pub(crate) enum ConnectError {
+    /// The server answered the startup or authentication with an ErrorResponse.
+    Refused(Failure),
+    Io(io::Error),
+}
+
+impl From<io::Error> for ConnectError {
+    fn from(err: io::Error) -> ConnectError {
+        ConnectError::Io(err)
+    }
+}
+
+impl std::fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConnectError::Refused(failure) => {
+                write!(f, "refused: {} {}", failure.code, failure.message)
+            }
+            ConnectError::Io(err) => write!(f, "{err}"),
+        }
+    }
 }
 
 /// How a statement's parameters and results travel in the extended protocol.
@@ -59,7 +86,7 @@ pub(crate) struct Conn {
 
 impl Conn {
     /// Connects and authenticates (trust, cleartext, MD5 or SCRAM-SHA-256).
-    pub(crate) fn connect(login: &Login<'_>) -> io::Result<Conn> {
+    pub(crate) fn connect(login: &Login<'_>) -> Result<Conn, ConnectError> {
         let stream = TcpStream::connect(("127.0.0.1", login.port))?;
         stream.set_read_timeout(Some(QUERY_TIMEOUT))?;
         stream.set_nodelay(true)?;
@@ -70,14 +97,13 @@ impl Conn {
             cancel_key: None,
         };
         let mut out = BytesMut::new();
-        frontend::startup_message(
-            [
-                ("user", login.user),
-                ("database", login.database),
-                ("client_encoding", "UTF8"),
-            ],
-            &mut out,
-        )?;
+        let base = [
+            ("user", login.user),
+            ("database", login.database),
+            ("client_encoding", "UTF8"),
+        ];
+        let extra = login.startup.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+        frontend::startup_message(base.into_iter().chain(extra), &mut out)?;
         conn.send(&out)?;
         let mut scram: Option<ScramSha256> = None;
         loop {
@@ -114,11 +140,7 @@ impl Conn {
                     conn.cancel_key = Some((body.process_id(), body.secret_key()));
                 }
                 Message::ErrorResponse(body) => {
-                    let failure = failure(body.fields())?;
-                    return Err(io::Error::other(format!(
-                        "login refused: {} {}",
-                        failure.code, failure.message
-                    )));
+                    return Err(ConnectError::Refused(failure(body.fields())?));
                 }
                 Message::ReadyForQuery(_) => return Ok(conn),
                 _ => {}
