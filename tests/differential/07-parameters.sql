@@ -127,6 +127,89 @@ SELECT $1::float8[]
 -- params: [null]
 SELECT $1::int4[]
 
+# NULL of each type
+-- params: [null]
+SELECT $1::int2
+
+-- params: [null]
+SELECT $1::float4
+
+-- params: [null]
+SELECT $1::float8
+
+-- params: [null]
+SELECT $1::numeric
+
+-- params: [null]
+SELECT $1::bool
+
+-- params: [null]
+SELECT $1::text
+
+-- params: [null]
+SELECT $1::varchar
+
+-- params: [null]
+SELECT $1::bytea
+
+-- params: [null]
+SELECT $1::json
+
+-- params: [null]
+SELECT $1::date
+
+-- params: [null]
+SELECT $1::time
+
+-- params: [null]
+SELECT $1::timestamp
+
+-- params: [null]
+SELECT $1::timestamptz
+
+-- params: [null]
+SELECT $1::interval
+
+-- params: [null]
+SELECT $1::text[]
+
+-- params: [null]
+SELECT $1::jsonb[]
+
+-- params: [null]
+SELECT $1::uuid[]
+
+# one-dimensional arrays of the other types
+-- params: ["{1,-2}"]
+SELECT $1::int2[]
+
+-- params: ["{1.5,NaN}"]
+SELECT $1::float4[]
+
+-- params: ["{x,y}"]
+SELECT $1::varchar[]
+
+-- params: ["{\"\\\\x01\",\"\\\\xff\"}"]
+SELECT $1::bytea[]
+
+-- params: ["{\"{\\\"a\\\": 1}\"}"]
+SELECT $1::json[]
+
+-- params: ["{12:00,13:30:15}"]
+SELECT $1::time[]
+
+-- params: ["{\"2024-03-01 10:00\"}"]
+SELECT $1::timestamp[]
+
+-- params: ["{\"2024-03-01 10:00+02\"}"]
+SELECT $1::timestamptz[]
+
+-- params: ["{\"1 day\",\"2 hours\"}"]
+SELECT $1::interval[]
+
+-- params: ["{NULL}"]
+SELECT $1::numeric[]
+
 -- params: ["42", "x", "2024-03-01"]
 SELECT $1::int4 AS a, $2::text AS b, $3::date AS c
 
