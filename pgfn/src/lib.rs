@@ -9,5 +9,6 @@
 //! - No panic on any input: bad input is an `Err` naming PostgreSQL's SQLSTATE condition.
 
 mod error;
+pub mod tsearch;
 
 pub use error::{Condition, Error, Result};
