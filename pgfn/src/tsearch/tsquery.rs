@@ -10,6 +10,7 @@
 use std::fmt;
 
 use crate::tsearch::recursion::grow;
+use crate::tsearch::tsquery_parser::{self, Polish, Syntax};
 use crate::tsearch::tsvector::write_quoted;
 use crate::{Condition, Error, Result};
 
@@ -72,6 +73,14 @@ pub struct TsQuery {
 }
 
 impl TsQuery {
+    /// Parses tsquery text input exactly as PostgreSQL's `tsqueryin` (operands as written).
+    pub fn parse(input: &str) -> Result<TsQuery> {
+        let mut push_as_is = |polish: &mut Polish<'_>, word: &[u8], weight: u8, prefix: bool| {
+            polish.push_value(word, weight, prefix)
+        };
+        tsquery_parser::parse(input, Syntax::Standard, &mut push_as_is)
+    }
+
     /// Builds a query from prefix-order items, computing the `left` offsets; errors as
     /// PostgreSQL's `findoprnd` when the items are not one complete expression.
     pub(crate) fn from_prefix(mut items: Vec<QueryItem>) -> Result<TsQuery> {
