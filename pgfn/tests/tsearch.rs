@@ -181,6 +181,20 @@ fn run(func: &str, a: &[Option<String>]) -> Answer {
                 .collect();
             some(joined.join("\u{1f}"))
         }
+        "json_headline" => {
+            let Some(pieces) = arg(a, 1) else {
+                return Ok(None);
+            };
+            let q = cfg_query(0, 2)?;
+            let mut session = tsearch::HeadlineSession::new(cfg(0)?, &q, arg(a, 3))?;
+            let mut out = Vec::new();
+            if !pieces.is_empty() {
+                for piece in pieces.split('\u{1f}') {
+                    out.push(json_string(&session.headline(piece)?));
+                }
+            }
+            some(format!("[{}]", out.join(", ")))
+        }
         "json_to_tsvector" => {
             // The SQL builds its json array from NULL: the answer is NULL.
             let Some(pieces) = arg(a, 1) else {
@@ -228,6 +242,26 @@ fn float4_out(x: f32) -> String {
     }
     let sign = if exp < 0 { '-' } else { '+' };
     format!("{mantissa}e{sign}{:02}", exp.abs())
+}
+
+/// A JSON string as PostgreSQL's `escape_json` writes it.
+fn json_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn first_byte(s: &str) -> u8 {

@@ -13,6 +13,7 @@ mod execute;
 mod headline;
 mod headline_options;
 mod matching;
+mod pg_qsort;
 mod rank;
 mod recursion;
 mod stopword_cleanup;

@@ -8,6 +8,7 @@
 //! - Weights are indexed by weight code: D, C, B, A; defaults {0.1, 0.2, 0.4, 1.0}.
 
 use crate::tsearch::execute::{Matcher, PhraseData, Ternary, execute};
+use crate::tsearch::pg_qsort::pg_qsort;
 use crate::tsearch::tsquery::{Op, Operand, QueryItem, TsQuery};
 use std::ops::Range;
 
@@ -136,7 +137,7 @@ fn sorted_unique_operands(query: &TsQuery) -> Vec<&Operand> {
             QueryItem::Operator { .. } => None,
         })
         .collect();
-    operands.sort_by(|a, b| a.word.as_bytes().cmp(b.word.as_bytes()));
+    pg_qsort(&mut operands, &|a, b| a.word.as_bytes().cmp(b.word.as_bytes()));
     operands.dedup_by(|a, b| a.word == b.word);
     operands
 }

@@ -9,6 +9,7 @@
 
 use std::fmt;
 
+use crate::tsearch::pg_qsort::pg_qsort;
 use crate::tsearch::value_parser::{self, ScanMode};
 use crate::tsearch::weight::{MAX_NUM_POS, MAX_POS, WordPos, weight_letter};
 use crate::{Condition, Error, Result};
@@ -71,7 +72,7 @@ impl TsVector {
             total_bytes += token.word.len();
             entries.push((bytes_to_string(token.word), token.positions));
         }
-        entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        pg_qsort(&mut entries, &|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
         let mut lexemes: Vec<Lexeme> = Vec::with_capacity(entries.len());
         for (word, positions) in entries {
             match lexemes.last_mut() {
@@ -197,7 +198,7 @@ fn unique_positions(mut positions: Vec<WordPos>) -> Vec<WordPos> {
     if positions.len() <= 1 {
         return positions;
     }
-    positions.sort_by_key(|p| p.pos());
+    pg_qsort(&mut positions, &|a, b| a.pos().cmp(&b.pos()));
     let mut out: Vec<WordPos> = Vec::with_capacity(positions.len().min(MAX_NUM_POS));
     for p in positions {
         match out.last_mut() {

@@ -68,6 +68,8 @@ SQL = {
     "ts_parse": "select string_agg(t.alias || ':' || p.token, chr(31) order by n) "
     "from ts_parse('default', {0}) with ordinality as p(tokid, token, n) "
     "join ts_token_type('default') t on t.tokid = p.tokid",
+    "json_headline": "select ts_headline({0}::regconfig, to_jsonb(string_to_array({1}, chr(31))), "
+    "to_tsquery({0}::regconfig, {2}), {3})::text",
     "json_to_tsvector": "select json_to_tsvector({0}::regconfig, "
     "to_json(string_to_array({1}, chr(31))), '[\"string\"]')::text",
 }
@@ -205,7 +207,108 @@ def build_cases():
     for text, q in [("The quick brown fox", "quick fox"), ("The quick brown fox", "slow"),
                     ("cats and dogs", "dog"), ("", ""), ("stop words only", "the and")]:
         add("text_match_text", text, q)
+    add_edge_cases(add, rng)
     return cases
+
+
+def add_edge_cases(add, rng):
+    """Limits, deep nesting, token-shaped random text, and exhaustive small phrase cases."""
+    big_word = "x" * 2046
+    for text in ["a " + "b" * 2046 + " c", "a " + "b" * 2047 + " c", "a " + "é" * 1100 + " c",
+                 "Running " + "runnings" * 130 + " dogs", " ".join(["fox"] * 300),
+                 " ".join(["w%d" % (i % 7) for i in range(17000)]) + " end",
+                 "alpha " * 16390 + "omega"]:
+        for config in CONFIGS:
+            add("to_tsvector", config, text)
+    add("tsvector_in", big_word)
+    add("tsvector_in", big_word + "y")
+    add("tsvector_in", "a:" + ",".join(str(i) for i in range(1, 300)))
+    add("tsvector_in", "a:" + ",".join(str(i) for i in range(16370, 16400)))
+    add("tsquery_in", "(" * 300 + "a" + ")" * 300)
+    add("tsquery_in", "!" * 31 + "a")
+    add("tsquery_in", "!" * 33 + "a")
+    add("tsquery_in", " & ".join("w%d" % i for i in range(3000)))
+    add("tsquery_in", " <-> ".join("w%d" % i for i in range(2000)))
+    add("tsquery_in", big_word)
+    add("tsquery_in", big_word + "z")
+    add("numnode", " | ".join("w%d" % i for i in range(5000)))
+    add("querytree", " & ".join(("!w%d" if i % 3 == 0 else "w%d") % i for i in range(500)))
+    for config in CONFIGS:
+        add("plainto_tsquery", config, " ".join("w%d the" % i for i in range(3000)))
+        add("phraseto_tsquery", config, " ".join("w%d the a" % i for i in range(2000)))
+        add("to_tsquery", config, " & ".join("the" for _ in range(50)))
+    add("concat", "a:16380 b:5", "a:10 c:16383")
+    add("concat", "a:1,2,3", "a:" + ",".join(str(i) for i in range(1, 256)))
+    add("concat", "a b", "a:1 c:2")
+    add("concat", "a:3 b", "a b:2A")
+
+    pieces = ["http://", "https://", "ftp://", "www.", "example", ".com", ".org", "@", "-", "_", "/", ".", ":",
+              "8080", "<", ">", "</", "/>", "&", ";", "#", "x", "1", "2.5", "e5", "é", "ß", " ", "  ", "~", "..",
+              "'", "\"", "=", "?", "%20", "<b>", "</b>", "<!--", "-->", "<script>", "</script>", "&amp;",
+              "&#65;", "&#x4a;", "v1.2", "3.4.5", "foo", "Bar", "a-b", "--", "+", "1e-3", "<?xml", "<!DOCTYPE"]
+    token_texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 10))) for _ in range(2500)]
+    for text in token_texts:
+        add("ts_parse", text)
+    for text in token_texts[:1200]:
+        for config in CONFIGS:
+            add("to_tsvector", config, text)
+    for text in token_texts[:300]:
+        for config in CONFIGS:
+            add("plainto_tsquery", config, text)
+            add("websearch_to_tsquery", config, text)
+            add("to_tsquery", config, text)
+
+    lexemes = ["a", "b", "c", "ab", "abc"]
+    weights = ["", "A", "B", "C"]
+    vectors = []
+    for _ in range(150):
+        entries = []
+        for lex in rng.sample(lexemes, rng.randint(1, 4)):
+            if rng.random() < 0.1:
+                entries.append(lex)
+                continue
+            poss = sorted(rng.sample(range(1, 9), rng.randint(1, 3)))
+            entries.append(lex + ":" + ",".join(str(p) + rng.choice(weights) for p in poss))
+        vectors.append(" ".join(entries))
+
+    def random_query(depth):
+        if depth == 0 or rng.random() < 0.3:
+            q = rng.choice(lexemes)
+            if rng.random() < 0.2:
+                q += ":" + rng.choice(["*", "A", "B", "AB", "*C", "D"])
+            return q
+        kind = rng.choice(["&", "|", "<->", "<2>", "<0>", "!"])
+        if kind == "!":
+            return "!" + random_query(depth - 1)
+        return "(" + random_query(depth - 1) + " " + kind + " " + random_query(depth - 1) + ")"
+
+    queries = [random_query(3) for _ in range(120)]
+    for v in vectors:
+        for q in rng.sample(queries, 12):
+            add("match", v, q)
+            add("ts_rank", v, q, rng.choice(["0", "1", "2", "8", "16", "32", "63"]))
+            add("ts_rank_cd", v, q, rng.choice(["0", "1", "2", "4", "8", "16", "32", "63"]))
+    for q in queries:
+        add("tsquery_in", q)
+        add("querytree", q)
+        add("numnode", q)
+
+    words = "the quick brown fox jumps over lazy dog a fat cat sat on mat search engine data".split()
+    for _ in range(250):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 60)))
+        q = random_query(2).replace("abc", "fox").replace("ab", "dog").replace("a", "cat").replace("b", "quick") \
+            .replace("c", "search")
+        for config in CONFIGS:
+            add("match_text", config, text, q)
+            add("ts_rank_cd_text", config, text, q, "0")
+            add("ts_headline_text", config, text, q)
+            add("ts_headline_text_opt", config, text, q, rng.choice(
+                ["MaxFragments=2, MaxWords=5, MinWords=1", "MaxWords=4, MinWords=2, ShortWord=1",
+                 "HighlightAll=true", "MaxFragments=1", "MaxFragments=4, MaxWords=3, MinWords=1, ShortWord=5"]))
+    for config in CONFIGS:
+        for pieces_list in [["The quick fox", "lazy dog", "", "fox and dog"], ["no match here"], []]:
+            add("json_headline", config, "\x1f".join(pieces_list), "fox | dog", "MaxWords=4, MinWords=1")
+        add("json_headline", config, "a fox\x1fb", "fox", "MinWords=0")
 
 
 def to_sql(func, args):
