@@ -32,7 +32,11 @@ fn postgres_15_answers() {
         panic!(
             "{} of {n_cases} cases differ from PostgreSQL 15:\n{}",
             failures.len(),
-            shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
+            shown
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
         );
     }
     assert!(n_cases > 20_000, "the case file lost its cases: {n_cases}");
@@ -141,7 +145,11 @@ fn run(func: &str, a: &[Option<String>]) -> Answer {
             let v = vector(0)?;
             let lexemes = text_array(text(a, 2));
             let refs: Vec<Option<&str>> = lexemes.iter().map(|l| l.as_deref()).collect();
-            some(tsearch::setweight_lexemes(&v, first_byte(text(a, 1)), &refs)?)
+            some(tsearch::setweight_lexemes(
+                &v,
+                first_byte(text(a, 1)),
+                &refs,
+            )?)
         }
         "strip" => some(tsearch::strip(&vector(0)?)),
         "length" => some(vector(0)?.len()),
@@ -181,6 +189,7 @@ fn run(func: &str, a: &[Option<String>]) -> Answer {
                 .collect();
             some(joined.join("\u{1f}"))
         }
+        "ts_lexize" => some(array_out(&tsearch::ts_lexize(text(a, 0), text(a, 1))?)),
         "json_headline" => {
             let Some(pieces) = arg(a, 1) else {
                 return Ok(None);

@@ -12,6 +12,27 @@ use std::sync::OnceLock;
 use rust_stemmers::{Algorithm, Stemmer};
 
 use crate::tsearch::stopwords::is_english_stopword;
+use crate::{Condition, Error, Result};
+
+/// `ts_lexize(dictionary, token)` for the dictionaries MindooDB has (`simple`,
+/// `english_stem`, optionally `pg_catalog.`-qualified): the lexemes, empty for a stopword.
+pub fn ts_lexize(dictionary: &str, token: &str) -> Result<Vec<String>> {
+    let bare = dictionary.strip_prefix("pg_catalog.").unwrap_or(dictionary);
+    let dictionary = match bare {
+        "simple" => Dictionary::Simple,
+        "english_stem" => Dictionary::EnglishStem,
+        _ => {
+            return Err(Error::new(
+                Condition::UndefinedObject,
+                format!("text search dictionary \"{dictionary}\" does not exist"),
+            ));
+        }
+    };
+    Ok(match dictionary.lexize(token) {
+        Lexized::Stop => Vec::new(),
+        Lexized::Lexeme(lexeme) => vec![lexeme],
+    })
+}
 
 /// A dictionary of the built-in configurations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -485,7 +485,6 @@ impl Selector<'_> {
         }
         if *end > i {
             *end = i;
-            i = *end;
             while i >= *start {
                 *end = i;
                 if self.interesting(i) {

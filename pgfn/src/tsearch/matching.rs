@@ -83,13 +83,13 @@ impl Matcher for VectorMatcher<'_> {
                 }
             }
         }
-        if let Some(data) = data {
-            if !all.is_empty() {
-                all.sort_unstable();
-                all.dedup();
-                data.pos = all;
-                res = Ternary::Yes;
-            }
+        if let Some(data) = data
+            && !all.is_empty()
+        {
+            all.sort_unstable();
+            all.dedup();
+            data.pos = all;
+            res = Ternary::Yes;
         }
         res
     }

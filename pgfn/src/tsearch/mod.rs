@@ -30,6 +30,7 @@ mod wparser;
 mod wparser_states;
 
 pub use config::TsConfig;
+pub use dictionary::ts_lexize;
 pub use headline::{HeadlineSession, ts_headline};
 pub use matching::{matches, text_matches_query, text_matches_text};
 pub use rank::{ts_rank, ts_rank_cd, weights_dimension_error};

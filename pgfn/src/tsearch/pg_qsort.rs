@@ -24,8 +24,7 @@ pub(crate) fn pg_qsort<T>(v: &mut [T], cmp: &impl Fn(&T, &T) -> Ordering) {
             }
             return;
         }
-        let presorted =
-            (base + 1..base + n).all(|pm| cmp(&v[pm - 1], &v[pm]) != Ordering::Greater);
+        let presorted = (base + 1..base + n).all(|pm| cmp(&v[pm - 1], &v[pm]) != Ordering::Greater);
         if presorted {
             return;
         }

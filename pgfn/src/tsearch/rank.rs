@@ -137,7 +137,9 @@ fn sorted_unique_operands(query: &TsQuery) -> Vec<&Operand> {
             QueryItem::Operator { .. } => None,
         })
         .collect();
-    pg_qsort(&mut operands, &|a, b| a.word.as_bytes().cmp(b.word.as_bytes()));
+    pg_qsort(&mut operands, &|a, b| {
+        a.word.as_bytes().cmp(b.word.as_bytes())
+    });
     operands.dedup_by(|a, b| a.word == b.word);
     operands
 }
@@ -216,10 +218,7 @@ fn calc_rank_and(w: &[f32; 4], vector: &TsVector, query: &TsQuery) -> f32 {
                 Posting::Positions(lexeme.positions())
             };
             postings[i] = Some(current);
-            for k in 0..i {
-                let Some(other) = postings[k] else {
-                    continue;
-                };
+            for &other in postings[..i].iter().flatten() {
                 let either_null =
                     matches!(current, Posting::Null) || matches!(other, Posting::Null);
                 for &pl in current.as_slice() {

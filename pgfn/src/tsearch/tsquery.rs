@@ -186,11 +186,13 @@ impl TsQuery {
         if self.items.is_empty() {
             return String::new();
         }
-        let mut kept = Vec::with_capacity(self.items.len());
-        if !grow(|| clean_not(&self.items, 0, &mut kept)) {
+        let mut kept = vec![false; self.items.len()];
+        if !grow(|| mark_not_free(&self.items, 0, &mut kept)) {
             return "T".to_string();
         }
-        match TsQuery::from_prefix(kept) {
+        let mut cleaned = Vec::with_capacity(self.items.len());
+        grow(|| emit_not_free(&self.items, 0, &kept, &mut cleaned));
+        match TsQuery::from_prefix(cleaned) {
             Ok(cleaned) => cleaned.to_string(),
             Err(_) => "T".to_string(),
         }
@@ -220,45 +222,46 @@ fn malformed(what: &str) -> Error {
     )
 }
 
-/// Appends the subtree at `i` without negations to `out`; false when it vanishes entirely.
-fn clean_not(items: &[QueryItem], i: usize, out: &mut Vec<QueryItem>) -> bool {
-    match &items[i] {
-        QueryItem::Operand(_) => {
-            out.push(items[i].clone());
-            true
-        }
+/// Marks in `kept` which nodes of the subtree at `i` survive PostgreSQL's `clean_NOT`: a
+/// negation vanishes, `|` vanishes with either operand, `&` and `<->` with both.
+fn mark_not_free(items: &[QueryItem], i: usize, kept: &mut [bool]) -> bool {
+    let keep = match &items[i] {
+        QueryItem::Operand(_) => true,
         QueryItem::Operator { op: Op::Not, .. } => false,
-        QueryItem::Operator { op, distance, left } => {
+        QueryItem::Operator { op, left, .. } => {
             let left_i = i + *left as usize;
-            let mut right_items = Vec::new();
-            let mut left_items = Vec::new();
-            let right_kept = grow(|| clean_not(items, i + 1, &mut right_items));
-            let left_kept = grow(|| clean_not(items, left_i, &mut left_items));
-            if *op == Op::Or && !(left_kept && right_kept) {
-                return false;
-            }
-            match (left_kept, right_kept) {
-                (false, false) => false,
-                (true, false) => {
-                    out.extend(left_items);
-                    true
-                }
-                (false, true) => {
-                    out.extend(right_items);
-                    true
-                }
-                (true, true) => {
-                    out.push(QueryItem::Operator {
-                        op: *op,
-                        distance: *distance,
-                        left: 0,
-                    });
-                    out.extend(right_items);
-                    out.extend(left_items);
-                    true
-                }
+            let right_kept = grow(|| mark_not_free(items, i + 1, kept));
+            let left_kept = grow(|| mark_not_free(items, left_i, kept));
+            if *op == Op::Or {
+                left_kept && right_kept
+            } else {
+                left_kept || right_kept
             }
         }
+    };
+    kept[i] = keep;
+    keep
+}
+
+/// Appends the kept part of the subtree at `i`: an operator with one kept operand is
+/// replaced by that operand.
+fn emit_not_free(items: &[QueryItem], i: usize, kept: &[bool], out: &mut Vec<QueryItem>) {
+    match &items[i] {
+        QueryItem::Operator { op, left, .. } if *op != Op::Not => {
+            let (left_i, right_i) = (i + *left as usize, i + 1);
+            match (kept[left_i], kept[right_i]) {
+                (true, true) => {
+                    out.push(items[i].clone());
+                    grow(|| emit_not_free(items, right_i, kept, out));
+                    grow(|| emit_not_free(items, left_i, kept, out));
+                }
+                (true, false) => grow(|| emit_not_free(items, left_i, kept, out)),
+                (false, true) => grow(|| emit_not_free(items, right_i, kept, out)),
+                (false, false) => {}
+            }
+        }
+        _ if kept[i] => out.push(items[i].clone()),
+        _ => {}
     }
 }
 

@@ -89,7 +89,7 @@ pub(crate) fn parse(
         buf: text.as_bytes(),
         at: 0,
         count: 0,
-        state: State::WaitFirstOperand,
+        state: State::FirstOperand,
         syntax,
         polish: Polish {
             items: Vec::new(),
@@ -108,9 +108,9 @@ pub(crate) fn parse(
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
-    WaitOperand,
-    WaitOperator,
-    WaitFirstOperand,
+    Operand,
+    Operator,
+    FirstOperand,
 }
 
 enum Token {
@@ -225,14 +225,14 @@ impl Parser<'_> {
         loop {
             let c = self.byte(self.at);
             match self.state {
-                State::WaitFirstOperand | State::WaitOperand => {
+                State::FirstOperand | State::Operand => {
                     if c == b'!' {
                         self.at += 1;
-                        self.state = State::WaitOperand;
+                        self.state = State::Operand;
                         return Ok(Token::Operator(Op::Not, 0));
                     } else if c == b'(' {
                         self.at += 1;
-                        self.state = State::WaitOperand;
+                        self.state = State::Operand;
                         self.count += 1;
                         return Ok(Token::Open);
                     } else if c == b':' {
@@ -240,13 +240,13 @@ impl Parser<'_> {
                     } else if !is_space(c) {
                         if let Some(word) = self.scan_value(ScanMode::TsQuery)? {
                             let (weight, prefix) = self.modifiers();
-                            self.state = State::WaitOperator;
+                            self.state = State::Operator;
                             return Ok(Token::Value {
                                 word,
                                 weight,
                                 prefix,
                             });
-                        } else if self.state == State::WaitFirstOperand {
+                        } else if self.state == State::FirstOperand {
                             return Ok(Token::End);
                         } else {
                             return Err(Error::new(
@@ -256,17 +256,17 @@ impl Parser<'_> {
                         }
                     }
                 }
-                State::WaitOperator => {
+                State::Operator => {
                     if c == b'&' {
                         self.at += 1;
-                        self.state = State::WaitOperand;
+                        self.state = State::Operand;
                         return Ok(Token::Operator(Op::And, 0));
                     } else if c == b'|' {
                         self.at += 1;
-                        self.state = State::WaitOperand;
+                        self.state = State::Operand;
                         return Ok(Token::Operator(Op::Or, 0));
                     } else if let Some(distance) = self.phrase_operator()? {
-                        self.state = State::WaitOperand;
+                        self.state = State::Operand;
                         return Ok(Token::Operator(Op::Phrase, distance));
                     } else if c == b')' {
                         self.at += 1;
@@ -391,10 +391,10 @@ impl Parser<'_> {
         loop {
             let c = self.byte(self.at);
             match self.state {
-                State::WaitFirstOperand | State::WaitOperand => {
+                State::FirstOperand | State::Operand => {
                     if c == b'-' {
                         self.at += 1;
-                        self.state = State::WaitOperand;
+                        self.state = State::Operand;
                         return Ok(Token::Operator(Op::Not, 0));
                     } else if c == b'"' {
                         self.at += 1;
@@ -406,7 +406,7 @@ impl Parser<'_> {
                         if self.byte(self.at) != 0 {
                             self.at += 1;
                         }
-                        self.state = State::WaitOperator;
+                        self.state = State::Operator;
                         self.count += 1;
                         return Ok(Token::Value {
                             word,
@@ -415,17 +415,17 @@ impl Parser<'_> {
                         });
                     } else if is_operator(c) {
                         self.at += 1;
-                        self.state = State::WaitOperand;
+                        self.state = State::Operand;
                         continue;
                     } else if !is_space(c) {
                         if let Some(word) = self.scan_value(ScanMode::WebSearch)? {
-                            self.state = State::WaitOperator;
+                            self.state = State::Operator;
                             return Ok(Token::Value {
                                 word,
                                 weight: 0,
                                 prefix: false,
                             });
-                        } else if self.state == State::WaitFirstOperand {
+                        } else if self.state == State::FirstOperand {
                             return Ok(Token::End);
                         } else {
                             self.polish.push_stop();
@@ -433,17 +433,17 @@ impl Parser<'_> {
                         }
                     }
                 }
-                State::WaitOperator => {
+                State::Operator => {
                     if c == 0 {
                         return Ok(Token::End);
                     } else if self.or_operator() {
-                        self.state = State::WaitOperand;
+                        self.state = State::Operand;
                         return Ok(Token::Operator(Op::Or, 0));
                     } else if is_operator(c) {
                         self.at += 1;
                         continue;
                     } else if !is_space(c) {
-                        self.state = State::WaitOperand;
+                        self.state = State::Operand;
                         return Ok(Token::Operator(Op::And, 0));
                     }
                 }

@@ -240,15 +240,16 @@ impl<'a> Parser<'a> {
                 let top = *self.top();
                 self.stack.clear();
                 self.stack.push(top);
-            } else if rule.flags & MERGE != 0 && self.stack.len() > 1 {
-                if let Some(merged) = self.stack.pop() {
-                    let top = self.top_mut();
-                    top.pos_byte = merged.pos_byte;
-                    top.pos_char = merged.pos_char;
-                    top.char_len = merged.char_len;
-                    top.len_bytes = merged.len_bytes;
-                    top.len_chars = merged.len_chars;
-                }
+            } else if rule.flags & MERGE != 0
+                && self.stack.len() > 1
+                && let Some(merged) = self.stack.pop()
+            {
+                let top = self.top_mut();
+                top.pos_byte = merged.pos_byte;
+                top.pos_char = merged.pos_char;
+                top.char_len = merged.char_len;
+                top.len_bytes = merged.len_bytes;
+                top.len_chars = merged.len_chars;
             }
             if rule.to != St::Null {
                 self.top_mut().state = rule.to;

@@ -68,6 +68,7 @@ SQL = {
     "ts_parse": "select string_agg(t.alias || ':' || p.token, chr(31) order by n) "
     "from ts_parse('default', {0}) with ordinality as p(tokid, token, n) "
     "join ts_token_type('default') t on t.tokid = p.tokid",
+    "ts_lexize": "select ts_lexize({0}::regdictionary, {1})::text",
     "json_headline": "select ts_headline({0}::regconfig, to_jsonb(string_to_array({1}, chr(31))), "
     "to_tsquery({0}::regconfig, {2}), {3})::text",
     "json_to_tsvector": "select json_to_tsvector({0}::regconfig, "
@@ -213,6 +214,18 @@ def build_cases():
 
 def add_edge_cases(add, rng):
     """Limits, deep nesting, token-shaped random text, and exhaustive small phrase cases."""
+    # The Snowball English stemmer against PostgreSQL's on a sample of a large word list
+    # (Debian's wamerican-large; the full list of 166,371 words was checked once by hand).
+    words_file = "/usr/share/dict/american-english-large"
+    if os.path.exists(words_file):
+        with open(words_file, encoding="utf-8") as f:
+            words = sorted({w.strip().lower() for w in f if w.strip()})
+        for word in words[::8]:
+            add("ts_lexize", "english_stem", word)
+    for word in ["The", "RUNNING", "", "a" * 1001, "Ab" * 600, "naïve", "ÉCOLE", "it's", "x1"]:
+        add("ts_lexize", "english_stem", word)
+        add("ts_lexize", "simple", word)
+    add("ts_lexize", "no_such_dictionary", "x")
     big_word = "x" * 2046
     for text in ["a " + "b" * 2046 + " c", "a " + "b" * 2047 + " c", "a " + "é" * 1100 + " c",
                  "Running " + "runnings" * 130 + " dogs", " ".join(["fox"] * 300),
