@@ -189,6 +189,9 @@ fn run(func: &str, a: &[Option<String>]) -> Answer {
                 .collect();
             some(joined.join("\u{1f}"))
         }
+        "tsvector_cmp" => some(ordering(tsearch::tsvector_cmp(&vector(0)?, &vector(1)?))),
+        "tsquery_cmp" => some(ordering(tsearch::tsquery_cmp(&query(0)?, &query(1)?))),
+        "tsquery_contains" => some(tsearch::tsquery_contains(&query(0)?, &query(1)?)),
         "ts_lexize" => some(array_out(&tsearch::ts_lexize(text(a, 0), text(a, 1))?)),
         "json_headline" => {
             let Some(pieces) = arg(a, 1) else {
@@ -271,6 +274,10 @@ fn json_string(s: &str) -> String {
     }
     out.push('"');
     out
+}
+
+fn ordering(o: std::cmp::Ordering) -> i32 {
+    o as i32
 }
 
 fn first_byte(s: &str) -> u8 {

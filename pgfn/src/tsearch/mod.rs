@@ -7,6 +7,7 @@
 //!   MindooDB reports): ASCII-only case folding, non-ASCII characters are letters.
 //! - No function panics on any input; deep query trees grow the stack instead of overflowing.
 
+mod compare;
 mod config;
 mod dictionary;
 mod execute;
@@ -29,6 +30,7 @@ mod weight;
 mod wparser;
 mod wparser_states;
 
+pub use compare::{tsquery_cmp, tsquery_contains, tsvector_cmp};
 pub use config::TsConfig;
 pub use dictionary::ts_lexize;
 pub use headline::{HeadlineSession, ts_headline};

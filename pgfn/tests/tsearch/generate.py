@@ -68,6 +68,9 @@ SQL = {
     "ts_parse": "select string_agg(t.alias || ':' || p.token, chr(31) order by n) "
     "from ts_parse('default', {0}) with ordinality as p(tokid, token, n) "
     "join ts_token_type('default') t on t.tokid = p.tokid",
+    "tsvector_cmp": "select ((({0}::tsvector > {1}::tsvector)::int) - (({0}::tsvector < {1}::tsvector)::int))::text",
+    "tsquery_cmp": "select sign(tsquery_cmp({0}::tsquery, {1}::tsquery))::text",
+    "tsquery_contains": "select ({0}::tsquery @> {1}::tsquery)::text",
     "ts_lexize": "select ts_lexize({0}::regdictionary, {1})::text",
     "json_headline": "select ts_headline({0}::regconfig, to_jsonb(string_to_array({1}, chr(31))), "
     "to_tsquery({0}::regconfig, {2}), {3})::text",
@@ -250,6 +253,15 @@ def add_edge_cases(add, rng):
         add("plainto_tsquery", config, " ".join("w%d the" % i for i in range(3000)))
         add("phraseto_tsquery", config, " ".join("w%d the a" % i for i in range(2000)))
         add("to_tsquery", config, " & ".join("the" for _ in range(50)))
+    cmp_vectors = TSVECTORS[:20] + ["a:1", "a:1A", "a", "a:2", "b:1", "a:1,2", "a b", "ab", "a:1 b"]
+    for a in cmp_vectors:
+        for b in cmp_vectors:
+            add("tsvector_cmp", a, b)
+    cmp_queries = TSQUERIES[:20] + ["b", "ab", "a:*", "a:A", "b & a", "a <3> b", "!b", "c | d"]
+    for a in cmp_queries:
+        for b in cmp_queries:
+            add("tsquery_cmp", a, b)
+            add("tsquery_contains", a, b)
     add("concat", "a:16380 b:5", "a:10 c:16383")
     add("concat", "a:1,2,3", "a:" + ",".join(str(i) for i in range(1, 256)))
     add("concat", "a b", "a:1 c:2")
