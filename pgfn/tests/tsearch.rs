@@ -192,6 +192,59 @@ fn run(func: &str, a: &[Option<String>]) -> Answer {
         "tsvector_cmp" => some(ordering(tsearch::tsvector_cmp(&vector(0)?, &vector(1)?))),
         "tsquery_cmp" => some(ordering(tsearch::tsquery_cmp(&query(0)?, &query(1)?))),
         "tsquery_contains" => some(tsearch::tsquery_contains(&query(0)?, &query(1)?)),
+        "ts_debug" => {
+            let rows = tsearch::ts_debug(cfg(0)?, text(a, 1));
+            if rows.is_empty() {
+                return Ok(None);
+            }
+            let rendered: Vec<String> = rows
+                .iter()
+                .map(|r| {
+                    let dictionaries = array_out(
+                        &r.dictionary
+                            .iter()
+                            .map(|d| d.to_string())
+                            .collect::<Vec<_>>(),
+                    );
+                    format!(
+                        "{},{},{},{},{},{}",
+                        r.token_type.alias(),
+                        r.token_type.description(),
+                        r.token,
+                        dictionaries,
+                        r.dictionary.unwrap_or("-"),
+                        r.lexemes.as_ref().map_or("-".to_string(), |l| array_out(l)),
+                    )
+                })
+                .collect();
+            some(rendered.join("\u{1f}"))
+        }
+        "jsonb_filter" => {
+            // The document {"b": true, "k": "v w", "n": 1.5, "z": null} in jsonb key order,
+            // walked as the jsonb module does: each key, then its value if selected.
+            let flags = text(a, 0);
+            let names: Vec<Option<&str>> = if flags.is_empty() {
+                Vec::new()
+            } else {
+                flags.split('\u{1f}').map(Some).collect()
+            };
+            let filter = tsearch::JsonFilter::from_flags(names)?;
+            let mut builder = tsearch::TsVectorBuilder::new(TsConfig::Simple);
+            for (key, value, selected) in [
+                ("b", Some("true"), filter.booleans),
+                ("k", Some("v w"), filter.strings),
+                ("n", Some("1.5"), filter.numerics),
+                ("z", None, false),
+            ] {
+                if filter.keys {
+                    builder.add(key);
+                }
+                if let (Some(value), true) = (value, selected) {
+                    builder.add(value);
+                }
+            }
+            some(builder.finish()?)
+        }
         "ts_lexize" => some(array_out(&tsearch::ts_lexize(text(a, 0), text(a, 1))?)),
         "json_headline" => {
             let Some(pieces) = arg(a, 1) else {

@@ -100,7 +100,10 @@ fn node_cmp(a: &TsQuery, i: usize, b: &TsQuery, j: usize) -> Ordering {
         (QueryItem::Operator { .. }, QueryItem::Operand(_)) => Ordering::Less,
         (QueryItem::Operand(_), QueryItem::Operator { .. }) => Ordering::Greater,
         (QueryItem::Operand(x), QueryItem::Operand(y)) => {
-            let (cx, cy) = (legacy_crc32(x.word.as_bytes()), legacy_crc32(y.word.as_bytes()));
+            let (cx, cy) = (
+                legacy_crc32(x.word.as_bytes()),
+                legacy_crc32(y.word.as_bytes()),
+            );
             if cx != cy {
                 return cy.cmp(&cx);
             }

@@ -9,10 +9,12 @@
 
 mod compare;
 mod config;
+mod debug;
 mod dictionary;
 mod execute;
 mod headline;
 mod headline_options;
+mod json_filter;
 mod matching;
 mod pg_qsort;
 mod rank;
@@ -32,8 +34,10 @@ mod wparser_states;
 
 pub use compare::{tsquery_cmp, tsquery_contains, tsvector_cmp};
 pub use config::TsConfig;
+pub use debug::{DebugRow, ts_debug};
 pub use dictionary::ts_lexize;
 pub use headline::{HeadlineSession, ts_headline};
+pub use json_filter::JsonFilter;
 pub use matching::{matches, text_matches_query, text_matches_text};
 pub use rank::{ts_rank, ts_rank_cd, weights_dimension_error};
 pub use to_tsany::{

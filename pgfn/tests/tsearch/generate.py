@@ -71,6 +71,12 @@ SQL = {
     "tsvector_cmp": "select ((({0}::tsvector > {1}::tsvector)::int) - (({0}::tsvector < {1}::tsvector)::int))::text",
     "tsquery_cmp": "select sign(tsquery_cmp({0}::tsquery, {1}::tsquery))::text",
     "tsquery_contains": "select ({0}::tsquery @> {1}::tsquery)::text",
+    "ts_debug": "select string_agg(alias || ',' || description || ',' || token || ',' || dictionaries::text || ',' "
+    "|| coalesce(dictionary::text, '-') || ',' || coalesce(lexemes::text, '-'), chr(31) order by n) "
+    "from ts_debug({0}::regconfig, {1}) with ordinality as d(alias, description, token, dictionaries, dictionary, "
+    "lexemes, n)",
+    "jsonb_filter": "select jsonb_to_tsvector('simple', '{{\"k\": \"v w\", \"n\": 1.5, \"b\": true, \"z\": null}}', "
+    "to_jsonb(string_to_array({0}, chr(31))))::text",
     "ts_lexize": "select ts_lexize({0}::regdictionary, {1})::text",
     "json_headline": "select ts_headline({0}::regconfig, to_jsonb(string_to_array({1}, chr(31))), "
     "to_tsquery({0}::regconfig, {2}), {3})::text",
@@ -99,6 +105,9 @@ def build_cases():
     for text in texts + randoms[:700]:
         for config in CONFIGS:
             add("to_tsvector", config, text)
+    for text in texts + randoms[:200]:
+        for config in CONFIGS:
+            add("ts_debug", config, text)
     for pieces in [["a b", "c"], ["The cat", "sat on", "", "the mat"], ["1.5", "x@y.com"], [], ["only"],
                    ["stop", "the", "words"], ["a-b c", "d"], SENTENCES[:5], SENTENCES[5:9]]:
         for config in CONFIGS:
@@ -229,6 +238,9 @@ def add_edge_cases(add, rng):
         add("ts_lexize", "english_stem", word)
         add("ts_lexize", "simple", word)
     add("ts_lexize", "no_such_dictionary", "x")
+    for flags in ["string", "numeric", "boolean", "key", "all", "String\x1fKEY", "numeric\x1fboolean", "bad",
+                  "key\x1fnope", "", "ALL"]:
+        add("jsonb_filter", flags)
     big_word = "x" * 2046
     for text in ["a " + "b" * 2046 + " c", "a " + "b" * 2047 + " c", "a " + "é" * 1100 + " c",
                  "Running " + "runnings" * 130 + " dogs", " ".join(["fox"] * 300),
