@@ -438,20 +438,24 @@ impl Selector<'_> {
             p += 1;
         }
         if bestlen < 0 {
-            let mut curlen = 0;
-            let mut pose = -1;
-            let mut i = 0;
-            while i < self.n() && curlen < min_words {
-                if !self.non_word(i) {
-                    curlen += 1;
-                }
-                pose = i;
-                i += 1;
-            }
             bestb = 0;
-            beste = pose;
+            beste = self.opening_end(min_words);
         }
         self.mark_fragment(bestb, beste);
+    }
+
+    /// Where the headline of a text without any cover ends: after its first `min_words`
+    /// words (-1 for an empty text).
+    fn opening_end(&self, min_words: i32) -> i32 {
+        let (mut curlen, mut end, mut i) = (0, -1, 0);
+        while i < self.n() && curlen < min_words {
+            if !self.non_word(i) {
+                curlen += 1;
+            }
+            end = i;
+            i += 1;
+        }
+        end
     }
 
     /// `BADENDPOINT(beste)` where PostgreSQL may index -1 before any headline was adopted;
@@ -600,16 +604,7 @@ impl Selector<'_> {
             }
         }
         if num_f <= 0 {
-            let mut curlen = 0;
-            let mut end = -1;
-            let mut i = 0;
-            while i < self.n() && curlen < min_words {
-                if !self.non_word(i) {
-                    curlen += 1;
-                }
-                end = i;
-                i += 1;
-            }
+            let end = self.opening_end(min_words);
             self.mark_fragment(0, end);
         }
     }

@@ -26,6 +26,16 @@ pub(crate) struct ScannedToken {
     pub(crate) end: usize,
 }
 
+impl ScannedToken {
+    fn new(word: Vec<u8>, positions: Vec<WordPos>, end: usize) -> ScannedToken {
+        ScannedToken {
+            word,
+            positions,
+            end,
+        }
+    }
+}
+
 /// PostgreSQL's `ISOPERATOR`: the characters that end an operand in tsquery input.
 pub(crate) fn is_operator(b: u8) -> bool {
     matches!(b, b'!' | b'&' | b'|' | b'(' | b')' | b'<')
@@ -133,21 +143,13 @@ pub(crate) fn next_token(
                     if word.is_empty() {
                         return Err(syntax());
                     }
-                    return Ok(Some(ScannedToken {
-                        word,
-                        positions,
-                        end: i,
-                    }));
+                    return Ok(Some(ScannedToken::new(word, positions, i)));
                 } else if c == b':' {
                     if word.is_empty() {
                         return Err(syntax());
                     }
                     if oprisdelim {
-                        return Ok(Some(ScannedToken {
-                            word,
-                            positions,
-                            end: i,
-                        }));
+                        return Ok(Some(ScannedToken::new(word, positions, i)));
                     }
                     state = State::InPosInfo;
                 } else {
@@ -175,11 +177,7 @@ pub(crate) fn next_token(
                         return Err(syntax());
                     }
                     if oprisdelim {
-                        return Ok(Some(ScannedToken {
-                            word,
-                            positions,
-                            end: i,
-                        }));
+                        return Ok(Some(ScannedToken::new(word, positions, i)));
                     }
                     state = State::WaitPosInfo;
                     // PostgreSQL rechecks the current character in the new state.
@@ -190,11 +188,7 @@ pub(crate) fn next_token(
                 if c == b':' {
                     state = State::InPosInfo;
                 } else {
-                    return Ok(Some(ScannedToken {
-                        word,
-                        positions,
-                        end: i,
-                    }));
+                    return Ok(Some(ScannedToken::new(word, positions, i)));
                 }
             }
             State::InPosInfo => {
@@ -231,11 +225,7 @@ pub(crate) fn next_token(
                     }
                     *last = WordPos::new(last.pos(), weight);
                 } else if is_space(c) || c == 0 {
-                    return Ok(Some(ScannedToken {
-                        word,
-                        positions,
-                        end: i,
-                    }));
+                    return Ok(Some(ScannedToken::new(word, positions, i)));
                 } else if !c.is_ascii_digit() {
                     return Err(syntax());
                 }
