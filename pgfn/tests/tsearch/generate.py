@@ -5,7 +5,9 @@ PostgreSQL 15 (database encoding UTF8, LC_CTYPE C, as MindooDB reports).
 Regenerate (needs Debian's postgresql-15; `bash scripts/deps.sh postgresql-15`):
     PGHOST=/tmp/pgts PGPORT=54315 PGUSER=postgres python3 pgfn/tests/tsearch/generate.py
 against a throwaway cluster made with `initdb --locale=C -E UTF8`. Random inputs come from
-a fixed seed, so the file only changes when the case list does.
+a fixed seed, so the file only changes when the case list does. For a larger one-off run:
+    TSEARCH_SEED=7 TSEARCH_SCALE=10 TSEARCH_OUT=/tmp/big.tsv python3 .../generate.py
+    TSEARCH_CASES=/tmp/big.tsv cargo test -p mindoodb-pgfn --test tsearch
 
 Each line: function, expected answer, arguments; fields escaped as in COPY text format
 (\\t, \\n, \\r, \\\\; \\N is SQL NULL). The answer is `V:<text>`, `NULL`, or
@@ -89,8 +91,13 @@ def random_text(rng, alphabet, lo, hi):
     return "".join(rng.choice(alphabet) for _ in range(rng.randint(lo, hi)))
 
 
+SEED = int(os.environ.get("TSEARCH_SEED", "20260415"))
+SCALE = int(os.environ.get("TSEARCH_SCALE", "1"))
+OUT = os.environ.get("TSEARCH_OUT", os.path.join(HERE, "cases.tsv"))
+
+
 def build_cases():
-    rng = random.Random(20260415)
+    rng = random.Random(SEED)
     cases = []
 
     def add(func, *args):
@@ -98,7 +105,7 @@ def build_cases():
 
     texts = SENTENCES + HTML_TEXTS
     parser_alphabet = list("abcXYZ019 .-_@/:<>&;#!?'\"\\~+=%,()[]*\t\n") + ["é", "ß", "Ж", "中", "\u0301", "😀"]
-    randoms = [random_text(rng, parser_alphabet, 0, 24) for _ in range(1500)]
+    randoms = [random_text(rng, parser_alphabet, 0, 24) for _ in range(1500 * SCALE)]
 
     for text in texts + randoms:
         add("ts_parse", text)
@@ -283,7 +290,7 @@ def add_edge_cases(add, rng):
               "8080", "<", ">", "</", "/>", "&", ";", "#", "x", "1", "2.5", "e5", "é", "ß", " ", "  ", "~", "..",
               "'", "\"", "=", "?", "%20", "<b>", "</b>", "<!--", "-->", "<script>", "</script>", "&amp;",
               "&#65;", "&#x4a;", "v1.2", "3.4.5", "foo", "Bar", "a-b", "--", "+", "1e-3", "<?xml", "<!DOCTYPE"]
-    token_texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 10))) for _ in range(2500)]
+    token_texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 10))) for _ in range(2500 * SCALE)]
     for text in token_texts:
         add("ts_parse", text)
     for text in token_texts[:1200]:
@@ -298,7 +305,7 @@ def add_edge_cases(add, rng):
     lexemes = ["a", "b", "c", "ab", "abc"]
     weights = ["", "A", "B", "C"]
     vectors = []
-    for _ in range(150):
+    for _ in range(150 * SCALE):
         entries = []
         for lex in rng.sample(lexemes, rng.randint(1, 4)):
             if rng.random() < 0.1:
@@ -331,7 +338,7 @@ def add_edge_cases(add, rng):
         add("numnode", q)
 
     words = "the quick brown fox jumps over lazy dog a fat cat sat on mat search engine data".split()
-    for _ in range(250):
+    for _ in range(250 * SCALE):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 60)))
         q = random_query(2).replace("abc", "fox").replace("ab", "dog").replace("a", "cat").replace("b", "quick") \
             .replace("c", "search")
@@ -404,7 +411,7 @@ def main():
         answers[int(i)] = unescape(answer)
     if len(answers) != len(cases):
         sys.exit("expected {} answers, got {}".format(len(cases), len(answers)))
-    with open(os.path.join(HERE, "cases.tsv"), "w", encoding="utf-8") as f:
+    with open(OUT, "w", encoding="utf-8") as f:
         for i, (func, args) in enumerate(cases):
             f.write("\t".join([func, escape(answers[i])] + [escape(a) for a in args]) + "\n")
     print("{} cases".format(len(cases)))
