@@ -40,6 +40,10 @@ pub enum Condition {
     ZeroLengthCharacterString,
     /// `null_value_not_allowed` (22004).
     NullValueNotAllowed,
+    /// `protocol_violation` (08P01): a binary value shorter than its contents claim.
+    ProtocolViolation,
+    /// `character_not_in_repertoire` (22021): bytes that are not valid UTF-8.
+    CharacterNotInRepertoire,
     /// `internal_error` (XX000): PostgreSQL's `elog(ERROR)` for states it deems impossible.
     InternalError,
 }

@@ -77,6 +77,8 @@ fn sqlstate(condition: Condition) -> &'static str {
         Condition::ArraySubscriptError => "2202E",
         Condition::ZeroLengthCharacterString => "2200F",
         Condition::NullValueNotAllowed => "22004",
+        Condition::ProtocolViolation => "08P01",
+        Condition::CharacterNotInRepertoire => "22021",
         Condition::InternalError => "XX000",
     }
 }
@@ -254,6 +256,26 @@ fn run(func: &str, a: &[Option<String>]) -> Answer {
             }
             some(builder.finish()?)
         }
+        "tsvector_send" => {
+            let v = vector(0)?;
+            let bytes = tsearch::tsvector_send(&v);
+            assert_eq!(
+                tsearch::tsvector_recv(&bytes).as_ref(),
+                Ok(&v),
+                "binary round trip"
+            );
+            some(hex(&bytes))
+        }
+        "tsquery_send" => {
+            let q = query(0)?;
+            let bytes = tsearch::tsquery_send(&q);
+            assert_eq!(
+                tsearch::tsquery_recv(&bytes).as_ref(),
+                Ok(&q),
+                "binary round trip"
+            );
+            some(hex(&bytes))
+        }
         "ts_lexize" => some(array_out(&tsearch::ts_lexize(text(a, 0), text(a, 1))?)),
         "json_headline" => {
             let Some(pieces) = arg(a, 1) else {
@@ -336,6 +358,10 @@ fn json_string(s: &str) -> String {
     }
     out.push('"');
     out
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn ordering(o: std::cmp::Ordering) -> i32 {

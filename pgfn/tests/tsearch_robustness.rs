@@ -80,6 +80,22 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn binary_input_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+        if let Ok(vector) = tsearch::tsvector_recv(&bytes) {
+            prop_assert_eq!(tsearch::tsvector_recv(&tsearch::tsvector_send(&vector)), Ok(vector));
+        }
+        if let Ok(query) = tsearch::tsquery_recv(&bytes) {
+            let printed = query.to_string();
+            prop_assert_eq!(tsearch::tsquery_recv(&tsearch::tsquery_send(&query)), Ok(query));
+            prop_assert!(printed.len() < 1 << 20);
+        }
+    }
+}
+
 #[test]
 fn query_trees_60000_deep_do_not_overflow_the_stack() {
     let text: String = (0..30_000).map(|i| format!("w{i} ")).collect();

@@ -7,6 +7,7 @@
 //!   MindooDB reports): ASCII-only case folding, non-ASCII characters are letters.
 //! - No function panics on any input; deep query trees grow the stack instead of overflowing.
 
+mod binary;
 mod compare;
 mod config;
 mod debug;
@@ -32,6 +33,7 @@ mod weight;
 mod wparser;
 mod wparser_states;
 
+pub use binary::{tsquery_recv, tsquery_send, tsvector_recv, tsvector_send};
 pub use compare::{tsquery_cmp, tsquery_contains, tsvector_cmp};
 pub use config::TsConfig;
 pub use debug::{DebugRow, ts_debug};

@@ -25,6 +25,11 @@ impl WordPos {
         WordPos(raw)
     }
 
+    /// The packed value as PostgreSQL stores and sends it.
+    pub fn raw(self) -> u16 {
+        self.0
+    }
+
     /// The position.
     pub fn pos(self) -> u16 {
         self.0 & 0x3fff

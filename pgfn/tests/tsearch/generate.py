@@ -79,6 +79,8 @@ SQL = {
     "lexemes, n)",
     "jsonb_filter": "select jsonb_to_tsvector('simple', '{{\"k\": \"v w\", \"n\": 1.5, \"b\": true, \"z\": null}}', "
     "to_jsonb(string_to_array({0}, chr(31))))::text",
+    "tsvector_send": "select encode(tsvectorsend({0}::tsvector), 'hex')",
+    "tsquery_send": "select encode(tsquerysend({0}::tsquery), 'hex')",
     "ts_lexize": "select ts_lexize({0}::regdictionary, {1})::text",
     "json_headline": "select ts_headline({0}::regconfig, to_jsonb(string_to_array({1}, chr(31))), "
     "to_tsquery({0}::regconfig, {2}), {3})::text",
@@ -135,6 +137,10 @@ def build_cases():
             add("setweight", v, w)
     query_alphabet = list("ab c!&|()<->:*AB12'\\ ") + ["é"]
     random_queries = [random_text(rng, query_alphabet, 0, 16) for _ in range(700)]
+    for v in TSVECTORS + random_vectors[:100]:
+        add("tsvector_send", v)
+    for q in TSQUERIES + random_queries[:100]:
+        add("tsquery_send", q)
     for q in TSQUERIES + random_queries:
         add("tsquery_in", q)
         add("numnode", q)
