@@ -5,6 +5,10 @@
 //! - Big-endian integers, NUL-terminated UTF-8 strings (the client encoding is UTF8).
 //! - Received values are checked as PostgreSQL checks them; a received tsvector with a
 //!   lexeme twice keeps one (PostgreSQL would store the malformed value as it came).
+#![allow(
+    clippy::big_endian_bytes,
+    reason = "the PostgreSQL wire format is big-endian"
+)]
 
 use crate::tsearch::pg_qsort::pg_qsort;
 use crate::tsearch::tsquery::{Op, Operand, QueryItem, TsQuery};
