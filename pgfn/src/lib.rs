@@ -11,3 +11,4 @@
 mod error;
 
 pub use error::{Condition, Error, Result};
+pub mod datetime;
