@@ -81,7 +81,10 @@ fn pg15_differential() {
             let mut parts = line.split('\t');
             let kind = parts.next().unwrap_or("");
             let args: Vec<&str> = parts.collect();
-            let got = render(pg15_kinds::run(kind, &args, &ctx));
+            let got = match std::panic::catch_unwind(|| pg15_kinds::run(kind, &args, &ctx)) {
+                Ok(res) => render(res),
+                Err(_) => "PANIC".to_string(),
+            };
             total += 1;
             if got != want {
                 failures.push(format!(

@@ -35,6 +35,8 @@ pub struct Zone {
 #[derive(Clone)]
 enum Repr {
     Utc,
+    /// A POSIX-style zone without daylight time: offset (seconds east) and abbreviation.
+    Fixed(i32, String),
     Rules(TimeZone),
 }
 
@@ -75,9 +77,9 @@ impl Zone {
             return Some(Zone::utc());
         }
         if upper == "GMT" {
-            return TimeZone::posix("GMT0").ok().map(|tz| Zone {
-                repr: Repr::Rules(tz),
-                name: "GMT".to_string(),
+            return Some(Zone {
+                repr: Repr::Fixed(0, "GMT".to_string()),
+                name: upper,
             });
         }
         if let Ok(tz) = jiff::tz::db().get(name) {
@@ -87,13 +89,11 @@ impl Zone {
                 name: canonical,
             });
         }
-        if upper.starts_with(':') || !posix_name_ok(&upper) {
+        if upper.starts_with(':') {
             return None;
         }
-        TimeZone::posix(&upper).ok().map(|tz| Zone {
-            repr: Repr::Rules(tz),
-            name: upper,
-        })
+        let repr = posix_zone(&upper)?;
+        Some(Zone { repr, name: upper })
     }
 
     /// A fixed-offset zone as `pg_tzset_offset` builds it, `gmtoff` seconds east of UTC;
@@ -115,11 +115,8 @@ impl Zone {
         } else {
             format!("<+{text}>-{text}")
         };
-        let tz = TimeZone::posix(&name).ok()?;
-        Some(Zone {
-            repr: Repr::Rules(tz),
-            name,
-        })
+        let repr = posix_zone(&name)?;
+        Some(Zone { repr, name })
     }
 
     /// The zone's name as PostgreSQL reports it.
@@ -134,6 +131,11 @@ impl Zone {
                 gmtoff: 0,
                 is_dst: false,
                 abbrev: "UTC".to_string(),
+            },
+            Repr::Fixed(gmtoff, abbrev) => LocalOffset {
+                gmtoff: *gmtoff,
+                is_dst: false,
+                abbrev: abbrev.clone(),
             },
             Repr::Rules(tz) => {
                 let ts = to_jiff(fold(t));
@@ -151,6 +153,7 @@ impl Zone {
     pub fn fixed_offset(&self) -> Option<i32> {
         match &self.repr {
             Repr::Utc => Some(0),
+            Repr::Fixed(gmtoff, _) => Some(*gmtoff),
             Repr::Rules(tz) => {
                 if let Ok(o) = tz.to_fixed_offset() {
                     return Some(o.seconds());
@@ -213,8 +216,10 @@ impl Zone {
     /// PostgreSQL's `pg_interpret_timezone_abbrev`: the meaning of an (uppercase) abbreviation
     /// in this zone at or most recently before Unix time `t`, else its first later meaning.
     pub fn interpret_abbrev(&self, abbrev: &str, t: i64) -> Option<(i32, bool)> {
-        let Repr::Rules(tz) = &self.repr else {
-            return (abbrev == "UTC").then_some((0, false));
+        let tz = match &self.repr {
+            Repr::Utc => return (abbrev == "UTC").then_some((0, false)),
+            Repr::Fixed(gmtoff, name) => return (abbrev == name).then_some((*gmtoff, false)),
+            Repr::Rules(tz) => tz,
         };
         let probe = to_jiff(fold(t).saturating_add(1));
         for transition in tz.preceding(probe) {
@@ -232,23 +237,91 @@ impl Zone {
     }
 }
 
-/// Whether an uppercase name looks like a POSIX TZ string PostgreSQL's `tzparse` accepts:
-/// a standard name (three or more letters, or `<...>`) followed by an offset.
-fn posix_name_ok(upper: &str) -> bool {
-    let bytes = upper.as_bytes();
-    let rest = if bytes.first() == Some(&b'<') {
-        match upper.find('>') {
-            Some(end) if end >= 4 => &upper[end + 1..],
-            _ => return false,
-        }
+/// A POSIX TZ string as PostgreSQL's `tzparse` accepts it (an empty or any standard name,
+/// an offset, optionally a daylight name, offset and rules); `None` if it is not one.
+fn posix_zone(spec: &str) -> Option<Repr> {
+    let (std_name, rest) = posix_name(spec)?;
+    if rest.is_empty() {
+        return None;
+    }
+    let (west, rest) = posix_offset(rest)?;
+    if rest.is_empty() {
+        return Some(Repr::Fixed(-west, std_name.to_string()));
+    }
+    // Daylight time: jiff evaluates the rules; names are quoted so any spelling is kept.
+    let (dst_name, dst_rest) = posix_name(rest)?;
+    let rules = if dst_rest.is_empty() {
+        ",M3.2.0,M11.1.0".to_string()
+    } else if dst_rest.starts_with(',') {
+        dst_rest.to_string()
     } else {
-        let n = bytes.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-        if n < 3 {
-            return false;
-        }
-        &upper[n..]
+        let (dst_west, after) = posix_offset(dst_rest)?;
+        let rules = if after.is_empty() { ",M3.2.0,M11.1.0" } else { after };
+        format!("{}{rules}", offset_text(dst_west))
     };
-    rest.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-')
+    let text = format!("<{std_name}>{}<{dst_name}>{rules}", offset_text(west));
+    TimeZone::posix(&text).ok().map(Repr::Rules)
+}
+
+/// A zone name: `<...>` quoted, or up to the first digit, sign or comma.
+fn posix_name(s: &str) -> Option<(&str, &str)> {
+    if let Some(rest) = s.strip_prefix('<') {
+        let end = rest.find('>')?;
+        return Some((&rest[..end], &rest[end + 1..]));
+    }
+    let end = s
+        .find(|c: char| c.is_ascii_digit() || c == ',' || c == '-' || c == '+')
+        .unwrap_or(s.len());
+    Some((&s[..end], &s[end..]))
+}
+
+/// A POSIX offset `[+-]hh[:mm[:ss]]` (seconds west) and the rest.
+fn posix_offset(s: &str) -> Option<(i32, &str)> {
+    let (neg, body) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let (hours, mut rest) = posix_number(body, 167)?;
+    let mut secs = hours * 3600;
+    if let Some(r) = rest.strip_prefix(':') {
+        let (mins, r) = posix_number(r, 59)?;
+        secs += mins * 60;
+        rest = r;
+        if let Some(r) = rest.strip_prefix(':') {
+            let (sec, r) = posix_number(r, 60)?;
+            secs += sec;
+            rest = r;
+        }
+    }
+    Some((if neg { -secs } else { secs }, rest))
+}
+
+/// Leading digits as a number no greater than `max`, and the rest.
+fn posix_number(s: &str, max: i32) -> Option<(i32, &str)> {
+    let n = s.bytes().take_while(u8::is_ascii_digit).count();
+    if n == 0 {
+        return None;
+    }
+    let mut v: i32 = 0;
+    for c in s[..n].bytes() {
+        v = v.checked_mul(10)?.checked_add(i32::from(c - b'0'))?;
+        if v > max {
+            return None;
+        }
+    }
+    Some((v, &s[n..]))
+}
+
+fn offset_text(west: i32) -> String {
+    let a = west.unsigned_abs();
+    format!(
+        "{}{}:{:02}:{:02}",
+        if west < 0 { "-" } else { "" },
+        a / 3600,
+        a / 60 % 60,
+        a % 60
+    )
 }
 
 /// Moves an instant outside jiff's range into it, keeping its place in the 400-year cycle.
