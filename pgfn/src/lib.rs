@@ -12,3 +12,4 @@ mod error;
 
 pub use error::{Condition, Error, Result};
 pub mod datetime;
+pub mod format;

@@ -18,7 +18,7 @@ mod decimal;
 mod decode;
 mod encode;
 mod extract;
-mod fields;
+pub(crate) mod fields;
 mod interval_in;
 mod interval_ops;
 pub(crate) mod lex;
@@ -27,7 +27,7 @@ mod text_io;
 pub(crate) mod tm;
 mod tokens;
 mod trunc;
-mod types;
+pub(crate) mod types;
 mod zone;
 mod zone_arg;
 

@@ -100,6 +100,16 @@ KINDS = {
     "send_ts": "SELECT timestamp_send($1::timestamp)::text",
     "send_tstz": "SELECT timestamptz_send($1::timestamptz)::text",
     "send_i": "SELECT interval_send($1::interval)::text",
+    "to_char_ts": "SELECT to_char($1::timestamp, $2)",
+    "to_char_tstz": "SELECT to_char($1::timestamptz, $2)",
+    "to_char_i": "SELECT to_char($1::interval, $2)",
+    "to_date": "SELECT to_date($1, $2)::text",
+    "to_timestamp": "SELECT to_timestamp($1, $2)::text",
+    "to_char_num": "SELECT to_char($1::numeric, $2)",
+    "to_char_int": "SELECT to_char($1::int8, $2)",
+    "to_char_float": "SELECT to_char($1::float8, $2)",
+    "to_char_float4": "SELECT to_char($1::float4, $2)",
+    "to_number": "SELECT to_number($1, $2)::text",
 }
 
 # SQLSTATE -> PostgreSQL condition name (errcodes.txt), for the codes these functions raise.

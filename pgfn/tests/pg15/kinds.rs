@@ -2,6 +2,7 @@
 //! `KINDS` in generate.py): arguments are the case's text fields, the answer is text or NULL.
 
 use mindoodb_pgfn::datetime::{self as dt, Context, Decimal};
+use mindoodb_pgfn::format as fmt;
 use mindoodb_pgfn::{Condition, Error, Result};
 
 /// PostgreSQL's `float8out` (shortest round-trip digits, exponent outside 1e-4..1e15).
@@ -196,6 +197,11 @@ pub fn run(kind: &str, args: &[&str], ctx: &Context) -> Result<Option<String>> {
         "send_ts" => hex(&dt::timestamp_send(ts(0)?)),
         "send_tstz" => hex(&dt::timestamptz_send(tstz(0)?)),
         "send_i" => hex(&dt::interval_send(iv(0)?)),
+        "to_char_ts" => return fmt::timestamp_to_char(ts(0)?, a(1)),
+        "to_char_tstz" => return fmt::timestamptz_to_char(tstz(0)?, a(1), ctx),
+        "to_char_i" => return fmt::interval_to_char(iv(0)?, a(1)),
+        "to_date" => dt::date_out(fmt::to_date(a(0), a(1))?),
+        "to_timestamp" => tstz_out(fmt::to_timestamp(a(0), a(1), ctx)?)?,
         other => panic!("unknown case kind {other}"),
     };
     Ok(Some(text))

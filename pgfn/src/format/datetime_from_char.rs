@@ -1,0 +1,770 @@
+//! `to_date(text, text)` and `to_timestamp(text, text)`: PostgreSQL's `DCH_from_char` and
+//! `do_to_timestamp`, reading a string against a template.
+//!
+//! Invariants:
+//! - Lenient as PostgreSQL is outside `FX` mode (spaces skipped, any separator matches any
+//!   separator), strict inside it; conflicting or out-of-range fields fail with PostgreSQL's
+//!   messages, details and hints.
+//! - Missing fields default as PostgreSQL's do: January 1st of year 0 (`0001-01-01 BC`),
+//!   midnight.
+
+use super::datetime_to_char::{DAYS_SHORT, MONTHS_FULL};
+use super::keywords::{DateMode, Dch, KeyWord, S_FM, S_TH, S_TH_LOWER};
+use super::node::{Node, mblen, parse_datetime_format};
+use crate::datetime::calendar::{
+    DAYS, MAX_TZDISP_HOUR, MONTHS, POSTGRES_EPOCH_JDATE, date2j, is_leap, is_valid_julian,
+    isoweek2date, isoweek2j, isoweekdate2date, j2date,
+};
+use crate::datetime::cnum::strtol;
+use crate::datetime::fields::{DAY, DTK_DATE_M, MONTH, YEAR, m, validate_date};
+use crate::datetime::lex::is_space;
+use crate::datetime::tm::{Tm, determine_offset, tm2timestamp};
+use crate::datetime::{Context, Date, TimestampTz};
+use crate::{Condition, Error, Result};
+
+/// PostgreSQL's `TmFromChar`: fields read from the input.
+#[derive(Debug, Default)]
+struct FromChar {
+    mode: Option<DateMode>,
+    hh: i32,
+    pm: i32,
+    mi: i32,
+    ss: i32,
+    ssss: i32,
+    d: i32,
+    dd: i32,
+    ddd: i32,
+    mm: i32,
+    ms: i32,
+    year: i32,
+    bc: i32,
+    ww: i32,
+    w: i32,
+    cc: i32,
+    j: i32,
+    us: i32,
+    yysz: i32,
+    clock12: bool,
+    tzsign: i32,
+    tzh: i32,
+    tzm: i32,
+    ff: i32,
+}
+
+fn bad_format(msg: impl Into<String>) -> Error {
+    Error::new(Condition::InvalidDatetimeFormat, msg)
+}
+
+fn is_separator_char(c: u8) -> bool {
+    c > 0x20 && c < 0x7F && !c.is_ascii_alphanumeric()
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn set_int(dest: &mut i32, value: i32, key: &KeyWord) -> Result<()> {
+    if *dest != 0 && *dest != value {
+        return Err(bad_format(format!(
+            "conflicting values for \"{}\" field in formatting string",
+            key.name
+        ))
+        .with_detail("This value contradicts a previous setting for the same field type."));
+    }
+    *dest = value;
+    Ok(())
+}
+
+/// `is_next_separator`: whether the node after `idx` cannot continue a number.
+fn next_is_separator(nodes: &[Node<&'static KeyWord>], idx: usize) -> bool {
+    if let Node::Action(_, suffix) = &nodes[idx] {
+        if suffix & (S_TH | S_TH_LOWER) != 0 {
+            return true;
+        }
+    }
+    match nodes.get(idx + 1) {
+        None => true,
+        Some(Node::Action(k, _)) => !k.is_digit,
+        Some(Node::Char(c) | Node::Separator(c) | Node::Space(c)) => {
+            !(c.len() == 1 && c.as_bytes()[0].is_ascii_digit())
+        }
+    }
+}
+
+/// `from_char_parse_int_len`: an integer of up to `len` characters (any length when FM or
+/// followed by a separator); returns the characters consumed.
+fn parse_int_len(
+    dest: Option<&mut i32>,
+    s: &mut &[u8],
+    len: usize,
+    nodes: &[Node<&'static KeyWord>],
+    idx: usize,
+) -> Result<usize> {
+    let Node::Action(key, suffix) = &nodes[idx] else {
+        return Ok(0);
+    };
+    let init = *s;
+    let spaces = s.iter().take_while(|c| is_space(**c)).count();
+    *s = &s[spaces..];
+    let copy = &s[..s.len().min(len)];
+    let copy_text = lossy(copy);
+    let result: i64;
+    let overflow;
+    if suffix & S_FM != 0 || next_is_separator(nodes, idx) {
+        let p = strtol(std::str::from_utf8(init).unwrap_or(""));
+        let text = std::str::from_utf8(init).unwrap_or("");
+        let consumed = text.len() - p.rest.len();
+        *s = &init[consumed..];
+        result = p.value;
+        overflow = p.overflow;
+    } else {
+        if s.len() < len {
+            return Err(bad_format(format!(
+                "source string too short for \"{}\" formatting field",
+                key.name
+            ))
+            .with_detail(format!(
+                "Field requires {len} characters, but only {} remain.",
+                s.len()
+            ))
+            .with_hint("If your source string is not fixed-width, try using the \"FM\" modifier."));
+        }
+        let p = strtol(&copy_text);
+        let used = copy_text.len() - p.rest.len();
+        if used > 0 && used < len {
+            return Err(bad_format(format!(
+                "invalid value \"{copy_text}\" for \"{}\"",
+                key.name
+            ))
+            .with_detail(format!(
+                "Field requires {len} characters, but only {used} could be parsed."
+            ))
+            .with_hint("If your source string is not fixed-width, try using the \"FM\" modifier."));
+        }
+        *s = &s[used..];
+        result = p.value;
+        overflow = p.overflow;
+    }
+    if s.as_ptr() == init.as_ptr() {
+        return Err(bad_format(format!(
+            "invalid value \"{copy_text}\" for \"{}\"",
+            key.name
+        ))
+        .with_detail("Value must be an integer."));
+    }
+    if overflow || result < i64::from(i32::MIN) || result > i64::from(i32::MAX) {
+        return Err(Error::new(
+            Condition::DatetimeFieldOverflow,
+            format!(
+                "value for \"{}\" in source string is out of range",
+                key.name
+            ),
+        )
+        .with_detail("Value must be in the range -2147483648 to 2147483647."));
+    }
+    if let Some(dest) = dest {
+        set_int(dest, result as i32, key)?;
+    }
+    Ok(init.len() - s.len())
+}
+
+/// `seq_search_ascii`: which entry of `array` the input starts with (case-insensitively).
+fn seq_search(s: &[u8], array: &[&str]) -> Option<(usize, usize)> {
+    let first = s.first()?.to_ascii_lowercase();
+    for (i, a) in array.iter().enumerate() {
+        let a = a.as_bytes();
+        if a[0].to_ascii_lowercase() != first {
+            continue;
+        }
+        if s.len() >= a.len() && s[..a.len()].eq_ignore_ascii_case(a) {
+            return Some((i, a.len()));
+        }
+    }
+    None
+}
+
+/// `from_char_seq_search`, consuming the match.
+fn seq_search_consume(s: &mut &[u8], array: &[&str], key: &KeyWord) -> Result<usize> {
+    match seq_search(s, array) {
+        Some((i, n)) => {
+            *s = &s[n..];
+            Ok(i)
+        }
+        None => {
+            let end = s.iter().position(|c| is_space(*c)).unwrap_or(s.len());
+            Err(bad_format(format!(
+                "invalid value \"{}\" for \"{}\"",
+                lossy(&s[..end]),
+                key.name
+            ))
+            .with_detail("The given value did not match any of the allowed values for this field."))
+        }
+    }
+}
+
+fn skip_th(s: &mut &[u8], suffix: u8) {
+    if suffix & (S_TH | S_TH_LOWER) != 0 {
+        for _ in 0..2 {
+            if !s.is_empty() {
+                let n = mblen(s);
+                *s = &s[n..];
+            }
+        }
+    }
+}
+
+/// `adjust_partial_year_to_2020`.
+fn adjust_partial_year(year: i32) -> i32 {
+    if year < 70 {
+        year + 2000
+    } else if year < 100 {
+        year + 1900
+    } else if year < 520 {
+        year + 2000
+    } else if year < 1000 {
+        year + 1000
+    } else {
+        year
+    }
+}
+
+/// `sscanf(s, "%d,%03d%n")` for `Y,YYY`.
+fn scan_y_comma(s: &[u8]) -> Option<(i32, i32, usize)> {
+    let text = std::str::from_utf8(s).ok()?;
+    let a = strtol(text);
+    if !a.any {
+        return None;
+    }
+    let rest = a.rest.strip_prefix(',')?;
+    let ws = rest.bytes().take_while(|c| is_space(*c)).count();
+    let body = &rest[ws..];
+    let sign = usize::from(body.starts_with(['+', '-']));
+    let digits = body[sign..].bytes().take(3).take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    let num: i64 = body[..sign + digits].parse().ok()?;
+    let consumed = text.len() - rest.len() + ws + sign + digits;
+    Some((a.value as i32, num as i32, consumed))
+}
+
+/// `DCH_from_char`: reads the input against the template into `out`.
+fn dch_from_char(nodes: &[Node<&'static KeyWord>], input: &[u8], out: &mut FromChar) -> Result<()> {
+    let mut s = input;
+    let mut fx_mode = false;
+    let mut extra_skip: i32 = 0;
+    let mut idx = 0;
+    while idx < nodes.len() && !s.is_empty() {
+        let node = &nodes[idx];
+        let is_fx = matches!(node, Node::Action(k, _) if k.id == Dch::Fx);
+        if !fx_mode && !is_fx && (matches!(node, Node::Action(..)) || idx == 0) {
+            while !s.is_empty() && is_space(s[0]) {
+                s = &s[1..];
+                extra_skip += 1;
+            }
+        }
+        match node {
+            Node::Space(_) | Node::Separator(_) => {
+                if !fx_mode {
+                    extra_skip -= 1;
+                    if !s.is_empty() && (is_space(s[0]) || is_separator_char(s[0])) {
+                        s = &s[1..];
+                        extra_skip += 1;
+                    }
+                } else if !s.is_empty() {
+                    s = &s[mblen(s)..];
+                }
+                idx += 1;
+                continue;
+            }
+            Node::Char(_) => {
+                if !fx_mode {
+                    if extra_skip > 0 {
+                        extra_skip -= 1;
+                    } else if !s.is_empty() {
+                        s = &s[mblen(s)..];
+                    }
+                } else if !s.is_empty() {
+                    s = &s[mblen(s)..];
+                }
+                idx += 1;
+                continue;
+            }
+            Node::Action(..) => {}
+        }
+        let Node::Action(key, suffix) = node else {
+            continue;
+        };
+        let suffix = *suffix;
+        if key.mode != DateMode::None {
+            match out.mode {
+                None => out.mode = Some(key.mode),
+                Some(m) if m != key.mode => {
+                    return Err(bad_format("invalid combination of date conventions").with_hint(
+                        "Do not mix Gregorian and ISO week date conventions in a formatting template.",
+                    ));
+                }
+                _ => {}
+            }
+        }
+        let klen = key.name.len();
+        use Dch as D;
+        match key.id {
+            D::Fx => fx_mode = true,
+            D::AMDots | D::PMDots | D::AMDotsLower | D::PMDotsLower => {
+                let v = seq_search_consume(&mut s, &["a.m.", "p.m.", "A.M.", "P.M."], key)?;
+                set_int(&mut out.pm, (v % 2) as i32, key)?;
+                out.clock12 = true;
+            }
+            D::AmUpper | D::PmUpper | D::AmLower | D::PmLower => {
+                let v = seq_search_consume(&mut s, &["am", "pm", "AM", "PM"], key)?;
+                set_int(&mut out.pm, (v % 2) as i32, key)?;
+                out.clock12 = true;
+            }
+            D::Hh | D::Hh12 => {
+                parse_int_len(Some(&mut out.hh), &mut s, 2, nodes, idx)?;
+                out.clock12 = true;
+                skip_th(&mut s, suffix);
+            }
+            D::Hh24 => {
+                parse_int_len(Some(&mut out.hh), &mut s, 2, nodes, idx)?;
+                skip_th(&mut s, suffix);
+            }
+            D::Mi => {
+                parse_int_len(Some(&mut out.mi), &mut s, klen, nodes, idx)?;
+                skip_th(&mut s, suffix);
+            }
+            D::Ss => {
+                parse_int_len(Some(&mut out.ss), &mut s, klen, nodes, idx)?;
+                skip_th(&mut s, suffix);
+            }
+            D::Ms => {
+                let len = parse_int_len(Some(&mut out.ms), &mut s, 3, nodes, idx)?;
+                out.ms = out.ms.wrapping_mul(match len {
+                    1 => 100,
+                    2 => 10,
+                    _ => 1,
+                });
+                skip_th(&mut s, suffix);
+            }
+            D::Ff1 | D::Ff2 | D::Ff3 | D::Ff4 | D::Ff5 | D::Ff6 | D::Us => {
+                let width = match key.id {
+                    D::Ff1 => 1,
+                    D::Ff2 => 2,
+                    D::Ff3 => 3,
+                    D::Ff4 => 4,
+                    D::Ff5 => 5,
+                    D::Ff6 => 6,
+                    _ => 0,
+                };
+                if width > 0 {
+                    out.ff = width;
+                }
+                let n = if key.id == D::Us { 6 } else { out.ff as usize };
+                let len = parse_int_len(Some(&mut out.us), &mut s, n, nodes, idx)?;
+                out.us = out.us.wrapping_mul(match len {
+                    1 => 100_000,
+                    2 => 10_000,
+                    3 => 1000,
+                    4 => 100,
+                    5 => 10,
+                    _ => 1,
+                });
+                skip_th(&mut s, suffix);
+            }
+            D::Ssss => {
+                parse_int_len(Some(&mut out.ssss), &mut s, klen, nodes, idx)?;
+                skip_th(&mut s, suffix);
+            }
+            D::TzLower | D::TzUpper | D::Of => {
+                return Err(Error::new(
+                    Condition::FeatureNotSupported,
+                    format!("formatting field \"{}\" is only supported in to_char", key.name),
+                ));
+            }
+            D::Tzh => {
+                if matches!(s.first(), Some(b'+' | b'-' | b' ')) {
+                    out.tzsign = if s[0] == b'-' { -1 } else { 1 };
+                    s = &s[1..];
+                } else {
+                    let prev_minus = {
+                        let consumed = input.len() - s.len();
+                        consumed > 0 && input[consumed - 1] == b'-'
+                    };
+                    out.tzsign = if extra_skip > 0 && prev_minus { -1 } else { 1 };
+                }
+                parse_int_len(Some(&mut out.tzh), &mut s, 2, nodes, idx)?;
+            }
+            D::Tzm => {
+                if out.tzsign == 0 {
+                    out.tzsign = 1;
+                }
+                parse_int_len(Some(&mut out.tzm), &mut s, 2, nodes, idx)?;
+            }
+            D::ADots | D::BCDots | D::ADotsLower | D::BCDotsLower => {
+                let v = seq_search_consume(&mut s, &["a.d.", "b.c.", "A.D.", "B.C."], key)?;
+                set_int(&mut out.bc, (v % 2) as i32, key)?;
+            }
+            D::AdUpper | D::BcUpper | D::AdLower | D::BcLower => {
+                let v = seq_search_consume(&mut s, &["ad", "bc", "AD", "BC"], key)?;
+                set_int(&mut out.bc, (v % 2) as i32, key)?;
+            }
+            D::MonthUpper | D::MonthCap | D::MonthLower => {
+                let v = seq_search_consume(&mut s, &MONTHS_FULL, key)?;
+                set_int(&mut out.mm, v as i32 + 1, key)?;
+            }
+            D::MonUpper | D::MonCap | D::MonLower => {
+                let v = seq_search_consume(&mut s, &MONTHS, key)?;
+                set_int(&mut out.mm, v as i32 + 1, key)?;
+            }
+            D::Mm => {
+                parse_int_len(Some(&mut out.mm), &mut s, klen, nodes, idx)?;
+                skip_th(&mut s, suffix);
+            }
+            D::DayUpper | D::DayCap | D::DayLower => {
+                let v = seq_search_consume(&mut s, &DAYS, key)?;
+                set_int(&mut out.d, v as i32, key)?;
+                out.d += 1;
+            }
+            D::DyUpper | D::DyCap | D::DyLower => {
+                let v = seq_search_consume(&mut s, &DAYS_SHORT, key)?;
+                set_int(&mut out.d, v as i32, key)?;
+                out.d += 1;
+            }
+            D::Ddd => {
+                parse_int_len(Some(&mut out.ddd), &mut s, klen, nodes, idx)?;
+                skip_th(&mut s, suffix);
+            }
+            D::Iddd => {
+                parse_int_len(Some(&mut out.ddd), &mut s, 3, nodes, idx)?;
+                skip_th(&mut s, suffix);
+            }
+            D::Dd => {
+                parse_int_len(Some(&mut out.dd), &mut s, klen, nodes, idx)?;
+                skip_th(&mut s, suffix);
+            }
+            D::D => {
+                parse_int_len(Some(&mut out.d), &mut s, klen, nodes, idx)?;
+                skip_th(&mut s, suffix);
+            }
+            D::Id => {
+                parse_int_len(Some(&mut out.d), &mut s, 1, nodes, idx)?;
+                out.d = out.d.wrapping_add(1);
+                if out.d > 7 {
+                    out.d = 1;
+                }
+                skip_th(&mut s, suffix);
+            }
+            D::Ww | D::Iw => {
+                parse_int_len(Some(&mut out.ww), &mut s, klen, nodes, idx)?;
+                skip_th(&mut s, suffix);
+            }
+            D::Q => {
+                parse_int_len(None, &mut s, klen, nodes, idx)?;
+                skip_th(&mut s, suffix);
+            }
+            D::Cc => {
+                parse_int_len(Some(&mut out.cc), &mut s, klen, nodes, idx)?;
+                skip_th(&mut s, suffix);
+            }
+            D::YComma => {
+                let Some((millennia, years, nch)) = scan_y_comma(s) else {
+                    return Err(bad_format("invalid input string for \"Y,YYY\""));
+                };
+                let years = years.wrapping_add(millennia.wrapping_mul(1000));
+                set_int(&mut out.year, years, key)?;
+                out.yysz = 4;
+                s = &s[nch..];
+                skip_th(&mut s, suffix);
+            }
+            D::Yyyy | D::Iyyy => {
+                parse_int_len(Some(&mut out.year), &mut s, klen, nodes, idx)?;
+                out.yysz = 4;
+                skip_th(&mut s, suffix);
+            }
+            D::Yyy | D::Iyy | D::Yy | D::Iy | D::Y | D::I => {
+                let len = parse_int_len(Some(&mut out.year), &mut s, klen, nodes, idx)?;
+                if len < 4 {
+                    out.year = adjust_partial_year(out.year);
+                }
+                out.yysz = match key.id {
+                    D::Yyy | D::Iyy => 3,
+                    D::Yy | D::Iy => 2,
+                    _ => 1,
+                };
+                skip_th(&mut s, suffix);
+            }
+            D::RmUpper | D::RmLower => {
+                let v = seq_search_consume(
+                    &mut s,
+                    &["xii", "xi", "x", "ix", "viii", "vii", "vi", "v", "iv", "iii", "ii", "i"],
+                    key,
+                )?;
+                set_int(&mut out.mm, 12 - v as i32, key)?;
+            }
+            D::W => {
+                parse_int_len(Some(&mut out.w), &mut s, klen, nodes, idx)?;
+                skip_th(&mut s, suffix);
+            }
+            D::J => {
+                parse_int_len(Some(&mut out.j), &mut s, klen, nodes, idx)?;
+                skip_th(&mut s, suffix);
+            }
+        }
+        if !fx_mode {
+            extra_skip = 0;
+            while !s.is_empty() && is_space(s[0]) {
+                s = &s[1..];
+                extra_skip += 1;
+            }
+        }
+        idx += 1;
+    }
+    Ok(())
+}
+
+fn field_overflow(input: &str) -> Error {
+    Error::new(
+        Condition::DatetimeFieldOverflow,
+        format!("date/time field value out of range: \"{input}\""),
+    )
+}
+
+/// The result of `do_to_timestamp`: broken-down time, fraction, precision and zone offset.
+struct Parsed {
+    tm: Tm,
+    fsec: i32,
+    fprec: i32,
+    tz: Option<i32>,
+}
+
+/// `do_to_timestamp`.
+fn do_to_timestamp(input: &str, fmt: &str) -> Result<Parsed> {
+    let mut tmfc = FromChar::default();
+    let mut tm = Tm {
+        mday: 1,
+        mon: 1,
+        ..Tm::default()
+    };
+    let mut fsec: i32 = 0;
+    let mut fmask = 0u32;
+    if !fmt.is_empty() {
+        let nodes = parse_datetime_format(fmt);
+        dch_from_char(&nodes, input.as_bytes(), &mut tmfc)?;
+    }
+    if tmfc.ssss != 0 {
+        let x = tmfc.ssss;
+        tm.hour = x / 3600;
+        tm.min = x % 3600 / 60;
+        tm.sec = x % 60;
+    }
+    if tmfc.ss != 0 {
+        tm.sec = tmfc.ss;
+    }
+    if tmfc.mi != 0 {
+        tm.min = tmfc.mi;
+    }
+    if tmfc.hh != 0 {
+        tm.hour = tmfc.hh;
+    }
+    if tmfc.clock12 {
+        if tm.hour < 1 || tm.hour > 12 {
+            return Err(bad_format(format!(
+                "hour \"{}\" is invalid for the 12-hour clock",
+                tm.hour
+            ))
+            .with_hint("Use the 24-hour clock, or give an hour between 1 and 12."));
+        }
+        if tmfc.pm != 0 && tm.hour < 12 {
+            tm.hour += 12;
+        } else if tmfc.pm == 0 && tm.hour == 12 {
+            tm.hour = 0;
+        }
+    }
+    if tmfc.year != 0 {
+        if tmfc.cc != 0 && tmfc.yysz <= 2 {
+            if tmfc.bc != 0 {
+                tmfc.cc = tmfc.cc.wrapping_neg();
+            }
+            tm.year = tmfc.year % 100;
+            if tm.year != 0 {
+                if tmfc.cc >= 0 {
+                    tm.year = tm.year.wrapping_add((tmfc.cc.wrapping_sub(1)).wrapping_mul(100));
+                } else {
+                    tm.year = (tmfc.cc.wrapping_add(1)).wrapping_mul(100).wrapping_sub(tm.year) + 1;
+                }
+            } else {
+                tm.year = tmfc.cc.wrapping_mul(100) + if tmfc.cc >= 0 { 0 } else { 1 };
+            }
+        } else {
+            tm.year = tmfc.year;
+            if tmfc.bc != 0 {
+                tm.year = tm.year.wrapping_neg();
+            }
+            if tm.year < 0 {
+                tm.year += 1;
+            }
+        }
+        fmask |= m(YEAR);
+    } else if tmfc.cc != 0 {
+        if tmfc.bc != 0 {
+            tmfc.cc = tmfc.cc.wrapping_neg();
+        }
+        tm.year = if tmfc.cc >= 0 {
+            (tmfc.cc.wrapping_sub(1)).wrapping_mul(100).wrapping_add(1)
+        } else {
+            tmfc.cc.wrapping_mul(100).wrapping_add(1)
+        };
+        fmask |= m(YEAR);
+    }
+    if tmfc.j != 0 {
+        let (y, m, d) = j2date(tmfc.j);
+        tm.year = y;
+        tm.mon = m;
+        tm.mday = d;
+        fmask |= DTK_DATE_M;
+    }
+    if tmfc.ww != 0 {
+        if tmfc.mode == Some(DateMode::IsoWeek) {
+            let (y, m, d) = if tmfc.d != 0 {
+                isoweekdate2date(tmfc.ww, tmfc.d, tm.year)
+            } else {
+                isoweek2date(tmfc.ww, tm.year)
+            };
+            tm.year = y;
+            tm.mon = m;
+            tm.mday = d;
+            fmask |= DTK_DATE_M;
+        } else {
+            tmfc.ddd = (tmfc.ww.wrapping_sub(1)).wrapping_mul(7).wrapping_add(1);
+        }
+    }
+    if tmfc.w != 0 {
+        tmfc.dd = (tmfc.w.wrapping_sub(1)).wrapping_mul(7).wrapping_add(1);
+    }
+    if tmfc.dd != 0 {
+        tm.mday = tmfc.dd;
+        fmask |= m(DAY);
+    }
+    if tmfc.mm != 0 {
+        tm.mon = tmfc.mm;
+        fmask |= m(MONTH);
+    }
+    if tmfc.ddd != 0 && (tm.mon <= 1 || tm.mday <= 1) {
+        if tm.year == 0 && tmfc.bc == 0 {
+            return Err(bad_format(
+                "cannot calculate day of year without year information",
+            ));
+        }
+        if tmfc.mode == Some(DateMode::IsoWeek) {
+            let j0 = isoweek2j(tm.year, 1) - 1;
+            let (y, m, d) = j2date(j0.wrapping_add(tmfc.ddd));
+            tm.year = y;
+            tm.mon = m;
+            tm.mday = d;
+            fmask |= DTK_DATE_M;
+        } else {
+            const YSUM: [[i32; 13]; 2] = [
+                [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365],
+                [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366],
+            ];
+            let y = &YSUM[usize::from(is_leap(tm.year))];
+            let mut i = 1;
+            while i <= 12 {
+                if tmfc.ddd <= y[i] {
+                    break;
+                }
+                i += 1;
+            }
+            if tm.mon <= 1 {
+                tm.mon = i as i32;
+            }
+            if tm.mday <= 1 {
+                tm.mday = tmfc.ddd - y[(i - 1).min(12)];
+            }
+            fmask |= m(MONTH) | m(DAY);
+        }
+    }
+    if tmfc.ms != 0 {
+        fsec = fsec.wrapping_add(tmfc.ms.wrapping_mul(1000));
+    }
+    if tmfc.us != 0 {
+        fsec = fsec.wrapping_add(tmfc.us);
+    }
+    if fmask != 0 && validate_date(fmask, true, false, false, &mut tm).is_err() {
+        return Err(field_overflow(input));
+    }
+    if !(0..24).contains(&tm.hour)
+        || !(0..60).contains(&tm.min)
+        || !(0..60).contains(&tm.sec)
+        || !(0..1_000_000).contains(&fsec)
+    {
+        return Err(field_overflow(input));
+    }
+    let mut tz = None;
+    if tmfc.tzsign != 0 {
+        if tmfc.tzh < 0 || tmfc.tzh > MAX_TZDISP_HOUR || tmfc.tzm < 0 || tmfc.tzm >= 60 {
+            return Err(Error::new(
+                Condition::InvalidTimeZoneDisplacementValue,
+                format!("time zone displacement out of range: \"{input}\""),
+            ));
+        }
+        let secs = (tmfc.tzh * 60 + tmfc.tzm) * 60;
+        tz = Some(if tmfc.tzsign > 0 { -secs } else { secs });
+    }
+    Ok(Parsed {
+        tm,
+        fsec,
+        fprec: tmfc.ff,
+        tz,
+    })
+}
+
+/// `to_timestamp(text, text)`.
+pub fn to_timestamp(input: &str, fmt: &str, ctx: &Context) -> Result<TimestampTz> {
+    let mut p = do_to_timestamp(input, fmt)?;
+    let tz = match p.tz {
+        Some(tz) => tz,
+        None => determine_offset(&mut p.tm, &ctx.zone),
+    };
+    let mut ts = tm2timestamp(&p.tm, p.fsec, Some(tz)).ok_or_else(|| {
+        Error::new(Condition::DatetimeFieldOverflow, "timestamp out of range")
+    })?;
+    if p.fprec != 0 {
+        ts = round_to_precision(ts, p.fprec);
+    }
+    Ok(TimestampTz(ts))
+}
+
+/// `AdjustTimestampForTypmod`: rounds microseconds to `prec` fraction digits.
+fn round_to_precision(t: i64, prec: i32) -> i64 {
+    if !(0..6).contains(&prec) {
+        return t;
+    }
+    let scale = 10i64.pow(6 - prec as u32);
+    let offset = scale / 2;
+    if t >= 0 {
+        ((t + offset) / scale) * scale
+    } else {
+        -((((-t) + offset) / scale) * scale)
+    }
+}
+
+/// `to_date(text, text)`.
+pub fn to_date(input: &str, fmt: &str) -> Result<Date> {
+    let p = do_to_timestamp(input, fmt)?;
+    let out_of_range = || {
+        Error::new(
+            Condition::DatetimeFieldOverflow,
+            format!("date out of range: \"{input}\""),
+        )
+    };
+    if !is_valid_julian(p.tm.year, p.tm.mon, p.tm.mday) {
+        return Err(out_of_range());
+    }
+    let date = Date(date2j(p.tm.year, p.tm.mon, p.tm.mday) - POSTGRES_EPOCH_JDATE);
+    if !date.is_valid() {
+        return Err(out_of_range());
+    }
+    Ok(date)
+}

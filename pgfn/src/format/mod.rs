@@ -1,0 +1,14 @@
+//! PostgreSQL 15's formatting functions (formatting.c): `to_char` of date/time values and
+//! numbers, `to_date`, `to_timestamp(text, text)` and `to_number`.
+//!
+//! Invariants:
+//! - Templates parse and format exactly as PostgreSQL 15's; names are the C locale's English.
+
+mod datetime_from_char;
+mod datetime_to_char;
+mod keywords;
+mod node;
+mod to_char;
+
+pub use datetime_from_char::{to_date, to_timestamp};
+pub use to_char::{interval_to_char, timestamp_to_char, timestamptz_to_char};
