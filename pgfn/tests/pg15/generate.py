@@ -107,6 +107,7 @@ KINDS = {
     "to_timestamp": "SELECT to_timestamp($1, $2)::text",
     "to_char_num": "SELECT to_char($1::numeric, $2)",
     "to_char_int": "SELECT to_char($1::int8, $2)",
+    "to_char_int4": "SELECT to_char($1::int4, $2)",
     "to_char_float": "SELECT to_char($1::float8, $2)",
     "to_char_float4": "SELECT to_char($1::float4, $2)",
     "to_number": "SELECT to_number($1, $2)::text",

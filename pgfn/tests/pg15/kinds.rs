@@ -202,6 +202,20 @@ pub fn run(kind: &str, args: &[&str], ctx: &Context) -> Result<Option<String>> {
         "to_char_i" => return fmt::interval_to_char(iv(0)?, a(1)),
         "to_date" => dt::date_out(fmt::to_date(a(0), a(1))?),
         "to_timestamp" => tstz_out(fmt::to_timestamp(a(0), a(1), ctx)?)?,
+        "to_char_num" => fmt::numeric_to_char(a(0), a(1))?,
+        "to_char_int" => {
+            let v: i64 = a(0).trim().parse().map_err(|_| {
+                Error::new(Condition::InvalidTextRepresentation, "bad int8 in case")
+            })?;
+            match i32::try_from(v) {
+                Ok(v4) if args.get(2) == Some(&"int4") => fmt::int4_to_char(v4, a(1))?,
+                _ => fmt::int8_to_char(v, a(1))?,
+            }
+        }
+        "to_char_int4" => fmt::int4_to_char(int(a(0))?, a(1))?,
+        "to_char_float" => fmt::float8_to_char(float(a(0))?, a(1))?,
+        "to_char_float4" => fmt::float4_to_char(float(a(0))? as f32, a(1))?,
+        "to_number" => return fmt::to_number(a(0), a(1)),
         other => panic!("unknown case kind {other}"),
     };
     Ok(Some(text))
