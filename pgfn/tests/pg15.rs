@@ -41,10 +41,13 @@ fn render(res: Result<Option<String>>) -> String {
         Err(Error {
             condition,
             message,
+            detail,
             hint,
-            ..
         }) => {
             let mut s = format!("err:{}:{}", condition_name(condition), escape(&message));
+            if let Some(d) = detail {
+                s.push_str(&format!("\tdetail:{d}"));
+            }
             if let Some(h) = hint {
                 s.push_str(&format!("\thint:{h}"));
             }
@@ -96,7 +99,7 @@ fn pg15_differential() {
         }
     }
     if !failures.is_empty() {
-        let shown: Vec<_> = failures.iter().take(60).cloned().collect();
+        let shown: Vec<_> = failures.iter().take(400).cloned().collect();
         panic!(
             "{} of {total} cases differ from PostgreSQL 15:\n{}",
             failures.len(),

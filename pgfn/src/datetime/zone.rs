@@ -3,9 +3,10 @@
 //! resolution of a local time to an offset (`DetermineTimeZoneOffset`).
 //!
 //! Invariants:
-//! - Zone rules come from the IANA database bundled into the binary (jiff's copy), never from the
-//!   host, so every machine answers alike; names are matched case-insensitively as PostgreSQL
-//!   matches its zone files, and a name that is no zone is tried as a POSIX TZ string.
+//! - Zone rules come from the host's IANA database (`/usr/share/zoneinfo`, the same files
+//!   Debian's PostgreSQL reads) and, on a host without one, from the copy bundled into the
+//!   binary; names match case-insensitively as PostgreSQL matches its zone files, and a name
+//!   that is no zone is tried as a POSIX TZ string the way PostgreSQL's `tzparse` reads one.
 //! - Offsets are seconds east of UTC (`gmtoff`); PostgreSQL's "tz" (seconds west) is `-gmtoff`.
 //! - Instants past the bundled rules' range repeat the 400-year Gregorian cycle, as PostgreSQL's
 //!   `localtime.c` extrapolates; instants before it use the zone's earliest offset.
@@ -18,8 +19,6 @@ use super::calendar::SECS_PER_DAY;
 
 /// Seconds in 400 Gregorian years: local-time rules repeat with this period.
 const SECS_PER_400_YEARS: i64 = 146_097 * SECS_PER_DAY;
-/// Unix seconds of 2000-01-01, where extrapolated instants are folded to.
-const FOLD_FLOOR: i64 = 946_684_800;
 /// jiff's own limits (years -9999 and 9999), with a day of margin for offsets.
 const JIFF_MIN_SECS: i64 = -377_705_116_800 + SECS_PER_DAY;
 const JIFF_MAX_SECS: i64 = 253_402_300_799 - SECS_PER_DAY;
@@ -82,7 +81,12 @@ impl Zone {
                 name: upper,
             });
         }
-        if let Ok(tz) = jiff::tz::db().get(name) {
+        // `tzload` skips a leading ':' (POSIX's "implementation-defined" zone prefix).
+        let file_name = name.strip_prefix(':').unwrap_or(name);
+        if file_name.eq_ignore_ascii_case("UTC") {
+            return Some(Zone::utc());
+        }
+        if let Ok(tz) = jiff::tz::db().get(file_name) {
             let canonical = tz.iana_name().unwrap_or(name).to_string();
             return Some(Zone {
                 repr: Repr::Rules(tz),
@@ -324,10 +328,12 @@ fn offset_text(west: i32) -> String {
     )
 }
 
-/// Moves an instant outside jiff's range into it, keeping its place in the 400-year cycle.
+/// Moves an instant past jiff's range into its last 400 years (where only the zone's final
+/// rule applies), keeping its place in the Gregorian cycle, as PostgreSQL's `localtime.c`
+/// repeats the final rule.
 fn fold(t: i64) -> i64 {
     if t > JIFF_MAX_SECS {
-        let cycles = (t - FOLD_FLOOR) / SECS_PER_400_YEARS;
+        let cycles = (t - JIFF_MAX_SECS) / SECS_PER_400_YEARS + 1;
         t - cycles * SECS_PER_400_YEARS
     } else if t < JIFF_MIN_SECS {
         JIFF_MIN_SECS

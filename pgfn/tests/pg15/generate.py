@@ -10,7 +10,8 @@ run as root, and stops it afterwards.
 Each `NAME.cases` file holds one case a line: `KIND<TAB>ARG<TAB>ARG...`; a line
 `@zone NAME` sets the session TimeZone for the lines after it (default UTC); `#` lines are
 comments. The answers go to `NAME.expected`, one line per case: `ok:TEXT`, `null` or
-`err:CONDITION:MESSAGE` (newlines and backslashes escaped). KIND's SQL template is in KINDS
+`err:CONDITION:MESSAGE` with `<TAB>detail:` and `<TAB>hint:` when PostgreSQL gives them
+(newlines and backslashes escaped). KIND's SQL template is in KINDS
 below; the Rust test (pgfn/tests/pg15.rs) maps the same KIND to the library call.
 """
 import glob
@@ -134,15 +135,16 @@ CONDITIONS = {
 
 PRELUDE = r"""
 CREATE FUNCTION pg_temp.t(q text, z text) RETURNS text LANGUAGE plpgsql AS $f$
-DECLARE r text; h text;
+DECLARE r text; h text; d text;
 BEGIN
   PERFORM set_config('timezone', z, true);
   EXECUTE q INTO r;
   IF r IS NULL THEN RETURN 'null'; END IF;
   RETURN 'ok:' || replace(replace(r, E'\\', E'\\\\'), E'\n', E'\\n');
 EXCEPTION WHEN others THEN
-  GET STACKED DIAGNOSTICS h = PG_EXCEPTION_HINT;
+  GET STACKED DIAGNOSTICS h = PG_EXCEPTION_HINT, d = PG_EXCEPTION_DETAIL;
   RETURN 'err:' || SQLSTATE || ':' || replace(SQLERRM, E'\n', E'\\n')
+    || CASE WHEN d <> '' THEN E'\tdetail:' || d ELSE '' END
     || CASE WHEN h <> '' THEN E'\thint:' || h ELSE '' END;
 END $f$;
 """
