@@ -36,7 +36,10 @@ pub(crate) const ABBREVS: &[(&str, AbbrevKind)] = &[
     ("amt", AbbrevKind::Std(-14400)),
     ("anast", AbbrevKind::Dynamic("Asia/Anadyr")),
     ("anat", AbbrevKind::Dynamic("Asia/Anadyr")),
-    ("arst", AbbrevKind::Dynamic("America/Argentina/Buenos_Aires")),
+    (
+        "arst",
+        AbbrevKind::Dynamic("America/Argentina/Buenos_Aires"),
+    ),
     ("art", AbbrevKind::Dynamic("America/Argentina/Buenos_Aires")),
     ("ast", AbbrevKind::Std(-14400)),
     ("awsst", AbbrevKind::Dst(32400)),

@@ -15,9 +15,7 @@ use super::context::Context;
 use super::interval_ops::{interval_out_of_range, justify_hours};
 use super::text_io::timestamp_out_of_range;
 use super::tm::{Itm, Tm, determine_offset, itm2interval, timestamp2tm, tm2timestamp};
-use super::types::{
-    Date, Interval, Time, TimeTz, Timestamp, TimestampTz, is_valid_timestamp,
-};
+use super::types::{Date, Interval, Time, TimeTz, Timestamp, TimestampTz, is_valid_timestamp};
 use super::zone::Zone;
 use crate::{Condition, Error, Result};
 
@@ -34,7 +32,10 @@ fn pl_interval(ts: i64, span: Interval, zone: Option<&Zone>) -> Result<i64> {
     let mut ts = ts;
     if span.months != 0 {
         let (mut tm, fsec, _) = timestamp2tm(ts, zone).ok_or_else(timestamp_out_of_range)?;
-        tm.mon = tm.mon.checked_add(span.months).ok_or_else(timestamp_out_of_range)?;
+        tm.mon = tm
+            .mon
+            .checked_add(span.months)
+            .ok_or_else(timestamp_out_of_range)?;
         if tm.mon > MONTHS_PER_YEAR {
             tm.year += (tm.mon - 1) / MONTHS_PER_YEAR;
             tm.mon = (tm.mon - 1) % MONTHS_PER_YEAR + 1;
@@ -65,7 +66,9 @@ fn pl_interval(ts: i64, span: Interval, zone: Option<&Zone>) -> Result<i64> {
         let tz = zone.map(|z| determine_offset(&mut tm, z));
         ts = tm2timestamp(&tm, fsec, tz).ok_or_else(timestamp_out_of_range)?;
     }
-    let ts = ts.checked_add(span.micros).ok_or_else(timestamp_out_of_range)?;
+    let ts = ts
+        .checked_add(span.micros)
+        .ok_or_else(timestamp_out_of_range)?;
     if !is_valid_timestamp(ts) {
         return Err(timestamp_out_of_range());
     }
@@ -91,12 +94,20 @@ pub fn timestamp_mi_interval(ts: Timestamp, span: Interval) -> Result<Timestamp>
 }
 
 /// `timestamptz + interval`, months and days in the session zone.
-pub fn timestamptz_pl_interval(ts: TimestampTz, span: Interval, ctx: &Context) -> Result<TimestampTz> {
+pub fn timestamptz_pl_interval(
+    ts: TimestampTz,
+    span: Interval,
+    ctx: &Context,
+) -> Result<TimestampTz> {
     pl_interval(ts.0, span, Some(&ctx.zone)).map(TimestampTz)
 }
 
 /// `timestamptz - interval`.
-pub fn timestamptz_mi_interval(ts: TimestampTz, span: Interval, ctx: &Context) -> Result<TimestampTz> {
+pub fn timestamptz_mi_interval(
+    ts: TimestampTz,
+    span: Interval,
+    ctx: &Context,
+) -> Result<TimestampTz> {
     pl_interval(ts.0, negate(span), Some(&ctx.zone)).map(TimestampTz)
 }
 
@@ -345,7 +356,10 @@ pub fn date_bin(stride: Interval, source: i64, origin: i64) -> Result<i64> {
         return Ok(source);
     }
     if origin == i64::MIN || origin == i64::MAX {
-        return Err(Error::new(Condition::DatetimeFieldOverflow, "origin out of range"));
+        return Err(Error::new(
+            Condition::DatetimeFieldOverflow,
+            "origin out of range",
+        ));
     }
     if stride.months != 0 {
         return Err(Error::new(
@@ -363,7 +377,9 @@ pub fn date_bin(stride: Interval, source: i64, origin: i64) -> Result<i64> {
             "stride must be greater than zero",
         ));
     }
-    let diff = source.checked_sub(origin).ok_or_else(interval_out_of_range)?;
+    let diff = source
+        .checked_sub(origin)
+        .ok_or_else(interval_out_of_range)?;
     let modulo = diff % stride_usecs;
     let mut result = origin + (diff - modulo);
     if modulo < 0 {

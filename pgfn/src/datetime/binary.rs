@@ -20,12 +20,18 @@ fn bad_length() -> Error {
 }
 
 fn i32_at(b: &[u8], at: usize) -> Result<i32> {
-    let bytes: [u8; 4] = b.get(at..at + 4).and_then(|s| s.try_into().ok()).ok_or_else(bad_length)?;
+    let bytes: [u8; 4] = b
+        .get(at..at + 4)
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(bad_length)?;
     Ok(i32::from_be_bytes(bytes))
 }
 
 fn i64_at(b: &[u8], at: usize) -> Result<i64> {
-    let bytes: [u8; 8] = b.get(at..at + 8).and_then(|s| s.try_into().ok()).ok_or_else(bad_length)?;
+    let bytes: [u8; 8] = b
+        .get(at..at + 8)
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(bad_length)?;
     Ok(i64::from_be_bytes(bytes))
 }
 
@@ -52,7 +58,10 @@ pub fn date_recv(b: &[u8]) -> Result<Date> {
     exact(b, 4)?;
     let date = Date(i32_at(b, 0)?);
     if date.is_finite() && !date.is_valid() {
-        return Err(Error::new(Condition::DatetimeFieldOverflow, "date out of range"));
+        return Err(Error::new(
+            Condition::DatetimeFieldOverflow,
+            "date out of range",
+        ));
     }
     Ok(date)
 }
@@ -67,7 +76,10 @@ pub fn time_recv(b: &[u8]) -> Result<Time> {
     exact(b, 8)?;
     let t = i64_at(b, 0)?;
     if !(0..=USECS_PER_DAY).contains(&t) {
-        return Err(Error::new(Condition::DatetimeFieldOverflow, "time out of range"));
+        return Err(Error::new(
+            Condition::DatetimeFieldOverflow,
+            "time out of range",
+        ));
     }
     Ok(Time(t))
 }
@@ -85,7 +97,10 @@ pub fn timetz_recv(b: &[u8]) -> Result<TimeTz> {
     exact(b, 12)?;
     let time = i64_at(b, 0)?;
     if !(0..=USECS_PER_DAY).contains(&time) {
-        return Err(Error::new(Condition::DatetimeFieldOverflow, "time out of range"));
+        return Err(Error::new(
+            Condition::DatetimeFieldOverflow,
+            "time out of range",
+        ));
     }
     let zone = i32_at(b, 8)?;
     if zone <= -TZDISP_LIMIT || zone >= TZDISP_LIMIT {

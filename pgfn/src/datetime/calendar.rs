@@ -7,47 +7,45 @@
 //!   caller that checks ranges as PostgreSQL does gets PostgreSQL's values.
 
 /// Julian day of 1970-01-01.
-pub const UNIX_EPOCH_JDATE: i32 = 2_440_588;
+pub(crate) const UNIX_EPOCH_JDATE: i32 = 2_440_588;
 /// Julian day of 2000-01-01, the origin of every stored date and timestamp.
-pub const POSTGRES_EPOCH_JDATE: i32 = 2_451_545;
+pub(crate) const POSTGRES_EPOCH_JDATE: i32 = 2_451_545;
 /// First valid Julian day (4714-11-24 BC).
-pub const DATETIME_MIN_JULIAN: i32 = 0;
+pub(crate) const DATETIME_MIN_JULIAN: i32 = 0;
 /// Julian day of 5874898-01-01: dates end before it.
-pub const DATE_END_JULIAN: i32 = 2_147_483_494;
+pub(crate) const DATE_END_JULIAN: i32 = 2_147_483_494;
 /// Julian day of 294277-01-01: timestamps end before it.
-pub const TIMESTAMP_END_JULIAN: i32 = 109_203_528;
+pub(crate) const TIMESTAMP_END_JULIAN: i32 = 109_203_528;
 
-pub const USECS_PER_DAY: i64 = 86_400_000_000;
-pub const USECS_PER_HOUR: i64 = 3_600_000_000;
-pub const USECS_PER_MINUTE: i64 = 60_000_000;
-pub const USECS_PER_SEC: i64 = 1_000_000;
-pub const SECS_PER_DAY: i64 = 86_400;
-pub const SECS_PER_HOUR: i32 = 3600;
-pub const SECS_PER_MINUTE: i32 = 60;
-pub const MINS_PER_HOUR: i32 = 60;
-pub const HOURS_PER_DAY: i32 = 24;
-pub const MONTHS_PER_YEAR: i32 = 12;
-pub const DAYS_PER_MONTH: i32 = 30;
-/// Seconds in a Julian year, as PostgreSQL counts them for interval epochs.
-pub const SECS_PER_YEAR: i64 = 36525 * 864;
+pub(crate) const USECS_PER_DAY: i64 = 86_400_000_000;
+pub(crate) const USECS_PER_HOUR: i64 = 3_600_000_000;
+pub(crate) const USECS_PER_MINUTE: i64 = 60_000_000;
+pub(crate) const USECS_PER_SEC: i64 = 1_000_000;
+pub(crate) const SECS_PER_DAY: i64 = 86_400;
+pub(crate) const SECS_PER_HOUR: i32 = 3600;
+pub(crate) const SECS_PER_MINUTE: i32 = 60;
+pub(crate) const MINS_PER_HOUR: i32 = 60;
+pub(crate) const HOURS_PER_DAY: i32 = 24;
+pub(crate) const MONTHS_PER_YEAR: i32 = 12;
+pub(crate) const DAYS_PER_MONTH: i32 = 30;
 /// Largest hour of a numeric time zone offset.
-pub const MAX_TZDISP_HOUR: i32 = 15;
+pub(crate) const MAX_TZDISP_HOUR: i32 = 15;
 /// Offsets must be strictly less than this many seconds.
-pub const TZDISP_LIMIT: i32 = (MAX_TZDISP_HOUR + 1) * SECS_PER_HOUR;
+pub(crate) const TZDISP_LIMIT: i32 = (MAX_TZDISP_HOUR + 1) * SECS_PER_HOUR;
 
 /// Days in each month, for common and leap years.
-pub const DAY_TAB: [[i32; 13]; 2] = [
+pub(crate) const DAY_TAB: [[i32; 13]; 2] = [
     [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 0],
     [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 0],
 ];
 
 /// Three-letter month abbreviations.
-pub const MONTHS: [&str; 12] = [
+pub(crate) const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
 /// Full weekday names, Sunday first.
-pub const DAYS: [&str; 7] = [
+pub(crate) const DAYS: [&str; 7] = [
     "Sunday",
     "Monday",
     "Tuesday",
@@ -58,20 +56,12 @@ pub const DAYS: [&str; 7] = [
 ];
 
 /// Whether `year` (astronomical: 0 is 1 BC) is a leap year.
-pub fn is_leap(year: i32) -> bool {
+pub(crate) fn is_leap(year: i32) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
-/// Days in `month` (1..=12) of `year`; 0 for a month out of range.
-pub fn days_in_month(year: i32, month: i32) -> i32 {
-    if !(1..=12).contains(&month) {
-        return 0;
-    }
-    DAY_TAB[usize::from(is_leap(year))][(month - 1) as usize]
-}
-
 /// The Julian day number of a calendar date.
-pub fn date2j(y: i32, m: i32, d: i32) -> i32 {
+pub(crate) fn date2j(y: i32, m: i32, d: i32) -> i32 {
     let (mut y, mut m) = (y, m);
     if m > 2 {
         m = m.wrapping_add(1);
@@ -92,7 +82,7 @@ pub fn date2j(y: i32, m: i32, d: i32) -> i32 {
 }
 
 /// The calendar date (year, month, day) of a Julian day number.
-pub fn j2date(jd: i32) -> (i32, i32, i32) {
+pub(crate) fn j2date(jd: i32) -> (i32, i32, i32) {
     let mut julian = jd as u32;
     julian = julian.wrapping_add(32044);
     let mut quad = julian / 146_097;
@@ -120,13 +110,13 @@ pub fn j2date(jd: i32) -> (i32, i32, i32) {
 }
 
 /// Day of week of a Julian day, 0 = Sunday.
-pub fn j2day(jd: i32) -> i32 {
+pub(crate) fn j2day(jd: i32) -> i32 {
     let d = (jd.wrapping_add(1)) % 7;
     if d < 0 { d + 7 } else { d }
 }
 
 /// The Julian day of the Monday starting ISO week `week` of ISO year `year`.
-pub fn isoweek2j(year: i32, week: i32) -> i32 {
+pub(crate) fn isoweek2j(year: i32, week: i32) -> i32 {
     let day4 = date2j(year, 1, 4);
     let day0 = j2day(day4.wrapping_sub(1));
     (week.wrapping_sub(1))
@@ -135,12 +125,12 @@ pub fn isoweek2j(year: i32, week: i32) -> i32 {
 }
 
 /// The date of the first day of ISO week `woy` of ISO year `year`.
-pub fn isoweek2date(woy: i32, year: i32) -> (i32, i32, i32) {
+pub(crate) fn isoweek2date(woy: i32, year: i32) -> (i32, i32, i32) {
     j2date(isoweek2j(year, woy))
 }
 
 /// The date of ISO week `isoweek`, ISO weekday `wday` (1 = Monday .. 7 = Sunday) of `year`.
-pub fn isoweekdate2date(isoweek: i32, wday: i32, year: i32) -> (i32, i32, i32) {
+pub(crate) fn isoweekdate2date(isoweek: i32, wday: i32, year: i32) -> (i32, i32, i32) {
     let mut jday = isoweek2j(year, isoweek);
     if wday > 1 {
         jday = jday.wrapping_add(wday - 2);
@@ -151,7 +141,7 @@ pub fn isoweekdate2date(isoweek: i32, wday: i32, year: i32) -> (i32, i32, i32) {
 }
 
 /// The ISO week number of a date.
-pub fn date2isoweek(year: i32, mon: i32, mday: i32) -> i32 {
+pub(crate) fn date2isoweek(year: i32, mon: i32, mday: i32) -> i32 {
     let dayn = date2j(year, mon, mday);
     let mut day4 = date2j(year, 1, 4);
     let mut day0 = j2day(day4 - 1);
@@ -171,7 +161,7 @@ pub fn date2isoweek(year: i32, mon: i32, mday: i32) -> i32 {
 }
 
 /// The ISO 8601 week-numbering year of a date.
-pub fn date2isoyear(year: i32, mon: i32, mday: i32) -> i32 {
+pub(crate) fn date2isoyear(year: i32, mon: i32, mday: i32) -> i32 {
     let mut year = year;
     let dayn = date2j(year, mon, mday);
     let mut day4 = date2j(year, 1, 4);
@@ -193,11 +183,11 @@ pub fn date2isoyear(year: i32, mon: i32, mday: i32) -> i32 {
 }
 
 /// The day of the ISO year (1-based) of a date.
-pub fn date2isoyearday(year: i32, mon: i32, mday: i32) -> i32 {
+pub(crate) fn date2isoyearday(year: i32, mon: i32, mday: i32) -> i32 {
     date2j(year, mon, mday) - isoweek2j(date2isoyear(year, mon, mday), 1) + 1
 }
 
 /// PostgreSQL's `IS_VALID_JULIAN`: whether the Julian-day routines are exact for this date.
-pub fn is_valid_julian(y: i32, m: i32, _d: i32) -> bool {
+pub(crate) fn is_valid_julian(y: i32, m: i32, _d: i32) -> bool {
     (y > -4713 || (y == -4713 && m >= 11)) && (y < 5_874_898 || (y == 5_874_898 && m < 6))
 }

@@ -10,9 +10,17 @@ pub(crate) fn format_g(v: f64, width: usize) -> String {
     let body = if v.is_nan() {
         "NaN".to_string()
     } else if v.is_infinite() {
-        if v < 0.0 { "-Infinity".to_string() } else { "Infinity".to_string() }
+        if v < 0.0 {
+            "-Infinity".to_string()
+        } else {
+            "Infinity".to_string()
+        }
     } else if v == 0.0 {
-        if v.is_sign_negative() { "-0".to_string() } else { "0".to_string() }
+        if v.is_sign_negative() {
+            "-0".to_string()
+        } else {
+            "0".to_string()
+        }
     } else {
         let sci = format!("{:.5e}", v);
         let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));

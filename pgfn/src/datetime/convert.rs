@@ -10,8 +10,8 @@ use super::calendar::{POSTGRES_EPOCH_JDATE, USECS_PER_DAY, USECS_PER_SEC, date2j
 use super::context::Context;
 use super::text_io::{interval_out, timestamp_out_of_range};
 use super::tm::{
-    determine_abbrev_offset, determine_abbrev_offset_ts, determine_offset, time2t,
-    timestamp2tm, tm2timestamp,
+    determine_abbrev_offset, determine_abbrev_offset_ts, determine_offset, time2t, timestamp2tm,
+    tm2timestamp,
 };
 use super::types::{Date, Interval, Time, TimeTz, Timestamp, TimestampTz, is_valid_timestamp};
 use super::zone_arg::{ZoneArg, resolve};
@@ -51,7 +51,9 @@ pub fn timestamp_to_date(ts: Timestamp) -> Result<Date> {
         return Ok(Date::INFINITY);
     }
     let (tm, _, _) = timestamp2tm(ts.0, None).ok_or_else(timestamp_out_of_range)?;
-    Ok(Date(date2j(tm.year, tm.mon, tm.mday) - POSTGRES_EPOCH_JDATE))
+    Ok(Date(
+        date2j(tm.year, tm.mon, tm.mday) - POSTGRES_EPOCH_JDATE,
+    ))
 }
 
 /// `timestamptz::date`: the date in the session zone.
@@ -63,7 +65,9 @@ pub fn timestamptz_to_date(ts: TimestampTz, ctx: &Context) -> Result<Date> {
         return Ok(Date::INFINITY);
     }
     let (tm, _, _) = timestamp2tm(ts.0, Some(&ctx.zone)).ok_or_else(timestamp_out_of_range)?;
-    Ok(Date(date2j(tm.year, tm.mon, tm.mday) - POSTGRES_EPOCH_JDATE))
+    Ok(Date(
+        date2j(tm.year, tm.mon, tm.mday) - POSTGRES_EPOCH_JDATE,
+    ))
 }
 
 /// `timestamp::time`; NULL (`None`) for infinities.
@@ -104,7 +108,10 @@ pub fn time_to_timetz(time: Time, ctx: &Context) -> TimeTz {
     tm.min = (micros / 60_000_000 % 60) as i32;
     tm.sec = (micros / 1_000_000 % 60) as i32;
     let tz = determine_offset(&mut tm, &ctx.zone);
-    TimeTz { time: micros, zone: tz }
+    TimeTz {
+        time: micros,
+        zone: tz,
+    }
 }
 
 /// `timetz::time`.
@@ -137,7 +144,7 @@ pub fn timestamp_at_zone(ts: Timestamp, zone: &str) -> Result<TimestampTz> {
     let (arg, name) = resolve(zone)?;
     let result = match arg {
         ZoneArg::Fixed(tz) => ts.0 - i64::from(-tz) * USECS_PER_SEC,
-        ZoneArg::Dynamic(z, _) => {
+        ZoneArg::Dynamic(z) => {
             let (mut tm, _, _) = timestamp2tm(ts.0, None).ok_or_else(timestamp_out_of_range)?;
             let tz = determine_abbrev_offset(&mut tm, &name, &z);
             ts.0 + i64::from(tz) * USECS_PER_SEC
@@ -162,8 +169,9 @@ pub fn timestamptz_at_zone(ts: TimestampTz, zone: &str) -> Result<Timestamp> {
     let (arg, name) = resolve(zone)?;
     let result = match arg {
         ZoneArg::Fixed(tz) => ts.0 - i64::from(tz) * USECS_PER_SEC,
-        ZoneArg::Dynamic(z, _) => {
-            let tz = determine_abbrev_offset_ts(ts.0, &name, &z).ok_or_else(timestamp_out_of_range)?;
+        ZoneArg::Dynamic(z) => {
+            let tz =
+                determine_abbrev_offset_ts(ts.0, &name, &z).ok_or_else(timestamp_out_of_range)?;
             ts.0 - i64::from(tz) * USECS_PER_SEC
         }
         ZoneArg::Named(z) => {
@@ -221,11 +229,12 @@ pub fn timetz_at_zone(t: TimeTz, zone: &str, ctx: &Context) -> Result<TimeTz> {
     let (arg, name) = resolve(zone)?;
     let tz = match arg {
         ZoneArg::Fixed(tz) => tz,
-        ZoneArg::Dynamic(z, _) => {
+        ZoneArg::Dynamic(z) => {
             determine_abbrev_offset_ts(ctx.now.0, &name, &z).ok_or_else(timestamp_out_of_range)?
         }
         ZoneArg::Named(z) => {
-            let (_, _, tz) = timestamp2tm(ctx.now.0, Some(&z)).ok_or_else(timestamp_out_of_range)?;
+            let (_, _, tz) =
+                timestamp2tm(ctx.now.0, Some(&z)).ok_or_else(timestamp_out_of_range)?;
             tz
         }
     };

@@ -105,7 +105,11 @@ fn base10000_lead(v: u128) -> (i32, u128) {
 /// `numeric_round(numeric_div(num, den), scale)` for a non-negative `num`, as PostgreSQL
 /// computes an epoch too large for `int64` microseconds.
 pub(crate) fn div_round(num: u128, den: u128, scale: u32) -> Decimal {
-    let Decimal::Finite { unscaled, scale: rscale } = div_select_scale(num, den) else {
+    let Decimal::Finite {
+        unscaled,
+        scale: rscale,
+    } = div_select_scale(num, den)
+    else {
         return Decimal::Infinity;
     };
     let unscaled = if rscale <= scale {

@@ -129,9 +129,27 @@ pub(crate) fn encode_interval(itm: &Itm) -> String {
     let mut out = String::with_capacity(48);
     let mut is_zero = true;
     let mut is_before = false;
-    add_postgres_int_part(&mut out, i64::from(itm.year), "year", &mut is_zero, &mut is_before);
-    add_postgres_int_part(&mut out, i64::from(itm.mon), "mon", &mut is_zero, &mut is_before);
-    add_postgres_int_part(&mut out, i64::from(itm.mday), "day", &mut is_zero, &mut is_before);
+    add_postgres_int_part(
+        &mut out,
+        i64::from(itm.year),
+        "year",
+        &mut is_zero,
+        &mut is_before,
+    );
+    add_postgres_int_part(
+        &mut out,
+        i64::from(itm.mon),
+        "mon",
+        &mut is_zero,
+        &mut is_before,
+    );
+    add_postgres_int_part(
+        &mut out,
+        i64::from(itm.mday),
+        "day",
+        &mut is_zero,
+        &mut is_before,
+    );
     let (hour, min, sec, fsec) = (itm.hour, itm.min, itm.sec, itm.usec);
     if is_zero || hour != 0 || min != 0 || sec != 0 || fsec != 0 {
         let minus = hour < 0 || min < 0 || sec < 0 || fsec < 0;

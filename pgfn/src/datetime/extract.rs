@@ -17,7 +17,9 @@ use super::decimal::{Decimal, add_int, div_round, div_select_scale};
 use super::text_io::{epoch_timestamp, timestamp_out_of_range};
 use super::tm::{Tm, interval2itm, timestamp2tm};
 use super::tokens::{FieldName, Special, Unit, field_name};
-use super::trunc::{INTERVAL_TYPE, TIMESTAMP_TYPE, TIMESTAMPTZ_TYPE, not_recognized, not_supported};
+use super::trunc::{
+    INTERVAL_TYPE, TIMESTAMP_TYPE, TIMESTAMPTZ_TYPE, not_recognized, not_supported,
+};
 use super::types::{Date, Interval, Time, TimeTz, Timestamp, TimestampTz};
 use super::zone_arg::downcase_identifier;
 use crate::Result;
@@ -59,7 +61,11 @@ impl Part {
         match self {
             Part::Int(v) => Some(v as f64),
             Part::Scaled(_, _, f) | Part::Julian(_, _, f) | Part::Exact(_, f) => Some(f),
-            Part::Infinite(neg) => Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY }),
+            Part::Infinite(neg) => Some(if neg {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            }),
             Part::Null => None,
         }
     }
@@ -69,7 +75,9 @@ fn seconds_part(sec: i32, fsec: i32, unit: Unit) -> Part {
     let usec = i64::from(sec) * 1_000_000 + i64::from(fsec);
     match unit {
         Unit::Microseconds => Part::Int(usec),
-        Unit::Milliseconds => Part::Scaled(usec, 3, f64::from(sec) * 1000.0 + f64::from(fsec) / 1000.0),
+        Unit::Milliseconds => {
+            Part::Scaled(usec, 3, f64::from(sec) * 1000.0 + f64::from(fsec) / 1000.0)
+        }
         _ => Part::Scaled(usec, 6, f64::from(sec) + f64::from(fsec) / 1_000_000.0),
     }
 }
@@ -212,8 +220,7 @@ fn julian_part(tm: &Tm, fsec: i32) -> Part {
     let day = i64::from(date2j(tm.year, tm.mon, tm.mday));
     let secs = (i64::from(tm.hour) * 60 + i64::from(tm.min)) * 60 + i64::from(tm.sec);
     let usec = secs * 1_000_000 + i64::from(fsec);
-    let f = day as f64
-        + (secs as f64 + f64::from(fsec) / 1_000_000.0) / SECS_PER_DAY as f64;
+    let f = day as f64 + (secs as f64 + f64::from(fsec) / 1_000_000.0) / SECS_PER_DAY as f64;
     Part::Julian(day, usec, f)
 }
 
@@ -251,14 +258,22 @@ pub fn extract_date(units: &str, date: Date) -> Result<Option<Decimal>> {
             _ => None,
         };
         return match unit {
-            Some(U::Day | U::Month | U::Quarter | U::Week | U::Dow | U::IsoDow | U::Doy) => Ok(None),
-            Some(U::Year | U::Decade | U::Century | U::Millennium | U::Julian | U::IsoYear | U::Epoch) => {
-                Ok(Some(if date == Date::NEG_INFINITY {
-                    Decimal::NegInfinity
-                } else {
-                    Decimal::Infinity
-                }))
+            Some(U::Day | U::Month | U::Quarter | U::Week | U::Dow | U::IsoDow | U::Doy) => {
+                Ok(None)
             }
+            Some(
+                U::Year
+                | U::Decade
+                | U::Century
+                | U::Millennium
+                | U::Julian
+                | U::IsoYear
+                | U::Epoch,
+            ) => Ok(Some(if date == Date::NEG_INFINITY {
+                Decimal::NegInfinity
+            } else {
+                Decimal::Infinity
+            })),
             _ => Err(not_supported(&lower, DATE)),
         };
     }
@@ -291,9 +306,9 @@ fn time_part(units: &str, micros: i64, zone: Option<i32>) -> Result<Part> {
     match field_name(&lower) {
         FieldName::Unit(unit) => match (unit, zone) {
             (Unit::Timezone, Some(tz)) => Ok(Part::Int(i64::from(-tz))),
-            (Unit::TimezoneMinute, Some(tz)) => {
-                Ok(Part::Int(i64::from((-tz / SECS_PER_MINUTE) % MINS_PER_HOUR)))
-            }
+            (Unit::TimezoneMinute, Some(tz)) => Ok(Part::Int(i64::from(
+                (-tz / SECS_PER_MINUTE) % MINS_PER_HOUR,
+            ))),
             (Unit::TimezoneHour, Some(tz)) => Ok(Part::Int(i64::from(-tz / SECS_PER_HOUR))),
             (Unit::Microseconds | Unit::Milliseconds | Unit::Second, _) => {
                 Ok(seconds_part(sec, fsec, unit))

@@ -221,7 +221,10 @@ pub(crate) fn validate_date(
 
 /// `DecodeTimeCommon`: `hh:mm[:ss[.fff]]` (or `mm:ss.fff`) as hour, minute, second, usec.
 /// `minute_to_second` is the interval typmod `MINUTE TO SECOND`.
-pub(crate) fn decode_time_common(s: &str, minute_to_second: bool) -> DtResult<(i64, i32, i32, i32)> {
+pub(crate) fn decode_time_common(
+    s: &str,
+    minute_to_second: bool,
+) -> DtResult<(i64, i32, i32, i32)> {
     let h = strtol(s);
     if h.overflow {
         return Err(DtErr::FieldOverflow);
@@ -453,7 +456,7 @@ pub(crate) fn decode_timezone(s: &str) -> DtResult<i32> {
         return Err(DtErr::TzDispOverflow);
     }
     let mut hr = h.value;
-    let mut min;
+    let min;
     let mut sec = 0;
     let mut cp = h.rest;
     if let Some(rest) = cp.strip_prefix(':') {

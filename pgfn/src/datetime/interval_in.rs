@@ -7,7 +7,9 @@
 //!   (months into 30-day days, days into microseconds).
 //! - Every accumulation is overflow-checked and fails as PostgreSQL's does.
 
-use super::calendar::{DAYS_PER_MONTH, USECS_PER_DAY, USECS_PER_HOUR, USECS_PER_MINUTE, USECS_PER_SEC};
+use super::calendar::{
+    DAYS_PER_MONTH, USECS_PER_DAY, USECS_PER_HOUR, USECS_PER_MINUTE, USECS_PER_SEC,
+};
 use super::cnum::{strtod, strtoint, strtol};
 use super::fields::{
     CENTURY, DAY, DECADE, DTK_ALL_SECS_M, DtErr, DtResult, HOUR, MICROSECOND, MILLENNIUM,
@@ -214,7 +216,14 @@ pub(crate) fn decode_interval(fields: &[Field]) -> DtResult<ItmIn> {
                     }
                     Unit::Second => {
                         ok(adjust_microseconds(val, fval, USECS_PER_SEC, &mut itm))?;
-                        (if fval == 0.0 { m(SECOND) } else { DTK_ALL_SECS_M }, u)
+                        (
+                            if fval == 0.0 {
+                                m(SECOND)
+                            } else {
+                                DTK_ALL_SECS_M
+                            },
+                            u,
+                        )
                     }
                     Unit::Minute => {
                         ok(adjust_microseconds(val, fval, USECS_PER_MINUTE, &mut itm))?;
@@ -289,7 +298,10 @@ pub(crate) fn decode_interval(fields: &[Field]) -> DtResult<ItmIn> {
         return Err(DtErr::BadFormat);
     }
     if is_before {
-        if itm.usec == i64::MIN || itm.mday == i32::MIN || itm.mon == i32::MIN || itm.year == i32::MIN
+        if itm.usec == i64::MIN
+            || itm.mday == i32::MIN
+            || itm.mon == i32::MIN
+            || itm.year == i32::MIN
         {
             return Err(DtErr::FieldOverflow);
         }
@@ -350,7 +362,9 @@ pub(crate) fn decode_iso8601_interval(input: &str) -> DtResult<ItmIn> {
         s = if rest.is_empty() { rest } else { &rest[1..] };
         if datepart {
             match unit {
-                b'Y' => ok(adjust_years(val, 1, &mut itm) && adjust_fract_years(fval, 1, &mut itm))?,
+                b'Y' => {
+                    ok(adjust_years(val, 1, &mut itm) && adjust_fract_years(fval, 1, &mut itm))?
+                }
                 b'M' => ok(adjust_months(val, &mut itm)
                     && adjust_fract_days(fval, DAYS_PER_MONTH, &mut itm))?,
                 b'W' => ok(adjust_days(val, 7, &mut itm) && adjust_fract_days(fval, 7, &mut itm))?,
@@ -421,10 +435,17 @@ pub(crate) fn decode_iso8601_interval(input: &str) -> DtResult<ItmIn> {
                 b'S' => ok(adjust_microseconds(val, fval, USECS_PER_SEC, &mut itm))?,
                 0 | b':' => {
                     if unit == 0 && iso_integer_width(fieldstart) == 6 && !havefield {
-                        ok(adjust_microseconds(val / 10000, 0.0, USECS_PER_HOUR, &mut itm)
-                            && adjust_microseconds((val / 100) % 100, 0.0, USECS_PER_MINUTE, &mut itm)
-                            && adjust_microseconds(val % 100, 0.0, USECS_PER_SEC, &mut itm)
-                            && adjust_fract_microseconds(fval, 1, &mut itm))?;
+                        ok(
+                            adjust_microseconds(val / 10000, 0.0, USECS_PER_HOUR, &mut itm)
+                                && adjust_microseconds(
+                                    (val / 100) % 100,
+                                    0.0,
+                                    USECS_PER_MINUTE,
+                                    &mut itm,
+                                )
+                                && adjust_microseconds(val % 100, 0.0, USECS_PER_SEC, &mut itm)
+                                && adjust_fract_microseconds(fval, 1, &mut itm),
+                        )?;
                         return Ok(itm);
                     }
                     if havefield {

@@ -18,27 +18,43 @@ pub(crate) fn interval_out_of_range() -> Error {
 /// `- interval`.
 pub fn interval_neg(span: Interval) -> Result<Interval> {
     Ok(Interval::new(
-        span.months.checked_neg().ok_or_else(interval_out_of_range)?,
+        span.months
+            .checked_neg()
+            .ok_or_else(interval_out_of_range)?,
         span.days.checked_neg().ok_or_else(interval_out_of_range)?,
-        span.micros.checked_neg().ok_or_else(interval_out_of_range)?,
+        span.micros
+            .checked_neg()
+            .ok_or_else(interval_out_of_range)?,
     ))
 }
 
 /// `interval + interval`.
 pub fn interval_add(a: Interval, b: Interval) -> Result<Interval> {
     Ok(Interval::new(
-        a.months.checked_add(b.months).ok_or_else(interval_out_of_range)?,
-        a.days.checked_add(b.days).ok_or_else(interval_out_of_range)?,
-        a.micros.checked_add(b.micros).ok_or_else(interval_out_of_range)?,
+        a.months
+            .checked_add(b.months)
+            .ok_or_else(interval_out_of_range)?,
+        a.days
+            .checked_add(b.days)
+            .ok_or_else(interval_out_of_range)?,
+        a.micros
+            .checked_add(b.micros)
+            .ok_or_else(interval_out_of_range)?,
     ))
 }
 
 /// `interval - interval`.
 pub fn interval_sub(a: Interval, b: Interval) -> Result<Interval> {
     Ok(Interval::new(
-        a.months.checked_sub(b.months).ok_or_else(interval_out_of_range)?,
-        a.days.checked_sub(b.days).ok_or_else(interval_out_of_range)?,
-        a.micros.checked_sub(b.micros).ok_or_else(interval_out_of_range)?,
+        a.months
+            .checked_sub(b.months)
+            .ok_or_else(interval_out_of_range)?,
+        a.days
+            .checked_sub(b.days)
+            .ok_or_else(interval_out_of_range)?,
+        a.micros
+            .checked_sub(b.micros)
+            .ok_or_else(interval_out_of_range)?,
     ))
 }
 
@@ -121,7 +137,10 @@ pub fn justify_days(span: Interval) -> Result<Interval> {
     let mut r = span;
     let wholemonth = r.days / DAYS_PER_MONTH;
     r.days -= wholemonth * DAYS_PER_MONTH;
-    r.months = r.months.checked_add(wholemonth).ok_or_else(interval_out_of_range)?;
+    r.months = r
+        .months
+        .checked_add(wholemonth)
+        .ok_or_else(interval_out_of_range)?;
     if r.months > 0 && r.days < 0 {
         r.days += DAYS_PER_MONTH;
         r.months -= 1;
@@ -138,7 +157,10 @@ pub fn justify_interval(span: Interval) -> Result<Interval> {
     if (r.days > 0 && r.micros > 0) || (r.days < 0 && r.micros < 0) {
         let wholemonth = r.days / DAYS_PER_MONTH;
         r.days -= wholemonth * DAYS_PER_MONTH;
-        r.months = r.months.checked_add(wholemonth).ok_or_else(interval_out_of_range)?;
+        r.months = r
+            .months
+            .checked_add(wholemonth)
+            .ok_or_else(interval_out_of_range)?;
     }
     let wholeday = r.micros / USECS_PER_DAY;
     r.micros -= wholeday * USECS_PER_DAY;
@@ -146,7 +168,10 @@ pub fn justify_interval(span: Interval) -> Result<Interval> {
     r.days = (i64::from(r.days) + wholeday) as i32;
     let wholemonth = r.days / DAYS_PER_MONTH;
     r.days -= wholemonth * DAYS_PER_MONTH;
-    r.months = r.months.checked_add(wholemonth).ok_or_else(interval_out_of_range)?;
+    r.months = r
+        .months
+        .checked_add(wholemonth)
+        .ok_or_else(interval_out_of_range)?;
     if r.months > 0 && (r.days < 0 || (r.days == 0 && r.micros < 0)) {
         r.days += DAYS_PER_MONTH;
         r.months -= 1;

@@ -35,13 +35,19 @@ fn checked_date(year: i32, month: i32, day: i32) -> Result<(Tm, i32)> {
     if validate_date(DTK_DATE_M, false, false, bc, &mut tm).is_err() {
         return Err(Error::new(
             Condition::DatetimeFieldOverflow,
-            format!("date field value out of range: {}-{:02}-{:02}", tm.year, tm.mon, tm.mday),
+            format!(
+                "date field value out of range: {}-{:02}-{:02}",
+                tm.year, tm.mon, tm.mday
+            ),
         ));
     }
     let out_of_range = || {
         Error::new(
             Condition::DatetimeFieldOverflow,
-            format!("date out of range: {}-{:02}-{:02}", tm.year, tm.mon, tm.mday),
+            format!(
+                "date out of range: {}-{:02}-{:02}",
+                tm.year, tm.mon, tm.mday
+            ),
         )
     };
     if !is_valid_julian(tm.year, tm.mon, tm.mday) {
@@ -85,19 +91,32 @@ pub fn make_time(hour: i32, min: i32, sec: f64) -> Result<Time> {
     if float_time_overflows(hour, min, sec) {
         return Err(Error::new(
             Condition::DatetimeFieldOverflow,
-            format!("time field value out of range: {hour}:{min:02}:{}", format_g(sec, 2)),
+            format!(
+                "time field value out of range: {hour}:{min:02}:{}",
+                format_g(sec, 2)
+            ),
         ));
     }
     Ok(Time(time_micros(hour, min, sec)))
 }
 
 /// `make_timestamp(year, month, mday, hour, min, sec)`.
-pub fn make_timestamp(year: i32, month: i32, mday: i32, hour: i32, min: i32, sec: f64) -> Result<Timestamp> {
+pub fn make_timestamp(
+    year: i32,
+    month: i32,
+    mday: i32,
+    hour: i32,
+    min: i32,
+    sec: f64,
+) -> Result<Timestamp> {
     let (_, date) = checked_date(year, month, mday)?;
     if float_time_overflows(hour, min, sec) {
         return Err(Error::new(
             Condition::DatetimeFieldOverflow,
-            format!("time field value out of range: {hour}:{min:02}:{}", format_g(sec, 2)),
+            format!(
+                "time field value out of range: {hour}:{min:02}:{}",
+                format_g(sec, 2)
+            ),
         ));
     }
     let time = time_micros(hour, min, sec);
@@ -167,7 +186,7 @@ fn parse_sane_timezone(tm: &mut Tm, zone: &str) -> Result<i32> {
         )),
         Err(super::fields::DtErr::BadFormat) => match resolve(name)?.0 {
             ZoneArg::Fixed(tz) => Ok(tz),
-            ZoneArg::Dynamic(z, _) => Ok(determine_abbrev_offset(tm, name, &z)),
+            ZoneArg::Dynamic(z) => Ok(determine_abbrev_offset(tm, name, &z)),
             ZoneArg::Named(z) => Ok(determine_offset(tm, &z)),
         },
         Err(_) => Err(super::zone_arg::not_recognized(name)),
@@ -224,7 +243,8 @@ pub fn to_timestamp_epoch(seconds: f64) -> Result<TimestampTz> {
     if seconds < min || seconds >= max {
         return Err(err());
     }
-    let shifted = seconds - f64::from(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY as f64;
+    let shifted =
+        seconds - f64::from(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY as f64;
     let result = (shifted * USECS_PER_SEC as f64).round_ties_even() as i64;
     if !is_valid_timestamp(result) {
         return Err(err());

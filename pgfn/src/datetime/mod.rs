@@ -16,6 +16,7 @@ mod context;
 mod convert;
 mod decimal;
 mod decode;
+mod decode_time;
 mod encode;
 mod extract;
 pub(crate) mod fields;

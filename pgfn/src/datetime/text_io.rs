@@ -7,14 +7,11 @@
 //!   is PostgreSQL's ISO / `postgres` text byte for byte.
 //! - Errors quote the whole input as PostgreSQL does (`invalid input syntax for type date: "x"`).
 
-use super::calendar::{
-    POSTGRES_EPOCH_JDATE, USECS_PER_DAY, date2j, is_valid_julian, j2date,
-};
+use super::calendar::{POSTGRES_EPOCH_JDATE, USECS_PER_DAY, date2j, is_valid_julian, j2date};
 use super::context::Context;
-use super::decode::{DType, decode_date_time, decode_time_only};
-use super::encode::{
-    encode_date_only, encode_date_time, encode_interval, encode_time_only,
-};
+use super::decode::{DType, decode_date_time};
+use super::decode_time::decode_time_only;
+use super::encode::{encode_date_only, encode_date_time, encode_interval, encode_time_only};
 use super::fields::DtErr;
 use super::interval_in::{decode_interval, decode_iso8601_interval};
 use super::lex::{DATETIME_BUF, parse_datetime};
@@ -65,7 +62,8 @@ fn out_of_range(what: &str, input: &str) -> Error {
 /// `date_in`.
 pub fn date_in(input: &str, ctx: &Context) -> Result<Date> {
     let type_name = "date";
-    let fields = parse_datetime(input, DATE_BUF).map_err(|_| parse_error(DtErr::BadFormat, input, type_name))?;
+    let fields = parse_datetime(input, DATE_BUF)
+        .map_err(|_| parse_error(DtErr::BadFormat, input, type_name))?;
     let decoded = decode_date_time(&fields, ctx).map_err(|e| parse_error(e, input, type_name))?;
     let tm = match decoded.dtype {
         DType::Date => decoded.tm,
@@ -118,7 +116,8 @@ fn timestamp_in_common(input: &str, ctx: &Context, with_tz: bool) -> Result<i64>
     match decoded.dtype {
         DType::Date => {
             let tz = with_tz.then_some(decoded.tz);
-            tm2timestamp(&decoded.tm, decoded.fsec, tz).ok_or_else(|| out_of_range("timestamp", input))
+            tm2timestamp(&decoded.tm, decoded.fsec, tz)
+                .ok_or_else(|| out_of_range("timestamp", input))
         }
         DType::Epoch => Ok(epoch_timestamp()),
         DType::Late => Ok(i64::MAX),
@@ -187,8 +186,8 @@ pub fn timetz_in(input: &str, ctx: &Context) -> Result<TimeTz> {
 }
 
 fn time_fields(input: &str, ctx: &Context, type_name: &str) -> Result<(Tm, i32, i32)> {
-    let mut fields =
-        parse_datetime(input, DATE_BUF).map_err(|_| parse_error(DtErr::BadFormat, input, type_name))?;
+    let mut fields = parse_datetime(input, DATE_BUF)
+        .map_err(|_| parse_error(DtErr::BadFormat, input, type_name))?;
     let d = decode_time_only(&mut fields, ctx).map_err(|e| parse_error(e, input, type_name))?;
     Ok((d.tm, d.fsec, d.tz))
 }

@@ -15,42 +15,43 @@ use super::zone::Zone;
 
 /// `struct pg_tm`, PostgreSQL's broken-down time.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tm {
-    pub year: i32,
-    pub mon: i32,
-    pub mday: i32,
-    pub hour: i32,
-    pub min: i32,
-    pub sec: i32,
+pub(crate) struct Tm {
+    pub(crate) year: i32,
+    pub(crate) mon: i32,
+    pub(crate) mday: i32,
+    pub(crate) hour: i32,
+    pub(crate) min: i32,
+    pub(crate) sec: i32,
     /// Day of week, 0 = Sunday (set only where PostgreSQL sets it).
-    pub wday: i32,
+    pub(crate) wday: i32,
     /// Day of year (1-based) for day-of-year input.
-    pub yday: i32,
+    pub(crate) yday: i32,
     /// -1 unknown, 0 standard time, 1 daylight time.
-    pub isdst: i32,
+    pub(crate) isdst: i32,
     /// Seconds east of UTC of the zone this was broken down in.
-    pub gmtoff: i64,
+    pub(crate) gmtoff: i64,
     /// The zone abbreviation it was broken down in, if any.
-    pub zone: Option<String>,
+    pub(crate) zone: Option<String>,
 }
 
 /// `struct pg_itm`: an interval broken into fields, hours unbounded.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Itm {
-    pub usec: i32,
-    pub sec: i32,
-    pub min: i32,
-    pub hour: i64,
-    pub mday: i32,
-    pub mon: i32,
-    pub year: i32,
+pub(crate) struct Itm {
+    pub(crate) usec: i32,
+    pub(crate) sec: i32,
+    pub(crate) min: i32,
+    pub(crate) hour: i64,
+    pub(crate) mday: i32,
+    pub(crate) mon: i32,
+    pub(crate) year: i32,
 }
 
 /// Unix seconds between 1970-01-01 and 2000-01-01.
-pub const EPOCH_SHIFT_SECS: i64 = (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) as i64 * SECS_PER_DAY;
+pub(crate) const EPOCH_SHIFT_SECS: i64 =
+    (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) as i64 * SECS_PER_DAY;
 
 /// `dt2time`: splits microseconds of a day into hour, minute, second, microsecond.
-pub fn dt2time(t: i64) -> (i32, i32, i32, i32) {
+pub(crate) fn dt2time(t: i64) -> (i32, i32, i32, i32) {
     let hour = t / USECS_PER_HOUR;
     let t = t - hour * USECS_PER_HOUR;
     let min = t / USECS_PER_MINUTE;
@@ -61,14 +62,14 @@ pub fn dt2time(t: i64) -> (i32, i32, i32, i32) {
 }
 
 /// `time2t`: microseconds of a time of day from its fields (C int arithmetic on the seconds).
-pub fn time2t(hour: i32, min: i32, sec: i32, fsec: i32) -> i64 {
+pub(crate) fn time2t(hour: i32, min: i32, sec: i32, fsec: i32) -> i64 {
     let secs = i64::from(hour) * 3600 + i64::from(min) * 60 + i64::from(sec);
     secs * USECS_PER_SEC + i64::from(fsec)
 }
 
 /// `timestamp2tm`: breaks a finite timestamp down, in `zone` if given (then also returning
 /// PostgreSQL's `tz`, seconds west). `None` when out of the Julian-day range.
-pub fn timestamp2tm(dt: i64, zone: Option<&Zone>) -> Option<(Tm, i32, i32)> {
+pub(crate) fn timestamp2tm(dt: i64, zone: Option<&Zone>) -> Option<(Tm, i32, i32)> {
     let mut date = dt / USECS_PER_DAY;
     let mut time = dt - date * USECS_PER_DAY;
     if time < 0 {
@@ -114,7 +115,7 @@ pub fn timestamp2tm(dt: i64, zone: Option<&Zone>) -> Option<(Tm, i32, i32)> {
 
 /// `tm2timestamp`: a timestamp from broken-down time, shifted by `tz` (seconds west) if given.
 /// `None` when out of range.
-pub fn tm2timestamp(tm: &Tm, fsec: i32, tz: Option<i32>) -> Option<i64> {
+pub(crate) fn tm2timestamp(tm: &Tm, fsec: i32, tz: Option<i32>) -> Option<i64> {
     if !is_valid_julian(tm.year, tm.mon, tm.mday) {
         return None;
     }
@@ -131,7 +132,7 @@ pub fn tm2timestamp(tm: &Tm, fsec: i32, tz: Option<i32>) -> Option<i64> {
 }
 
 /// `interval2itm`: an interval broken into fields.
-pub fn interval2itm(span: Interval) -> Itm {
+pub(crate) fn interval2itm(span: Interval) -> Itm {
     let mut time = span.micros;
     let hour = time / USECS_PER_HOUR;
     time -= hour * USECS_PER_HOUR;
@@ -151,7 +152,7 @@ pub fn interval2itm(span: Interval) -> Itm {
 }
 
 /// `itm2interval`: an interval from fields; `None` on overflow.
-pub fn itm2interval(itm: &Itm) -> Option<Interval> {
+pub(crate) fn itm2interval(itm: &Itm) -> Option<Interval> {
     let months = i64::from(itm.year) * 12 + i64::from(itm.mon);
     let months = i32::try_from(months).ok()?;
     let mut time = itm.hour.checked_mul(USECS_PER_HOUR)?;
@@ -163,7 +164,7 @@ pub fn itm2interval(itm: &Itm) -> Option<Interval> {
 
 /// Local time of a broken-down date and time as Unix seconds, PostgreSQL's first step of
 /// `DetermineTimeZoneOffset`; `None` where it punts to UTC.
-pub fn tm_local_unix(tm: &Tm) -> Option<i64> {
+pub(crate) fn tm_local_unix(tm: &Tm) -> Option<i64> {
     if !is_valid_julian(tm.year, tm.mon, tm.mday) {
         return None;
     }
@@ -174,7 +175,7 @@ pub fn tm_local_unix(tm: &Tm) -> Option<i64> {
 
 /// `DetermineTimeZoneOffset`: PostgreSQL's `tz` (seconds west) for a local time in `zone`,
 /// setting `tm.isdst`.
-pub fn determine_offset(tm: &mut Tm, zone: &Zone) -> i32 {
+pub(crate) fn determine_offset(tm: &mut Tm, zone: &Zone) -> i32 {
     let (gmtoff, _, dst) = zone.offset_for_local(tm_local_unix(tm));
     tm.isdst = i32::from(dst);
     -gmtoff
@@ -182,7 +183,7 @@ pub fn determine_offset(tm: &mut Tm, zone: &Zone) -> i32 {
 
 /// `DetermineTimeZoneAbbrevOffset`: the `tz` of a dynamic abbreviation (e.g. `MSK`) at a
 /// local time in its zone.
-pub fn determine_abbrev_offset(tm: &mut Tm, abbrev: &str, zone: &Zone) -> i32 {
+pub(crate) fn determine_abbrev_offset(tm: &mut Tm, abbrev: &str, zone: &Zone) -> i32 {
     let (gmtoff, utc, dst) = zone.offset_for_local(tm_local_unix(tm));
     match zone.interpret_abbrev(&abbrev.to_ascii_uppercase(), utc) {
         Some((off, is_dst)) => {
@@ -197,7 +198,7 @@ pub fn determine_abbrev_offset(tm: &mut Tm, abbrev: &str, zone: &Zone) -> i32 {
 }
 
 /// `DetermineTimeZoneAbbrevOffsetTS`: the `tz` of an abbreviation at a UTC instant.
-pub fn determine_abbrev_offset_ts(ts: i64, abbrev: &str, zone: &Zone) -> Option<i32> {
+pub(crate) fn determine_abbrev_offset_ts(ts: i64, abbrev: &str, zone: &Zone) -> Option<i32> {
     let t = ts / USECS_PER_SEC + EPOCH_SHIFT_SECS;
     if let Some((off, _)) = zone.interpret_abbrev(&abbrev.to_ascii_uppercase(), t) {
         return Some(-off);

@@ -45,7 +45,7 @@ pub(crate) enum Meridian {
 
 /// Field units (PostgreSQL's `DTK_*` unit codes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
+pub(crate) enum Unit {
     Microseconds,
     Milliseconds,
     Second,

@@ -166,7 +166,7 @@ pub fn timestamptz_trunc_zone(units: &str, ts: TimestampTz, zone: &str) -> Resul
     }
     let zone = match resolve(zone)?.0 {
         ZoneArg::Fixed(tz) => Zone::fixed(-tz).ok_or_else(timestamp_out_of_range)?,
-        ZoneArg::Dynamic(z, _) | ZoneArg::Named(z) => z,
+        ZoneArg::Dynamic(z) | ZoneArg::Named(z) => z,
     };
     timestamptz_trunc_in(units, ts, &zone)
 }

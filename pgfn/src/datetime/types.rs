@@ -12,14 +12,12 @@
 
 use std::cmp::Ordering;
 
-use super::calendar::{
-    DATE_END_JULIAN, DATETIME_MIN_JULIAN, POSTGRES_EPOCH_JDATE, USECS_PER_DAY,
-};
+use super::calendar::{DATE_END_JULIAN, DATETIME_MIN_JULIAN, POSTGRES_EPOCH_JDATE, USECS_PER_DAY};
 
 /// Smallest finite timestamp: 4714-11-24 00:00:00 BC.
-pub const MIN_TIMESTAMP: i64 = -211_813_488_000_000_000;
+pub(crate) const MIN_TIMESTAMP: i64 = -211_813_488_000_000_000;
 /// Timestamps are strictly less than this: 294277-01-01 00:00:00.
-pub const END_TIMESTAMP: i64 = 9_223_371_331_200_000_000;
+pub(crate) const END_TIMESTAMP: i64 = 9_223_371_331_200_000_000;
 
 /// `date`: days since 2000-01-01.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -107,7 +105,7 @@ impl TimestampTz {
 }
 
 /// PostgreSQL's `IS_VALID_TIMESTAMP` for either timestamp type's microseconds.
-pub fn is_valid_timestamp(t: i64) -> bool {
+pub(crate) fn is_valid_timestamp(t: i64) -> bool {
     (MIN_TIMESTAMP..END_TIMESTAMP).contains(&t)
 }
 

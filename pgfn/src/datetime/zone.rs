@@ -199,7 +199,11 @@ impl Zone {
         let prevtime = mytime - SECS_PER_DAY;
         let before_info = self.local_offset(prevtime);
         let Some((before, boundary, after)) = self.next_boundary(prevtime) else {
-            return (before_info.gmtoff, mytime - i64::from(before_info.gmtoff), before_info.is_dst);
+            return (
+                before_info.gmtoff,
+                mytime - i64::from(before_info.gmtoff),
+                before_info.is_dst,
+            );
         };
         let beforetime = mytime - i64::from(before.0);
         let aftertime = mytime - i64::from(after.0);
@@ -260,7 +264,11 @@ fn posix_zone(spec: &str) -> Option<Repr> {
         dst_rest.to_string()
     } else {
         let (dst_west, after) = posix_offset(dst_rest)?;
-        let rules = if after.is_empty() { ",M3.2.0,M11.1.0" } else { after };
+        let rules = if after.is_empty() {
+            ",M3.2.0,M11.1.0"
+        } else {
+            after
+        };
         format!("{}{rules}", offset_text(dst_west))
     };
     let text = format!("<{std_name}>{}<{dst_name}>{rules}", offset_text(west));

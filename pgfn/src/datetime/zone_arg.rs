@@ -13,8 +13,8 @@ use crate::{Condition, Error, Result};
 pub(crate) enum ZoneArg {
     /// A fixed offset, PostgreSQL's `tz` sign (seconds west).
     Fixed(i32),
-    /// A dynamic abbreviation (e.g. `MSK`) with its zone and the name as given.
-    Dynamic(Zone, String),
+    /// A dynamic abbreviation (e.g. `MSK`) with its zone.
+    Dynamic(Zone),
     /// A full zone name.
     Named(Zone),
 }
@@ -43,7 +43,7 @@ pub(crate) fn resolve(zone: &str) -> Result<(ZoneArg, String)> {
     let arg = match abbrevs::lookup(&lower) {
         Some(AbbrevKind::Std(v) | AbbrevKind::Dst(v)) => ZoneArg::Fixed(-v),
         Some(AbbrevKind::Dynamic(zname)) => match Zone::by_name(zname) {
-            Some(z) => ZoneArg::Dynamic(z, name.clone()),
+            Some(z) => ZoneArg::Dynamic(z),
             None => return Err(not_recognized(&name)),
         },
         None => match Zone::by_name(&name) {

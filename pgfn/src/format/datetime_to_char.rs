@@ -10,7 +10,9 @@ use std::fmt::Write;
 
 use super::keywords::{Dch, KeyWord, S_FM, S_TH, S_TH_LOWER, S_TM};
 use super::node::{Node, parse_datetime_format};
-use crate::datetime::calendar::{DAYS, MONTHS, date2isoweek, date2isoyear, date2isoyearday, date2j};
+use crate::datetime::calendar::{
+    DAYS, MONTHS, date2isoweek, date2isoyear, date2isoyearday, date2j,
+};
 use crate::{Condition, Error, Result};
 
 /// Full month names.
@@ -63,7 +65,11 @@ fn th(num: &str, upper: bool) -> Result<&'static str> {
             format!("\"{num}\" is not a number"),
         ));
     }
-    let last = if b.len() > 1 && b[b.len() - 2] == b'1' { b'0' } else { last };
+    let last = if b.len() > 1 && b[b.len() - 2] == b'1' {
+        b'0'
+    } else {
+        last
+    };
     let pair = match last {
         b'1' => ("ST", "st"),
         b'2' => ("ND", "nd"),
@@ -91,7 +97,11 @@ fn push_num(out: &mut String, num: String, suffix: u8) -> Result<()> {
 
 /// `%0*d`: zero-padded to `width` (the sign counts), or plain when `fm`.
 fn pad(v: i64, width: usize, fm: bool) -> String {
-    if fm { v.to_string() } else { format!("{v:0width$}") }
+    if fm {
+        v.to_string()
+    } else {
+        format!("{v:0width$}")
+    }
 }
 
 /// Width PostgreSQL uses for a two-digit field: 2, or 3 for negatives.
@@ -113,7 +123,11 @@ fn adjust_year(year: i32, is_interval: bool) -> i64 {
 }
 
 fn padded_name(name: &str, fm: bool) -> String {
-    if fm { name.to_string() } else { format!("{name:<9}") }
+    if fm {
+        name.to_string()
+    } else {
+        format!("{name:<9}")
+    }
 }
 
 fn initcap(s: &str) -> String {
@@ -198,7 +212,12 @@ pub(crate) fn dch_to_char(fmt: &str, tm: &TmToChar, is_interval: bool) -> Result
                     return Err(invalid_for_interval());
                 }
                 let off = tm.gmtoff as i32;
-                let _ = write!(out, "{}{:02}", if tm.gmtoff >= 0 { '+' } else { '-' }, off.abs() / 3600);
+                let _ = write!(
+                    out,
+                    "{}{:02}",
+                    if tm.gmtoff >= 0 { '+' } else { '-' },
+                    off.abs() / 3600
+                );
             }
             D::Tzm => {
                 if is_interval {
@@ -219,8 +238,14 @@ pub(crate) fn dch_to_char(fmt: &str, tm: &TmToChar, is_interval: bool) -> Result
                     let _ = write!(out, ":{:02}", (off.abs() % 3600) / 60);
                 }
             }
-            D::ADots | D::BCDots | D::AdUpper | D::BcUpper | D::ADotsLower | D::BCDotsLower
-            | D::AdLower | D::BcLower => {
+            D::ADots
+            | D::BCDots
+            | D::AdUpper
+            | D::BcUpper
+            | D::ADotsLower
+            | D::BCDotsLower
+            | D::AdLower
+            | D::BcLower => {
                 if is_interval {
                     return Err(invalid_for_interval());
                 }
@@ -349,7 +374,11 @@ pub(crate) fn dch_to_char(fmt: &str, tm: &TmToChar, is_interval: bool) -> Result
                 if tm.mon == 0 && tm.year == 0 {
                     continue;
                 }
-                let months = if key.id == D::RmUpper { RM_UPPER } else { RM_LOWER };
+                let months = if key.id == D::RmUpper {
+                    RM_UPPER
+                } else {
+                    RM_LOWER
+                };
                 let idx = if tm.mon == 0 {
                     if tm.year >= 0 { 0 } else { 11 }
                 } else if tm.mon < 0 {
@@ -358,10 +387,18 @@ pub(crate) fn dch_to_char(fmt: &str, tm: &TmToChar, is_interval: bool) -> Result
                     12 - tm.mon
                 };
                 let name = months[idx.clamp(0, 11) as usize];
-                out.push_str(&if fm { name.to_string() } else { format!("{name:<4}") });
+                out.push_str(&if fm {
+                    name.to_string()
+                } else {
+                    format!("{name:<4}")
+                });
             }
             D::W => push_num(&mut out, ((tm.mday - 1) / 7 + 1).to_string(), suffix)?,
-            D::J => push_num(&mut out, date2j(tm.year, tm.mon, tm.mday).to_string(), suffix)?,
+            D::J => push_num(
+                &mut out,
+                date2j(tm.year, tm.mon, tm.mday).to_string(),
+                suffix,
+            )?,
             D::Fx => {}
         }
     }

@@ -76,11 +76,16 @@ pub(crate) fn parse(text: &str) -> Result<NumVal> {
     if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
         let rest = &t[i + 1..];
         let digits_start = usize::from(rest.starts_with(['+', '-']));
-        let n = rest[digits_start..].bytes().take_while(u8::is_ascii_digit).count();
+        let n = rest[digits_start..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
         if n == 0 {
             return Err(invalid(text));
         }
-        exp = rest[..digits_start + n].parse::<i64>().map_err(|_| invalid(text))?;
+        exp = rest[..digits_start + n]
+            .parse::<i64>()
+            .map_err(|_| invalid(text))?;
         if exp.abs() > 1000 {
             return Err(invalid(text));
         }
@@ -225,6 +230,11 @@ impl Dec {
             None => 0,
         };
         let sig = self.shift(-exponent).round(rscale);
-        format!("{}e{}{:02}", sig.to_text(), if exponent < 0 { '-' } else { '+' }, exponent.abs())
+        format!(
+            "{}e{}{:02}",
+            sig.to_text(),
+            if exponent < 0 { '-' } else { '+' },
+            exponent.abs()
+        )
     }
 }

@@ -6,9 +6,7 @@
 //!   a postfix modifier; `"..."` quotes literal text with `\` escapes; `\"` outside quotes is a
 //!   literal quote; anything else is one (possibly multibyte) character.
 
-use super::keywords::{
-    KeyWord, Num, dch_search, num_search, postfix_suffix, prefix_suffix,
-};
+use super::keywords::{KeyWord, Num, dch_search, num_search, postfix_suffix, prefix_suffix};
 
 /// One node of a parsed template.
 #[derive(Debug, Clone, PartialEq, Eq)]

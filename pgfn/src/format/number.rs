@@ -1,6 +1,5 @@
-//! The number template engine (PostgreSQL's `NUMDesc_prepare` and `NUM_processor`): reads a
-//! number template's shape, then writes a digit string into it (`to_char`) or reads a number
-//! out of text with it (`to_number`).
+//! The number template engine (PostgreSQL's `NUM_processor`): writes a digit string into a
+//! parsed template (`to_char`) or reads a number out of text with it (`to_number`).
 //!
 //! Invariants:
 //! - A faithful port of PostgreSQL 15's state machine, C locale (`.` decimal point, `,` group
@@ -8,196 +7,12 @@
 //! - Reads past the end of the input see a NUL, as PostgreSQL's C strings do; nothing panics.
 
 use super::keywords::Num;
-use super::node::{Node, mblen, parse_number_format};
+use super::node::{Node, mblen};
+use super::number_desc::{
+    F_BRACKET, F_DECIMAL, F_EEEE, F_FILLMODE, F_LSIGN, F_MINUS, F_PLUS, F_ROMAN, F_ZERO,
+    LSIGN_POST, LSIGN_PRE, NumDesc,
+};
 use crate::{Condition, Error, Result};
-
-/// The shape of a number template (PostgreSQL's `NUMDesc`).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct NumDesc {
-    pub pre: i32,
-    pub post: i32,
-    pub lsign: i32,
-    pub flag: u32,
-    pub pre_lsign_num: i32,
-    pub multi: i32,
-    pub zero_start: i32,
-    pub zero_end: i32,
-}
-
-pub(crate) const F_DECIMAL: u32 = 1 << 1;
-pub(crate) const F_LDECIMAL: u32 = 1 << 2;
-pub(crate) const F_ZERO: u32 = 1 << 3;
-pub(crate) const F_BLANK: u32 = 1 << 4;
-pub(crate) const F_FILLMODE: u32 = 1 << 5;
-pub(crate) const F_LSIGN: u32 = 1 << 6;
-pub(crate) const F_BRACKET: u32 = 1 << 7;
-pub(crate) const F_MINUS: u32 = 1 << 8;
-pub(crate) const F_PLUS: u32 = 1 << 9;
-pub(crate) const F_ROMAN: u32 = 1 << 10;
-pub(crate) const F_MULTI: u32 = 1 << 11;
-pub(crate) const F_PLUS_POST: u32 = 1 << 12;
-pub(crate) const F_MINUS_POST: u32 = 1 << 13;
-pub(crate) const F_EEEE: u32 = 1 << 14;
-
-const LSIGN_PRE: i32 = -1;
-const LSIGN_POST: i32 = 1;
-const LSIGN_NONE: i32 = 0;
-
-impl NumDesc {
-    pub(crate) fn has(&self, f: u32) -> bool {
-        self.flag & f != 0
-    }
-}
-
-fn syntax(msg: &str) -> Error {
-    Error::new(Condition::SyntaxError, msg)
-}
-
-/// `NUMDesc_prepare` over a parsed template.
-fn prepare(nodes: &[Node<Num>]) -> Result<NumDesc> {
-    let mut num = NumDesc::default();
-    for node in nodes {
-        let Node::Action(id, _) = node else {
-            continue;
-        };
-        let id = *id;
-        if num.has(F_EEEE) && id != Num::E {
-            return Err(syntax("\"EEEE\" must be the last pattern used"));
-        }
-        match id {
-            Num::Nine => {
-                if num.has(F_BRACKET) {
-                    return Err(syntax("\"9\" must be ahead of \"PR\""));
-                }
-                if num.has(F_MULTI) {
-                    num.multi += 1;
-                } else if num.has(F_DECIMAL) {
-                    num.post += 1;
-                } else {
-                    num.pre += 1;
-                }
-            }
-            Num::Zero => {
-                if num.has(F_BRACKET) {
-                    return Err(syntax("\"0\" must be ahead of \"PR\""));
-                }
-                if !num.has(F_ZERO) && !num.has(F_DECIMAL) {
-                    num.flag |= F_ZERO;
-                    num.zero_start = num.pre + 1;
-                }
-                if !num.has(F_DECIMAL) {
-                    num.pre += 1;
-                } else {
-                    num.post += 1;
-                }
-                num.zero_end = num.pre + num.post;
-            }
-            Num::B => {
-                if num.pre == 0 && num.post == 0 && !num.has(F_ZERO) {
-                    num.flag |= F_BLANK;
-                }
-            }
-            Num::D | Num::Dec => {
-                if id == Num::D {
-                    num.flag |= F_LDECIMAL;
-                }
-                if num.has(F_DECIMAL) {
-                    return Err(syntax("multiple decimal points"));
-                }
-                if num.has(F_MULTI) {
-                    return Err(syntax("cannot use \"V\" and decimal point together"));
-                }
-                num.flag |= F_DECIMAL;
-            }
-            Num::Fm => num.flag |= F_FILLMODE,
-            Num::S => {
-                if num.has(F_LSIGN) {
-                    return Err(syntax("cannot use \"S\" twice"));
-                }
-                if num.has(F_PLUS) || num.has(F_MINUS) || num.has(F_BRACKET) {
-                    return Err(syntax(
-                        "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together",
-                    ));
-                }
-                if !num.has(F_DECIMAL) {
-                    num.lsign = LSIGN_PRE;
-                    num.pre_lsign_num = num.pre;
-                    num.flag |= F_LSIGN;
-                } else if num.lsign == LSIGN_NONE {
-                    num.lsign = LSIGN_POST;
-                    num.flag |= F_LSIGN;
-                }
-            }
-            Num::Mi => {
-                if num.has(F_LSIGN) {
-                    return Err(syntax("cannot use \"S\" and \"MI\" together"));
-                }
-                num.flag |= F_MINUS;
-                if num.has(F_DECIMAL) {
-                    num.flag |= F_MINUS_POST;
-                }
-            }
-            Num::Pl => {
-                if num.has(F_LSIGN) {
-                    return Err(syntax("cannot use \"S\" and \"PL\" together"));
-                }
-                num.flag |= F_PLUS;
-                if num.has(F_DECIMAL) {
-                    num.flag |= F_PLUS_POST;
-                }
-            }
-            Num::Sg => {
-                if num.has(F_LSIGN) {
-                    return Err(syntax("cannot use \"S\" and \"SG\" together"));
-                }
-                num.flag |= F_MINUS | F_PLUS;
-            }
-            Num::Pr => {
-                if num.has(F_LSIGN) || num.has(F_PLUS) || num.has(F_MINUS) {
-                    return Err(syntax(
-                        "cannot use \"PR\" and \"S\"/\"PL\"/\"MI\"/\"SG\" together",
-                    ));
-                }
-                num.flag |= F_BRACKET;
-            }
-            Num::RnUpper | Num::RnLower => num.flag |= F_ROMAN,
-            Num::V => {
-                if num.has(F_DECIMAL) {
-                    return Err(syntax("cannot use \"V\" and decimal point together"));
-                }
-                num.flag |= F_MULTI;
-            }
-            Num::E => {
-                if num.has(F_EEEE) {
-                    return Err(syntax("cannot use \"EEEE\" twice"));
-                }
-                if num.has(F_BLANK)
-                    || num.has(F_FILLMODE)
-                    || num.has(F_LSIGN)
-                    || num.has(F_BRACKET)
-                    || num.has(F_MINUS)
-                    || num.has(F_PLUS)
-                    || num.has(F_ROMAN)
-                    || num.has(F_MULTI)
-                {
-                    return Err(syntax("\"EEEE\" is incompatible with other formats").with_detail(
-                        "\"EEEE\" may only be used together with digit and decimal point patterns.",
-                    ));
-                }
-                num.flag |= F_EEEE;
-            }
-            Num::Comma | Num::C | Num::G | Num::L | Num::Sp | Num::ThUpper | Num::ThLower => {}
-        }
-    }
-    Ok(num)
-}
-
-/// Parses a number template and its shape.
-pub(crate) fn parse(fmt: &str) -> Result<(Vec<Node<Num>>, NumDesc)> {
-    let nodes = parse_number_format(fmt);
-    let desc = prepare(&nodes)?;
-    Ok((nodes, desc))
-}
 
 /// `get_th` on the digit string (its last digit decides).
 fn th(number: &[u8], upper: bool) -> Result<&'static str> {
@@ -209,7 +24,11 @@ fn th(number: &[u8], upper: bool) -> Result<&'static str> {
         ));
     }
     let n = number.len();
-    let last = if n > 1 && number[n - 2] == b'1' { b'0' } else { last };
+    let last = if n > 1 && number[n - 2] == b'1' {
+        b'0'
+    } else {
+        last
+    };
     let pair = match last {
         b'1' => ("ST", "st"),
         b'2' => ("ND", "nd"),
@@ -295,8 +114,7 @@ impl ToChar<'_> {
                     if !self.last_relevant_is_point() || self.num.has(F_FILLMODE) {
                         self.out.push(b'.');
                     }
-                } else if self.last_relevant.is_some_and(|l| self.number_p > l) && id != Num::Zero
-                {
+                } else if self.last_relevant.is_some_and(|l| self.number_p > l) && id != Num::Zero {
                 } else if self.is_predec_space() {
                     if !self.num.has(F_FILLMODE) {
                         self.out.push(b' ');
@@ -613,7 +431,11 @@ impl FromChar<'_> {
 
 /// `NUM_processor` in `to_number` mode: the number text read from `input` (sign byte first,
 /// as `numeric_in` will see it) and the count of fraction digits read.
-pub(crate) fn from_char(nodes: &[Node<Num>], desc: &NumDesc, input: &[u8]) -> Result<(String, i32)> {
+pub(crate) fn from_char(
+    nodes: &[Node<Num>],
+    desc: &NumDesc,
+    input: &[u8],
+) -> Result<(String, i32)> {
     let mut num = desc.clone();
     if num.zero_start != 0 {
         num.zero_start -= 1;
@@ -706,5 +528,8 @@ pub(crate) fn from_char(nodes: &[Node<Num>], desc: &NumDesc, input: &[u8]) -> Re
     if st.number.last() == Some(&b'.') && st.number.len() > 1 {
         st.number.pop();
     }
-    Ok((String::from_utf8_lossy(&st.number).into_owned(), st.read_post))
+    Ok((
+        String::from_utf8_lossy(&st.number).into_owned(),
+        st.read_post,
+    ))
 }

@@ -8,7 +8,8 @@
 //! - An empty template gives `''` from `to_char` and NULL from `to_number`, as in PostgreSQL.
 
 use super::dec::{Dec, NumVal, parse};
-use super::number::{F_EEEE, F_MULTI, F_ROMAN, NumDesc, from_char, parse as parse_template, to_char};
+use super::number::{from_char, to_char};
+use super::number_desc::{F_EEEE, F_MULTI, F_ROMAN, NumDesc, parse as parse_template};
 use crate::{Condition, Error, Result};
 
 /// `int_to_roman`: 1..=3999 as a roman numeral, else fifteen `#`.
@@ -71,7 +72,11 @@ fn format_e_signed(v: f64, prec: usize) -> String {
     let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
     let sign = if v.is_sign_negative() { '-' } else { '+' };
-    format!("{sign}{mant}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
+    format!(
+        "{sign}{mant}e{}{:02}",
+        if exp < 0 { '-' } else { '+' },
+        exp.abs()
+    )
 }
 
 /// C's `%.*f`, with PostgreSQL's spelling of non-finite values.
@@ -148,7 +153,11 @@ pub fn int4_to_char(value: i32, fmt: &str) -> Result<String> {
         let v = if desc.has(F_MULTI) {
             let p = 10f64.powi(desc.multi);
             // C's (int32) conversion of an out-of-range double yields INT_MIN on x86.
-            let factor = if p < 2_147_483_648.0 { p as i32 } else { i32::MIN };
+            let factor = if p < 2_147_483_648.0 {
+                p as i32
+            } else {
+                i32::MIN
+            };
             desc.pre += desc.multi;
             value.wrapping_mul(factor)
         } else {
@@ -178,7 +187,11 @@ pub fn int8_to_char(value: i64, fmt: &str) -> Result<String> {
                 frac: String::new(),
             };
             let s = dec.sci(i64::from(desc.post));
-            let s = if s.starts_with('-') { s } else { format!(" {s}") };
+            let s = if s.starts_with('-') {
+                s
+            } else {
+                format!(" {s}")
+            };
             return Ok((s, 0, 0));
         }
         let v = if desc.has(F_MULTI) {
@@ -187,7 +200,9 @@ pub fn int8_to_char(value: i64, fmt: &str) -> Result<String> {
                 return Err(bigint_out_of_range());
             }
             desc.pre += desc.multi;
-            value.checked_mul(p as i64).ok_or_else(bigint_out_of_range)?
+            value
+                .checked_mul(p as i64)
+                .ok_or_else(bigint_out_of_range)?
         } else {
             value
         };
@@ -210,7 +225,11 @@ fn float_digits(v: f64, desc: &mut NumDesc, digits: i32) -> (String, i32, u8) {
 pub fn float4_to_char(value: f32, fmt: &str) -> Result<String> {
     run(fmt, |desc| {
         if desc.has(F_ROMAN) {
-            return Ok((int_to_roman(f64::from(value).round_ties_even() as i32), 0, 0));
+            return Ok((
+                int_to_roman(f64::from(value).round_ties_even() as i32),
+                0,
+                0,
+            ));
         }
         if desc.has(F_EEEE) {
             if value.is_nan() || value.is_infinite() {
@@ -291,7 +310,15 @@ pub fn numeric_to_char(value: &str, fmt: &str) -> Result<String> {
                 _ => return Ok((eeee_special(desc), 0, 0)),
             };
             let s = d.sci(i64::from(desc.post));
-            return Ok((if s.starts_with('-') { s } else { format!(" {s}") }, 0, 0));
+            return Ok((
+                if s.starts_with('-') {
+                    s
+                } else {
+                    format!(" {s}")
+                },
+                0,
+                0,
+            ));
         }
         let text = match &val {
             NumVal::NaN => "NaN".to_string(),
@@ -320,10 +347,12 @@ pub fn to_number(input: &str, fmt: &str) -> Result<Option<String>> {
     let precision = desc.pre + desc.multi + scale;
     let d = match parse(&numstr)? {
         NumVal::Finite(d) => d,
-        _ => return Err(Error::new(
-            Condition::InvalidTextRepresentation,
-            format!("invalid input syntax for type numeric: \"{numstr}\""),
-        )),
+        _ => {
+            return Err(Error::new(
+                Condition::InvalidTextRepresentation,
+                format!("invalid input syntax for type numeric: \"{numstr}\""),
+            ));
+        }
     };
     let d = apply_typmod(&d, precision, scale)?;
     if !desc.has(F_MULTI) {
@@ -361,8 +390,14 @@ fn apply_typmod(d: &Dec, precision: i32, scale: i32) -> Result<Dec> {
 
 /// Exact product of two decimals with the sum of their scales (PostgreSQL's `numeric_mul`).
 fn multiply(a: &Dec, b: &Dec) -> Dec {
-    let da: Vec<u32> = format!("{}{}", a.int, a.frac).bytes().map(|c| u32::from(c - b'0')).collect();
-    let db: Vec<u32> = format!("{}{}", b.int, b.frac).bytes().map(|c| u32::from(c - b'0')).collect();
+    let da: Vec<u32> = format!("{}{}", a.int, a.frac)
+        .bytes()
+        .map(|c| u32::from(c - b'0'))
+        .collect();
+    let db: Vec<u32> = format!("{}{}", b.int, b.frac)
+        .bytes()
+        .map(|c| u32::from(c - b'0'))
+        .collect();
     let mut acc = vec![0u32; da.len() + db.len() + 1];
     for (i, x) in da.iter().rev().enumerate() {
         for (j, y) in db.iter().rev().enumerate() {
@@ -375,7 +410,11 @@ fn multiply(a: &Dec, b: &Dec) -> Dec {
         *v = t % 10;
         carry = t / 10;
     }
-    let digits: String = acc.iter().rev().map(|d| char::from(b'0' + *d as u8)).collect();
+    let digits: String = acc
+        .iter()
+        .rev()
+        .map(|d| char::from(b'0' + *d as u8))
+        .collect();
     let scale = a.frac.len() + b.frac.len();
     let (int, frac) = digits.split_at(digits.len() - scale);
     let mut out = Dec {

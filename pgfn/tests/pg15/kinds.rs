@@ -136,7 +136,11 @@ pub fn run(kind: &str, args: &[&str], ctx: &Context) -> Result<Option<String>> {
         "age_ts" => dt::interval_out(dt::timestamp_age(ts(0)?, ts(1)?)?),
         "age_tstz" => dt::interval_out(dt::timestamptz_age(tstz(0)?, tstz(1)?, ctx)?),
         "bin_ts" => ts_out(dt::Timestamp(dt::date_bin(iv(0)?, ts(1)?.0, ts(2)?.0)?))?,
-        "bin_tstz" => tstz_out(dt::TimestampTz(dt::date_bin(iv(0)?, tstz(1)?.0, tstz(2)?.0)?))?,
+        "bin_tstz" => tstz_out(dt::TimestampTz(dt::date_bin(
+            iv(0)?,
+            tstz(1)?.0,
+            tstz(2)?.0,
+        )?))?,
         "make_date" => dt::date_out(dt::make_date(int(a(0))?, int(a(1))?, int(a(2))?)?),
         "make_time" => dt::time_out(dt::make_time(int(a(0))?, int(a(1))?, float(a(2))?)?),
         "make_ts" => ts_out(dt::make_timestamp(

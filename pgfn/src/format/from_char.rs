@@ -1,57 +1,49 @@
-//! `to_date(text, text)` and `to_timestamp(text, text)`: PostgreSQL's `DCH_from_char` and
-//! `do_to_timestamp`, reading a string against a template.
+//! Reading a string against a date/time template (PostgreSQL's `DCH_from_char`): the raw
+//! fields `to_date` and `to_timestamp` then assemble.
 //!
 //! Invariants:
 //! - Lenient as PostgreSQL is outside `FX` mode (spaces skipped, any separator matches any
 //!   separator), strict inside it; conflicting or out-of-range fields fail with PostgreSQL's
 //!   messages, details and hints.
-//! - Missing fields default as PostgreSQL's do: January 1st of year 0 (`0001-01-01 BC`),
-//!   midnight.
 
 use super::datetime_to_char::{DAYS_SHORT, MONTHS_FULL};
 use super::keywords::{DateMode, Dch, KeyWord, S_FM, S_TH, S_TH_LOWER};
-use super::node::{Node, mblen, parse_datetime_format};
-use crate::datetime::calendar::{
-    DAYS, MAX_TZDISP_HOUR, MONTHS, POSTGRES_EPOCH_JDATE, date2j, is_leap, is_valid_julian,
-    isoweek2date, isoweek2j, isoweekdate2date, j2date,
-};
+use super::node::{Node, mblen};
+use crate::datetime::calendar::{DAYS, MONTHS};
 use crate::datetime::cnum::strtol;
-use crate::datetime::fields::{DAY, DTK_DATE_M, MONTH, YEAR, m, validate_date};
 use crate::datetime::lex::is_space;
-use crate::datetime::tm::{Tm, determine_offset, tm2timestamp};
-use crate::datetime::{Context, Date, TimestampTz};
 use crate::{Condition, Error, Result};
 
 /// PostgreSQL's `TmFromChar`: fields read from the input.
 #[derive(Debug, Default)]
-struct FromChar {
-    mode: Option<DateMode>,
-    hh: i32,
-    pm: i32,
-    mi: i32,
-    ss: i32,
-    ssss: i32,
-    d: i32,
-    dd: i32,
-    ddd: i32,
-    mm: i32,
-    ms: i32,
-    year: i32,
-    bc: i32,
-    ww: i32,
-    w: i32,
-    cc: i32,
-    j: i32,
-    us: i32,
-    yysz: i32,
-    clock12: bool,
-    tzsign: i32,
-    tzh: i32,
-    tzm: i32,
-    ff: i32,
+pub(crate) struct FromChar {
+    pub(crate) mode: Option<DateMode>,
+    pub(crate) hh: i32,
+    pub(crate) pm: i32,
+    pub(crate) mi: i32,
+    pub(crate) ss: i32,
+    pub(crate) ssss: i32,
+    pub(crate) d: i32,
+    pub(crate) dd: i32,
+    pub(crate) ddd: i32,
+    pub(crate) mm: i32,
+    pub(crate) ms: i32,
+    pub(crate) year: i32,
+    pub(crate) bc: i32,
+    pub(crate) ww: i32,
+    pub(crate) w: i32,
+    pub(crate) cc: i32,
+    pub(crate) j: i32,
+    pub(crate) us: i32,
+    pub(crate) yysz: i32,
+    pub(crate) clock12: bool,
+    pub(crate) tzsign: i32,
+    pub(crate) tzh: i32,
+    pub(crate) tzm: i32,
+    pub(crate) ff: i32,
 }
 
-fn bad_format(msg: impl Into<String>) -> Error {
+pub(crate) fn bad_format(msg: impl Into<String>) -> Error {
     Error::new(Condition::InvalidDatetimeFormat, msg)
 }
 
@@ -127,7 +119,9 @@ fn parse_int_len(
                 "Field requires {len} characters, but only {} remain.",
                 s.len()
             ))
-            .with_hint("If your source string is not fixed-width, try using the \"FM\" modifier."));
+            .with_hint(
+                "If your source string is not fixed-width, try using the \"FM\" modifier.",
+            ));
         }
         let p = strtol(&copy_text);
         let used = copy_text.len() - p.rest.len();
@@ -139,7 +133,9 @@ fn parse_int_len(
             .with_detail(format!(
                 "Field requires {len} characters, but only {used} could be parsed."
             ))
-            .with_hint("If your source string is not fixed-width, try using the \"FM\" modifier."));
+            .with_hint(
+                "If your source string is not fixed-width, try using the \"FM\" modifier.",
+            ));
         }
         *s = &s[used..];
         result = p.value;
@@ -239,7 +235,11 @@ fn scan_y_comma(s: &[u8]) -> Option<(i32, i32, usize)> {
     let ws = rest.bytes().take_while(|c| is_space(*c)).count();
     let body = &rest[ws..];
     let sign = usize::from(body.starts_with(['+', '-']));
-    let digits = body[sign..].bytes().take(3).take_while(u8::is_ascii_digit).count();
+    let digits = body[sign..]
+        .bytes()
+        .take(3)
+        .take_while(u8::is_ascii_digit)
+        .count();
     if digits == 0 {
         return None;
     }
@@ -249,7 +249,11 @@ fn scan_y_comma(s: &[u8]) -> Option<(i32, i32, usize)> {
 }
 
 /// `DCH_from_char`: reads the input against the template into `out`.
-fn dch_from_char(nodes: &[Node<&'static KeyWord>], input: &[u8], out: &mut FromChar) -> Result<()> {
+pub(crate) fn dch_from_char(
+    nodes: &[Node<&'static KeyWord>],
+    input: &[u8],
+    out: &mut FromChar,
+) -> Result<()> {
     let mut s = input;
     let mut fx_mode = false;
     let mut extra_skip: i32 = 0;
@@ -379,7 +383,10 @@ fn dch_from_char(nodes: &[Node<&'static KeyWord>], input: &[u8], out: &mut FromC
             D::TzLower | D::TzUpper | D::Of => {
                 return Err(Error::new(
                     Condition::FeatureNotSupported,
-                    format!("formatting field \"{}\" is only supported in to_char", key.name),
+                    format!(
+                        "formatting field \"{}\" is only supported in to_char",
+                        key.name
+                    ),
                 ));
             }
             D::Tzh => {
@@ -497,7 +504,9 @@ fn dch_from_char(nodes: &[Node<&'static KeyWord>], input: &[u8], out: &mut FromC
             D::RmUpper | D::RmLower => {
                 let v = seq_search_consume(
                     &mut s,
-                    &["xii", "xi", "x", "ix", "viii", "vii", "vi", "v", "iv", "iii", "ii", "i"],
+                    &[
+                        "xii", "xi", "x", "ix", "viii", "vii", "vi", "v", "iv", "iii", "ii", "i",
+                    ],
                     key,
                 )?;
                 set_int(&mut out.mm, 12 - v as i32, key)?;
@@ -521,250 +530,4 @@ fn dch_from_char(nodes: &[Node<&'static KeyWord>], input: &[u8], out: &mut FromC
         idx += 1;
     }
     Ok(())
-}
-
-fn field_overflow(input: &str) -> Error {
-    Error::new(
-        Condition::DatetimeFieldOverflow,
-        format!("date/time field value out of range: \"{input}\""),
-    )
-}
-
-/// The result of `do_to_timestamp`: broken-down time, fraction, precision and zone offset.
-struct Parsed {
-    tm: Tm,
-    fsec: i32,
-    fprec: i32,
-    tz: Option<i32>,
-}
-
-/// `do_to_timestamp`.
-fn do_to_timestamp(input: &str, fmt: &str) -> Result<Parsed> {
-    let mut tmfc = FromChar::default();
-    let mut tm = Tm {
-        mday: 1,
-        mon: 1,
-        ..Tm::default()
-    };
-    let mut fsec: i32 = 0;
-    let mut fmask = 0u32;
-    if !fmt.is_empty() {
-        let nodes = parse_datetime_format(fmt);
-        dch_from_char(&nodes, input.as_bytes(), &mut tmfc)?;
-    }
-    if tmfc.ssss != 0 {
-        let x = tmfc.ssss;
-        tm.hour = x / 3600;
-        tm.min = x % 3600 / 60;
-        tm.sec = x % 60;
-    }
-    if tmfc.ss != 0 {
-        tm.sec = tmfc.ss;
-    }
-    if tmfc.mi != 0 {
-        tm.min = tmfc.mi;
-    }
-    if tmfc.hh != 0 {
-        tm.hour = tmfc.hh;
-    }
-    if tmfc.clock12 {
-        if tm.hour < 1 || tm.hour > 12 {
-            return Err(bad_format(format!(
-                "hour \"{}\" is invalid for the 12-hour clock",
-                tm.hour
-            ))
-            .with_hint("Use the 24-hour clock, or give an hour between 1 and 12."));
-        }
-        if tmfc.pm != 0 && tm.hour < 12 {
-            tm.hour += 12;
-        } else if tmfc.pm == 0 && tm.hour == 12 {
-            tm.hour = 0;
-        }
-    }
-    if tmfc.year != 0 {
-        if tmfc.cc != 0 && tmfc.yysz <= 2 {
-            if tmfc.bc != 0 {
-                tmfc.cc = tmfc.cc.wrapping_neg();
-            }
-            tm.year = tmfc.year % 100;
-            if tm.year != 0 {
-                if tmfc.cc >= 0 {
-                    tm.year = tm.year.wrapping_add((tmfc.cc.wrapping_sub(1)).wrapping_mul(100));
-                } else {
-                    tm.year = (tmfc.cc.wrapping_add(1)).wrapping_mul(100).wrapping_sub(tm.year) + 1;
-                }
-            } else {
-                tm.year = tmfc.cc.wrapping_mul(100) + if tmfc.cc >= 0 { 0 } else { 1 };
-            }
-        } else {
-            tm.year = tmfc.year;
-            if tmfc.bc != 0 {
-                tm.year = tm.year.wrapping_neg();
-            }
-            if tm.year < 0 {
-                tm.year += 1;
-            }
-        }
-        fmask |= m(YEAR);
-    } else if tmfc.cc != 0 {
-        if tmfc.bc != 0 {
-            tmfc.cc = tmfc.cc.wrapping_neg();
-        }
-        tm.year = if tmfc.cc >= 0 {
-            (tmfc.cc.wrapping_sub(1)).wrapping_mul(100).wrapping_add(1)
-        } else {
-            tmfc.cc.wrapping_mul(100).wrapping_add(1)
-        };
-        fmask |= m(YEAR);
-    }
-    if tmfc.j != 0 {
-        let (y, m, d) = j2date(tmfc.j);
-        tm.year = y;
-        tm.mon = m;
-        tm.mday = d;
-        fmask |= DTK_DATE_M;
-    }
-    if tmfc.ww != 0 {
-        if tmfc.mode == Some(DateMode::IsoWeek) {
-            let (y, m, d) = if tmfc.d != 0 {
-                isoweekdate2date(tmfc.ww, tmfc.d, tm.year)
-            } else {
-                isoweek2date(tmfc.ww, tm.year)
-            };
-            tm.year = y;
-            tm.mon = m;
-            tm.mday = d;
-            fmask |= DTK_DATE_M;
-        } else {
-            tmfc.ddd = (tmfc.ww.wrapping_sub(1)).wrapping_mul(7).wrapping_add(1);
-        }
-    }
-    if tmfc.w != 0 {
-        tmfc.dd = (tmfc.w.wrapping_sub(1)).wrapping_mul(7).wrapping_add(1);
-    }
-    if tmfc.dd != 0 {
-        tm.mday = tmfc.dd;
-        fmask |= m(DAY);
-    }
-    if tmfc.mm != 0 {
-        tm.mon = tmfc.mm;
-        fmask |= m(MONTH);
-    }
-    if tmfc.ddd != 0 && (tm.mon <= 1 || tm.mday <= 1) {
-        if tm.year == 0 && tmfc.bc == 0 {
-            return Err(bad_format(
-                "cannot calculate day of year without year information",
-            ));
-        }
-        if tmfc.mode == Some(DateMode::IsoWeek) {
-            let j0 = isoweek2j(tm.year, 1) - 1;
-            let (y, m, d) = j2date(j0.wrapping_add(tmfc.ddd));
-            tm.year = y;
-            tm.mon = m;
-            tm.mday = d;
-            fmask |= DTK_DATE_M;
-        } else {
-            const YSUM: [[i32; 13]; 2] = [
-                [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365],
-                [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366],
-            ];
-            let y = &YSUM[usize::from(is_leap(tm.year))];
-            let mut i = 1;
-            while i <= 12 {
-                if tmfc.ddd <= y[i] {
-                    break;
-                }
-                i += 1;
-            }
-            if tm.mon <= 1 {
-                tm.mon = i as i32;
-            }
-            if tm.mday <= 1 {
-                tm.mday = tmfc.ddd - y[(i - 1).min(12)];
-            }
-            fmask |= m(MONTH) | m(DAY);
-        }
-    }
-    if tmfc.ms != 0 {
-        fsec = fsec.wrapping_add(tmfc.ms.wrapping_mul(1000));
-    }
-    if tmfc.us != 0 {
-        fsec = fsec.wrapping_add(tmfc.us);
-    }
-    if fmask != 0 && validate_date(fmask, true, false, false, &mut tm).is_err() {
-        return Err(field_overflow(input));
-    }
-    if !(0..24).contains(&tm.hour)
-        || !(0..60).contains(&tm.min)
-        || !(0..60).contains(&tm.sec)
-        || !(0..1_000_000).contains(&fsec)
-    {
-        return Err(field_overflow(input));
-    }
-    let mut tz = None;
-    if tmfc.tzsign != 0 {
-        if tmfc.tzh < 0 || tmfc.tzh > MAX_TZDISP_HOUR || tmfc.tzm < 0 || tmfc.tzm >= 60 {
-            return Err(Error::new(
-                Condition::InvalidTimeZoneDisplacementValue,
-                format!("time zone displacement out of range: \"{input}\""),
-            ));
-        }
-        let secs = (tmfc.tzh * 60 + tmfc.tzm) * 60;
-        tz = Some(if tmfc.tzsign > 0 { -secs } else { secs });
-    }
-    Ok(Parsed {
-        tm,
-        fsec,
-        fprec: tmfc.ff,
-        tz,
-    })
-}
-
-/// `to_timestamp(text, text)`.
-pub fn to_timestamp(input: &str, fmt: &str, ctx: &Context) -> Result<TimestampTz> {
-    let mut p = do_to_timestamp(input, fmt)?;
-    let tz = match p.tz {
-        Some(tz) => tz,
-        None => determine_offset(&mut p.tm, &ctx.zone),
-    };
-    let mut ts = tm2timestamp(&p.tm, p.fsec, Some(tz)).ok_or_else(|| {
-        Error::new(Condition::DatetimeFieldOverflow, "timestamp out of range")
-    })?;
-    if p.fprec != 0 {
-        ts = round_to_precision(ts, p.fprec);
-    }
-    Ok(TimestampTz(ts))
-}
-
-/// `AdjustTimestampForTypmod`: rounds microseconds to `prec` fraction digits.
-fn round_to_precision(t: i64, prec: i32) -> i64 {
-    if !(0..6).contains(&prec) {
-        return t;
-    }
-    let scale = 10i64.pow(6 - prec as u32);
-    let offset = scale / 2;
-    if t >= 0 {
-        ((t + offset) / scale) * scale
-    } else {
-        -((((-t) + offset) / scale) * scale)
-    }
-}
-
-/// `to_date(text, text)`.
-pub fn to_date(input: &str, fmt: &str) -> Result<Date> {
-    let p = do_to_timestamp(input, fmt)?;
-    let out_of_range = || {
-        Error::new(
-            Condition::DatetimeFieldOverflow,
-            format!("date out of range: \"{input}\""),
-        )
-    };
-    if !is_valid_julian(p.tm.year, p.tm.mon, p.tm.mday) {
-        return Err(out_of_range());
-    }
-    let date = Date(date2j(p.tm.year, p.tm.mon, p.tm.mday) - POSTGRES_EPOCH_JDATE);
-    if !date.is_valid() {
-        return Err(out_of_range());
-    }
-    Ok(date)
 }
