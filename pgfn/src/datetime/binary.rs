@@ -6,6 +6,9 @@
 //!   `timetz` 8 + 4 (microseconds, seconds west), `interval` 8 + 4 + 4 (micros, days, months).
 //! - Receiving checks ranges exactly as PostgreSQL's `*_recv` do; a wrong length is 22P03.
 
+// PostgreSQL's wire format is big-endian by definition.
+#![allow(clippy::big_endian_bytes)]
+
 use super::calendar::{TZDISP_LIMIT, USECS_PER_DAY};
 use super::text_io::timestamp_out_of_range;
 use super::tm::timestamp2tm;

@@ -117,10 +117,10 @@ pub(crate) fn strtod(s: &str) -> (f64, &str, bool) {
         }
         return (f64::NAN, &s[end..], false);
     }
-    if lower.starts_with("0x") {
-        if let Some((v, len)) = hex_float(&b[i + 2..]) {
-            return (sign * v, &s[i + 2 + len..], v.is_infinite());
-        }
+    if lower.starts_with("0x")
+        && let Some((v, len)) = hex_float(&b[i + 2..])
+    {
+        return (sign * v, &s[i + 2 + len..], v.is_infinite());
     }
     let mut n_digits = 0;
     while i < b.len() && b[i].is_ascii_digit() {

@@ -79,6 +79,7 @@ pub(crate) fn current(ctx: &Context) -> (Tm, i32, i32) {
 }
 
 /// A labelled ISO number (`y2001m02d04`, `j2451187`, `t040506`) after a unit prefix.
+#[allow(clippy::too_many_arguments)] // PostgreSQL's decode state, passed as it passes it
 pub(crate) fn decode_prefixed(
     ptype: Unit,
     text: &str,
@@ -294,17 +295,10 @@ pub(crate) fn decode_date_time(fields: &[Field], ctx: &Context) -> DtResult<Deco
                     let dot = text.find('.');
                     if dot.is_some() && fmask & DTK_DATE_M == 0 {
                         tmask = decode_date(text, fmask, &mut is2digits, &mut tm)?;
-                    } else if dot.is_some_and(|d| d > 2) {
-                        tmask = decode_number_field(
-                            flen,
-                            text,
-                            fmask,
-                            &mut tm,
-                            &mut fsec,
-                            &mut is2digits,
-                        )?
-                        .0;
-                    } else if flen >= 6 && (fmask & DTK_DATE_M == 0 || fmask & DTK_TIME_M == 0) {
+                    } else if dot.is_some_and(|d| d > 2)
+                        || (flen >= 6 && (fmask & DTK_DATE_M == 0 || fmask & DTK_TIME_M == 0))
+                    {
+                        // A run-together date or time (`20011223`, `040506.789`).
                         tmask = decode_number_field(
                             flen,
                             text,

@@ -90,10 +90,10 @@ pub(crate) fn encode_date_time(tm: &Tm, fsec: i32, tz: Option<i32>) -> String {
         tm.mon, tm.mday, tm.hour, tm.min
     );
     append_seconds(&mut out, tm.sec, fsec, 6, true);
-    if let Some(tz) = tz {
-        if tm.isdst >= 0 {
-            encode_timezone(&mut out, tz);
-        }
+    if let Some(tz) = tz
+        && tm.isdst >= 0
+    {
+        encode_timezone(&mut out, tz);
     }
     if tm.year <= 0 {
         out.push_str(" BC");

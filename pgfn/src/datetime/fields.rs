@@ -274,10 +274,8 @@ pub(crate) fn decode_time_common(
         return Err(DtErr::BadFormat);
     }
     if hour < 0
-        || min < 0
-        || min > MINS_PER_HOUR - 1
-        || sec < 0
-        || sec > SECS_PER_MINUTE
+        || !(0..=MINS_PER_HOUR - 1).contains(&min)
+        || !(0..=SECS_PER_MINUTE).contains(&sec)
         || fsec < 0
         || i64::from(fsec) > USECS_PER_SEC
     {

@@ -145,23 +145,23 @@ pub(crate) fn decode_interval(fields: &[Field]) -> DtResult<ItmIn> {
             continue;
         }
         if ftype == FieldType::Tz {
-            if text[1..].contains(':') {
-                if let Ok(usec) = decode_time_for_interval(&text[1..], false) {
-                    itm.usec = usec;
-                    if text.starts_with('-') {
-                        if itm.usec == i64::MIN {
-                            return Err(DtErr::FieldOverflow);
-                        }
-                        itm.usec = -itm.usec;
+            if text[1..].contains(':')
+                && let Ok(usec) = decode_time_for_interval(&text[1..], false)
+            {
+                itm.usec = usec;
+                if text.starts_with('-') {
+                    if itm.usec == i64::MIN {
+                        return Err(DtErr::FieldOverflow);
                     }
-                    unit = Some(Some(Unit::Day));
-                    let tmask = super::fields::DTK_TIME_M;
-                    if tmask & fmask != 0 {
-                        return Err(DtErr::BadFormat);
-                    }
-                    fmask |= tmask;
-                    continue;
+                    itm.usec = -itm.usec;
                 }
+                unit = Some(Some(Unit::Day));
+                let tmask = super::fields::DTK_TIME_M;
+                if tmask & fmask != 0 {
+                    return Err(DtErr::BadFormat);
+                }
+                fmask |= tmask;
+                continue;
             }
             ftype = FieldType::Number;
         }

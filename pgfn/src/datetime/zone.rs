@@ -31,6 +31,9 @@ pub struct Zone {
     name: String,
 }
 
+/// A UTC offset (seconds east) and whether it is daylight time.
+type Offset = (i32, bool);
+
 #[derive(Clone)]
 enum Repr {
     Utc,
@@ -174,7 +177,7 @@ impl Zone {
 
     /// The first transition strictly after Unix time `t`: (offset before, boundary, offset
     /// after). `None` when the zone has no transition after `t` (`pg_next_dst_boundary` = 0).
-    fn next_boundary(&self, t: i64) -> Option<((i32, bool), i64, (i32, bool))> {
+    fn next_boundary(&self, t: i64) -> Option<(Offset, i64, Offset)> {
         let Repr::Rules(tz) = &self.repr else {
             return None;
         };

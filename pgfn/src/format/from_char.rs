@@ -69,10 +69,10 @@ fn set_int(dest: &mut i32, value: i32, key: &KeyWord) -> Result<()> {
 
 /// `is_next_separator`: whether the node after `idx` cannot continue a number.
 fn next_is_separator(nodes: &[Node<&'static KeyWord>], idx: usize) -> bool {
-    if let Node::Action(_, suffix) = &nodes[idx] {
-        if suffix & (S_TH | S_TH_LOWER) != 0 {
-            return true;
-        }
+    if let Node::Action(_, suffix) = &nodes[idx]
+        && suffix & (S_TH | S_TH_LOWER) != 0
+    {
+        return true;
     }
     match nodes.get(idx + 1) {
         None => true,

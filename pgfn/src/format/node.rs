@@ -90,11 +90,11 @@ pub(crate) fn parse_datetime_format(fmt: &str) -> Vec<Node<&'static KeyWord>> {
         if i < s.len() {
             if let Some(key) = dch_search(&s[i..]) {
                 i += key.name.len();
-                if i < s.len() {
-                    if let Some(bit) = postfix_suffix(&s[i..]) {
-                        suffix |= bit;
-                        i += 2;
-                    }
+                if i < s.len()
+                    && let Some(bit) = postfix_suffix(&s[i..])
+                {
+                    suffix |= bit;
+                    i += 2;
                 }
                 out.push(Node::Action(key, suffix));
                 continue;

@@ -177,7 +177,7 @@ pub(crate) fn to_char(
     }
     let sign_wrote;
     if num.has(F_PLUS) || num.has(F_MINUS) {
-        sign_wrote = !(num.has(F_PLUS) && !num.has(F_MINUS));
+        sign_wrote = !num.has(F_PLUS) || num.has(F_MINUS);
     } else {
         if sign != b'-' {
             if num.has(F_BRACKET) && num.has(F_FILLMODE) {
@@ -198,12 +198,12 @@ pub(crate) fn to_char(
     let mut last_relevant = None;
     if num.has(F_FILLMODE) && num.has(F_DECIMAL) {
         last_relevant = last_relevant_decnum(number);
-        if let Some(lr) = last_relevant {
-            if num.zero_end > out_pre_spaces {
-                let last_zero_pos = (number.len() as i32 - 1).min(num.zero_end - out_pre_spaces);
-                if last_zero_pos >= 0 && lr < last_zero_pos as usize {
-                    last_relevant = Some(last_zero_pos as usize);
-                }
+        if let Some(lr) = last_relevant
+            && num.zero_end > out_pre_spaces
+        {
+            let last_zero_pos = (number.len() as i32 - 1).min(num.zero_end - out_pre_spaces);
+            if last_zero_pos >= 0 && lr < last_zero_pos as usize {
+                last_relevant = Some(last_zero_pos as usize);
             }
         }
     }
@@ -377,12 +377,14 @@ impl FromChar<'_> {
                 self.read_pre += 1;
             }
             isread = true;
-        } else if self.num.has(F_DECIMAL) && !self.read_dec {
-            if self.amount(1) && self.at(self.p) == b'.' {
-                self.number.push(b'.');
-                self.read_dec = true;
-                isread = true;
-            }
+        } else if self.num.has(F_DECIMAL)
+            && !self.read_dec
+            && self.amount(1)
+            && self.at(self.p) == b'.'
+        {
+            self.number.push(b'.');
+            self.read_dec = true;
+            isread = true;
         }
         if self.overload() {
             return;

@@ -6,7 +6,7 @@ use mindoodb_pgfn::format as fmt;
 use mindoodb_pgfn::{Condition, Error, Result};
 
 /// PostgreSQL's `float8out` (shortest round-trip digits, exponent outside 1e-4..1e15).
-pub fn float8_out(v: f64) -> String {
+pub(crate) fn float8_out(v: f64) -> String {
     if v.is_nan() {
         return "NaN".to_string();
     }
@@ -73,7 +73,7 @@ fn flt(f: Option<f64>) -> Option<String> {
 }
 
 /// Runs one case.
-pub fn run(kind: &str, args: &[&str], ctx: &Context) -> Result<Option<String>> {
+pub(crate) fn run(kind: &str, args: &[&str], ctx: &Context) -> Result<Option<String>> {
     let a = |i: usize| args.get(i).copied().unwrap_or("");
     let date = |i: usize| dt::date_in(a(i), ctx);
     let time = |i: usize| dt::time_in(a(i), ctx);
