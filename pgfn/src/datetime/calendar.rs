@@ -144,17 +144,17 @@ pub(crate) fn isoweekdate2date(isoweek: i32, wday: i32, year: i32) -> (i32, i32,
 pub(crate) fn date2isoweek(year: i32, mon: i32, mday: i32) -> i32 {
     let dayn = date2j(year, mon, mday);
     let mut day4 = date2j(year, 1, 4);
-    let mut day0 = j2day(day4 - 1);
-    if dayn < day4 - day0 {
-        day4 = date2j(year - 1, 1, 4);
-        day0 = j2day(day4 - 1);
+    let mut day0 = j2day(day4.wrapping_sub(1));
+    if dayn < day4.wrapping_sub(day0) {
+        day4 = date2j(year.wrapping_sub(1), 1, 4);
+        day0 = j2day(day4.wrapping_sub(1));
     }
-    let mut result = (dayn - (day4 - day0)) / 7 + 1;
+    let mut result = dayn.wrapping_sub(day4.wrapping_sub(day0)) / 7 + 1;
     if result >= 52 {
-        day4 = date2j(year + 1, 1, 4);
-        day0 = j2day(day4 - 1);
-        if dayn >= day4 - day0 {
-            result = (dayn - (day4 - day0)) / 7 + 1;
+        day4 = date2j(year.wrapping_add(1), 1, 4);
+        day0 = j2day(day4.wrapping_sub(1));
+        if dayn >= day4.wrapping_sub(day0) {
+            result = dayn.wrapping_sub(day4.wrapping_sub(day0)) / 7 + 1;
         }
     }
     result
@@ -165,18 +165,18 @@ pub(crate) fn date2isoyear(year: i32, mon: i32, mday: i32) -> i32 {
     let mut year = year;
     let dayn = date2j(year, mon, mday);
     let mut day4 = date2j(year, 1, 4);
-    let mut day0 = j2day(day4 - 1);
-    if dayn < day4 - day0 {
-        day4 = date2j(year - 1, 1, 4);
-        day0 = j2day(day4 - 1);
-        year -= 1;
+    let mut day0 = j2day(day4.wrapping_sub(1));
+    if dayn < day4.wrapping_sub(day0) {
+        day4 = date2j(year.wrapping_sub(1), 1, 4);
+        day0 = j2day(day4.wrapping_sub(1));
+        year = year.wrapping_sub(1);
     }
-    let result = (dayn - (day4 - day0)) / 7 + 1;
+    let result = dayn.wrapping_sub(day4.wrapping_sub(day0)) / 7 + 1;
     if result >= 52 {
-        day4 = date2j(year + 1, 1, 4);
-        day0 = j2day(day4 - 1);
-        if dayn >= day4 - day0 {
-            year += 1;
+        day4 = date2j(year.wrapping_add(1), 1, 4);
+        day0 = j2day(day4.wrapping_sub(1));
+        if dayn >= day4.wrapping_sub(day0) {
+            year = year.wrapping_add(1);
         }
     }
     year
@@ -184,7 +184,9 @@ pub(crate) fn date2isoyear(year: i32, mon: i32, mday: i32) -> i32 {
 
 /// The day of the ISO year (1-based) of a date.
 pub(crate) fn date2isoyearday(year: i32, mon: i32, mday: i32) -> i32 {
-    date2j(year, mon, mday) - isoweek2j(date2isoyear(year, mon, mday), 1) + 1
+    date2j(year, mon, mday)
+        .wrapping_sub(isoweek2j(date2isoyear(year, mon, mday), 1))
+        .wrapping_add(1)
 }
 
 /// PostgreSQL's `IS_VALID_JULIAN`: whether the Julian-day routines are exact for this date.

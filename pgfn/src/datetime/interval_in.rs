@@ -359,7 +359,7 @@ pub(crate) fn decode_iso8601_interval(input: &str) -> DtResult<ItmIn> {
         let fieldstart = s;
         let (val, fval, rest) = parse_iso_number(s)?;
         let unit = rest.as_bytes().first().copied().unwrap_or(0);
-        s = if rest.is_empty() { rest } else { &rest[1..] };
+        s = &rest[rest.chars().next().map_or(0, char::len_utf8)..];
         if datepart {
             match unit {
                 b'Y' => {
