@@ -24,11 +24,13 @@ mod interval_in;
 mod interval_ops;
 pub(crate) mod lex;
 mod make;
+mod setting;
 mod text_io;
 pub(crate) mod tm;
 mod tokens;
 mod trunc;
 pub(crate) mod types;
+pub(crate) mod typmod;
 mod zone;
 mod zone_arg;
 
@@ -70,4 +72,5 @@ pub use text_io::{
 };
 pub use trunc::{interval_trunc, timestamp_trunc, timestamptz_trunc, timestamptz_trunc_zone};
 pub use types::{Date, Interval, Time, TimeTz, Timestamp, TimestampTz};
+pub use typmod::{interval_round, time_round, timestamp_round, timestamptz_round};
 pub use zone::Zone;

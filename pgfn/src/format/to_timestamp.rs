@@ -14,6 +14,7 @@ use crate::datetime::calendar::{
 };
 use crate::datetime::fields::{DAY, DTK_DATE_M, MONTH, YEAR, m, validate_date};
 use crate::datetime::tm::{Tm, determine_offset, tm2timestamp};
+use crate::datetime::typmod::round_micros;
 use crate::datetime::{Context, Date, TimestampTz};
 use crate::{Condition, Error, Result};
 
@@ -229,23 +230,9 @@ pub fn to_timestamp(input: &str, fmt: &str, ctx: &Context) -> Result<TimestampTz
     let mut ts = tm2timestamp(&p.tm, p.fsec, Some(tz))
         .ok_or_else(|| Error::new(Condition::DatetimeFieldOverflow, "timestamp out of range"))?;
     if p.fprec != 0 {
-        ts = round_to_precision(ts, p.fprec);
+        ts = round_micros(ts, p.fprec);
     }
     Ok(TimestampTz(ts))
-}
-
-/// `AdjustTimestampForTypmod`: rounds microseconds to `prec` fraction digits.
-fn round_to_precision(t: i64, prec: i32) -> i64 {
-    if !(0..6).contains(&prec) {
-        return t;
-    }
-    let scale = 10i64.pow(6 - prec as u32);
-    let offset = scale / 2;
-    if t >= 0 {
-        ((t + offset) / scale) * scale
-    } else {
-        -((((-t) + offset) / scale) * scale)
-    }
 }
 
 /// `to_date(text, text)`.

@@ -112,6 +112,9 @@ KINDS = {
     "to_char_float": "SELECT to_char($1::float8, $2)",
     "to_char_float4": "SELECT to_char($1::float4, $2)",
     "to_number": "SELECT to_number($1, $2)::text",
+    "set_tz": "SELECT set_config('timezone', $1, true) || ' ' || '2024-07-01 12:00:00.5+00'::timestamptz::text",
+    "ts_round": "SELECT $1::timestamp(3)::text || ' ' || $1::timestamp(0)::text",
+    "i_round": "SELECT $1::interval(2)::text",
 }
 
 # SQLSTATE -> PostgreSQL condition name (errcodes.txt), for the codes these functions raise.

@@ -220,6 +220,21 @@ pub(crate) fn run(kind: &str, args: &[&str], ctx: &Context) -> Result<Option<Str
         "to_char_float" => fmt::float8_to_char(float(a(0))?, a(1))?,
         "to_char_float4" => fmt::float4_to_char(float(a(0))? as f32, a(1))?,
         "to_number" => return fmt::to_number(a(0), a(1)),
+        "set_tz" => {
+            let zone = dt::Zone::from_setting(a(0))?;
+            let local = Context::new(zone.clone(), ctx.now);
+            let instant = dt::timestamptz_in("2024-07-01 12:00:00.5+00", &local)?;
+            format!("{} {}", zone.name(), dt::timestamptz_out(instant, &local)?)
+        }
+        "ts_round" => {
+            let v = ts(0)?;
+            format!(
+                "{} {}",
+                ts_out(dt::timestamp_round(v, 3)?)?,
+                ts_out(dt::timestamp_round(v, 0)?)?
+            )
+        }
+        "i_round" => dt::interval_out(dt::interval_round(iv(0)?, 2)?),
         other => panic!("unknown case kind {other}"),
     };
     Ok(Some(text))
