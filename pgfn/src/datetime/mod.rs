@@ -12,6 +12,7 @@ mod binary;
 pub(crate) mod calendar;
 pub(crate) mod cformat;
 pub(crate) mod cnum;
+mod compare;
 mod context;
 mod convert;
 mod decimal;
@@ -45,6 +46,7 @@ pub use binary::{
     date_recv, date_send, interval_recv, interval_send, time_recv, time_send, timestamp_recv,
     timestamp_send, timestamptz_recv, timestamptz_send, timetz_recv, timetz_send,
 };
+pub use compare::{date_cmp_timestamp, date_cmp_timestamptz, overlaps, timestamp_cmp_timestamptz};
 pub use context::Context;
 pub use convert::{
     interval_to_time, time_to_interval, time_to_timetz, timestamp_at_interval, timestamp_at_zone,

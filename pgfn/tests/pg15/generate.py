@@ -115,6 +115,10 @@ KINDS = {
     "set_tz": "SELECT set_config('timezone', $1, true) || ' ' || '2024-07-01 12:00:00.5+00'::timestamptz::text",
     "ts_round": "SELECT $1::timestamp(3)::text || ' ' || $1::timestamp(0)::text",
     "i_round": "SELECT $1::interval(2)::text",
+    "cmp_ts_tstz": "SELECT ($1::timestamp < $2::timestamptz)::text || ' ' || ($1::timestamp = $2::timestamptz)::text",
+    "cmp_date_ts": "SELECT ($1::date < $2::timestamp)::text || ' ' || ($1::date = $2::timestamp)::text",
+    "cmp_date_tstz": "SELECT ($1::date < $2::timestamptz)::text || ' ' || ($1::date = $2::timestamptz)::text",
+    "overlaps": "SELECT (NULLIF($1, 'null')::timestamp, NULLIF($2, 'null')::timestamp) OVERLAPS (NULLIF($3, 'null')::timestamp, NULLIF($4, 'null')::timestamp)",
 }
 
 # SQLSTATE -> PostgreSQL condition name (errcodes.txt), for the codes these functions raise.

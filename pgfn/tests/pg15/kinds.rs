@@ -235,6 +235,29 @@ pub(crate) fn run(kind: &str, args: &[&str], ctx: &Context) -> Result<Option<Str
             )
         }
         "i_round" => dt::interval_out(dt::interval_round(iv(0)?, 2)?),
+        "cmp_ts_tstz" => {
+            let o = dt::timestamp_cmp_timestamptz(ts(0)?, tstz(1)?, ctx);
+            format!("{} {}", o.is_lt(), o.is_eq())
+        }
+        "cmp_date_ts" => {
+            let o = dt::date_cmp_timestamp(date(0)?, ts(1)?);
+            format!("{} {}", o.is_lt(), o.is_eq())
+        }
+        "cmp_date_tstz" => {
+            let o = dt::date_cmp_timestamptz(date(0)?, tstz(1)?, ctx);
+            format!("{} {}", o.is_lt(), o.is_eq())
+        }
+        "overlaps" => {
+            let opt = |i: usize| -> Result<Option<dt::Timestamp>> {
+                if a(i) == "null" {
+                    Ok(None)
+                } else {
+                    ts(i).map(Some)
+                }
+            };
+            let r = dt::overlaps(opt(0)?, opt(1)?, opt(2)?, opt(3)?);
+            return Ok(r.map(|b| b.to_string()));
+        }
         other => panic!("unknown case kind {other}"),
     };
     Ok(Some(text))
