@@ -15,6 +15,7 @@ use super::fields::{
     CENTURY, DAY, DECADE, DTK_ALL_SECS_M, DtErr, DtResult, HOUR, MICROSECOND, MILLENNIUM,
     MILLISECOND, MINUTE, MONTH, SECOND, WEEK, YEAR, decode_time_for_interval, m, parse_fraction,
 };
+use super::interval_fields::IntervalFields;
 use super::lex::{Field, FieldType};
 use super::tokens::{TokenType, Unit, delta_token};
 
@@ -123,8 +124,10 @@ fn ok(b: bool) -> DtResult<()> {
     if b { Ok(()) } else { Err(DtErr::FieldOverflow) }
 }
 
-/// `DecodeInterval` over tokenized input, full range (no typmod).
-pub(crate) fn decode_interval(fields: &[Field]) -> DtResult<ItmIn> {
+/// `DecodeInterval` over tokenized input; `range` is the typmod's field range, if any.
+pub(crate) fn decode_interval(fields: &[Field], range: Option<IntervalFields>) -> DtResult<ItmIn> {
+    let default_unit = range.map_or(Unit::Second, IntervalFields::default_unit);
+    let minute_to_second = range == Some(IntervalFields::MinuteToSecond);
     let mut itm = ItmIn::default();
     let mut is_before = false;
     let mut fmask = 0u32;
@@ -135,7 +138,7 @@ pub(crate) fn decode_interval(fields: &[Field]) -> DtResult<ItmIn> {
         let tmask: u32;
         let mut ftype = field.ftype;
         if ftype == FieldType::Time {
-            itm.usec = decode_time_for_interval(text, false)?;
+            itm.usec = decode_time_for_interval(text, minute_to_second)?;
             unit = Some(Some(Unit::Day));
             tmask = super::fields::DTK_TIME_M;
             if tmask & fmask != 0 {
@@ -146,7 +149,7 @@ pub(crate) fn decode_interval(fields: &[Field]) -> DtResult<ItmIn> {
         }
         if ftype == FieldType::Tz {
             if text[1..].contains(':')
-                && let Ok(usec) = decode_time_for_interval(&text[1..], false)
+                && let Ok(usec) = decode_time_for_interval(&text[1..], minute_to_second)
             {
                 itm.usec = usec;
                 if text.starts_with('-') {
@@ -167,7 +170,7 @@ pub(crate) fn decode_interval(fields: &[Field]) -> DtResult<ItmIn> {
         }
         match ftype {
             FieldType::Date | FieldType::Number => {
-                let Some(u) = *unit.get_or_insert(Some(Unit::Second)) else {
+                let Some(u) = *unit.get_or_insert(Some(default_unit)) else {
                     return Err(DtErr::BadFormat);
                 };
                 let p = strtol(text);

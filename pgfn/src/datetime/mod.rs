@@ -21,6 +21,7 @@ mod decode_time;
 mod encode;
 mod extract;
 pub(crate) mod fields;
+mod interval_fields;
 mod interval_in;
 mod interval_ops;
 pub(crate) mod lex;
@@ -60,6 +61,7 @@ pub use extract::{
     date_part_timetz, extract_date, extract_interval, extract_time, extract_timestamp,
     extract_timestamptz, extract_timetz,
 };
+pub use interval_fields::{IntervalFields, interval_adjust, interval_in_typmod};
 pub use interval_ops::{
     interval_add, interval_div, interval_mul, interval_neg, interval_sub, justify_days,
     justify_hours, justify_interval,

@@ -13,6 +13,7 @@ use super::decode::{DType, decode_date_time};
 use super::decode_time::decode_time_only;
 use super::encode::{encode_date_only, encode_date_time, encode_interval, encode_time_only};
 use super::fields::DtErr;
+use super::interval_fields::IntervalFields;
 use super::interval_in::{decode_interval, decode_iso8601_interval};
 use super::lex::{DATETIME_BUF, parse_datetime};
 use super::tm::{Tm, interval2itm, time2t, timestamp2tm, tm2timestamp};
@@ -224,8 +225,13 @@ pub fn timetz_out(time: TimeTz) -> String {
 
 /// `interval_in` (no typmod).
 pub fn interval_in(input: &str) -> Result<Interval> {
+    interval_in_range(input, None)
+}
+
+/// `interval_in` decoding with a typmod's field range (truncation is the caller's).
+pub(crate) fn interval_in_range(input: &str, range: Option<IntervalFields>) -> Result<Interval> {
     let decoded = match parse_datetime(input, INTERVAL_BUF) {
-        Ok(fields) => decode_interval(&fields),
+        Ok(fields) => decode_interval(&fields, range),
         Err(_) => Err(DtErr::BadFormat),
     };
     let decoded = match decoded {

@@ -115,6 +115,7 @@ KINDS = {
     "set_tz": "SELECT set_config('timezone', $1, true) || ' ' || '2024-07-01 12:00:00.5+00'::timestamptz::text",
     "ts_round": "SELECT $1::timestamp(3)::text || ' ' || $1::timestamp(0)::text",
     "i_round": "SELECT $1::interval(2)::text",
+    "i_fields": "SELECT CAST($1 AS interval #2)::text",
     "cmp_ts_tstz": "SELECT ($1::timestamp < $2::timestamptz)::text || ' ' || ($1::timestamp = $2::timestamptz)::text",
     "cmp_date_ts": "SELECT ($1::date < $2::timestamp)::text || ' ' || ($1::date = $2::timestamp)::text",
     "cmp_date_tstz": "SELECT ($1::date < $2::timestamptz)::text || ' ' || ($1::date = $2::timestamptz)::text",
@@ -174,6 +175,8 @@ def cases(path):
         sql = KINDS[kind]
         for i in range(len(args), 0, -1):
             sql = sql.replace(f"${i}", quote(args[i - 1]))
+            # `#N` inserts an argument as SQL text (only type modifiers from a fixed list).
+            sql = sql.replace(f"#{i}", args[i - 1])
         yield sql, zone
 
 

@@ -258,6 +258,30 @@ pub(crate) fn run(kind: &str, args: &[&str], ctx: &Context) -> Result<Option<Str
             let r = dt::overlaps(opt(0)?, opt(1)?, opt(2)?, opt(3)?);
             return Ok(r.map(|b| b.to_string()));
         }
+        "i_fields" => {
+            use dt::IntervalFields as F;
+            let (fields, precision) = match a(1) {
+                "YEAR" => (Some(F::Year), None),
+                "MONTH" => (Some(F::Month), None),
+                "YEAR TO MONTH" => (Some(F::YearToMonth), None),
+                "DAY" => (Some(F::Day), None),
+                "HOUR" => (Some(F::Hour), None),
+                "MINUTE" => (Some(F::Minute), None),
+                "SECOND" => (Some(F::Second), None),
+                "SECOND(1)" => (Some(F::Second), Some(1)),
+                "DAY TO HOUR" => (Some(F::DayToHour), None),
+                "DAY TO MINUTE" => (Some(F::DayToMinute), None),
+                "DAY TO SECOND" => (Some(F::DayToSecond), None),
+                "DAY TO SECOND(0)" => (Some(F::DayToSecond), Some(0)),
+                "HOUR TO MINUTE" => (Some(F::HourToMinute), None),
+                "HOUR TO SECOND" => (Some(F::HourToSecond), None),
+                "MINUTE TO SECOND" => (Some(F::MinuteToSecond), None),
+                "MINUTE TO SECOND(2)" => (Some(F::MinuteToSecond), Some(2)),
+                "(3)" => (None, Some(3)),
+                other => panic!("fields {other}"),
+            };
+            dt::interval_out(dt::interval_in_typmod(a(0), fields, precision)?)
+        }
         other => panic!("unknown case kind {other}"),
     };
     Ok(Some(text))
