@@ -43,7 +43,7 @@ impl Zone {
             Some(span.micros / USECS_PER_SEC)
         } else {
             let (hours, rest, _) = strtod(value);
-            (rest.len() != value.len() && rest.is_empty()).then(|| (hours * 3600.0) as i64)
+            (rest.len() != value.len() && rest.is_empty()).then_some((hours * 3600.0) as i64)
         };
         match gmtoff {
             Some(secs) => i32::try_from(secs)
