@@ -87,7 +87,7 @@ fn arithmetic_everything(a: i64, b: i64, iv: Interval, f: f64, c: &Context) {
         let _ = dt::timestamptz_trunc(unit, TimestampTz(a), c);
         let _ = dt::interval_trunc(unit, iv);
     }
-    let _ = dt::timestamp_recv(&a.to_be_bytes());
+    let _ = dt::timestamp_recv(&a.to_le_bytes());
     let _ = dt::interval_recv(&[0xff; 16]);
 }
 
