@@ -175,13 +175,10 @@ pub fn date_to_timestamp(date: Date) -> Result<Timestamp> {
     Ok(Timestamp(i64::from(date.0) * USECS_PER_DAY))
 }
 
-/// `date::timestamptz`: midnight in the session zone.
-pub fn date_to_timestamptz(date: Date, ctx: &Context) -> Result<TimestampTz> {
-    let ts = date_to_timestamp(date)?;
-    if !ts.is_finite() {
-        return Ok(TimestampTz(ts.0));
-    }
-    let (year, mon, mday) = j2date(date.0 + POSTGRES_EPOCH_JDATE);
+/// Microseconds of local midnight of a finite date in `ctx`'s zone, as an instant; may fall
+/// outside the timestamp range (callers check, as `date2timestamptz_opt_overflow` does).
+pub(crate) fn date_midnight_in_zone(date: Date, ctx: &Context) -> i64 {
+    let (year, mon, mday) = j2date(date.0.wrapping_add(POSTGRES_EPOCH_JDATE));
     let mut tm = Tm {
         year,
         mon,
@@ -189,7 +186,16 @@ pub fn date_to_timestamptz(date: Date, ctx: &Context) -> Result<TimestampTz> {
         ..Tm::default()
     };
     let tz = determine_offset(&mut tm, &ctx.zone);
-    let result = ts.0 + i64::from(tz) * USECS_PER_SEC;
+    i64::from(date.0) * USECS_PER_DAY + i64::from(tz) * USECS_PER_SEC
+}
+
+/// `date::timestamptz`: midnight in the session zone.
+pub fn date_to_timestamptz(date: Date, ctx: &Context) -> Result<TimestampTz> {
+    let ts = date_to_timestamp(date)?;
+    if !ts.is_finite() {
+        return Ok(TimestampTz(ts.0));
+    }
+    let result = date_midnight_in_zone(date, ctx);
     if !is_valid_timestamp(result) {
         return Err(Error::new(
             Condition::DatetimeFieldOverflow,
@@ -265,67 +271,59 @@ fn age_common(dt1: i64, dt2: i64, zone: Option<&Zone>) -> Result<Interval> {
     else {
         return Err(timestamp_out_of_range());
     };
-    let mut usec = fsec1 - fsec2;
-    let mut sec = tm1.sec - tm2.sec;
-    let mut min = tm1.min - tm2.min;
-    let mut hour = tm1.hour - tm2.hour;
-    let mut mday = tm1.mday - tm2.mday;
-    let mut mon = tm1.mon - tm2.mon;
-    let mut year = tm1.year.wrapping_sub(tm2.year);
+    let mut d = Itm {
+        usec: fsec1 - fsec2,
+        sec: tm1.sec - tm2.sec,
+        min: tm1.min - tm2.min,
+        hour: i64::from(tm1.hour - tm2.hour),
+        mday: tm1.mday - tm2.mday,
+        mon: tm1.mon - tm2.mon,
+        year: tm1.year.wrapping_sub(tm2.year),
+    };
+    // PostgreSQL borrows on the positive difference, then restores the sign.
     let flip = dt1 < dt2;
     if flip {
-        usec = -usec;
-        sec = -sec;
-        min = -min;
-        hour = -hour;
-        mday = -mday;
-        mon = -mon;
-        year = year.wrapping_neg();
+        negate_fields(&mut d);
     }
-    while usec < 0 {
-        usec += USECS_PER_SEC as i32;
-        sec -= 1;
+    while d.usec < 0 {
+        d.usec += USECS_PER_SEC as i32;
+        d.sec -= 1;
     }
-    while sec < 0 {
-        sec += SECS_PER_MINUTE;
-        min -= 1;
+    while d.sec < 0 {
+        d.sec += SECS_PER_MINUTE;
+        d.min -= 1;
     }
-    while min < 0 {
-        min += MINS_PER_HOUR;
-        hour -= 1;
+    while d.min < 0 {
+        d.min += MINS_PER_HOUR;
+        d.hour -= 1;
     }
-    while hour < 0 {
-        hour += HOURS_PER_DAY;
-        mday -= 1;
+    while d.hour < 0 {
+        d.hour += i64::from(HOURS_PER_DAY);
+        d.mday -= 1;
     }
-    while mday < 0 {
+    while d.mday < 0 {
         let base = if flip { &tm1 } else { &tm2 };
-        mday += DAY_TAB[usize::from(is_leap(base.year))][(base.mon - 1) as usize];
-        mon -= 1;
+        d.mday += DAY_TAB[usize::from(is_leap(base.year))][(base.mon - 1) as usize];
+        d.mon -= 1;
     }
-    while mon < 0 {
-        mon += MONTHS_PER_YEAR;
-        year = year.wrapping_sub(1);
+    while d.mon < 0 {
+        d.mon += MONTHS_PER_YEAR;
+        d.year = d.year.wrapping_sub(1);
     }
     if flip {
-        usec = -usec;
-        sec = -sec;
-        min = -min;
-        hour = -hour;
-        mday = -mday;
-        mon = -mon;
-        year = year.wrapping_neg();
+        negate_fields(&mut d);
     }
-    itm2interval(&Itm {
-        usec,
-        sec,
-        min,
-        hour: i64::from(hour),
-        mday,
-        mon,
-        year,
-    })
-    .ok_or_else(interval_out_of_range)
+    itm2interval(&d).ok_or_else(interval_out_of_range)
+}
+
+fn negate_fields(d: &mut Itm) {
+    d.usec = -d.usec;
+    d.sec = -d.sec;
+    d.min = -d.min;
+    d.hour = -d.hour;
+    d.mday = -d.mday;
+    d.mon = -d.mon;
+    d.year = d.year.wrapping_neg();
 }
 
 /// `age(timestamp, timestamp)`.

@@ -140,28 +140,9 @@ pub(crate) fn isoweekdate2date(isoweek: i32, wday: i32, year: i32) -> (i32, i32,
     j2date(jday)
 }
 
-/// The ISO week number of a date.
-pub(crate) fn date2isoweek(year: i32, mon: i32, mday: i32) -> i32 {
-    let dayn = date2j(year, mon, mday);
-    let mut day4 = date2j(year, 1, 4);
-    let mut day0 = j2day(day4.wrapping_sub(1));
-    if dayn < day4.wrapping_sub(day0) {
-        day4 = date2j(year.wrapping_sub(1), 1, 4);
-        day0 = j2day(day4.wrapping_sub(1));
-    }
-    let mut result = dayn.wrapping_sub(day4.wrapping_sub(day0)) / 7 + 1;
-    if result >= 52 {
-        day4 = date2j(year.wrapping_add(1), 1, 4);
-        day0 = j2day(day4.wrapping_sub(1));
-        if dayn >= day4.wrapping_sub(day0) {
-            result = dayn.wrapping_sub(day4.wrapping_sub(day0)) / 7 + 1;
-        }
-    }
-    result
-}
-
-/// The ISO 8601 week-numbering year of a date.
-pub(crate) fn date2isoyear(year: i32, mon: i32, mday: i32) -> i32 {
+/// The ISO week number and ISO week-numbering year of a date (PostgreSQL's
+/// `date2isoweek` and `date2isoyear`, which share this walk).
+fn iso_week_year(year: i32, mon: i32, mday: i32) -> (i32, i32) {
     let mut year = year;
     let dayn = date2j(year, mon, mday);
     let mut day4 = date2j(year, 1, 4);
@@ -171,15 +152,26 @@ pub(crate) fn date2isoyear(year: i32, mon: i32, mday: i32) -> i32 {
         day0 = j2day(day4.wrapping_sub(1));
         year = year.wrapping_sub(1);
     }
-    let result = dayn.wrapping_sub(day4.wrapping_sub(day0)) / 7 + 1;
-    if result >= 52 {
+    let mut week = dayn.wrapping_sub(day4.wrapping_sub(day0)) / 7 + 1;
+    if week >= 52 {
         day4 = date2j(year.wrapping_add(1), 1, 4);
         day0 = j2day(day4.wrapping_sub(1));
         if dayn >= day4.wrapping_sub(day0) {
+            week = dayn.wrapping_sub(day4.wrapping_sub(day0)) / 7 + 1;
             year = year.wrapping_add(1);
         }
     }
-    year
+    (week, year)
+}
+
+/// The ISO week number of a date.
+pub(crate) fn date2isoweek(year: i32, mon: i32, mday: i32) -> i32 {
+    iso_week_year(year, mon, mday).0
+}
+
+/// The ISO 8601 week-numbering year of a date.
+pub(crate) fn date2isoyear(year: i32, mon: i32, mday: i32) -> i32 {
+    iso_week_year(year, mon, mday).1
 }
 
 /// The day of the ISO year (1-based) of a date.

@@ -8,11 +8,10 @@
 
 use std::cmp::Ordering;
 
-use super::calendar::{
-    POSTGRES_EPOCH_JDATE, TIMESTAMP_END_JULIAN, USECS_PER_DAY, USECS_PER_SEC, j2date,
-};
+use super::arith::date_midnight_in_zone;
+use super::calendar::{POSTGRES_EPOCH_JDATE, TIMESTAMP_END_JULIAN, USECS_PER_DAY, USECS_PER_SEC};
 use super::context::Context;
-use super::tm::{Tm, determine_offset, timestamp2tm};
+use super::tm::{determine_offset, timestamp2tm};
 use super::types::{Date, MIN_TIMESTAMP, Timestamp, TimestampTz, is_valid_timestamp};
 
 /// Where a converted value landed: inside the range, or past one of its ends.
@@ -77,19 +76,10 @@ fn date_as_timestamp(date: Date, ctx: Option<&Context>) -> Converted {
     if date.0 >= TIMESTAMP_END_JULIAN - POSTGRES_EPOCH_JDATE {
         return Converted::Above;
     }
-    let midnight = i64::from(date.0) * USECS_PER_DAY;
-    let Some(ctx) = ctx else {
-        return Converted::Value(midnight);
-    };
-    let (year, mon, mday) = j2date(date.0 + POSTGRES_EPOCH_JDATE);
-    let mut tm = Tm {
-        year,
-        mon,
-        mday,
-        ..Tm::default()
-    };
-    let tz = determine_offset(&mut tm, &ctx.zone);
-    checked(midnight + i64::from(tz) * USECS_PER_SEC)
+    match ctx {
+        None => Converted::Value(i64::from(date.0) * USECS_PER_DAY),
+        Some(ctx) => checked(date_midnight_in_zone(date, ctx)),
+    }
 }
 
 /// `timestamp <=> timestamptz` (the timestamp read in the session zone).

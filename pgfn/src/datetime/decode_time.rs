@@ -101,24 +101,14 @@ pub(crate) fn decode_time_only(fields: &mut [Field], ctx: &Context) -> DtResult<
                     dtype = DType::Date;
                 } else {
                     let flen = text.len();
-                    if let Some(dot) = text.find('.') {
-                        if i == 0 && nf >= 2 && fields[nf - 1].ftype == FieldType::Date {
-                            tmask = decode_date(text, fmask, &mut is2digits, &mut tm)?;
-                        } else if dot > 2 {
-                            let (mask, kind) = decode_number_field(
-                                flen,
-                                text,
-                                fmask | DTK_DATE_M,
-                                &mut tm,
-                                &mut fsec,
-                                &mut is2digits,
-                            )?;
-                            fields[i].ftype = kind_to_ftype(kind);
-                            tmask = mask;
-                        } else {
-                            return Err(DtErr::BadFormat);
-                        }
-                    } else if flen > 4 {
+                    let dot = text.find('.');
+                    if dot.is_some() && i == 0 && nf >= 2 && fields[nf - 1].ftype == FieldType::Date
+                    {
+                        tmask = decode_date(text, fmask, &mut is2digits, &mut tm)?;
+                    } else if dot.is_some_and(|d| d <= 2) {
+                        return Err(DtErr::BadFormat);
+                    } else if dot.is_some() || flen > 4 {
+                        // A run-together time (`040506`, `040506.789`) or date.
                         let (mask, kind) = decode_number_field(
                             flen,
                             text,

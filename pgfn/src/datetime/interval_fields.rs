@@ -75,15 +75,11 @@ pub fn interval_in_typmod(
     fields: Option<IntervalFields>,
     precision: Option<i32>,
 ) -> Result<Interval> {
-    let span = super::text_io::interval_in_range(input, fields)?;
-    let span = match fields {
-        Some(f) => f.truncate(span),
-        None => span,
-    };
-    match precision {
-        Some(p) => interval_round(span, p),
-        None => Ok(span),
-    }
+    interval_adjust(
+        super::text_io::interval_in_range(input, fields)?,
+        fields,
+        precision,
+    )
 }
 
 /// `AdjustIntervalForTypmod` on an existing value (a cast to `interval(p) fields`).

@@ -116,12 +116,19 @@ pub fn interval_div(span: Interval, factor: f64) -> Result<Interval> {
     scale(span, |v| v / factor)
 }
 
-/// `justify_hours`: whole 24-hour periods of the time part become days.
-pub fn justify_hours(span: Interval) -> Result<Interval> {
-    let mut r = span;
-    let wholeday = r.micros / USECS_PER_DAY;
-    r.micros -= wholeday * USECS_PER_DAY;
-    r.days = i32::try_from(i64::from(r.days) + wholeday).map_err(|_| interval_out_of_range())?;
+/// Moves whole 30-day periods of `days` into `months`.
+fn days_into_months(r: &mut Interval) -> Result<()> {
+    let wholemonth = r.days / DAYS_PER_MONTH;
+    r.days -= wholemonth * DAYS_PER_MONTH;
+    r.months = r
+        .months
+        .checked_add(wholemonth)
+        .ok_or_else(interval_out_of_range)?;
+    Ok(())
+}
+
+/// Gives days and time the same sign by borrowing one day.
+fn align_days_and_time(r: &mut Interval) {
     if r.days > 0 && r.micros < 0 {
         r.micros += USECS_PER_DAY;
         r.days -= 1;
@@ -129,18 +136,22 @@ pub fn justify_hours(span: Interval) -> Result<Interval> {
         r.micros -= USECS_PER_DAY;
         r.days += 1;
     }
+}
+
+/// `justify_hours`: whole 24-hour periods of the time part become days.
+pub fn justify_hours(span: Interval) -> Result<Interval> {
+    let mut r = span;
+    let wholeday = r.micros / USECS_PER_DAY;
+    r.micros -= wholeday * USECS_PER_DAY;
+    r.days = i32::try_from(i64::from(r.days) + wholeday).map_err(|_| interval_out_of_range())?;
+    align_days_and_time(&mut r);
     Ok(r)
 }
 
 /// `justify_days`: whole 30-day periods become months.
 pub fn justify_days(span: Interval) -> Result<Interval> {
     let mut r = span;
-    let wholemonth = r.days / DAYS_PER_MONTH;
-    r.days -= wholemonth * DAYS_PER_MONTH;
-    r.months = r
-        .months
-        .checked_add(wholemonth)
-        .ok_or_else(interval_out_of_range)?;
+    days_into_months(&mut r)?;
     if r.months > 0 && r.days < 0 {
         r.days += DAYS_PER_MONTH;
         r.months -= 1;
@@ -155,23 +166,13 @@ pub fn justify_days(span: Interval) -> Result<Interval> {
 pub fn justify_interval(span: Interval) -> Result<Interval> {
     let mut r = span;
     if (r.days > 0 && r.micros > 0) || (r.days < 0 && r.micros < 0) {
-        let wholemonth = r.days / DAYS_PER_MONTH;
-        r.days -= wholemonth * DAYS_PER_MONTH;
-        r.months = r
-            .months
-            .checked_add(wholemonth)
-            .ok_or_else(interval_out_of_range)?;
+        days_into_months(&mut r)?;
     }
     let wholeday = r.micros / USECS_PER_DAY;
     r.micros -= wholeday * USECS_PER_DAY;
     // PostgreSQL adds into an int32 without a check here; days stay below 30 plus a day.
     r.days = (i64::from(r.days) + wholeday) as i32;
-    let wholemonth = r.days / DAYS_PER_MONTH;
-    r.days -= wholemonth * DAYS_PER_MONTH;
-    r.months = r
-        .months
-        .checked_add(wholemonth)
-        .ok_or_else(interval_out_of_range)?;
+    days_into_months(&mut r)?;
     if r.months > 0 && (r.days < 0 || (r.days == 0 && r.micros < 0)) {
         r.days += DAYS_PER_MONTH;
         r.months -= 1;
@@ -179,12 +180,6 @@ pub fn justify_interval(span: Interval) -> Result<Interval> {
         r.days -= DAYS_PER_MONTH;
         r.months += 1;
     }
-    if r.days > 0 && r.micros < 0 {
-        r.micros += USECS_PER_DAY;
-        r.days -= 1;
-    } else if r.days < 0 && r.micros > 0 {
-        r.micros -= USECS_PER_DAY;
-        r.days += 1;
-    }
+    align_days_and_time(&mut r);
     Ok(r)
 }

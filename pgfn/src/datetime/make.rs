@@ -86,8 +86,8 @@ fn time_micros(hour: i32, min: i32, sec: f64) -> i64 {
         + (sec * USECS_PER_SEC as f64).round_ties_even() as i64
 }
 
-/// `make_time(hour, min, sec)`.
-pub fn make_time(hour: i32, min: i32, sec: f64) -> Result<Time> {
+/// Fails as PostgreSQL does when hour/minute/second are not a time of day.
+fn checked_time(hour: i32, min: i32, sec: f64) -> Result<()> {
     if float_time_overflows(hour, min, sec) {
         return Err(Error::new(
             Condition::DatetimeFieldOverflow,
@@ -97,6 +97,12 @@ pub fn make_time(hour: i32, min: i32, sec: f64) -> Result<Time> {
             ),
         ));
     }
+    Ok(())
+}
+
+/// `make_time(hour, min, sec)`.
+pub fn make_time(hour: i32, min: i32, sec: f64) -> Result<Time> {
+    checked_time(hour, min, sec)?;
     Ok(Time(time_micros(hour, min, sec)))
 }
 
@@ -110,15 +116,7 @@ pub fn make_timestamp(
     sec: f64,
 ) -> Result<Timestamp> {
     let (_, date) = checked_date(year, month, mday)?;
-    if float_time_overflows(hour, min, sec) {
-        return Err(Error::new(
-            Condition::DatetimeFieldOverflow,
-            format!(
-                "time field value out of range: {hour}:{min:02}:{}",
-                format_g(sec, 2)
-            ),
-        ));
-    }
+    checked_time(hour, min, sec)?;
     let time = time_micros(hour, min, sec);
     let date = i64::from(date);
     let result = date * USECS_PER_DAY + time;

@@ -34,6 +34,26 @@ pub(crate) fn not_supported(units: &str, type_name: &str) -> Error {
     )
 }
 
+/// The truncation units from coarsest to finest (PostgreSQL's switch fall-through order).
+fn unit_rank(unit: Unit) -> Option<u8> {
+    use Unit as U;
+    Some(match unit {
+        U::Millennium => 0,
+        U::Century => 1,
+        U::Decade => 2,
+        U::Year => 3,
+        U::Quarter => 4,
+        U::Month => 5,
+        U::Day => 6,
+        U::Hour => 7,
+        U::Minute => 8,
+        U::Second => 9,
+        U::Milliseconds => 10,
+        U::Microseconds => 11,
+        _ => return None,
+    })
+}
+
 /// Truncates broken-down time to `unit`; returns whether the zone must be recomputed.
 fn trunc_tm(unit: Unit, tm: &mut Tm, fsec: &mut i32, lower: &str, type_name: &str) -> Result<bool> {
     use Unit as U;
@@ -56,23 +76,14 @@ fn trunc_tm(unit: Unit, tm: &mut Tm, fsec: &mut i32, lower: &str, type_name: &st
         *fsec = 0;
         return Ok(true);
     }
-    let rank = match unit {
-        U::Millennium => 0,
-        U::Century => 1,
-        U::Decade => 2,
-        U::Year => 3,
-        U::Quarter => 4,
-        U::Month => 5,
-        U::Day => 6,
-        U::Hour => 7,
-        U::Minute => 8,
-        U::Second => 9,
-        U::Milliseconds => {
+    let rank = match unit_rank(unit) {
+        Some(10) => {
             *fsec = (*fsec / 1000) * 1000;
             return Ok(false);
         }
-        U::Microseconds => return Ok(false),
-        _ => return Err(not_supported(lower, type_name)),
+        Some(11) => return Ok(false),
+        Some(rank) => rank,
+        None => return Err(not_supported(lower, type_name)),
     };
     if rank == 0 {
         tm.year = if tm.year > 0 {
@@ -176,20 +187,9 @@ pub fn interval_trunc(units: &str, span: Interval) -> Result<Interval> {
     use Unit as U;
     let (unit, lower) = decode_unit(units, INTERVAL_TYPE)?;
     let mut tm = interval2itm(span);
-    let rank = match unit {
-        U::Millennium => 0,
-        U::Century => 1,
-        U::Decade => 2,
-        U::Year => 3,
-        U::Quarter => 4,
-        U::Month => 5,
-        U::Day => 6,
-        U::Hour => 7,
-        U::Minute => 8,
-        U::Second => 9,
-        U::Milliseconds => 10,
-        U::Microseconds => 11,
-        _ => {
+    let rank = match unit_rank(unit) {
+        Some(rank) => rank,
+        None => {
             let err = not_supported(&lower, INTERVAL_TYPE);
             return Err(if unit == U::Week {
                 err.with_detail("Months usually have fractional weeks.")

@@ -55,8 +55,8 @@ pub(crate) struct TmToChar {
     pub tzn: Option<String>,
 }
 
-/// `get_th`: the ordinal suffix of a number's text.
-fn th(num: &str, upper: bool) -> Result<&'static str> {
+/// `get_th`: the ordinal suffix (`ST`, `nd`, ...) of a number's text, by its last digits.
+pub(crate) fn ordinal_suffix(num: &str, upper: bool) -> Result<&'static str> {
     let b = num.as_bytes();
     let last = *b.last().unwrap_or(&b' ');
     if !last.is_ascii_digit() {
@@ -82,9 +82,9 @@ fn th(num: &str, upper: bool) -> Result<&'static str> {
 /// Appends `num`, with the TH/th suffix if the modifiers ask for it.
 fn push_num(out: &mut String, num: String, suffix: u8) -> Result<()> {
     let ordinal = if suffix & S_TH != 0 {
-        Some(th(&num, true)?)
+        Some(ordinal_suffix(&num, true)?)
     } else if suffix & S_TH_LOWER != 0 {
-        Some(th(&num, false)?)
+        Some(ordinal_suffix(&num, false)?)
     } else {
         None
     };

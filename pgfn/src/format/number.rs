@@ -6,6 +6,7 @@
 //!   separator, `-`/`+` signs, blank currency symbol), including its odd corners.
 //! - Reads past the end of the input see a NUL, as PostgreSQL's C strings do; nothing panics.
 
+use super::datetime_to_char::ordinal_suffix;
 use super::keywords::Num;
 use super::node::{Node, mblen};
 use super::number_desc::{
@@ -13,30 +14,6 @@ use super::number_desc::{
     LSIGN_POST, LSIGN_PRE, NumDesc,
 };
 use crate::{Condition, Error, Result};
-
-/// `get_th` on the digit string (its last digit decides).
-fn th(number: &[u8], upper: bool) -> Result<&'static str> {
-    let last = number.last().copied().unwrap_or(0);
-    if !last.is_ascii_digit() {
-        return Err(Error::new(
-            Condition::InvalidTextRepresentation,
-            format!("\"{}\" is not a number", String::from_utf8_lossy(number)),
-        ));
-    }
-    let n = number.len();
-    let last = if n > 1 && number[n - 2] == b'1' {
-        b'0'
-    } else {
-        last
-    };
-    let pair = match last {
-        b'1' => ("ST", "st"),
-        b'2' => ("ND", "nd"),
-        b'3' => ("RD", "rd"),
-        _ => ("TH", "th"),
-    };
-    Ok(if upper { pair.0 } else { pair.1 })
-}
 
 /// State of one `to_char` run (the writing half of `NUMProc`).
 struct ToChar<'a> {
@@ -266,7 +243,8 @@ pub(crate) fn to_char(
                 {
                     continue;
                 }
-                let suffix = th(st.number, id == Num::ThUpper)?;
+                let suffix =
+                    ordinal_suffix(&String::from_utf8_lossy(st.number), id == Num::ThUpper)?;
                 st.out.extend_from_slice(suffix.as_bytes());
             }
             Num::Mi => {
