@@ -18,8 +18,12 @@ pub enum Condition {
     DivisionByZero,
     /// `invalid_datetime_format` (22007).
     InvalidDatetimeFormat,
-    /// `datetime_field_overflow` (22008).
+    /// `datetime_field_overflow` (22008), also PostgreSQL's `datetime_value_out_of_range`.
     DatetimeFieldOverflow,
+    /// `interval_field_overflow` (22015).
+    IntervalFieldOverflow,
+    /// `invalid_time_zone_displacement_value` (22009).
+    InvalidTimeZoneDisplacementValue,
     /// `invalid_binary_representation` (22P03).
     InvalidBinaryRepresentation,
     /// `syntax_error` (42601): bad text of a sub-language (jsonpath, tsquery).

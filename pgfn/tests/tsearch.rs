@@ -67,6 +67,8 @@ fn sqlstate(condition: Condition) -> &'static str {
         Condition::DivisionByZero => "22012",
         Condition::InvalidDatetimeFormat => "22007",
         Condition::DatetimeFieldOverflow => "22008",
+        Condition::IntervalFieldOverflow => "22015",
+        Condition::InvalidTimeZoneDisplacementValue => "22009",
         Condition::InvalidBinaryRepresentation => "22P03",
         Condition::SyntaxError => "42601",
         Condition::FeatureNotSupported => "0A000",
