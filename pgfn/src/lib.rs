@@ -11,5 +11,6 @@
 pub mod datetime;
 mod error;
 pub mod format;
+pub mod tsearch;
 
 pub use error::{Condition, Error, Result};
