@@ -18,14 +18,38 @@ pub enum Condition {
     DivisionByZero,
     /// `invalid_datetime_format` (22007).
     InvalidDatetimeFormat,
-    /// `datetime_field_overflow` (22008).
+    /// `datetime_field_overflow` (22008), also PostgreSQL's `datetime_value_out_of_range`.
     DatetimeFieldOverflow,
+    /// `interval_field_overflow` (22015).
+    IntervalFieldOverflow,
+    /// `invalid_time_zone_displacement_value` (22009).
+    InvalidTimeZoneDisplacementValue,
     /// `invalid_binary_representation` (22P03).
     InvalidBinaryRepresentation,
     /// `syntax_error` (42601): bad text of a sub-language (jsonpath, tsquery).
     SyntaxError,
     /// `feature_not_supported` (0A000).
     FeatureNotSupported,
+    /// `program_limit_exceeded` (54000): a value past a type's size limits.
+    ProgramLimitExceeded,
+    /// `statement_too_complex` (54001): nesting deeper than PostgreSQL's stack allows.
+    StatementTooComplex,
+    /// `undefined_object` (42704): an unknown named object, such as a text search configuration.
+    UndefinedObject,
+    /// `invalid_name` (42602): a name that does not parse as a (qualified) identifier.
+    InvalidName,
+    /// `array_subscript_error` (2202E).
+    ArraySubscriptError,
+    /// `zero_length_character_string` (2200F).
+    ZeroLengthCharacterString,
+    /// `null_value_not_allowed` (22004).
+    NullValueNotAllowed,
+    /// `protocol_violation` (08P01): a binary value shorter than its contents claim.
+    ProtocolViolation,
+    /// `character_not_in_repertoire` (22021): bytes that are not valid UTF-8.
+    CharacterNotInRepertoire,
+    /// `internal_error` (XX000): PostgreSQL's `elog(ERROR)` for states it deems impossible.
+    InternalError,
 }
 
 /// A failed function call: PostgreSQL's condition, message and optional detail and hint.
