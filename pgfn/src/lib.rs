@@ -9,5 +9,10 @@
 //! - No panic on any input: bad input is an `Err` naming PostgreSQL's SQLSTATE condition.
 
 mod error;
+pub mod float;
+pub mod numeric;
+#[cfg(test)]
+mod testdata;
 
 pub use error::{Condition, Error, Result};
+pub use numeric::Numeric;

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Writes the seeded, generated part of pgfn's test cases: testdata/AREA.cases.
+
+Usage: gen_cases.py AREA [AREA ...]. Hand-picked edge cases live in testdata/AREA.edge and are
+copied in first; the random ones follow from a fixed seed, so the output is reproducible.
+Then run pg_expected.py to get PostgreSQL 15's answers.
+"""
+import os
+import random
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def esc(v):
+    if v is None:
+        return "\\N"
+    return v.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
+
+
+def rand_numeric(rng):
+    kind = rng.random()
+    if kind < 0.04:
+        return rng.choice(["NaN", "Infinity", "-Infinity", "0", "-0", "0.000", "1", "-1"])
+    sign = "-" if rng.random() < 0.35 else ""
+    int_len = rng.choice([0, 1, 1, 2, 3, 4, 5, 8, 12, 20, 30])
+    frac_len = rng.choice([0, 0, 1, 2, 3, 4, 5, 6, 8, 12, 20])
+    int_part = "".join(rng.choice("0123456789") for _ in range(int_len)).lstrip("0") or "0"
+    frac = "".join(rng.choice("0123456789") for _ in range(frac_len))
+    text = sign + int_part + ("." + frac if frac_len else "")
+    if rng.random() < 0.1:
+        text += "e" + str(rng.randint(-30, 30))
+    return text
+
+
+def numeric(rng):
+    out = []
+    for _ in range(300):
+        out.append(["numeric_in", rand_numeric(rng)])
+    for fn in ["numeric_add", "numeric_sub", "numeric_mul", "numeric_div", "numeric_mod",
+               "numeric_div_trunc", "numeric_cmp"]:
+        for _ in range(180):
+            a, b = rand_numeric(rng), rand_numeric(rng)
+            if rng.random() < 0.1:
+                b = a
+            out.append([fn, a, b])
+    for fn in ["numeric_round", "numeric_trunc"]:
+        for _ in range(120):
+            out.append([fn, rand_numeric(rng), str(rng.randint(-8, 12))])
+    for fn in ["numeric_ceil", "numeric_floor", "numeric_abs", "numeric_neg", "numeric_sign",
+               "numeric_int4", "numeric_int8", "numeric_float8"]:
+        for _ in range(40):
+            out.append([fn, rand_numeric(rng)])
+    for _ in range(150):
+        e = rng.randint(-300, 300)
+        m = rng.random() * rng.choice([1, 10, 1000])
+        text = repr(m * 10.0 ** e) if rng.random() < 0.5 else "%.17g" % (rng.random() * 10 ** rng.randint(-6, 20))
+        out.append([rng.choice(["float8_numeric", "float8_out"]), text])
+    for _ in range(200):
+        # Integers past 2^53 often make a shortest decimal sit exactly on a rounding bound.
+        out.append(["float8_out", str(rng.randint(2 ** 53, 2 ** 70))])
+    for _ in range(60):
+        out.append(["float4_out", str(rng.randint(2 ** 24, 2 ** 40))])
+    for _ in range(60):
+        text = "%.9g" % (rng.random() * 10 ** rng.randint(-40, 38))
+        out.append([rng.choice(["float4_numeric", "float4_out"]), text])
+    return out
+
+
+GENERATORS = {"numeric": numeric}
+
+
+def main():
+    for area in sys.argv[1:]:
+        rng = random.Random(18 * 1000 + len(area))
+        lines = []
+        edge = os.path.join(HERE, area + ".edge")
+        if os.path.exists(edge):
+            with open(edge, encoding="utf-8") as f:
+                lines.extend(l.rstrip("\n") for l in f if l.strip())
+        if area in GENERATORS:
+            lines.append("# generated, seed %d" % (18 * 1000 + len(area)))
+            lines.extend("\t".join(esc(f) if i else f for i, f in enumerate(case)) for case in GENERATORS[area](rng))
+        with open(os.path.join(HERE, area + ".cases"), "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        print("%s: %d lines" % (area, len(lines)))
+
+
+if __name__ == "__main__":
+    main()
