@@ -22,6 +22,12 @@ pub enum Condition {
     DatetimeFieldOverflow,
     /// `invalid_binary_representation` (22P03).
     InvalidBinaryRepresentation,
+    /// `untranslatable_character` (22P05): `\u0000` in jsonb or a json string read as text.
+    UntranslatableCharacter,
+    /// `statement_too_complex` (54001): nesting deeper than the stack allows.
+    StatementTooComplex,
+    /// `program_limit_exceeded` (54000): a value past a storage format's limit.
+    ProgramLimitExceeded,
     /// `syntax_error` (42601): bad text of a sub-language (jsonpath, tsquery).
     SyntaxError,
     /// `feature_not_supported` (0A000).

@@ -10,9 +10,12 @@
 
 mod error;
 pub mod float;
+pub mod json;
+pub mod jsonb;
 pub mod numeric;
 #[cfg(test)]
 mod testdata;
 
 pub use error::{Condition, Error, Result};
+pub use jsonb::Jsonb;
 pub use numeric::Numeric;

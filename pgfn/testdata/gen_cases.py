@@ -67,7 +67,66 @@ def numeric(rng):
     return out
 
 
-GENERATORS = {"numeric": numeric}
+KEYS = ["a", "b", "c", "aa", "ab", "b1", "key", "Key", "", "é", "ü", "日本", "a b", "x\"y", "\\", "long_key_name", "10", "2"]
+STRINGS = ["", "x", "hello", "é", "日本語", "tab\\t", "nl\\n", "q\\\"", "\\u00e9", "\\ud83d\\ude00", "\\u001f", "\\/", "a\\\\b", "emoji 😀", "\\b\\f\\r"]
+NUMBERS = ["0", "-0", "1", "-1", "1.0", "1.50", "12.500", "1e2", "1E+2", "1e-6", "-1.5e-3", "0.0", "100", "123456789012345678901234567890",
+           "1.23456789012345678901234567890", "3.14159", "2e10", "5e-324", "0.000001000", "-0.0e5", "99999999999999999999e-20"]
+
+
+def rand_json(rng, depth=0):
+    r = rng.random()
+    if depth > 3 or r < 0.45:
+        kind = rng.random()
+        if kind < 0.35:
+            return '"' + rng.choice(STRINGS) + '"'
+        if kind < 0.75:
+            return rng.choice(NUMBERS)
+        return rng.choice(["true", "false", "null"])
+    ws = lambda: rng.choice(["", "", "", " ", "\n", "  ", "\t"])
+    n = rng.choice([0, 1, 1, 2, 3, 4, 6])
+    if r < 0.72:
+        return "[" + ws() + ("," + ws()).join(rand_json(rng, depth + 1) for _ in range(n)) + ws() + "]"
+    pairs = []
+    for _ in range(n):
+        pairs.append('"' + rng.choice(KEYS) + '"' + ws() + ":" + ws() + rand_json(rng, depth + 1))
+    return "{" + ws() + ("," + ws()).join(pairs) + ws() + "}"
+
+
+MUTATIONS = ["", ",", "]", "}", "[", "{", ":", '"', "\\", "x", "1", ".", "-", "e", "tru", "nul", " ", "\\u", "\\uZZZZ", "\\ud800", "\\udc00", "\\u0000", "\\x"]
+
+
+def mutate(rng, text):
+    pos = rng.randint(0, len(text))
+    if rng.random() < 0.3 and text:
+        return text[:pos] + text[pos + 1:]
+    return text[:pos] + rng.choice(MUTATIONS) + text[pos:]
+
+
+def jsonb_io(rng):
+    out = []
+    docs = [rand_json(rng) for _ in range(700)]
+    for d in docs:
+        out.append(["jsonb_in", d])
+    for d in docs[:250]:
+        out.append(["jsonb_pretty", d])
+    for _ in range(700):
+        out.append(["jsonb_in", mutate(rng, rng.choice(docs))])
+    for _ in range(900):
+        a = rng.choice(docs)
+        b = rng.choice(docs) if rng.random() < 0.6 else mutate_equalish(rng, a)
+        out.append(["jsonb_cmp", a, b])
+    return out
+
+
+def mutate_equalish(rng, text):
+    # A nearby document: same shape with one scalar changed, to exercise deep comparisons.
+    for old, new in [("1", "2"), ("true", "false"), ('"a"', '"b"'), ("null", "0"), ("[]", "{}"), ("1.50", "1.5")]:
+        if old in text and rng.random() < 0.5:
+            return text.replace(old, new, 1)
+    return text
+
+
+GENERATORS = {"numeric": numeric, "jsonb_io": jsonb_io}
 
 
 def main():

@@ -29,4 +29,9 @@ TEMPLATES = {
     "float4_numeric": "SELECT $1::float4::numeric::text",
     "float8_out": "SELECT $1::float8::text",
     "float4_out": "SELECT $1::float4::text",
+    # jsonb input, output, order
+    "jsonb_in": "SELECT $1::jsonb::text",
+    "jsonb_pretty": "SELECT jsonb_pretty($1::jsonb)",
+    "jsonb_cmp": "SELECT sign(jsonb_cmp($1::jsonb, $2::jsonb))::text",
+    "json_in": "SELECT $1::json::text",
 }
