@@ -28,6 +28,10 @@ pub enum Condition {
     StatementTooComplex,
     /// `program_limit_exceeded` (54000): a value past a storage format's limit.
     ProgramLimitExceeded,
+    /// `null_value_not_allowed` (22004).
+    NullValueNotAllowed,
+    /// `array_subscript_error` (2202E).
+    ArraySubscriptError,
     /// `syntax_error` (42601): bad text of a sub-language (jsonpath, tsquery).
     SyntaxError,
     /// `feature_not_supported` (0A000).

@@ -13,6 +13,8 @@ pub mod float;
 pub mod json;
 pub mod jsonb;
 pub mod numeric;
+pub mod sql;
+mod strtol;
 #[cfg(test)]
 mod testdata;
 

@@ -125,3 +125,114 @@ fn escape(value: Option<&str>) -> String {
             .replace('\r', "\\r"),
     }
 }
+
+/// A PostgreSQL array literal (`{a,"b c",NULL,{1,2}}`): its dimensions and its elements in
+/// row-major order (`None` is NULL). Enough of array_in for the test data.
+pub(crate) fn array_literal(text: &str) -> (Vec<usize>, Vec<Option<String>>) {
+    let chars: Vec<char> = text.trim().chars().collect();
+    let mut dims: Vec<usize> = Vec::new();
+    let mut counts: Vec<usize> = Vec::new();
+    let mut items = Vec::new();
+    let mut idx = 0;
+    while idx < chars.len() {
+        match chars[idx] {
+            '{' => {
+                counts.push(0);
+                idx += 1;
+            }
+            '}' => {
+                let depth = counts.len() - 1;
+                let count = counts.pop().unwrap_or(0);
+                if dims.len() <= depth {
+                    dims.resize(depth + 1, 0);
+                }
+                dims[depth] = count;
+                if let Some(parent) = counts.last_mut() {
+                    *parent += 1;
+                }
+                idx += 1;
+            }
+            ',' | ' ' => idx += 1,
+            '"' => {
+                let mut s = String::new();
+                idx += 1;
+                while idx < chars.len() && chars[idx] != '"' {
+                    if chars[idx] == '\\' {
+                        idx += 1;
+                    }
+                    s.push(chars[idx]);
+                    idx += 1;
+                }
+                idx += 1;
+                items.push(Some(s));
+                *counts.last_mut().unwrap() += 1;
+            }
+            _ => {
+                let start = idx;
+                while idx < chars.len() && !matches!(chars[idx], ',' | '}') {
+                    idx += 1;
+                }
+                let word: String = chars[start..idx]
+                    .iter()
+                    .collect::<String>()
+                    .trim()
+                    .to_string();
+                items.push(if word.eq_ignore_ascii_case("null") {
+                    None
+                } else {
+                    Some(word)
+                });
+                *counts.last_mut().unwrap() += 1;
+            }
+        }
+    }
+    if items.is_empty() {
+        dims.clear();
+    }
+    (dims, items)
+}
+
+/// A typed test argument (`int4::5`, `null::text`, `int4[]::{1,2}`, `rec::a=int4::1|b=text::x`)
+/// as the server would pass it.
+pub(crate) fn typed_arg(arg: Option<&str>) -> crate::sql::SqlValue {
+    use crate::sql::{SqlArray, SqlValue};
+    let Some(arg) = arg else {
+        return SqlValue::Null;
+    };
+    let (kind, value) = arg.split_once("::").unwrap_or((arg, ""));
+    if kind == "null" {
+        return SqlValue::Null;
+    }
+    if kind == "rec" {
+        let columns = value
+            .split('|')
+            .map(|col| {
+                let (name, v) = col.split_once('=').unwrap_or((col, ""));
+                (name.to_string(), typed_arg(Some(v)))
+            })
+            .collect();
+        return SqlValue::Record(columns);
+    }
+    if let Some(elem_kind) = kind.strip_suffix("[]") {
+        let (dims, items) = array_literal(value);
+        let elements = items
+            .iter()
+            .map(|item| match item {
+                None => SqlValue::Null,
+                Some(v) => typed_arg(Some(&format!("{elem_kind}::{v}"))),
+            })
+            .collect();
+        return SqlValue::Array(SqlArray { dims, elements });
+    }
+    match kind {
+        "int2" | "int4" | "int8" => SqlValue::Int(value.parse().expect("int")),
+        "float4" => SqlValue::Float4(crate::float::float4_in(value).expect("float4")),
+        "float8" => SqlValue::Float8(crate::float::float8_in(value).expect("float8")),
+        "numeric" => SqlValue::Numeric(value.parse().expect("numeric")),
+        "bool" => SqlValue::Bool(matches!(value, "t" | "true")),
+        "text" => SqlValue::Text(value.to_string()),
+        "json" => SqlValue::Json(value.to_string()),
+        "jsonb" => SqlValue::Jsonb(crate::jsonb::parse(value).expect("jsonb")),
+        other => panic!("unknown typed argument kind {other}"),
+    }
+}

@@ -126,7 +126,57 @@ def mutate_equalish(rng, text):
     return text
 
 
-GENERATORS = {"numeric": numeric, "jsonb_io": jsonb_io}
+DOCS = ['{}', '[]', '1', '"a"', 'null', 'true', '[1]', '["a"]', '{"a":1}', '{"a":null}', '{"a":{"b":{"c":1}}}',
+        '{"a":[1,2,{"b":3}],"c":"x"}', '[1,"a",null,true,[2,3],{"k":"v"}]', '["a","b","a",1,"1"]', '{"a":1,"b":2,"c":3}',
+        '[[1,2],[3,[4,5]]]', '{"a":{"b":[1,{"c":null}]},"d":null}', '{"":1," ":2}', '[null]', '[[]]', '{"x":[]}',
+        '{"é":"ü","日本":[1.50,"2"]}', '"é"', '12.500', '[1.0,2.00]', '{"n":1e2,"m":-0.0}', '[{"a":1},{"a":2},{"b":1}]',
+        '{"tags":["x","y"],"meta":{"n":1,"s":"t"}}', '[true,false]', '{"a":[],"b":{}}']
+KEYS2 = ["a", "b", "c", "d", "k", "x", "tags", "meta", "", " ", "é", "日本", "1", "0", "-1", "n", "A", "aa"]
+PATHS = ["{}", "{a}", "{a,b}", "{a,b,c}", "{a,0}", "{a,2,b}", "{0}", "{1}", "{-1}", "{5}", "{-7}", "{1,0}", "{1,1,0}",
+         "{4,1}", "{5,k}", "{a,NULL}", "{NULL}", "{x,0}", "{meta,n}", "{tags,-1}", "{\"\"}", "{é}", "{a,b,1,c}",
+         "{ 1}", "{1 }", "{+1}", "{01}", "{x}", "{2147483648}", "{-2147483649}", "{a,b,0}", "{d}", "{1,a}", "{0,0,0}"]
+KEYARRS = ["{}", "{a}", "{a,b}", "{a,NULL}", "{NULL}", "{x,y,z}", "{1}", "{k,v}", "{\"\"}", "{é,日本}", "{tags,meta}"]
+NEWVALS = ['1', '"new"', 'null', '[1,2]', '{"z":0}', '{}', '[]', 'true']
+
+
+def jsonb_funcs(rng):
+    out = []
+    docs = DOCS + [rand_json(rng) for _ in range(40)]
+    for d in docs:
+        for fn in ["jsonb_strip_nulls", "jsonb_array_length", "jsonb_array_elements", "jsonb_array_elements_text",
+                   "jsonb_each", "jsonb_each_text", "jsonb_object_keys", "jsonb_typeof"]:
+            out.append([fn, d])
+        for k in rng.sample(KEYS2, 4):
+            out.append([rng.choice(["jsonb_field", "jsonb_field_text", "jsonb_exists", "jsonb_delete_key"]), d, k])
+        for i in rng.sample(["0", "1", "2", "-1", "-2", "5", "-6", "2147483647", "-2147483648"], 3):
+            out.append([rng.choice(["jsonb_element", "jsonb_element_text", "jsonb_delete_index"]), d, i])
+        for p in rng.sample(PATHS, 5):
+            out.append([rng.choice(["jsonb_path", "jsonb_path_text", "jsonb_delete_path", "jsonb_extract_path", "jsonb_extract_path_text"]), d, p])
+        for ka in rng.sample(KEYARRS, 3):
+            out.append([rng.choice(["jsonb_exists_any", "jsonb_exists_all", "jsonb_delete_keys"]), d, ka])
+        for _ in range(3):
+            other = rng.choice(docs)
+            out.append([rng.choice(["jsonb_contains", "jsonb_contained", "jsonb_concat"]), d, other])
+        for _ in range(4):
+            p = rng.choice(PATHS)
+            v = rng.choice(NEWVALS)
+            fn = rng.choice(["jsonb_set", "jsonb_insert"])
+            out.append([fn, d, p, v, rng.choice(["true", "false"])])
+        for _ in range(3):
+            subs = [rng.choice(["text::a", "text::b", "int4::0", "int4::1", "int4::-1", "int4::3", "text::0", "text::x", "int4::-5", "text::k"])
+                    for _ in range(rng.randint(1, 3))]
+            out.append(["jsonb_subscript", d] + subs)
+            out.append(["jsonb_subscript_assign", rng.choice([d, None]), rng.choice(NEWVALS + [None])] + subs)
+        for cast in ["bool", "numeric", "int4", "float8"]:
+            if rng.random() < 0.3:
+                out.append(["jsonb_cast_" + cast, d])
+    for _ in range(300):
+        a, b = rng.choice(docs), rng.choice(docs)
+        out.append([rng.choice(["jsonb_contains", "jsonb_contained"]), a, b])
+    return out
+
+
+GENERATORS = {"numeric": numeric, "jsonb_io": jsonb_io, "jsonb_funcs": jsonb_funcs}
 
 
 def main():

@@ -54,11 +54,35 @@ def literal(value):
     return "'" + value.replace("'", "''") + "'"
 
 
+def typed(value):
+    """A typed argument `type::value` (or `rec::name=type::value|...`) as SQL."""
+    if value is None:
+        return "NULL"
+    kind, _, rest = value.partition("::")
+    if kind == "rec":
+        cols = []
+        for col in rest.split("|"):
+            name, _, val = col.partition("=")
+            cols.append("%s AS %s" % (typed(val), name))
+        return "(SELECT r FROM (SELECT %s) r)" % ", ".join(cols)
+    if kind == "null":
+        return "NULL::" + rest
+    return "%s::%s" % (literal(rest), kind)
+
+
 def render(fields):
+    """The case's SQL: `$n` is argument n as a literal, `@n` as a typed argument, `@*` all
+    arguments typed, `@SUBSn` arguments n.. as subscripts; `;;` separates statements."""
     fn, args = fields[0], [unescape(a) for a in fields[1:]]
     sql = TEMPLATES[fn]
+    if "@SUBS" in sql:
+        start = int(sql.split("@SUBS", 1)[1][0])
+        subs = "".join("[%s]" % typed(a) for a in args[start - 1:])
+        sql = sql.replace("@SUBS%d" % start, subs)
+    sql = sql.replace("@*", ", ".join(typed(a) for a in args))
     for idx in range(len(args), 0, -1):
         sql = sql.replace("$%d" % idx, literal(args[idx - 1]))
+        sql = sql.replace("@%d" % idx, typed(args[idx - 1]))
     return sql
 
 
@@ -66,12 +90,18 @@ PRELUDE = r"""
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 CREATE TEMP TABLE pgfn_cases (id int, q text);
+CREATE TEMP TABLE pgfn_assign (j jsonb);
+INSERT INTO pgfn_assign VALUES (NULL);
 CREATE FUNCTION pg_temp.esc(v text) RETURNS text LANGUAGE sql IMMUTABLE AS
 $f$ SELECT replace(replace(replace(replace(v, E'\\', E'\\\\'), E'\n', E'\\n'), E'\t', E'\\t'), E'\r', E'\\r') $f$;
 CREATE FUNCTION pg_temp.run(q text) RETURNS text LANGUAGE plpgsql AS $f$
-DECLARE v text; res text := 'ok'; st text; msg text; det text;
+DECLARE v text; res text := 'ok'; st text; msg text; det text; parts text[];
 BEGIN
-  FOR v IN EXECUTE q LOOP
+  parts := string_to_array(q, ';;');
+  FOR i IN 1 .. coalesce(array_length(parts, 1), 1) - 1 LOOP
+    EXECUTE parts[i];
+  END LOOP;
+  FOR v IN EXECUTE parts[array_length(parts, 1)] LOOP
     res := res || E'\t' || coalesce(pg_temp.esc(v), E'\\N');
   END LOOP;
   RETURN res;

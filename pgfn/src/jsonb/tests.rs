@@ -5,9 +5,10 @@ use std::hash::{BuildHasher, RandomState};
 
 use proptest::prelude::*;
 
-use super::{Jsonb, parse};
-use crate::Result;
-use crate::testdata::{Case, check};
+use super::*;
+use crate::sql::SqlValue;
+use crate::testdata::{Case, array_literal, check, typed_arg};
+use crate::{Error, Result};
 
 fn one(value: Result<impl ToString>) -> Result<Vec<Option<String>>> {
     value.map(|v| vec![Some(v.to_string())])
@@ -27,6 +28,203 @@ fn run_io(case: &Case) -> Result<Vec<Option<String>>> {
 #[test]
 fn io_matches_postgres() {
     check("jsonb_io", run_io);
+}
+
+fn text_opt(value: Option<String>) -> Vec<Option<String>> {
+    vec![value]
+}
+
+fn json_opt(value: Option<&Jsonb>) -> Vec<Option<String>> {
+    vec![value.map(Jsonb::to_string)]
+}
+
+fn text_array(text: &str) -> Vec<Option<String>> {
+    array_literal(text).1
+}
+
+fn refs(items: &[Option<String>]) -> Vec<Option<&str>> {
+    items.iter().map(|s| s.as_deref()).collect()
+}
+
+fn run_funcs(case: &Case) -> Result<Vec<Option<String>>> {
+    let a = || parse(case.arg(0));
+    let b = || parse(case.arg(1));
+    let path = || text_array(case.arg(1));
+    let int = |idx: usize| case.arg(idx).trim().parse::<i32>().expect("int argument");
+    let typed = || -> Vec<SqlValue> { case.args.iter().map(|a| typed_arg(a.as_deref())).collect() };
+    Ok(match case.function.as_str() {
+        "jsonb_field" => json_opt(field(&a()?, case.arg(1))),
+        "jsonb_field_text" => text_opt(field_text(&a()?, case.arg(1))),
+        "jsonb_element" => json_opt(element(&a()?, int(1))),
+        "jsonb_element_text" => text_opt(element_text(&a()?, int(1))),
+        "jsonb_path" | "jsonb_extract_path" => json_opt(super::path(&a()?, &refs(&path()))),
+        "jsonb_path_text" | "jsonb_extract_path_text" => text_opt(path_text(&a()?, &refs(&path()))),
+        "jsonb_exists" => text_opt(Some(exists(&a()?, case.arg(1)).to_string())),
+        "jsonb_exists_any" => text_opt(Some(exists_any(&a()?, &refs(&path())).to_string())),
+        "jsonb_exists_all" => text_opt(Some(exists_all(&a()?, &refs(&path())).to_string())),
+        "jsonb_contains" => text_opt(Some(contains(&a()?, &b()?).to_string())),
+        "jsonb_contained" => {
+            let container = a()?;
+            text_opt(Some(contains(&b()?, &container).to_string()))
+        }
+        "jsonb_concat" => json_opt(Some(&concat(&a()?, &b()?)?)),
+        "jsonb_delete_key" => json_opt(Some(&delete_key(&a()?, case.arg(1))?)),
+        "jsonb_delete_keys" => {
+            let (dims, keys) = array_literal(case.arg(1));
+            let value = a()?;
+            if dims.len() > 1 {
+                return Err(Error::new(
+                    crate::Condition::ArraySubscriptError,
+                    "wrong number of array subscripts",
+                ));
+            }
+            json_opt(Some(&delete_keys(&value, &refs(&keys))?))
+        }
+        "jsonb_delete_index" => json_opt(Some(&delete_index(&a()?, int(1))?)),
+        "jsonb_delete_path" | "jsonb_set" | "jsonb_insert" | "jsonb_set_lax" => {
+            let value = a()?;
+            let (dims, steps) = array_literal(case.arg(1));
+            let new_value = case
+                .args
+                .get(2)
+                .and_then(|a| a.as_deref())
+                .map(parse)
+                .transpose()?;
+            let flag = case.arg(3) == "true";
+            if dims.len() > 1 {
+                return Err(Error::new(
+                    crate::Condition::ArraySubscriptError,
+                    "wrong number of array subscripts",
+                ));
+            }
+            let steps = refs(&steps);
+            let out = match case.function.as_str() {
+                "jsonb_delete_path" => delete_path(&value, &steps)?,
+                "jsonb_set" => set(&value, &steps, new_value.as_ref().expect("new value"), flag)?,
+                "jsonb_insert" => {
+                    insert(&value, &steps, new_value.as_ref().expect("new value"), flag)?
+                }
+                _ => set_lax(
+                    &value,
+                    &steps,
+                    new_value.as_ref(),
+                    flag,
+                    case.args.get(4).and_then(|a| a.as_deref()),
+                )?,
+            };
+            json_opt(Some(&out))
+        }
+        "jsonb_strip_nulls" => json_opt(Some(&strip_nulls(&a()?))),
+        "jsonb_array_length" => text_opt(Some(array_length(&a()?)?.to_string())),
+        "jsonb_array_elements" => array_elements(&a()?)?
+            .iter()
+            .map(|v| Some(v.to_string()))
+            .collect(),
+        "jsonb_array_elements_text" => array_elements_text(&a()?)?,
+        "jsonb_each" => each(&a()?)?
+            .into_iter()
+            .map(|(k, v)| Some(format!("{k}={v}")))
+            .collect(),
+        "jsonb_each_text" => each_text(&a()?)?
+            .into_iter()
+            .map(|(k, v)| Some(format!("{k}={}", v.unwrap_or_else(|| "<NULL>".into()))))
+            .collect(),
+        "jsonb_object_keys" => object_keys(&a()?)?
+            .into_iter()
+            .map(|k| Some(k.to_string()))
+            .collect(),
+        "jsonb_typeof" => text_opt(Some(a()?.type_name().to_string())),
+        "jsonb_subscript" => {
+            let subs: Vec<Option<String>> = case.args[1..]
+                .iter()
+                .map(|s| subscript_text(s.as_deref()))
+                .collect();
+            let value = a()?;
+            json_opt(if subs.iter().any(Option::is_none) {
+                None
+            } else {
+                super::path(&value, &refs(&subs))
+            })
+        }
+        "jsonb_subscript_assign" => {
+            let target = case.args[0].as_deref().map(parse).transpose()?;
+            let new_value = case.args[1].as_deref().map(parse).transpose()?;
+            let subs: Vec<Option<String>> = case.args[2..]
+                .iter()
+                .map(|s| subscript_text(s.as_deref()))
+                .collect();
+            let first_is_integer = case.args[2]
+                .as_deref()
+                .is_some_and(|s| s.starts_with("int4::"));
+            json_opt(Some(&subscript_assign(
+                target.as_ref(),
+                &refs(&subs),
+                first_is_integer,
+                new_value.as_ref(),
+            )?))
+        }
+        "jsonb_cast_bool" => text_opt(Some(to_bool(&a()?)?.to_string())),
+        "jsonb_cast_numeric" => text_opt(Some(to_numeric(&a()?, "numeric")?.to_string())),
+        "jsonb_cast_int2" => text_opt(Some(to_i16(&a()?)?.to_string())),
+        "jsonb_cast_int4" => text_opt(Some(to_i32(&a()?)?.to_string())),
+        "jsonb_cast_int8" => text_opt(Some(to_i64(&a()?)?.to_string())),
+        "jsonb_cast_float4" => text_opt(Some(crate::float::float4_out(to_f32(&a()?)?))),
+        "jsonb_cast_float8" => text_opt(Some(crate::float::float8_out(to_f64(&a()?)?))),
+        "to_jsonb" => match &typed()[0] {
+            SqlValue::Null => vec![None],
+            value => json_opt(Some(&to_jsonb(value)?)),
+        },
+        "jsonb_build_array" => json_opt(Some(&build_array(&typed())?)),
+        "jsonb_build_object" => json_opt(Some(&build_object(&typed())?)),
+        "jsonb_object" => {
+            let (dims, items) = array_literal(case.arg(0));
+            json_opt(Some(&object_from_array(&dims, &refs(&items))?))
+        }
+        "jsonb_object2" => {
+            let (kdims, keys) = array_literal(case.arg(0));
+            let (vdims, values) = array_literal(case.arg(1));
+            json_opt(Some(&object_from_arrays(
+                kdims.len(),
+                &refs(&keys),
+                vdims.len(),
+                &refs(&values),
+            )?))
+        }
+        "jsonb_agg" => {
+            let mut agg = JsonbAgg::default();
+            for value in &typed() {
+                agg.push(value)?;
+            }
+            json_opt(Some(&agg.finish()?))
+        }
+        "jsonb_object_agg" => {
+            let typed = typed();
+            let (SqlValue::Array(keys), SqlValue::Array(values)) = (&typed[0], &typed[1]) else {
+                panic!("arrays")
+            };
+            let mut agg = JsonbObjectAgg::default();
+            for (k, v) in keys.elements.iter().zip(&values.elements) {
+                agg.push(k, v)?;
+            }
+            json_opt(Some(&agg.finish()?))
+        }
+        other => panic!("no runner for {other}"),
+    })
+}
+
+/// A typed subscript as the server passes it: its text (integers printed), `None` if NULL.
+fn subscript_text(arg: Option<&str>) -> Option<String> {
+    let (kind, value) = arg?.split_once("::")?;
+    if kind == "null" {
+        None
+    } else {
+        Some(value.to_string())
+    }
+}
+
+#[test]
+fn functions_match_postgres() {
+    check("jsonb_funcs", run_funcs);
 }
 
 fn json_text() -> impl Strategy<Value = String> {

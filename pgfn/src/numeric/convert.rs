@@ -90,6 +90,16 @@ impl Numeric {
         }
     }
 
+    /// `self::float4`.
+    pub fn to_f32(&self) -> Result<f32> {
+        match &self.repr {
+            Repr::NaN => Ok(f32::NAN),
+            Repr::PosInf => Ok(f32::INFINITY),
+            Repr::NegInf => Ok(f32::NEG_INFINITY),
+            Repr::Finite(_) => crate::float::float4_in(&self.to_string()),
+        }
+    }
+
     /// `value::numeric` for a float8.
     pub fn from_f64(value: f64) -> Result<Numeric> {
         Numeric::from_float(value, 15)

@@ -9,6 +9,7 @@ use std::str::FromStr;
 
 use super::var::{DEC_DIGITS, Var};
 use super::{Numeric, Repr};
+use crate::strtol::strtol;
 use crate::{Condition, Error, Result};
 
 impl FromStr for Numeric {
@@ -153,32 +154,6 @@ pub(super) fn parse_var(
     };
     var.strip();
     Ok((var, pos))
-}
-
-/// C's `strtol` as numeric_in uses it: leading spaces, a sign, digits; saturates on overflow.
-fn strtol(bytes: &[u8], start: usize) -> Option<(i64, usize)> {
-    let mut pos = start;
-    while bytes.get(pos).is_some_and(|b| is_space(*b)) {
-        pos += 1;
-    }
-    let mut neg = false;
-    if let Some(&s @ (b'+' | b'-')) = bytes.get(pos) {
-        neg = s == b'-';
-        pos += 1;
-    }
-    let digits_start = pos;
-    let mut value: i64 = 0;
-    while let Some(&b) = bytes.get(pos) {
-        if !b.is_ascii_digit() {
-            break;
-        }
-        value = value.saturating_mul(10).saturating_add(i64::from(b - b'0'));
-        pos += 1;
-    }
-    if pos == digits_start {
-        return None;
-    }
-    Some((if neg { -value } else { value }, pos))
 }
 
 /// C's `isspace` in the C locale.
