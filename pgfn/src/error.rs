@@ -32,6 +32,24 @@ pub enum Condition {
     NullValueNotAllowed,
     /// `array_subscript_error` (2202E).
     ArraySubscriptError,
+    /// `invalid_regular_expression` (2201B).
+    InvalidRegularExpression,
+    /// `undefined_object` (42704): a jsonpath variable missing from `vars`.
+    UndefinedObject,
+    /// `singleton_sql_json_item_required` (22038).
+    SingletonSqlJsonItemRequired,
+    /// `sql_json_array_not_found` (22039).
+    SqlJsonArrayNotFound,
+    /// `sql_json_member_not_found` (2203A).
+    SqlJsonMemberNotFound,
+    /// `sql_json_number_not_found` (2203B).
+    SqlJsonNumberNotFound,
+    /// `sql_json_object_not_found` (2203C).
+    SqlJsonObjectNotFound,
+    /// `invalid_sql_json_subscript` (22033).
+    InvalidSqlJsonSubscript,
+    /// `non_numeric_sql_json_item` (22036).
+    NonNumericSqlJsonItem,
     /// `syntax_error` (42601): bad text of a sub-language (jsonpath, tsquery).
     SyntaxError,
     /// `feature_not_supported` (0A000).

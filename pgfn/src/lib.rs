@@ -12,6 +12,7 @@ mod error;
 pub mod float;
 pub mod json;
 pub mod jsonb;
+pub mod jsonpath;
 pub mod numeric;
 pub mod sql;
 mod strtol;

@@ -176,17 +176,57 @@ def jsonb_funcs(rng):
     return out
 
 
-GENERATORS = {"numeric": numeric, "jsonb_io": jsonb_io, "jsonb_funcs": jsonb_funcs}
+PATH_DOCS = ['{"a":1,"b":[1,2,3],"c":{"d":"x","e":null},"f":[{"g":1},{"g":2,"h":[true,false]}],"s":"abc"}',
+             '[1,"2",3.5,null,true,[4,5],{"a":6}]', '{"a":{"a":{"a":1}}}', '[[1,2],[3,[4]]]', '"abc"', '12.50', 'null', '{}', '[]',
+             '{"x":[{"y":1,"z":"a"},{"y":2,"z":"b"},{"y":3}],"n":-1.5,"t":"2020-01-01"}', '[{"k":"v"},{"k":{"kk":[1]}}]']
+PATH_ATOMS = ["$", "$.a", "$.b", "$.c", "$.*", "$[*]", "$.**", "$.b[*]", "$.b[0]", "$.b[last]", "$.b[1 to 2]", "$.f[*].g",
+              "$.f[*].h[*]", "$.c.d", "$.x[*].y", "$.x[*] ? (@.y > 1)", "$.**{2}", "$.**{1 to last}", "$.a.a.a", "$[0]", "$[-1]",
+              "$.n", "$.s", "$.t", "$.nope", "$[*].a", "$.*.*", "$.b.size()", "$.type()", "$.keyvalue()", "$.*.keyvalue()",
+              "$.c.keyvalue().value", "$.**.keyvalue()", "$.f[1].keyvalue()", "$.x[*].keyvalue().key", "$[*].type()", "$.b[*] * 2",
+              "$.n.abs()", "$.n.floor()", "$.n.ceiling()", "$.s.double()", "$.a.double()", "$.b.double()", "$[*] ? (@ starts with \"a\")",
+              "$.* ? (@ like_regex \"^a\" flag \"i\")", "$ ? (exists(@.a))", "$.a + 1", "$.a / 0", "$.b[*] ? (@ >= 2)",
+              "$.x ? (@[*].y == 2)", "$.c ? (@.e == null)", "$.c.e == null", "$.a == 1", "$.b[0] < $.b[1]", "$.s == \"abc\"",
+              "-$.b[*]", "$ ? (@.a > 0 && @.b[0] == 1)", "$.x[*] ? (@.z != \"a\" || !(@.y < 3))", "$.x.size()", "$.*.size()",
+              "$.b[$.a]", "$.b[$.a to last]", "$[last - 1]", "$.f[*] ? (@.h[*] == true).g", "1 + 2", "$.a ? (@ == $v)", "$v", "$v.k",
+              "(1, 2)", "$.b[1.7]", "$.b[10 to 20]", "$.b[2 to 1]", "$.b[-1 to 0]", "$.c.keyvalue() ? (@.value == null).key",
+              "$.x[*].y.double() * 2", "$.a.b", "$.a[0]", "$.b.a", "$.c[*]", "($.a, $.b)", "$.a ? (@ is unknown)", "($.a == 1) is unknown",
+              "$.b[*] + 1", "$.b + 1", "- $.b", "$.s.size()", "$.s[0]", "$.s.*", "$.c.e.type()", "$.**.a", "$.**{0}", "$.**{last}"]
+
+
+def jsonpath(rng):
+    out = []
+    for _ in range(1400):
+        doc = rng.choice(PATH_DOCS)
+        atom = rng.choice(PATH_ATOMS)
+        if "(1, 2)" in atom or "($.a, $.b)" in atom:
+            atom = "$"
+        mode = rng.choice(["", "", "strict ", "lax "])
+        fn = rng.choice(["jsonb_path_query", "jsonb_path_query", "jsonb_path_exists", "jsonb_path_match", "jsonb_path_query_array",
+                         "jsonb_path_query_first", "jsonb_path_exists_op", "jsonb_path_match_op"])
+        vars_ = rng.choice([None, None, '{"v":1}', '{"v":{"k":[1,2]}}', '{"w":1}', '[1]'])
+        silent = rng.choice([None, "true", "false"])
+        if fn.endswith("_op"):
+            out.append([fn, doc, mode + atom])
+        else:
+            out.append([fn, doc, mode + atom, vars_, silent])
+    for atom in PATH_ATOMS:
+        out.append(["jsonpath_in", atom])
+        out.append(["jsonpath_in", "strict " + atom])
+    return out
+
+
+GENERATORS = {"numeric": numeric, "jsonb_io": jsonb_io, "jsonb_funcs": jsonb_funcs, "jsonpath": jsonpath}
 
 
 def main():
     for area in sys.argv[1:]:
         rng = random.Random(18 * 1000 + len(area))
         lines = []
-        edge = os.path.join(HERE, area + ".edge")
-        if os.path.exists(edge):
-            with open(edge, encoding="utf-8") as f:
-                lines.extend(l.rstrip("\n") for l in f if l.strip())
+        for suffix in (".edge", ".regress"):
+            edge = os.path.join(HERE, area + suffix)
+            if os.path.exists(edge):
+                with open(edge, encoding="utf-8") as f:
+                    lines.extend(l.rstrip("\n") for l in f if l.strip())
         if area in GENERATORS:
             lines.append("# generated, seed %d" % (18 * 1000 + len(area)))
             lines.extend("\t".join(esc(f) if i else f for i, f in enumerate(case)) for case in GENERATORS[area](rng))

@@ -82,3 +82,15 @@ TEMPLATES = {
     "jsonb_agg": "SELECT jsonb_agg(x ORDER BY o)::text FROM unnest(ARRAY[@*]) WITH ORDINALITY u(x, o)",
     "jsonb_object_agg": "SELECT jsonb_object_agg(k, v ORDER BY o)::text FROM unnest(@1, @2) WITH ORDINALITY u(k, v, o)",
 }
+
+TEMPLATES.update({
+    # jsonpath (vars defaults to '{}' and silent to false, as the SQL functions' defaults)
+    "jsonpath_in": "SELECT $1::jsonpath::text",
+    "jsonb_path_exists": "SELECT jsonb_path_exists($1::jsonb, $2::jsonpath, coalesce($3::jsonb, '{}'), coalesce($4::bool, false))::text",
+    "jsonb_path_match": "SELECT jsonb_path_match($1::jsonb, $2::jsonpath, coalesce($3::jsonb, '{}'), coalesce($4::bool, false))::text",
+    "jsonb_path_query": "SELECT x::text FROM jsonb_path_query($1::jsonb, $2::jsonpath, coalesce($3::jsonb, '{}'), coalesce($4::bool, false)) x",
+    "jsonb_path_query_array": "SELECT jsonb_path_query_array($1::jsonb, $2::jsonpath, coalesce($3::jsonb, '{}'), coalesce($4::bool, false))::text",
+    "jsonb_path_query_first": "SELECT jsonb_path_query_first($1::jsonb, $2::jsonpath, coalesce($3::jsonb, '{}'), coalesce($4::bool, false))::text",
+    "jsonb_path_exists_op": "SELECT ($1::jsonb @? $2::jsonpath)::text",
+    "jsonb_path_match_op": "SELECT ($1::jsonb @@ $2::jsonpath)::text",
+})

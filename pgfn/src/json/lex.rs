@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 
-use crate::{Condition, Error, Result};
+use crate::{Condition, Error};
 
 /// A token kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -106,6 +106,18 @@ impl Numeric {
         }
     }
 
+    /// The bytes PostgreSQL's in-memory `numeric` datum takes (varlena header included): what
+    /// a number occupies inside a jsonb value, which the jsonpath `.keyvalue()` ids count.
+    pub(crate) fn datum_size(&self) -> usize {
+        match &self.repr {
+            Repr::Finite(v) => {
+                let short = v.dscale <= 63 && (-64..=63).contains(&v.weight);
+                (if short { 6 } else { 8 }) + 2 * v.digits.len()
+            }
+            _ => 6,
+        }
+    }
+
     fn finite(var: Var) -> Result<Numeric> {
         let mut var = var;
         var.strip();
