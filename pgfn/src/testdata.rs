@@ -3,7 +3,8 @@
 //!
 //! Invariants:
 //! - A case's expectation is either result rows (`ok`) or a condition, message and detail
-//!   (`err`); a mismatch anywhere fails the test with every failing case listed.
+//!   (`err`: condition, message, detail, hint); a mismatch anywhere fails the test with every
+//!   failing case listed.
 
 use crate::{Condition, Error};
 
@@ -53,6 +54,7 @@ pub(crate) fn check(area: &str, run: impl Fn(&Case) -> Result<Vec<Option<String>
                 condition_name(err.condition),
                 escape(Some(&err.message)),
                 escape(err.detail.as_deref()),
+                escape(err.hint.as_deref()),
             ],
             Err(_) => vec!["panic".to_string()],
         };

@@ -7,7 +7,8 @@ Usage: pg_expected.py PSQL_CONNINFO AREA [AREA ...]
   function's SQL template below, runs them all in one psql session (each inside a PL/pgSQL
   exception block, so one error never stops the others) and writes testdata/AREA.expected:
   the case's fields, a `=>` field, then `ok` and one field per result row (`\\N` for NULL), or
-  `err`, the condition name (errcodes.txt), the message and the detail (`\\N` if none).
+  `err`, the condition name (errcodes.txt), the message, the detail and the hint (`\\N` if
+  none).
 
 The expected files are committed; the Rust tests read only them. Re-run this after adding
 cases, against PostgreSQL 15 (Debian's postgresql-15) with an initdb'd UTF8 C.UTF-8 cluster.
@@ -92,10 +93,12 @@ SET client_min_messages = warning;
 CREATE TEMP TABLE pgfn_cases (id int, q text);
 CREATE TEMP TABLE pgfn_assign (j jsonb);
 INSERT INTO pgfn_assign VALUES (NULL);
+CREATE TYPE pg_temp.pgfn_rec AS (x int, y text);
+CREATE TYPE pg_temp.pgfn_all AS (a int, b text, c jsonb, d json, e int[], f numeric, g bool, h float8, r pg_temp.pgfn_rec);
 CREATE FUNCTION pg_temp.esc(v text) RETURNS text LANGUAGE sql IMMUTABLE AS
 $f$ SELECT replace(replace(replace(replace(v, E'\\', E'\\\\'), E'\n', E'\\n'), E'\t', E'\\t'), E'\r', E'\\r') $f$;
 CREATE FUNCTION pg_temp.run(q text) RETURNS text LANGUAGE plpgsql AS $f$
-DECLARE v text; res text := 'ok'; st text; msg text; det text; parts text[];
+DECLARE v text; res text := 'ok'; st text; msg text; det text; hint text; parts text[];
 BEGIN
   parts := string_to_array(q, ';;');
   FOR i IN 1 .. coalesce(array_length(parts, 1), 1) - 1 LOOP
@@ -106,8 +109,9 @@ BEGIN
   END LOOP;
   RETURN res;
 EXCEPTION WHEN others THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-  RETURN 'err' || E'\t' || st || E'\t' || pg_temp.esc(msg) || E'\t' || coalesce(nullif(pg_temp.esc(det), ''), E'\\N');
+  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+  RETURN 'err' || E'\t' || st || E'\t' || pg_temp.esc(msg) || E'\t' || coalesce(nullif(pg_temp.esc(det), ''), E'\\N')
+    || E'\t' || coalesce(nullif(pg_temp.esc(hint), ''), E'\\N');
 END $f$;
 COPY pgfn_cases FROM stdin;
 """

@@ -94,3 +94,15 @@ TEMPLATES.update({
     "jsonb_path_exists_op": "SELECT ($1::jsonb @? $2::jsonpath)::text",
     "jsonb_path_match_op": "SELECT ($1::jsonb @@ $2::jsonpath)::text",
 })
+
+# jsonb_populate_record & co: one result row per column (rows one after another)
+_COLS = "unnest(ARRAY[a::text, b::text, c::text, d::text, e::text, f::text, g::text, h::text, r::text])"
+_DEF = "x(a int, b text, c jsonb, d json, e int[], f numeric, g bool, h float8, r pg_temp.pgfn_rec)"
+_BASE = ("CASE WHEN $2 IS NULL THEN NULL::pg_temp.pgfn_all ELSE ROW(7, 'base', '{\"z\": 1}', '[0]', '{9}', 1.5, false, 2.5, "
+         "ROW(5, 'q'))::pg_temp.pgfn_all END")
+TEMPLATES.update({
+    "jsonb_to_record": "SELECT " + _COLS + " FROM jsonb_to_record($1::jsonb) AS " + _DEF,
+    "jsonb_to_recordset": "SELECT " + _COLS + " FROM jsonb_to_recordset($1::jsonb) AS " + _DEF,
+    "jsonb_populate_record": "SELECT " + _COLS + " FROM jsonb_populate_record(" + _BASE + ", $1::jsonb)",
+    "jsonb_populate_recordset": "SELECT " + _COLS + " FROM jsonb_populate_recordset(" + _BASE + ", $1::jsonb)",
+})

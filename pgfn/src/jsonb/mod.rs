@@ -7,6 +7,7 @@ mod cmp;
 mod modify;
 mod output;
 mod parse;
+mod record;
 #[cfg(test)]
 mod tests;
 mod value;
@@ -25,4 +26,5 @@ pub use modify::{
 };
 pub use output::escape_json;
 pub use parse::parse;
+pub use record::{FieldType, ScalarInput, populate_record, populate_recordset};
 pub use value::{Jsonb, Object, key_order};
