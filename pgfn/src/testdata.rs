@@ -238,3 +238,156 @@ pub(crate) fn typed_arg(arg: Option<&str>) -> crate::sql::SqlValue {
         other => panic!("unknown typed argument kind {other}"),
     }
 }
+
+/// The test table's columns: `(a int, b text, c jsonb, d json, e int[], f numeric, g bool,
+/// h float8, r pgfn_rec(x int, y text))`.
+pub(crate) fn record_columns() -> Vec<(String, crate::jsonb::FieldType)> {
+    let scalar = |t: &str| crate::jsonb::FieldType::Scalar(t.to_string());
+    let rec = crate::jsonb::FieldType::Record(vec![
+        ("x".into(), scalar("int4")),
+        ("y".into(), scalar("text")),
+    ]);
+    vec![
+        ("a".into(), scalar("int4")),
+        ("b".into(), scalar("text")),
+        ("c".into(), crate::jsonb::FieldType::Jsonb),
+        ("d".into(), crate::jsonb::FieldType::Json),
+        (
+            "e".into(),
+            crate::jsonb::FieldType::Array(Box::new(scalar("int4"))),
+        ),
+        ("f".into(), scalar("numeric")),
+        ("g".into(), scalar("bool")),
+        ("h".into(), scalar("float8")),
+        ("r".into(), rec),
+    ]
+}
+
+/// The base row of the templates: `ROW(7, 'base', '{"z": 1}', '[0]', '{9}', 1.5, false, 2.5, ROW(5, 'q'))`.
+pub(crate) fn record_base() -> Vec<crate::sql::SqlValue> {
+    vec![
+        crate::sql::SqlValue::Int(7),
+        crate::sql::SqlValue::Text("base".into()),
+        crate::sql::SqlValue::Jsonb(crate::jsonb::parse("{\"z\": 1}").unwrap()),
+        crate::sql::SqlValue::Json("[0]".into()),
+        crate::sql::SqlValue::Array(crate::sql::SqlArray::from_vec(vec![
+            crate::sql::SqlValue::Int(9),
+        ])),
+        crate::sql::SqlValue::Numeric("1.5".parse().unwrap()),
+        crate::sql::SqlValue::Bool(false),
+        crate::sql::SqlValue::Float8(2.5),
+        crate::sql::SqlValue::Record(vec![
+            ("x".into(), crate::sql::SqlValue::Int(5)),
+            ("y".into(), crate::sql::SqlValue::Text("q".into())),
+        ]),
+    ]
+}
+
+/// PostgreSQL's input functions for the test columns' types (int4in, boolin, ...).
+pub(crate) fn test_input(type_name: &str, text: &str) -> crate::Result<crate::sql::SqlValue> {
+    use crate::Condition;
+    let syntax = |t: &str| {
+        crate::Error::new(
+            Condition::InvalidTextRepresentation,
+            format!("invalid input syntax for type {t}: \"{text}\""),
+        )
+    };
+    let trimmed = text.trim_matches(|c: char| c.is_ascii_whitespace());
+    Ok(match type_name {
+        "int4" => {
+            let digits = trimmed.strip_prefix(['+', '-']).unwrap_or(trimmed);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(syntax("integer"));
+            }
+            match trimmed.parse::<i32>() {
+                Ok(v) => crate::sql::SqlValue::Int(i64::from(v)),
+                Err(_) => {
+                    return Err(crate::Error::new(
+                        Condition::NumericValueOutOfRange,
+                        format!("value \"{text}\" is out of range for type integer"),
+                    ));
+                }
+            }
+        }
+        "text" => crate::sql::SqlValue::Text(text.to_string()),
+        "numeric" => crate::sql::SqlValue::Numeric(text.parse()?),
+        "float8" => crate::sql::SqlValue::Float8(crate::float::float8_in(text)?),
+        "bool" => {
+            let lower = trimmed.to_ascii_lowercase();
+            let truthy = ["t", "true", "y", "yes", "on", "1"];
+            let falsy = ["f", "false", "n", "no", "off", "0"];
+            let prefix_of = |words: &[&str]| {
+                !lower.is_empty()
+                    && words.iter().any(|w| {
+                        w.starts_with(&lower)
+                            && (lower.len() > 1 || *w == lower || !lower.starts_with('o'))
+                    })
+            };
+            if prefix_of(&truthy) {
+                crate::sql::SqlValue::Bool(true)
+            } else if prefix_of(&falsy) {
+                crate::sql::SqlValue::Bool(false)
+            } else {
+                return Err(syntax("boolean"));
+            }
+        }
+        "int4[]" => {
+            let (dims, items) = array_literal(text);
+            let elements = items
+                .iter()
+                .map(|item| match item {
+                    None => Ok(crate::sql::SqlValue::Null),
+                    Some(v) => test_input("int4", v),
+                })
+                .collect::<crate::Result<Vec<_>>>()?;
+            crate::sql::SqlValue::Array(crate::sql::SqlArray { dims, elements })
+        }
+        other => panic!("no test input function for {other}"),
+    })
+}
+
+/// PostgreSQL's text output of the test values (`::text` of each column).
+pub(crate) fn sql_text(value: &crate::sql::SqlValue) -> Option<String> {
+    Some(match value {
+        crate::sql::SqlValue::Null => return None,
+        crate::sql::SqlValue::Int(i) => i.to_string(),
+        crate::sql::SqlValue::Text(s) | crate::sql::SqlValue::Json(s) => s.clone(),
+        crate::sql::SqlValue::Numeric(n) => n.to_string(),
+        crate::sql::SqlValue::Bool(b) => b.to_string(),
+        crate::sql::SqlValue::Float8(f) => crate::float::float8_out(*f),
+        crate::sql::SqlValue::Float4(f) => crate::float::float4_out(*f),
+        crate::sql::SqlValue::Jsonb(j) => j.to_string(),
+        crate::sql::SqlValue::Array(array) => {
+            fn level(
+                dims: &[usize],
+                items: &mut std::slice::Iter<'_, crate::sql::SqlValue>,
+            ) -> String {
+                let parts: Vec<String> = (0..dims[0])
+                    .map(|_| {
+                        if dims.len() == 1 {
+                            items
+                                .next()
+                                .and_then(sql_text)
+                                .unwrap_or_else(|| "NULL".into())
+                        } else {
+                            level(&dims[1..], items)
+                        }
+                    })
+                    .collect();
+                format!("{{{}}}", parts.join(","))
+            }
+            if array.dims.is_empty() {
+                "{}".to_string()
+            } else {
+                level(&array.dims, &mut array.elements.iter())
+            }
+        }
+        crate::sql::SqlValue::Record(fields) => {
+            let parts: Vec<String> = fields
+                .iter()
+                .map(|(_, v)| sql_text(v).unwrap_or_default())
+                .collect();
+            format!("({})", parts.join(","))
+        }
+    })
+}

@@ -215,7 +215,38 @@ def jsonpath(rng):
     return out
 
 
-GENERATORS = {"numeric": numeric, "jsonb_io": jsonb_io, "jsonb_funcs": jsonb_funcs, "jsonpath": jsonpath}
+JSON_DOCS = ['{"a":1, "b" : [1, 2 ,3], "c":{"d" : "x\\u0041"}, "a":2}', ' [1, "2", null, true, [3, {"k": "v"}], {"x": null}] ', ' 1 ', '"abc"',
+             '"\\u0000"', '{"a":"\\u0000"}', '{"a":1,"b":"\\ud800"}', 'null', '{}', '[]', '[[1,2,3],[4]]', '{"a":[1,2],"a":[3,4,5]}',
+             '{"a":{"b":{"c":[10, 20.0, 3e1]}}}', '{ "k" : null , "n" : [null, {"z": null}] }', '[1, 2', '{"a":1} x', '[1,2,3] ', '{"é":"ü"}',
+             '{"a": "x\\ny", "b": "tab\\t"}', '12.50', 'true', '[{"a":1},{"a":"2"},{"b":[]}]', '{"":0, " ":1}', '{"1":"one"}', '["x", ["y"]]']
+JSON_PATHS = ["{}", "{a}", "{b}", "{b,1}", "{b,-1}", "{c,d}", "{1}", "{-1}", "{0}", "{4,1,k}", "{a,-1}", "{1,-1}", "{0,-1}", "{a,b,c,1}",
+              "{x}", "{k}", "{n,1,z}", "{\"\"}", "{1 }", "{ 1}", "{a,NULL}", "{-9}", "{2147483648}"]
+
+
+def json_funcs(rng):
+    out = []
+    for d in JSON_DOCS:
+        for fn in ["json_typeof", "json_array_length", "json_each", "json_each_text", "json_array_elements", "json_array_elements_text",
+                   "json_object_keys", "json_strip_nulls"]:
+            out.append([fn, d])
+        for k in ["a", "b", "c", "x", "", "1", "k", "é"]:
+            out.append([rng.choice(["json_field", "json_field_text"]), d, k])
+        for i in ["0", "1", "-1", "-2", "5", "4"]:
+            out.append([rng.choice(["json_element", "json_element_text"]), d, i])
+        for p in JSON_PATHS:
+            out.append([rng.choice(["json_path", "json_path_text"]), d, p])
+    for fn in ["json_to_record", "json_populate_record", "json_to_recordset", "json_populate_recordset"]:
+        for d in ['{"a":1,"b":"x\\u0041","c":{"b":1,"a":[1.0]},"d":{"b":2, "a" : 1},"e":[1,2],"f":1.50,"g":"yes","h":"1e3","r":{"x":1}}',
+                  '{"a":"1e2"}', '{"f":1e2}', '{"d":"s\\u0041"}', '{"c":"x"}', '{"a":1,"a":2}', '{"r":{"y":"q","y":"w"}}', '{"e":[[1,2],[3]]}',
+                  '{"e":"{1,2}"}', '{"d":1.0}', '{"c":1.0}', '[{"a":1},{"a":2}]', '[{"a":1},3]', '1', '[]', '{}', '[1,{"a":1}]', '{"a":"x"}',
+                  '[{"d":[1, 2]}]', '{"d":null}', '{"c":null}', '{"e":[null]}', '[{"a":1}, x]']:
+            out.append([fn, d, None])
+            if "populate" in fn:
+                out.append([fn, d, "base"])
+    return out
+
+
+GENERATORS = {"numeric": numeric, "jsonb_io": jsonb_io, "jsonb_funcs": jsonb_funcs, "jsonpath": jsonpath, "json_funcs": json_funcs}
 
 
 def main():

@@ -73,13 +73,15 @@ def typed(value):
 
 def render(fields):
     """The case's SQL: `$n` is argument n as a literal, `@n` as a typed argument, `@*` all
-    arguments typed, `@SUBSn` arguments n.. as subscripts; `;;` separates statements."""
+    arguments typed, `@VALUES` all arguments as the rows `(o, x)` of a VALUES list, `@SUBSn`
+    arguments n.. as subscripts; `;;` separates statements."""
     fn, args = fields[0], [unescape(a) for a in fields[1:]]
     sql = TEMPLATES[fn]
     if "@SUBS" in sql:
         start = int(sql.split("@SUBS", 1)[1][0])
         subs = "".join("[%s]" % typed(a) for a in args[start - 1:])
         sql = sql.replace("@SUBS%d" % start, subs)
+    sql = sql.replace("@VALUES", "(VALUES %s) v(o, x)" % ", ".join("(%d, %s)" % (i, typed(a)) for i, a in enumerate(args)))
     sql = sql.replace("@*", ", ".join(typed(a) for a in args))
     for idx in range(len(args), 0, -1):
         sql = sql.replace("$%d" % idx, literal(args[idx - 1]))

@@ -77,10 +77,6 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    pub(crate) fn text(&self) -> &'a str {
-        self.text
-    }
-
     /// The current string token's value: decoded when de-escaping, else the raw contents.
     pub(crate) fn string_value(&mut self) -> Cow<'a, str> {
         match self.decoded.take() {

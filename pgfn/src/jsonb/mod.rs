@@ -7,7 +7,7 @@ mod cmp;
 mod modify;
 mod output;
 mod parse;
-mod record;
+pub(crate) mod record;
 #[cfg(test)]
 mod tests;
 mod value;

@@ -1,5 +1,7 @@
 //! `jsonb_populate_record(set)` and `jsonb_to_record(set)`: a jsonb object as a row of the
-//! caller's column types, coerced as PostgreSQL 15's `populate_record` does.
+//! caller's column types, coerced as PostgreSQL 15's `populate_record` does. The engine is
+//! generic over `Source`, which the `json` variants implement over json text. The engine is
+//! generic over `Source`, which the `json` variants implement over json text.
 //!
 //! Invariants:
 //! - Columns are filled in order and elements one after another, so the first error is the
@@ -31,6 +33,68 @@ pub enum FieldType {
 /// The type input function: `(type name, text)` to a value, or the type's input error.
 pub type ScalarInput<'f> = dyn FnMut(&str, &str) -> Result<SqlValue> + 'f;
 
+/// What a JSON value must answer to be populated into a row.
+pub(crate) trait Source: Sized {
+    fn is_null(&self) -> bool;
+    fn is_string(&self) -> bool;
+    fn is_object(&self) -> bool;
+    fn is_array(&self) -> bool;
+    /// An object field's value (the last one for a repeated key); `None` if absent.
+    fn get(&self, key: &str) -> Option<&Self>;
+    /// Whether an object has no fields.
+    fn is_empty_object(&self) -> bool;
+    /// An array's elements.
+    fn items(&self) -> &[Self];
+    /// The value as a `json` column gets it.
+    fn json_text(&self) -> String;
+    /// The value as a `jsonb` column gets it.
+    fn jsonb(&self) -> Result<Jsonb>;
+    /// The text a scalar type's input function gets (strings without quotes).
+    fn input_text(&self) -> String;
+}
+
+impl Source for Jsonb {
+    fn is_null(&self) -> bool {
+        matches!(self, Jsonb::Null)
+    }
+    fn is_string(&self) -> bool {
+        matches!(self, Jsonb::String(_))
+    }
+    fn is_object(&self) -> bool {
+        matches!(self, Jsonb::Object(_))
+    }
+    fn is_array(&self) -> bool {
+        matches!(self, Jsonb::Array(_))
+    }
+    fn get(&self, key: &str) -> Option<&Jsonb> {
+        match self {
+            Jsonb::Object(obj) => obj.get(key),
+            _ => None,
+        }
+    }
+    fn is_empty_object(&self) -> bool {
+        matches!(self, Jsonb::Object(obj) if obj.is_empty())
+    }
+    fn items(&self) -> &[Jsonb] {
+        match self {
+            Jsonb::Array(items) => items,
+            _ => &[],
+        }
+    }
+    fn json_text(&self) -> String {
+        self.to_string()
+    }
+    fn jsonb(&self) -> Result<Jsonb> {
+        Ok(self.clone())
+    }
+    fn input_text(&self) -> String {
+        match self {
+            Jsonb::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
 /// `jsonb_populate_record(base, from)` (`base` `None` for a NULL base) and
 /// `jsonb_to_record(from)` (no base): the row's values in column order.
 pub fn populate_record(
@@ -39,11 +103,7 @@ pub fn populate_record(
     base: Option<&[SqlValue]>,
     input: &mut ScalarInput<'_>,
 ) -> Result<Vec<SqlValue>> {
-    match from {
-        Jsonb::Object(_) => record(from, columns, base, input),
-        Jsonb::Array(_) => Err(invalid("cannot call populate_composite on an array")),
-        _ => Err(invalid("cannot call populate_composite on a scalar")),
-    }
+    composite(from, columns, base, input)
 }
 
 /// `jsonb_populate_recordset(base, from)` and `jsonb_to_recordset(from)`
@@ -63,9 +123,20 @@ pub fn populate_recordset(
     let Jsonb::Array(items) = from else {
         return Err(invalid(format!("cannot call {function} on a non-array")));
     };
+    records(items, columns, base, function, input)
+}
+
+/// One row per element, each element an object.
+pub(crate) fn records<S: Source>(
+    items: &[S],
+    columns: &[(String, FieldType)],
+    base: Option<&[SqlValue]>,
+    function: &str,
+    input: &mut ScalarInput<'_>,
+) -> Result<Vec<Vec<SqlValue>>> {
     let mut rows = Vec::with_capacity(items.len());
     for item in items {
-        if !matches!(item, Jsonb::Object(_)) {
+        if !item.is_object() {
             return Err(invalid(format!(
                 "argument of {function} must be an array of objects"
             )));
@@ -75,25 +146,40 @@ pub fn populate_recordset(
     Ok(rows)
 }
 
-/// PostgreSQL's `populate_record` for an object.
-fn record(
-    object: &Jsonb,
+/// PostgreSQL's `populate_composite`: an object as a row; anything else is its error.
+pub(crate) fn composite<S: Source>(
+    value: &S,
     columns: &[(String, FieldType)],
     base: Option<&[SqlValue]>,
     input: &mut ScalarInput<'_>,
 ) -> Result<Vec<SqlValue>> {
-    let Jsonb::Object(obj) = object else {
-        return Err(invalid("cannot call populate_composite on a scalar"));
-    };
+    if !value.is_object() {
+        let kind = if value.is_array() {
+            "an array"
+        } else {
+            "a scalar"
+        };
+        return Err(invalid(format!("cannot call populate_composite on {kind}")));
+    }
+    record(value, columns, base, input)
+}
+
+/// PostgreSQL's `populate_record` for an object.
+fn record<S: Source>(
+    object: &S,
+    columns: &[(String, FieldType)],
+    base: Option<&[SqlValue]>,
+    input: &mut ScalarInput<'_>,
+) -> Result<Vec<SqlValue>> {
     if let Some(base) = base {
-        if obj.is_empty() {
+        if object.is_empty_object() {
             return Ok(base.to_vec());
         }
     }
     let mut values = Vec::with_capacity(columns.len());
     for (idx, (name, field_type)) in columns.iter().enumerate() {
         let default = base.and_then(|b| b.get(idx));
-        let value = match obj.get(name) {
+        let value = match object.get(name) {
             None if default.is_some() => default.cloned().unwrap_or(SqlValue::Null),
             None => SqlValue::Null,
             Some(v) => field(v, field_type, Some(name), default, input)?,
@@ -104,22 +190,22 @@ fn record(
 }
 
 /// PostgreSQL's `populate_record_field`.
-fn field(
-    value: &Jsonb,
+fn field<S: Source>(
+    value: &S,
     field_type: &FieldType,
     column: Option<&str>,
     default: Option<&SqlValue>,
     input: &mut ScalarInput<'_>,
 ) -> Result<SqlValue> {
-    if matches!(value, Jsonb::Null) {
+    if value.is_null() {
         return Ok(SqlValue::Null);
     }
     // A JSON string for an array or composite goes through the type's input function.
-    let as_scalar = matches!(value, Jsonb::String(_))
-        && matches!(field_type, FieldType::Array(_) | FieldType::Record(_));
+    let as_scalar =
+        value.is_string() && matches!(field_type, FieldType::Array(_) | FieldType::Record(_));
     match field_type {
-        FieldType::Jsonb => Ok(SqlValue::Jsonb(value.clone())),
-        FieldType::Json => Ok(SqlValue::Json(value.to_string())),
+        FieldType::Jsonb => Ok(SqlValue::Jsonb(value.jsonb()?)),
+        FieldType::Json => Ok(SqlValue::Json(value.json_text())),
         FieldType::Array(element) if !as_scalar => array(value, element, column, input),
         FieldType::Record(columns) if !as_scalar => {
             let base = match default {
@@ -128,24 +214,12 @@ fn field(
                 }
                 _ => None,
             };
-            let fields = match value {
-                Jsonb::Object(_) => record(value, columns, base.as_deref(), input)?,
-                Jsonb::Array(_) => {
-                    return Err(invalid("cannot call populate_composite on an array"));
-                }
-                _ => return Err(invalid("cannot call populate_composite on a scalar")),
-            };
+            let fields = composite(value, columns, base.as_deref(), input)?;
             Ok(SqlValue::Record(
                 columns.iter().map(|(n, _)| n.clone()).zip(fields).collect(),
             ))
         }
-        _ => {
-            let text = match value {
-                Jsonb::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            input(&type_name(field_type), &text)
-        }
+        _ => input(&type_name(field_type), &value.input_text()),
     }
 }
 
@@ -160,8 +234,8 @@ fn type_name(field_type: &FieldType) -> String {
 }
 
 /// PostgreSQL's `populate_array` for jsonb: nested JSON arrays become the dimensions.
-fn array(
-    value: &Jsonb,
+fn array<S: Source>(
+    value: &S,
     element: &FieldType,
     column: Option<&str>,
     input: &mut ScalarInput<'_>,
@@ -198,17 +272,18 @@ struct ArrayCtx<'c> {
 
 impl ArrayCtx<'_> {
     /// PostgreSQL's `populate_array_dim_jsonb`.
-    fn dim(
+    fn dim<S: Source>(
         &mut self,
-        value: &Jsonb,
+        value: &S,
         ndim: usize,
         element: &FieldType,
         input: &mut ScalarInput<'_>,
     ) -> Result<()> {
-        let Jsonb::Array(items) = value else {
+        if !value.is_array() {
             return Err(self.expected_array(ndim - 1));
-        };
-        let first_is_array = matches!(items.first(), Some(Jsonb::Array(_)));
+        }
+        let items = value.items();
+        let first_is_array = items.first().is_some_and(Source::is_array);
         if self.ndims == 0 && (items.is_empty() || !first_is_array) {
             self.assign_ndims(ndim)?;
         }

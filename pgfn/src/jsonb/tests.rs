@@ -7,7 +7,9 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::sql::SqlValue;
-use crate::testdata::{Case, array_literal, check, typed_arg};
+use crate::testdata::{
+    Case, array_literal, check, record_base, record_columns, sql_text, test_input, typed_arg,
+};
 use crate::{Error, Result};
 
 fn one(value: Result<impl ToString>) -> Result<Vec<Option<String>>> {
@@ -296,151 +298,6 @@ fn deep_nesting_is_an_error_not_a_crash() {
         parse(&too_deep).unwrap_err().message,
         "stack depth limit exceeded"
     );
-}
-
-/// The test table's columns: `(a int, b text, c jsonb, d json, e int[], f numeric, g bool,
-/// h float8, r pgfn_rec(x int, y text))`.
-fn record_columns() -> Vec<(String, FieldType)> {
-    let scalar = |t: &str| FieldType::Scalar(t.to_string());
-    let rec = FieldType::Record(vec![
-        ("x".into(), scalar("int4")),
-        ("y".into(), scalar("text")),
-    ]);
-    vec![
-        ("a".into(), scalar("int4")),
-        ("b".into(), scalar("text")),
-        ("c".into(), FieldType::Jsonb),
-        ("d".into(), FieldType::Json),
-        ("e".into(), FieldType::Array(Box::new(scalar("int4")))),
-        ("f".into(), scalar("numeric")),
-        ("g".into(), scalar("bool")),
-        ("h".into(), scalar("float8")),
-        ("r".into(), rec),
-    ]
-}
-
-/// The base row of the templates: `ROW(7, 'base', '{"z": 1}', '[0]', '{9}', 1.5, false, 2.5, ROW(5, 'q'))`.
-fn record_base() -> Vec<SqlValue> {
-    vec![
-        SqlValue::Int(7),
-        SqlValue::Text("base".into()),
-        SqlValue::Jsonb(parse("{\"z\": 1}").unwrap()),
-        SqlValue::Json("[0]".into()),
-        SqlValue::Array(crate::sql::SqlArray::from_vec(vec![SqlValue::Int(9)])),
-        SqlValue::Numeric("1.5".parse().unwrap()),
-        SqlValue::Bool(false),
-        SqlValue::Float8(2.5),
-        SqlValue::Record(vec![
-            ("x".into(), SqlValue::Int(5)),
-            ("y".into(), SqlValue::Text("q".into())),
-        ]),
-    ]
-}
-
-/// PostgreSQL's input functions for the test columns' types (int4in, boolin, ...).
-fn test_input(type_name: &str, text: &str) -> Result<SqlValue> {
-    use crate::Condition;
-    let syntax = |t: &str| {
-        Error::new(
-            Condition::InvalidTextRepresentation,
-            format!("invalid input syntax for type {t}: \"{text}\""),
-        )
-    };
-    let trimmed = text.trim_matches(|c: char| c.is_ascii_whitespace());
-    Ok(match type_name {
-        "int4" => {
-            let digits = trimmed.strip_prefix(['+', '-']).unwrap_or(trimmed);
-            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(syntax("integer"));
-            }
-            match trimmed.parse::<i32>() {
-                Ok(v) => SqlValue::Int(i64::from(v)),
-                Err(_) => {
-                    return Err(Error::new(
-                        Condition::NumericValueOutOfRange,
-                        format!("value \"{text}\" is out of range for type integer"),
-                    ));
-                }
-            }
-        }
-        "text" => SqlValue::Text(text.to_string()),
-        "numeric" => SqlValue::Numeric(text.parse()?),
-        "float8" => SqlValue::Float8(crate::float::float8_in(text)?),
-        "bool" => {
-            let lower = trimmed.to_ascii_lowercase();
-            let truthy = ["t", "true", "y", "yes", "on", "1"];
-            let falsy = ["f", "false", "n", "no", "off", "0"];
-            let prefix_of = |words: &[&str]| {
-                !lower.is_empty()
-                    && words.iter().any(|w| {
-                        w.starts_with(&lower)
-                            && (lower.len() > 1 || *w == lower || !lower.starts_with('o'))
-                    })
-            };
-            if prefix_of(&truthy) {
-                SqlValue::Bool(true)
-            } else if prefix_of(&falsy) {
-                SqlValue::Bool(false)
-            } else {
-                return Err(syntax("boolean"));
-            }
-        }
-        "int4[]" => {
-            let (dims, items) = array_literal(text);
-            let elements = items
-                .iter()
-                .map(|item| match item {
-                    None => Ok(SqlValue::Null),
-                    Some(v) => test_input("int4", v),
-                })
-                .collect::<Result<Vec<_>>>()?;
-            SqlValue::Array(crate::sql::SqlArray { dims, elements })
-        }
-        other => panic!("no test input function for {other}"),
-    })
-}
-
-/// PostgreSQL's text output of the test values (`::text` of each column).
-fn sql_text(value: &SqlValue) -> Option<String> {
-    Some(match value {
-        SqlValue::Null => return None,
-        SqlValue::Int(i) => i.to_string(),
-        SqlValue::Text(s) | SqlValue::Json(s) => s.clone(),
-        SqlValue::Numeric(n) => n.to_string(),
-        SqlValue::Bool(b) => b.to_string(),
-        SqlValue::Float8(f) => crate::float::float8_out(*f),
-        SqlValue::Float4(f) => crate::float::float4_out(*f),
-        SqlValue::Jsonb(j) => j.to_string(),
-        SqlValue::Array(array) => {
-            fn level(dims: &[usize], items: &mut std::slice::Iter<'_, SqlValue>) -> String {
-                let parts: Vec<String> = (0..dims[0])
-                    .map(|_| {
-                        if dims.len() == 1 {
-                            items
-                                .next()
-                                .and_then(sql_text)
-                                .unwrap_or_else(|| "NULL".into())
-                        } else {
-                            level(&dims[1..], items)
-                        }
-                    })
-                    .collect();
-                format!("{{{}}}", parts.join(","))
-            }
-            if array.dims.is_empty() {
-                "{}".to_string()
-            } else {
-                level(&array.dims, &mut array.elements.iter())
-            }
-        }
-        SqlValue::Record(fields) => {
-            let parts: Vec<String> = fields
-                .iter()
-                .map(|(_, v)| sql_text(v).unwrap_or_default())
-                .collect();
-            format!("({})", parts.join(","))
-        }
-    })
 }
 
 fn run_record(case: &Case) -> Result<Vec<Option<String>>> {
