@@ -329,23 +329,23 @@ impl GetState<'_> {
                 }
             }
             Node::Array { items, .. } => {
-                if let Some(indexes) = self.indexes.as_mut() {
-                    if level < self.npath {
-                        self.array_cur_index[level] = -1;
-                        let index = indexes[level];
-                        if index < 0 && index != i32::MIN && -(index as i64) <= items.len() as i64 {
-                            indexes[level] = index + items.len() as i32;
-                        }
+                if let Some(indexes) = self.indexes.as_mut()
+                    && level < self.npath
+                {
+                    self.array_cur_index[level] = -1;
+                    let index = indexes[level];
+                    if index < 0 && index != i32::MIN && -(index as i64) <= items.len() as i64 {
+                        indexes[level] = index + items.len() as i32;
                     }
                 }
                 for item in items {
                     let mut matched = false;
-                    if let Some(indexes) = &self.indexes {
-                        if level < self.npath {
-                            self.array_cur_index[level] += 1;
-                            matched = self.pathok[level]
-                                && self.array_cur_index[level] == i64::from(indexes[level]);
-                        }
+                    if let Some(indexes) = &self.indexes
+                        && level < self.npath
+                    {
+                        self.array_cur_index[level] += 1;
+                        matched = self.pathok[level]
+                            && self.array_cur_index[level] == i64::from(indexes[level]);
                     }
                     self.enter(matched, level + 1);
                     self.walk(item, level + 1, false);

@@ -141,7 +141,7 @@ pub fn build_array(args: &[SqlValue]) -> Result<String> {
 
 /// `json_build_object(k1, v1, ...)`.
 pub fn build_object(args: &[SqlValue]) -> Result<String> {
-    if args.len() % 2 != 0 {
+    if !args.len().is_multiple_of(2) {
         return Err(
             invalid("argument list must have even number of elements").with_hint(
                 "The arguments of json_build_object() must consist of alternating keys and values.",
@@ -171,7 +171,9 @@ pub fn object_from_array(dims: &[usize], items: &[Option<&str>]) -> Result<Strin
     let subscript = |m: &str| Error::new(Condition::ArraySubscriptError, m.to_string());
     match dims.len() {
         0 => return Ok("{}".to_string()),
-        1 if dims[0] % 2 != 0 => return Err(subscript("array must have even number of elements")),
+        1 if !dims[0].is_multiple_of(2) => {
+            return Err(subscript("array must have even number of elements"));
+        }
         1 => {}
         2 if dims[1] != 2 => return Err(subscript("array must have two columns")),
         2 => {}

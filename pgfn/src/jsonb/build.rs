@@ -104,7 +104,7 @@ pub fn build_array(args: &[SqlValue]) -> Result<Jsonb> {
 
 /// `jsonb_build_object(k1, v1, ...)`.
 pub fn build_object(args: &[SqlValue]) -> Result<Jsonb> {
-    if args.len() % 2 != 0 {
+    if !args.len().is_multiple_of(2) {
         return Err(invalid("argument list must have even number of elements")
             .with_hint("The arguments of jsonb_build_object() must consist of alternating keys and values."));
     }
@@ -126,7 +126,7 @@ pub fn build_object(args: &[SqlValue]) -> Result<Jsonb> {
 pub fn object_from_array(dims: &[usize], items: &[Option<&str>]) -> Result<Jsonb> {
     match dims.len() {
         0 => return Ok(Jsonb::Object(Object::new())),
-        1 if dims[0] % 2 != 0 => {
+        1 if !dims[0].is_multiple_of(2) => {
             return Err(subscript_error("array must have even number of elements"));
         }
         1 => {}

@@ -108,7 +108,7 @@ pub fn delete_path(value: &Jsonb, path: &[Option<&str>]) -> Result<Jsonb> {
     if is_empty_container(value) || path.is_empty() {
         return Ok(value.clone());
     }
-    set_path(value, path, 0, None, Op::DELETE)
+    set_path(value, path, None, Op::DELETE)
 }
 
 /// `jsonb_set(value, path, new_value, create_if_missing)`.
@@ -120,7 +120,7 @@ pub fn set(value: &Jsonb, path: &[Option<&str>], new_value: &Jsonb, create: bool
         return Ok(value.clone());
     }
     let op = if create { Op::CREATE } else { Op::REPLACE };
-    checked(set_path(value, path, 0, Some(new_value), op)?)
+    checked(set_path(value, path, Some(new_value), op)?)
 }
 
 /// `jsonb_set_lax(value, path, new_value, create_if_missing, null_value_treatment)`, called
@@ -170,7 +170,7 @@ pub fn insert(
     } else {
         Op::INSERT_BEFORE
     };
-    checked(set_path(value, path, 0, Some(new_value), op)?)
+    checked(set_path(value, path, Some(new_value), op)?)
 }
 
 /// Assignment through a subscript: `target[s1][s2]... = new_value`. `target` is `None` for
@@ -205,7 +205,6 @@ pub fn subscript_assign(
     checked(set_path(
         target,
         subscripts,
-        0,
         Some(new_value),
         Op::CREATE | Op::FILL_GAPS | Op::CONSISTENT_POSITION,
     )?)
@@ -273,81 +272,102 @@ fn scalar_in_path() -> Error {
         .with_detail("The path assumes key is a composite object, but it is a scalar value.")
 }
 
-/// PostgreSQL's `setPath` at `level` of `path`, on a nested or top-level `node`.
+/// PostgreSQL's `setPath`: `op` applied at the end of `path` in a copy of `root`. PostgreSQL
+/// copies the whole document while it walks the path; only the path's own levels can fail
+/// or change, so this walks down the path in place, one level at a time (no recursion).
 fn set_path(
-    node: &Jsonb,
+    root: &Jsonb,
     path: &[Option<&str>],
-    level: usize,
     new_value: Option<&Jsonb>,
     op: Op,
 ) -> Result<Jsonb> {
-    let Some(step) = path[level] else {
-        return Err(Error::new(
-            Condition::NullValueNotAllowed,
-            format!("path element at position {} is null", level + 1),
-        ));
-    };
-    match node {
-        Jsonb::Array(items) => set_path_array(items, step, path, level, new_value, op),
-        Jsonb::Object(obj) => set_path_object(obj, step, path, level, new_value, op),
-        scalar => {
-            if op.has(Op::FILL_GAPS) {
-                return Err(scalar_in_path());
+    let mut result = root.clone();
+    let mut cursor: &mut Jsonb = &mut result;
+    for level in 0..path.len() {
+        let Some(step) = path[level] else {
+            return Err(Error::new(
+                Condition::NullValueNotAllowed,
+                format!("path element at position {} is null", level + 1),
+            ));
+        };
+        let descend = match cursor {
+            Jsonb::Array(items) => {
+                edit_array(items, step, path, level, new_value, op)?.map(Child::Index)
             }
-            Ok(scalar.clone())
-        }
+            Jsonb::Object(obj) => {
+                edit_object(obj, step, path, level, new_value, op)?.then_some(Child::Key)
+            }
+            _ => {
+                if op.has(Op::FILL_GAPS) {
+                    return Err(scalar_in_path());
+                }
+                None
+            }
+        };
+        let Some(child) = descend else { break };
+        cursor = match (cursor, child) {
+            (Jsonb::Array(items), Child::Index(idx)) => &mut items[idx],
+            (Jsonb::Object(obj), Child::Key) => match obj.get_mut(step) {
+                Some(value) => value,
+                None => break,
+            },
+            _ => break,
+        };
     }
+    Ok(result)
 }
 
-fn set_path_object(
-    obj: &Object,
+/// Which child `set_path` goes on into.
+enum Child {
+    Index(usize),
+    Key,
+}
+
+/// PostgreSQL's `setPathObject` at one level: edits `obj` when the path ends or leaves the
+/// document here; `true` when the walk goes on into the value of `step`.
+fn edit_object(
+    obj: &mut Object,
     step: &str,
     path: &[Option<&str>],
     level: usize,
     new_value: Option<&Jsonb>,
     op: Op,
-) -> Result<Jsonb> {
+) -> Result<bool> {
     let last = level == path.len() - 1;
-    let mut out = obj.clone();
-    match obj.get(step) {
-        Some(existing) => {
-            if last {
-                if op.has(Op::INSERT_BEFORE | Op::INSERT_AFTER) {
-                    return Err(invalid("cannot replace existing key")
-                        .with_hint("Try using the function jsonb_set to replace key value."));
-                }
-                match (op.has(Op::DELETE), new_value) {
-                    (false, Some(v)) => out.insert(step.to_string(), v.clone()),
-                    _ => {
-                        out.remove(step);
-                    }
-                }
-            } else {
-                let changed = set_path(existing, path, level + 1, new_value, op)?;
-                out.insert(step.to_string(), changed);
+    if obj.get(step).is_some() {
+        if !last {
+            return Ok(true);
+        }
+        if op.has(Op::INSERT_BEFORE | Op::INSERT_AFTER) {
+            return Err(invalid("cannot replace existing key")
+                .with_hint("Try using the function jsonb_set to replace key value."));
+        }
+        match (op.has(Op::DELETE), new_value) {
+            (false, Some(v)) => obj.insert(step.to_string(), v.clone()),
+            _ => {
+                obj.remove(step);
             }
         }
-        None => {
-            if last && op.has(Op::CREATE_OR_INSERT) {
-                if let Some(v) = new_value {
-                    out.insert(step.to_string(), v.clone());
-                }
-            } else if !last && op.has(Op::FILL_GAPS) {
-                out.insert(step.to_string(), new_chain(path, level, new_value)?);
-            }
+    } else if last && op.has(Op::CREATE_OR_INSERT) {
+        if let Some(v) = new_value {
+            obj.insert(step.to_string(), v.clone());
         }
+    } else if !last && op.has(Op::FILL_GAPS) {
+        obj.insert(step.to_string(), new_chain(path, level, new_value)?);
     }
-    Ok(Jsonb::Object(out))
+    Ok(false)
 }
 
-fn set_path_array(
-    items: &[Jsonb],
+/// PostgreSQL's `setPathArray` at one level: edits `items` when the path ends or leaves the
+/// document here; the index of the element the walk goes on into otherwise.
+fn edit_array(
+    items: &mut Vec<Jsonb>,
     step: &str,
     path: &[Option<&str>],
     level: usize,
     new_value: Option<&Jsonb>,
     op: Op,
-) -> Result<Jsonb> {
+) -> Result<Option<usize>> {
     let last = level == path.len() - 1;
     let nelems = items.len() as i64;
     let Some(index) = strtoint(step) else {
@@ -377,56 +397,45 @@ fn set_path_array(
     if !op.has(Op::FILL_GAPS) {
         idx = idx.map(|i| if i > 0 && i > nelems { nelems } else { i });
     }
-    let push_new = |out: &mut Vec<Jsonb>| {
-        if let Some(v) = new_value {
-            out.push(v.clone());
-        }
-    };
-    let mut out: Vec<Jsonb> = Vec::with_capacity(items.len() + 1);
-    let mut done = false;
     if (idx.is_none() || nelems == 0) && last && op.has(Op::CREATE_OR_INSERT) {
-        if op.has(Op::FILL_GAPS) && nelems == 0 {
-            if let Some(i) = idx.filter(|i| *i > 0) {
-                push_nulls(&mut out, i)?;
-            }
+        let mut prefix = Vec::new();
+        if let Some(i) = idx.filter(|i| op.has(Op::FILL_GAPS) && nelems == 0 && *i > 0) {
+            push_nulls(&mut prefix, i)?;
         }
-        push_new(&mut out);
-        done = true;
+        prefix.extend(new_value.cloned());
+        items.splice(0..0, prefix);
+        return Ok(None);
     }
-    for (i, item) in items.iter().enumerate() {
-        if idx == Some(i as i64) {
-            done = true;
-            if last {
-                if op.has(Op::INSERT_BEFORE | Op::CREATE) {
-                    push_new(&mut out);
-                }
-                if op.has(Op::INSERT_AFTER | Op::INSERT_BEFORE) {
-                    out.push(item.clone());
-                }
-                if op.has(Op::INSERT_AFTER | Op::REPLACE) {
-                    push_new(&mut out);
-                }
-            } else {
-                out.push(set_path(item, path, level + 1, new_value, op)?);
+    if let Some(i) = idx.filter(|i| (0..nelems).contains(i)) {
+        let i = i as usize;
+        if !last {
+            return Ok(Some(i));
+        }
+        if op.has(Op::INSERT_BEFORE) {
+            items.splice(i..i, new_value.cloned());
+        } else if op.has(Op::INSERT_AFTER) {
+            items.splice(i + 1..i + 1, new_value.cloned());
+        } else if op.has(Op::CREATE | Op::REPLACE) {
+            if let Some(v) = new_value {
+                items[i] = v.clone();
             }
         } else {
-            out.push(item.clone());
+            items.remove(i);
         }
+        return Ok(None);
     }
-    if op.has(Op::CREATE_OR_INSERT) && !done && last {
+    if op.has(Op::CREATE_OR_INSERT) && last {
         if let Some(i) = idx.filter(|i| op.has(Op::FILL_GAPS) && *i > nelems) {
-            push_nulls(&mut out, i - nelems)?;
+            push_nulls(items, i - nelems)?;
         }
-        push_new(&mut out);
-        done = true;
-    }
-    if !done && op.has(Op::FILL_GAPS) && !last {
+        items.extend(new_value.cloned());
+    } else if op.has(Op::FILL_GAPS) && !last {
         if let Some(i) = idx.filter(|i| *i > 0) {
-            push_nulls(&mut out, i - nelems)?;
+            push_nulls(items, i - nelems)?;
         }
-        out.push(new_chain(path, level, new_value)?);
+        items.push(new_chain(path, level, new_value)?);
     }
-    Ok(Jsonb::Array(out))
+    Ok(None)
 }
 
 /// PostgreSQL's `push_path`: the containers a gap-filling assignment creates below `level`,

@@ -171,10 +171,10 @@ fn record<S: Source>(
     base: Option<&[SqlValue]>,
     input: &mut ScalarInput<'_>,
 ) -> Result<Vec<SqlValue>> {
-    if let Some(base) = base {
-        if object.is_empty_object() {
-            return Ok(base.to_vec());
-        }
+    if let Some(base) = base
+        && object.is_empty_object()
+    {
+        return Ok(base.to_vec());
     }
     let mut values = Vec::with_capacity(columns.len());
     for (idx, (name, field_type)) in columns.iter().enumerate() {

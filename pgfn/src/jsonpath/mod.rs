@@ -23,6 +23,7 @@ use std::fmt;
 use crate::jsonb::Jsonb;
 use crate::{Condition, Error, Result};
 use exec::{Base, Cx, Status};
+pub use parse::{MAX_ITEMS, MAX_NESTING};
 use value::Val;
 
 /// A parsed `jsonpath` value.
@@ -81,16 +82,16 @@ fn execute<'a>(
     args: PathArgs<'a>,
     found: Option<&mut Vec<Val<'a>>>,
 ) -> Result<Status> {
-    if let Some(vars) = args.vars {
-        if !matches!(vars, Jsonb::Object(_)) {
-            return Err(Error::new(
-                Condition::InvalidParameterValue,
-                "\"vars\" argument is not an object",
-            )
-            .with_detail(
-                "Jsonpath parameters should be encoded as key-value pairs of \"vars\" object.",
-            ));
-        }
+    if let Some(vars) = args.vars
+        && !matches!(vars, Jsonb::Object(_))
+    {
+        return Err(Error::new(
+            Condition::InvalidParameterValue,
+            "\"vars\" argument is not an object",
+        )
+        .with_detail(
+            "Jsonpath parameters should be encoded as key-value pairs of \"vars\" object.",
+        ));
     }
     let mut cx = Cx {
         vars: args.vars,

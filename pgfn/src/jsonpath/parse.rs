@@ -16,10 +16,10 @@ use super::scan::{Scanner, Tok, Token, syntax_at};
 use crate::json::parse::stack_depth_error;
 use crate::{Condition, Error, Numeric, Result};
 
-/// The most items one jsonpath may have.
-const MAX_ITEMS: usize = 1000;
-/// The deepest parenthesis and filter nesting accepted.
-const MAX_NESTING: usize = 100;
+/// The most items one jsonpath may have (evaluation recurses once per chained item).
+pub const MAX_ITEMS: usize = 256;
+/// The deepest parenthesis, subscript and filter nesting accepted.
+pub const MAX_NESTING: usize = 32;
 
 /// A parsed jsonpath's mode and expression; `None` for an empty input.
 pub(crate) fn parse(text: &str) -> Result<Option<(bool, Item)>> {
@@ -296,15 +296,15 @@ impl Parser<'_> {
         let (arg, _) = self.unary(Want::Expr)?;
         self.nesting -= 1;
         // PostgreSQL folds a sign into a plain numeric literal.
-        if arg.next.is_none() {
-            if let Kind::Numeric(n) = &arg.kind {
-                let n = if op == UnOp::Minus {
-                    n.neg()
-                } else {
-                    n.clone()
-                };
-                return Ok((self.item(Kind::Numeric(n))?, false));
-            }
+        if arg.next.is_none()
+            && let Kind::Numeric(n) = &arg.kind
+        {
+            let n = if op == UnOp::Minus {
+                n.neg()
+            } else {
+                n.clone()
+            };
+            return Ok((self.item(Kind::Numeric(n))?, false));
         }
         Ok((self.item(Kind::Unary(op, Box::new(arg)))?, false))
     }

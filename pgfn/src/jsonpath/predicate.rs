@@ -112,12 +112,11 @@ impl<'a> Cx<'a> {
             return Ok(PBool::Unknown);
         }
         let mut rseq = Vec::new();
-        if let Some(right) = right {
-            if self.item_opt_unwrap_result_no_throw(right, jb, unwrap_right, &mut rseq)?
+        if let Some(right) = right
+            && self.item_opt_unwrap_result_no_throw(right, jb, unwrap_right, &mut rseq)?
                 == Status::Failed
-            {
-                return Ok(PBool::Unknown);
-            }
+        {
+            return Ok(PBool::Unknown);
         }
         let (mut error, mut found) = (false, false);
         for lval in &lseq {

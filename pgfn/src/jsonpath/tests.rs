@@ -7,16 +7,25 @@ use crate::Result;
 use crate::jsonb::parse as jsonb;
 use crate::testdata::{Case, check};
 
-fn run(case: &Case) -> Result<Vec<Option<String>>> {
+type Rows = Result<Vec<Option<String>>>;
+type PathFn<'f> = &'f dyn Fn(&Jsonb, &JsonPath, PathArgs<'_>) -> Rows;
+
+fn run(case: &Case) -> Rows {
     let vars_arg = case.args.get(2).and_then(|a| a.as_deref());
     let silent = case.args.get(3).and_then(|a| a.as_deref()) == Some("true");
     let target = || jsonb(case.arg(0));
     let path = || JsonPath::parse(case.arg(1));
-    let call = |f: &dyn Fn(&Jsonb, &JsonPath, PathArgs<'_>) -> Result<Vec<Option<String>>>| -> Result<Vec<Option<String>>> {
+    let call = |f: PathFn<'_>| -> Rows {
         let target = target()?;
         let path = path()?;
-        let vars = vars_arg.map(jsonb).transpose()?.unwrap_or(Jsonb::Object(crate::jsonb::Object::new()));
-        let args = PathArgs { vars: Some(&vars), silent };
+        let vars = vars_arg
+            .map(jsonb)
+            .transpose()?
+            .unwrap_or(Jsonb::Object(crate::jsonb::Object::new()));
+        let args = PathArgs {
+            vars: Some(&vars),
+            silent,
+        };
         f(&target, &path, args)
     };
     let opt_bool = |b: Option<bool>| vec![b.map(|b| b.to_string())];

@@ -146,9 +146,7 @@ impl Numeric {
         let Repr::Finite(v) = &self.repr else {
             return Ok(self.clone());
         };
-        let scale = scale
-            .max(-(WEIGHT_MAX + 1) * DEC_DIGITS - 1)
-            .min(DSCALE_MAX);
+        let scale = scale.clamp(-(WEIGHT_MAX + 1) * DEC_DIGITS - 1, DSCALE_MAX);
         let mut v = v.clone();
         var::round(&mut v, scale);
         v.dscale = v.dscale.max(0);
@@ -160,7 +158,7 @@ impl Numeric {
         let Repr::Finite(v) = &self.repr else {
             return Ok(self.clone());
         };
-        let scale = scale.max(-(WEIGHT_MAX + 1) * DEC_DIGITS).min(DSCALE_MAX);
+        let scale = scale.clamp(-(WEIGHT_MAX + 1) * DEC_DIGITS, DSCALE_MAX);
         let mut v = v.clone();
         var::trunc(&mut v, scale);
         v.dscale = v.dscale.max(0);
@@ -226,8 +224,7 @@ fn select_div_scale(a: &Var, b: &Var) -> i32 {
     rscale
         .max(a.dscale)
         .max(b.dscale)
-        .max(0)
-        .min(MAX_DISPLAY_SCALE)
+        .clamp(0, MAX_DISPLAY_SCALE)
 }
 
 fn division_by_zero() -> Error {
