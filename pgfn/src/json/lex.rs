@@ -174,6 +174,12 @@ impl<'a> Lexer<'a> {
         let mut plain_from = s + 1;
         loop {
             s += 1;
+            // Plain bytes need no attention unless a high surrogate awaits its partner.
+            if hi_surrogate.is_none() {
+                while s < end && input[s] >= 32 && input[s] != b'"' && input[s] != b'\\' {
+                    s += 1;
+                }
+            }
             if s >= end {
                 self.token_end = s;
                 return Err(ParseError::InvalidToken);

@@ -4,6 +4,7 @@
 mod access;
 mod build;
 mod cmp;
+mod fast;
 mod modify;
 mod output;
 mod parse;
@@ -20,6 +21,7 @@ pub use build::{
     JsonbAgg, JsonbObjectAgg, build_array, build_object, object_from_array, object_from_arrays,
     to_bool, to_f32, to_f64, to_i16, to_i32, to_i64, to_jsonb, to_numeric,
 };
+pub use fast::{field_in_text, field_text_in_text};
 pub use modify::{
     concat, delete_index, delete_key, delete_keys, delete_path, insert, set, set_lax, strip_nulls,
     subscript_assign,

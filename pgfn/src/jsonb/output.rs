@@ -11,13 +11,18 @@ use super::value::Jsonb;
 
 impl fmt::Display for Jsonb {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = String::new();
-        self.write_to(&mut out);
-        f.write_str(&out)
+        f.write_str(&self.to_text())
     }
 }
 
 impl Jsonb {
+    /// PostgreSQL's text form (`jsonb_out`); what `to_string` gives, without its extra copy.
+    pub fn to_text(&self) -> String {
+        let mut out = String::with_capacity(64);
+        self.write_to(&mut out);
+        out
+    }
+
     /// Appends PostgreSQL's text form (`jsonb_out`) to `out`.
     pub fn write_to(&self, out: &mut String) {
         match self {
@@ -121,26 +126,29 @@ fn write_pretty(value: &Jsonb, level: usize, newline_first: bool, out: &mut Stri
 
 /// PostgreSQL's `escape_json`: a quoted JSON string.
 pub fn escape_json(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
     let bytes = s.as_bytes();
     let mut plain = 0;
     for (idx, b) in bytes.iter().enumerate() {
-        let escaped = match b {
-            b'\x08' => "\\b",
-            b'\x0c' => "\\f",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b if *b < b' ' => "",
-            _ => continue,
-        };
+        if *b >= b' ' && *b != b'"' && *b != b'\\' {
+            continue;
+        }
         out.push_str(&s[plain..idx]);
-        if escaped.is_empty() {
-            out.push_str(&format!("\\u{:04x}", b));
-        } else {
-            out.push_str(escaped);
+        match b {
+            b'\x08' => out.push_str("\\b"),
+            b'\x0c' => out.push_str("\\f"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            other => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(other >> 4)]));
+                out.push(char::from(HEX[usize::from(other & 15)]));
+            }
         }
         plain = idx + 1;
     }

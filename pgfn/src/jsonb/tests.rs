@@ -274,6 +274,21 @@ proptest! {
     }
 
     #[test]
+    fn text_field_reads_agree_with_the_parsed_value(text in json_text(), key in "[a-c]{0,2}") {
+        let value = parse(&text).unwrap();
+        let canonical = value.to_text();
+        let want = field(&value, &key).map(Jsonb::to_text);
+        prop_assert_eq!(field_in_text(&canonical, &key).map(str::to_string), want);
+        prop_assert_eq!(field_text_in_text(&canonical, &key), field_text(&value, &key));
+    }
+
+    #[test]
+    fn text_field_reads_never_panic(text in "\\PC{0,60}", key in "[a-c\"\\\\]{0,3}") {
+        let _ = field_in_text(&text, &key);
+        let _ = field_text_in_text(&text, &key);
+    }
+
+    #[test]
     fn order_is_total(a in json_text(), b in json_text(), c in json_text()) {
         let (a, b, c) = (parse(&a).unwrap(), parse(&b).unwrap(), parse(&c).unwrap());
         prop_assert_eq!(a.cmp(&b), b.cmp(&a).reverse());

@@ -50,16 +50,17 @@ impl Object {
     /// The object of `pairs`; a key given twice keeps its last value.
     pub fn from_pairs(mut pairs: Vec<(String, Jsonb)>) -> Object {
         if pairs.len() > 1 {
-            // Stable sort keeps equal keys in input order, so the last of a run wins.
+            // Stable sort keeps equal keys in input order; `dedup_by` keeps the first of a run,
+            // so each removed later duplicate hands its value to the kept slot: the last wins.
             pairs.sort_by(|a, b| key_order(&a.0, &b.0));
-            let mut out: Vec<(String, Jsonb)> = Vec::with_capacity(pairs.len());
-            for pair in pairs {
-                match out.last_mut() {
-                    Some(last) if last.0 == pair.0 => *last = pair,
-                    _ => out.push(pair),
+            pairs.dedup_by(|later, kept| {
+                if later.0 == kept.0 {
+                    std::mem::swap(&mut later.1, &mut kept.1);
+                    true
+                } else {
+                    false
                 }
-            }
-            pairs = out;
+            });
         }
         Object { pairs }
     }

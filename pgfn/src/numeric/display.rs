@@ -57,8 +57,14 @@ fn write_var(var: &Var, out: &mut String) {
             let dig = digit_at(d);
             if d == 0 {
                 // Suppress the first digit's leading zeroes.
-                let s = dig.to_string();
-                out.push_str(&s);
+                let mut started = false;
+                for divisor in [1000, 100, 10, 1] {
+                    let digit = dig / divisor % 10;
+                    started |= digit > 0 || divisor == 1;
+                    if started {
+                        out.push(char::from(b'0' + digit as u8));
+                    }
+                }
             } else {
                 push4(out, dig);
             }
@@ -85,5 +91,5 @@ fn push4(out: &mut String, dig: i32) {
         b'0' + (dig / 10 % 10) as u8,
         b'0' + (dig % 10) as u8,
     ];
-    out.extend(bytes.iter().map(|b| *b as char));
+    out.push_str(std::str::from_utf8(&bytes).unwrap_or("0000"));
 }

@@ -84,12 +84,14 @@ pub(super) fn parse_var(
     if !bytes.get(pos).is_some_and(u8::is_ascii_digit) {
         return Err(None);
     }
-    let mut decdigits: Vec<u8> = Vec::with_capacity(bytes.len() - pos + 8);
+    // The digits are bytes[digits_start..digits_end] less at most one point inside them, at
+    // `point` (a leading point was passed over above).
+    let digits_start = pos;
+    let mut point = None;
     let mut dweight: i64 = -1;
     let mut dscale: i64 = 0;
     while let Some(&b) = bytes.get(pos) {
         if b.is_ascii_digit() {
-            decdigits.push(b - b'0');
             if have_dp {
                 dscale += 1;
             } else {
@@ -101,11 +103,24 @@ pub(super) fn parse_var(
                 return Err(None);
             }
             have_dp = true;
+            point = Some(pos);
             pos += 1;
         } else {
             break;
         }
     }
+    let digits_end = pos;
+    let n_decdigits = (digits_end - digits_start - usize::from(point.is_some())) as i64;
+    let decdigit = |k: i64| -> i32 {
+        if k < 0 || k >= n_decdigits {
+            return 0;
+        }
+        let mut at = digits_start + k as usize;
+        if point.is_some_and(|p| at >= p) {
+            at += 1;
+        }
+        i32::from(bytes[at] - b'0')
+    };
     if matches!(bytes.get(pos), Some(b'e' | b'E')) {
         pos += 1;
         let (exponent, end) = strtol(bytes, pos).ok_or(None)?;
@@ -127,19 +142,13 @@ pub(super) fn parse_var(
         -((-dweight - 1) / dec + 1)
     };
     let offset = (weight + 1) * dec - (dweight + 1);
-    let ndigits = (decdigits.len() as i64 + offset + dec - 1) / dec;
+    let ndigits = (n_decdigits + offset + dec - 1) / dec;
     let mut digits = Vec::with_capacity(ndigits as usize);
     let mut idx = -offset;
     for _ in 0..ndigits {
         let mut d = 0i32;
         for k in 0..dec {
-            let at = idx + k;
-            let digit = if at >= 0 {
-                decdigits.get(at as usize).copied().unwrap_or(0)
-            } else {
-                0
-            };
-            d = d * 10 + i32::from(digit);
+            d = d * 10 + decdigit(idx + k);
         }
         digits.push(d);
         idx += dec;
