@@ -51,6 +51,10 @@ def numeric(rng):
                "numeric_int4", "numeric_int8", "numeric_float8"]:
         for _ in range(40):
             out.append([fn, rand_numeric(rng)])
+    for _ in range(250):
+        precision = rng.choice([1, 2, 3, 5, 8, 10, 20, 38, 1000])
+        scale = rng.choice([0, 0, 1, 2, 3, 5, -1, -3, precision, precision + 2])
+        out.append(["numeric_typmod", rand_numeric(rng), str(precision), str(scale)])
     for _ in range(150):
         e = rng.randint(-300, 300)
         m = rng.random() * rng.choice([1, 10, 1000])

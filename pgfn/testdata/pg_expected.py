@@ -72,7 +72,7 @@ def typed(value):
 
 
 def render(fields):
-    """The case's SQL: `$n` is argument n as a literal, `@n` as a typed argument, `@*` all
+    """The case's SQL: `$n` is argument n as a literal, `%n` as raw SQL text, `@n` as a typed argument, `@*` all
     arguments typed, `@VALUES` all arguments as the rows `(o, x)` of a VALUES list, `@SUBSn`
     arguments n.. as subscripts; `;;` separates statements."""
     fn, args = fields[0], [unescape(a) for a in fields[1:]]
@@ -84,6 +84,7 @@ def render(fields):
     sql = sql.replace("@VALUES", "(VALUES %s) v(o, x)" % ", ".join("(%d, %s)" % (i, typed(a)) for i, a in enumerate(args)))
     sql = sql.replace("@*", ", ".join(typed(a) for a in args))
     for idx in range(len(args), 0, -1):
+        sql = sql.replace("%%%d" % idx, args[idx - 1] or "")
         sql = sql.replace("$%d" % idx, literal(args[idx - 1]))
         sql = sql.replace("@%d" % idx, typed(args[idx - 1]))
     return sql

@@ -7,6 +7,7 @@ one text column; several rows are several result fields.
 TEMPLATES = {
     # numeric
     "numeric_in": "SELECT $1::numeric::text",
+    "numeric_typmod": "SELECT $1::numeric(%2, %3)::text",
     "numeric_add": "SELECT ($1::numeric + $2::numeric)::text",
     "numeric_sub": "SELECT ($1::numeric - $2::numeric)::text",
     "numeric_mul": "SELECT ($1::numeric * $2::numeric)::text",

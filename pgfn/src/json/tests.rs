@@ -148,3 +148,26 @@ fn run(case: &Case) -> Result<Vec<Option<String>>> {
 fn json_matches_postgres() {
     check("json_funcs", run);
 }
+
+proptest::proptest! {
+    #[test]
+    fn json_functions_never_panic(text in "[\\[\\]{}:,\" 0-9a-z.\\\\-]{0,40}", key in "[a-z0-9-]{0,2}") {
+        let _ = validate(&text);
+        let _ = type_of(&text);
+        let _ = array_length(&text);
+        let _ = each(&text);
+        let _ = each_text(&text);
+        let _ = array_elements(&text);
+        let _ = array_elements_text(&text);
+        let _ = object_keys(&text);
+        let _ = strip_nulls(&text);
+        let _ = field(&text, &key);
+        let _ = field_text(&text, &key);
+        let _ = element(&text, key.parse().unwrap_or(-1));
+        let _ = path(&text, &[Some(key.as_str()), Some("0")]);
+        let mut input = |_: &str, t: &str| Ok(SqlValue::Text(t.to_string()));
+        let columns = vec![("a".to_string(), crate::jsonb::FieldType::Array(Box::new(crate::jsonb::FieldType::Scalar("text".into()))))];
+        let _ = populate_record(&text, &columns, None, &mut input);
+        let _ = populate_recordset(&text, &columns, None, true, &mut input);
+    }
+}

@@ -78,3 +78,23 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #[test]
+    fn evaluation_never_panics(
+        text in "(strict |lax )?\\$([.][a-c*]{1,2}|\\[([0-9]|last|\\*)( to (last|[0-9]))?\\]|\\.\\*\\*(\\{[0-9]( to last)?\\})?|\\.(size|type|double|abs|floor|ceiling|keyvalue)\\(\\)| \\? \\(@[.a-c]{0,3} [<>=!]= [0-9\"a]{1,2}\\)| [-+*/%] \\$[.a-c]{0,2}){0,6}",
+        silent in any::<bool>(),
+    ) {
+        let docs = ["{\"a\":[1,2,{\"b\":\"x\"}],\"c\":{\"a\":1.5}}", "[1,[2,[3]],\"a\",null,true]", "\"s\"", "0", "{}", "[]"];
+        if let Ok(path) = JsonPath::parse(&text) {
+            for doc in docs {
+                let target = jsonb(doc).unwrap();
+                let vars = jsonb("{\"a\": 1}").unwrap();
+                let args = PathArgs { vars: Some(&vars), silent };
+                let _ = path_query(&target, &path, args);
+                let _ = path_match(&target, &path, args);
+                let _ = path_exists(&target, &path, PathArgs::OPERATOR);
+            }
+        }
+    }
+}

@@ -13,6 +13,7 @@ mod ops;
 mod parse;
 #[cfg(test)]
 mod tests;
+mod typmod;
 mod var;
 
 use std::cmp::Ordering;
@@ -20,6 +21,7 @@ use std::hash::{Hash, Hasher};
 
 use crate::{Condition, Error, Result};
 pub(crate) use parse::is_space;
+pub use typmod::check_typmod;
 use var::Var;
 
 /// Largest display scale PostgreSQL can store (`NUMERIC_DSCALE_MAX`).

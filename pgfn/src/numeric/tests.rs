@@ -23,6 +23,13 @@ fn run(case: &Case) -> std::result::Result<Vec<Option<String>>, Error> {
     let b = || num(case.arg(1));
     match case.function.as_str() {
         "numeric_in" => one(a()),
+        "numeric_typmod" => {
+            let value = a()?;
+            let precision: i32 = case.arg(1).parse().unwrap_or(0);
+            let scale: i32 = case.arg(2).parse().unwrap_or(0);
+            super::check_typmod(precision, Some(scale))?;
+            one(value.with_typmod(precision, scale))
+        }
         "numeric_add" => one(a()?.add(&b()?)),
         "numeric_sub" => one(a()?.sub(&b()?)),
         "numeric_mul" => one(a()?.mul(&b()?)),
