@@ -11,6 +11,7 @@ mod ast;
 mod display;
 mod exec;
 mod like_regex;
+mod methods;
 mod parse;
 mod predicate;
 mod scan;
