@@ -26,6 +26,24 @@ pub enum Condition {
     InvalidTimeZoneDisplacementValue,
     /// `invalid_binary_representation` (22P03).
     InvalidBinaryRepresentation,
+    /// `untranslatable_character` (22P05): `\u0000` in jsonb or a json string read as text.
+    UntranslatableCharacter,
+    /// `invalid_regular_expression` (2201B).
+    InvalidRegularExpression,
+    /// `singleton_sql_json_item_required` (22038).
+    SingletonSqlJsonItemRequired,
+    /// `sql_json_array_not_found` (22039).
+    SqlJsonArrayNotFound,
+    /// `sql_json_member_not_found` (2203A).
+    SqlJsonMemberNotFound,
+    /// `sql_json_number_not_found` (2203B).
+    SqlJsonNumberNotFound,
+    /// `sql_json_object_not_found` (2203C).
+    SqlJsonObjectNotFound,
+    /// `invalid_sql_json_subscript` (22033).
+    InvalidSqlJsonSubscript,
+    /// `non_numeric_sql_json_item` (22036).
+    NonNumericSqlJsonItem,
     /// `syntax_error` (42601): bad text of a sub-language (jsonpath, tsquery).
     SyntaxError,
     /// `feature_not_supported` (0A000).
@@ -34,7 +52,8 @@ pub enum Condition {
     ProgramLimitExceeded,
     /// `statement_too_complex` (54001): nesting deeper than PostgreSQL's stack allows.
     StatementTooComplex,
-    /// `undefined_object` (42704): an unknown named object, such as a text search configuration.
+    /// `undefined_object` (42704): an unknown named object, such as a text search configuration
+    /// or a jsonpath variable missing from `vars`.
     UndefinedObject,
     /// `invalid_name` (42602): a name that does not parse as a (qualified) identifier.
     InvalidName,

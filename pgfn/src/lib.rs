@@ -10,7 +10,18 @@
 
 pub mod datetime;
 mod error;
+pub mod float;
 pub mod format;
+pub mod json;
+pub mod jsonb;
+pub mod jsonpath;
+pub mod numeric;
+pub mod sql;
+mod strtol;
+#[cfg(test)]
+mod testdata;
 pub mod tsearch;
 
 pub use error::{Condition, Error, Result};
+pub use jsonb::Jsonb;
+pub use numeric::Numeric;

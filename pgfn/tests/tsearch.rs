@@ -82,6 +82,15 @@ fn sqlstate(condition: Condition) -> &'static str {
         Condition::ProtocolViolation => "08P01",
         Condition::CharacterNotInRepertoire => "22021",
         Condition::InternalError => "XX000",
+        Condition::UntranslatableCharacter => "22P05",
+        Condition::InvalidRegularExpression => "2201B",
+        Condition::SingletonSqlJsonItemRequired => "22038",
+        Condition::SqlJsonArrayNotFound => "22039",
+        Condition::SqlJsonMemberNotFound => "2203A",
+        Condition::SqlJsonNumberNotFound => "2203B",
+        Condition::SqlJsonObjectNotFound => "2203C",
+        Condition::InvalidSqlJsonSubscript => "22033",
+        Condition::NonNumericSqlJsonItem => "22036",
     }
 }
 
