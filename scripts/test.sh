@@ -4,10 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# postgresql-client: psql and pgbench; the rest run tests/clients (JDBC from Debian, as Maven
-# Central is out of reach).
-bash scripts/deps.sh libclang-dev g++ postgresql-client openssl python3-venv nodejs \
-    libpostgresql-jdbc-java openjdk-17-jdk-headless
+# postgresql-client: psql and pgbench; postgresql-15: the server the differential test
+# (server/tests/it/differential/) compares MindooDB with; the rest run tests/clients (JDBC from
+# Debian, as Maven Central is out of reach).
+bash scripts/deps.sh libclang-dev g++ postgresql-client postgresql-15 openssl python3-venv \
+    nodejs libpostgresql-jdbc-java openjdk-17-jdk-headless
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/mindoodb-target}"
 
 cargo fmt --all -- --check

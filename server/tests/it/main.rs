@@ -13,6 +13,7 @@ mod bad_input;
 mod clients;
 mod copy;
 mod crash;
+mod differential;
 mod disk_full;
 mod dml_direct;
 mod feeds;
