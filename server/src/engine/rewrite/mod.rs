@@ -20,7 +20,6 @@ mod table_fns;
 use datafusion::execution::SessionState;
 use datafusion::sql::sqlparser::ast::Statement;
 
-pub(crate) use array_literal::parse as parse_array_literal;
 pub(crate) use pg_syntax::register;
 pub(crate) use table_fns::{TableFns, registered_name};
 
