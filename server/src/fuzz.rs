@@ -126,14 +126,20 @@ fn json_operators(text: &str, path_text: &str) {
     use engine::{JsonbArg as Arg, JsonbKind as Kind, JsonbOut as Out};
     let doc = Arg::Jsonb(text.to_owned());
     assert!(
-        matches!(Kind::Contains.eval(&[doc.clone(), doc.clone()]), Ok(Out::Bool(true))),
+        matches!(
+            Kind::Contains.eval(&[doc.clone(), doc.clone()]),
+            Ok(Out::Bool(true))
+        ),
         "a document does not contain itself"
     );
     let path = Arg::Text(path_text.to_owned());
     if let Ok(Out::Jsonb(found)) = Kind::Path.eval(&[doc.clone(), path.clone()]) {
         let found = Arg::Jsonb(found.to_text());
         assert!(
-            matches!(Kind::Contains.eval(&[found.clone(), found]), Ok(Out::Bool(true))),
+            matches!(
+                Kind::Contains.eval(&[found.clone(), found]),
+                Ok(Out::Bool(true))
+            ),
             "a value does not contain itself"
         );
     }

@@ -359,9 +359,7 @@ fn condition_code(condition: Condition) -> (&'static str, bool) {
         Condition::InvalidDatetimeFormat => code::INVALID_DATETIME_FORMAT,
         Condition::DatetimeFieldOverflow => code::DATETIME_FIELD_OVERFLOW,
         Condition::IntervalFieldOverflow => code::INTERVAL_FIELD_OVERFLOW,
-        Condition::InvalidTimeZoneDisplacementValue => {
-            code::INVALID_TIME_ZONE_DISPLACEMENT_VALUE
-        }
+        Condition::InvalidTimeZoneDisplacementValue => code::INVALID_TIME_ZONE_DISPLACEMENT_VALUE,
         Condition::InvalidBinaryRepresentation => code::INVALID_BINARY_REPRESENTATION,
         Condition::UntranslatableCharacter => code::UNTRANSLATABLE_CHARACTER,
         Condition::InvalidRegularExpression => code::INVALID_REGULAR_EXPRESSION,

@@ -83,8 +83,9 @@ impl Arg {
             ScalarValue::List(list) => list_items(list.values()),
             ScalarValue::LargeList(list) => list_items(list.values()),
             ScalarValue::FixedSizeList(list) => list_items(list.values()),
-            other if PgType::of_field(&Field::new("", other.data_type(), true))
-                == Some(PgType::Numeric) =>
+            other
+                if PgType::of_field(&Field::new("", other.data_type(), true))
+                    == Some(PgType::Numeric) =>
             {
                 Arg::Numeric(other.to_string())
             }
@@ -154,10 +155,7 @@ impl Arg {
             Arg::Text(s) | Arg::Other(s) => SqlValue::Text(s.clone()),
             Arg::Jsonb(text) => SqlValue::Jsonb(parse(text)?),
             Arg::List(items) => SqlValue::Array(SqlArray::from_vec(
-                items
-                    .iter()
-                    .map(Arg::sql_value)
-                    .collect::<DfResult<_>>()?,
+                items.iter().map(Arg::sql_value).collect::<DfResult<_>>()?,
             )),
         })
     }
@@ -165,9 +163,7 @@ impl Arg {
 
 fn list_items(values: &ArrayRef) -> Arg {
     let items = (0..values.len())
-        .map(|i| {
-            ScalarValue::try_from_array(values, i).map_or(Arg::Null, |v| Arg::of(v, false))
-        })
+        .map(|i| ScalarValue::try_from_array(values, i).map_or(Arg::Null, |v| Arg::of(v, false)))
         .collect();
     Arg::List(items)
 }
@@ -250,5 +246,6 @@ impl Returns {
 }
 
 fn mismatch() -> DataFusionError {
-    Error::Internal("a jsonb function's result does not match its type".to_owned()).into_datafusion()
+    Error::Internal("a jsonb function's result does not match its type".to_owned())
+        .into_datafusion()
 }

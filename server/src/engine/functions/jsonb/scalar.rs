@@ -166,11 +166,9 @@ impl Kind {
     /// How many arguments it takes (PostgreSQL's defaults fill the optional ones).
     fn arity(self) -> std::ops::RangeInclusive<usize> {
         match self {
-            Kind::Typeof
-            | Kind::ArrayLength
-            | Kind::StripNulls
-            | Kind::Pretty
-            | Kind::ToJsonb => 1..=1,
+            Kind::Typeof | Kind::ArrayLength | Kind::StripNulls | Kind::Pretty | Kind::ToJsonb => {
+                1..=1
+            }
             Kind::Set | Kind::Insert => 3..=4,
             Kind::SetLax => 3..=5,
             Kind::ExtractPath | Kind::ExtractPathText => 1..=usize::MAX,
@@ -231,10 +229,9 @@ impl Kind {
                     .into_datafusion());
                 }
             }),
-            Kind::DeletePath => Out::Jsonb(pg(pj::delete_path(
-                &json(0)?,
-                &steps(&args[1].path()?),
-            ))?),
+            Kind::DeletePath => {
+                Out::Jsonb(pg(pj::delete_path(&json(0)?, &steps(&args[1].path()?)))?)
+            }
             Kind::PathExistsOp => bool_or_null(pg(jsonpath::path_exists(
                 &json(0)?,
                 &path_arg(&args[1])?,
