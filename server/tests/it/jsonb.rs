@@ -176,3 +176,50 @@ async fn jsonb_errors_carry_postgres_sqlstates() {
         assert_eq!(one(&client, "SELECT 1").await, "1", "usable after {sql}");
     }
 }
+
+#[tokio::test]
+async fn jsonb_aggregates_answer_as_postgres() {
+    let (_server, client, _token) = keyed(&["docs"]).await;
+    client
+        .batch_execute(
+            r#"INSERT INTO docs (id, data) VALUES
+                 ('a', '{"g": "x", "n": 1.50}'), ('b', '{"g": "x", "n": 2}'),
+                 ('c', '{"g": "y", "n": null}')"#,
+        )
+        .await
+        .unwrap();
+    for (sql, expected) in [
+        (
+            "SELECT jsonb_agg(x ORDER BY x DESC) FROM (VALUES (1), (NULL), (3)) v(x)",
+            "[null, 3, 1]",
+        ),
+        (
+            "SELECT jsonb_agg(x) FILTER (WHERE x > 1) FROM (VALUES (1), (2), (3)) v(x)",
+            "[2, 3]",
+        ),
+        (
+            "SELECT jsonb_agg(x) IS NULL FROM (VALUES (1)) v(x) WHERE false",
+            "t",
+        ),
+        (
+            "SELECT jsonb_agg(data -> 'n' ORDER BY id) FROM docs",
+            "[1.50, 2, null]",
+        ),
+        (
+            "SELECT jsonb_object_agg(k, v) FROM (VALUES ('b', 1), ('a', 2), ('aa', 3), ('a', 4)) t(k, v)",
+            r#"{"a": 4, "b": 1, "aa": 3}"#,
+        ),
+        (
+            "SELECT jsonb_object_agg(id, data -> 'n') FROM docs WHERE data ->> 'g' = 'x' \
+             GROUP BY data ->> 'g'",
+            r#"{"a": 1.50, "b": 2}"#,
+        ),
+    ] {
+        assert_eq!(one(&client, sql).await, expected, "{sql}");
+    }
+    let null_key = "SELECT jsonb_object_agg(k, v) FROM (VALUES (NULL::text, 1)) t(k, v)";
+    assert_eq!(
+        code(&client, null_key).await,
+        SqlState::INVALID_PARAMETER_VALUE
+    );
+}

@@ -2,7 +2,8 @@
 //! functions, each delegating to `mindoodb-pgfn`: `-> ->> #> #>> @> <@ ? ?| ?& || - #- @? @@`,
 //! `jsonb_typeof`, `jsonb_array_length`, `jsonb_build_object`, `jsonb_build_array`,
 //! `to_jsonb`, `jsonb_strip_nulls`, `jsonb_set`, `jsonb_set_lax`, `jsonb_insert`,
-//! `jsonb_pretty`, `jsonb_extract_path(_text)` and the `jsonb_path_*` scalars.
+//! `jsonb_pretty`, `jsonb_extract_path(_text)`, the `jsonb_path_*` scalars, and the per-row
+//! and finishing halves of `jsonb_agg`/`jsonb_object_agg` (see `rewrite/json_agg.rs`).
 //!
 //! Invariants:
 //! - A strict function gives NULL when any argument is NULL, as PostgreSQL's strict functions.
@@ -56,10 +57,14 @@ pub(crate) enum Kind {
     PathMatch,
     PathQueryArray,
     PathQueryFirst,
+    AggItem,
+    ObjectAggItem,
+    AggFinish,
+    ObjectAggFinish,
 }
 
 impl Kind {
-    pub(crate) const ALL: [Kind; 30] = [
+    pub(crate) const ALL: [Kind; 34] = [
         Kind::Get,
         Kind::GetText,
         Kind::Path,
@@ -90,6 +95,10 @@ impl Kind {
         Kind::PathMatch,
         Kind::PathQueryArray,
         Kind::PathQueryFirst,
+        Kind::AggItem,
+        Kind::ObjectAggItem,
+        Kind::AggFinish,
+        Kind::ObjectAggFinish,
     ];
 
     /// The function's name; operators have PostgreSQL's names of their implementing functions.
@@ -125,6 +134,10 @@ impl Kind {
             Kind::PathMatch => "jsonb_path_match",
             Kind::PathQueryArray => "jsonb_path_query_array",
             Kind::PathQueryFirst => "jsonb_path_query_first",
+            Kind::AggItem => "jsonb_agg_item",
+            Kind::ObjectAggItem => "jsonb_object_agg_item",
+            Kind::AggFinish => "jsonb_agg_finish",
+            Kind::ObjectAggFinish => "jsonb_object_agg_finish",
         }
     }
 
@@ -144,7 +157,11 @@ impl Kind {
             | Kind::BuildArray
             | Kind::ToJsonb
             | Kind::PathQueryArray
-            | Kind::PathQueryFirst => Returns::Jsonb,
+            | Kind::PathQueryFirst
+            | Kind::AggItem
+            | Kind::ObjectAggItem
+            | Kind::AggFinish
+            | Kind::ObjectAggFinish => Returns::Jsonb,
             Kind::GetText
             | Kind::PathText
             | Kind::Typeof
@@ -166,9 +183,14 @@ impl Kind {
     /// How many arguments it takes (PostgreSQL's defaults fill the optional ones).
     fn arity(self) -> std::ops::RangeInclusive<usize> {
         match self {
-            Kind::Typeof | Kind::ArrayLength | Kind::StripNulls | Kind::Pretty | Kind::ToJsonb => {
-                1..=1
-            }
+            Kind::Typeof
+            | Kind::ArrayLength
+            | Kind::StripNulls
+            | Kind::Pretty
+            | Kind::ToJsonb
+            | Kind::AggItem
+            | Kind::AggFinish
+            | Kind::ObjectAggFinish => 1..=1,
             Kind::Set | Kind::Insert => 3..=4,
             Kind::SetLax => 3..=5,
             Kind::ExtractPath | Kind::ExtractPathText => 1..=usize::MAX,
@@ -182,7 +204,14 @@ impl Kind {
 
     /// False for the functions that see NULL arguments themselves.
     fn strict(self) -> bool {
-        !matches!(self, Kind::BuildObject | Kind::BuildArray | Kind::SetLax)
+        !matches!(
+            self,
+            Kind::BuildObject
+                | Kind::BuildArray
+                | Kind::SetLax
+                | Kind::AggItem
+                | Kind::ObjectAggItem
+        )
     }
 
     /// Evaluates one row.
@@ -264,6 +293,22 @@ impl Kind {
             Kind::BuildObject => Out::Jsonb(pg(pj::build_object(&sql_values(args)?))?),
             Kind::BuildArray => Out::Jsonb(pg(pj::build_array(&sql_values(args)?))?),
             Kind::ToJsonb => Out::Jsonb(pg(pj::to_jsonb(&args[0].sql_value()?))?),
+            Kind::AggItem => Out::Jsonb(pg(pj::to_jsonb(&args[0].sql_value()?))?),
+            Kind::ObjectAggItem => {
+                let mut one = pj::JsonbObjectAgg::default();
+                pg(one.push(&args[0].sql_value()?, &args[1].sql_value()?))?;
+                Out::Jsonb(pg(one.finish())?)
+            }
+            Kind::AggFinish => Out::Jsonb(mindoodb_pgfn::Jsonb::Array(aggregated(&args[0])?)),
+            Kind::ObjectAggFinish => {
+                let mut pairs = Vec::new();
+                for item in aggregated(&args[0])? {
+                    if let mindoodb_pgfn::Jsonb::Object(object) = item {
+                        pairs.extend(object.into_pairs());
+                    }
+                }
+                Out::Jsonb(mindoodb_pgfn::Jsonb::Object(pj::Object::from_pairs(pairs)))
+            }
             Kind::PathExists => {
                 let vars = vars(args)?;
                 bool_or_null(pg(jsonpath::path_exists(
@@ -329,6 +374,14 @@ fn path_args(vars: &Option<mindoodb_pgfn::Jsonb>, silent: bool) -> PathArgs<'_> 
     PathArgs {
         vars: vars.as_ref(),
         silent,
+    }
+}
+
+/// The jsonb items `array_agg` collected for a `*_finish` function, in its order.
+fn aggregated(list: &Arg) -> DfResult<Vec<mindoodb_pgfn::Jsonb>> {
+    match list {
+        Arg::List(items) => items.iter().map(Arg::jsonb).collect(),
+        _ => Ok(Vec::new()),
     }
 }
 
