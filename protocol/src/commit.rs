@@ -17,7 +17,10 @@
 //! Invariants:
 //! - Encoding is canonical: parsing accepts only what `encode_body` produces plus 64 bytes.
 //! - A `VerifiedCommit` exists only after its signature checked out or because this process
-//!   signed it (`sign_commit`); a `CommitTree` only with leaves that give the commit's root.
+//!   signed it (`UnsignedCommit::sign`, `sign_commit`); a `CommitTree` only with leaves that
+//!   give the commit's root.
+//! - An `UnsignedCommit`'s hash is the hash its signed commit has: the signature is not part
+//!   of the hash, so commits can be chained before they are signed.
 //!
 //! See: docs/FORMAT.md#commits
 
@@ -247,6 +250,18 @@ impl Deref for UnverifiedCommit {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedCommit(Commit);
 
+impl VerifiedCommit {
+    /// Checks that `hash` is the leaf at `path`'s index: for an entry hash whose entry is
+    /// absent (a store that erased the body keeps the hash), or that arrives without its body.
+    pub fn proves(&self, hash: &EntryHash, path: &InclusionPath) -> Result<(), VerifyError> {
+        path.verify(&hash.0, self.0.count, &self.0.root)
+            .map_err(|err| match err {
+                VerifyError::NotInTree => VerifyError::NotInCommit,
+                other => other,
+            })
+    }
+}
+
 impl Deref for VerifiedCommit {
     type Target = Commit;
     fn deref(&self) -> &Commit {
@@ -314,37 +329,94 @@ pub struct SignedCommit {
     pub entries: Vec<VerifiedEntry>,
 }
 
-/// Signs a transaction: the Merkle root over `entries`' hashes in order, chained to
-/// `draft.prev`, with one Ed25519 signature. Every entry must name `signer` as its author and
-/// the same signer role, which the commit repeats.
-pub fn sign_commit(
-    signer: &Identity,
+/// A commit whose body and hash are final but which is not signed yet: its hash can already
+/// be named as the next commit's previous one, so a store can chain several commits and sign
+/// them all at once, in parallel.
+#[derive(Debug, Clone)]
+pub struct UnsignedCommit {
+    body: Vec<u8>,
+    author: AuthorKey,
+    clock: AuthorClock,
+    count: u32,
+    root: Node,
+    prev: Option<CommitHash>,
+    signer_role: String,
+    hash: CommitHash, // Invariant: BLAKE3(body).
+    leaves: Vec<EntryHash>,
+}
+
+impl UnsignedCommit {
+    /// The hash the signed commit will have.
+    pub fn hash(&self) -> CommitHash {
+        self.hash
+    }
+
+    /// The author who must sign it.
+    pub fn author(&self) -> AuthorKey {
+        self.author
+    }
+
+    /// Signs the body with the author's identity.
+    pub fn sign(self, signer: &Identity) -> Result<CommitTree> {
+        if signer.public() != self.author {
+            return Err(Error::InvalidCommit(
+                "signed by another identity than its author",
+            ));
+        }
+        let mut bytes = self.body;
+        bytes.extend_from_slice(&signer.sign(&self.hash.0));
+        let commit = Arc::new(VerifiedCommit(Commit {
+            bytes,
+            author: self.author,
+            clock: self.clock,
+            count: self.count,
+            root: self.root,
+            prev: self.prev,
+            signer_role: self.signer_role,
+            hash: self.hash,
+        }));
+        Ok(CommitTree {
+            commit,
+            leaves: self.leaves,
+        })
+    }
+}
+
+/// The commit of a transaction by `author`: the Merkle root over `entries`' hashes in order,
+/// chained to `draft.prev`, not signed yet. Every entry must name `author` and the same signer
+/// role, which the commit repeats.
+pub fn prepare_commit<'a>(
+    author: AuthorKey,
     draft: CommitDraft,
-    entries: Vec<SealedEntry>,
-) -> Result<SignedCommit> {
-    let first = entries
-        .first()
-        .ok_or(Error::InvalidCommit("a commit holds at least one entry"))?;
-    let role = first.header().signer_role().to_owned();
-    let author = signer.public();
+    entries: impl ExactSizeIterator<Item = &'a SealedEntry>,
+) -> Result<UnsignedCommit> {
     let count = u32::try_from(entries.len())
         .map_err(|_| Error::InvalidCommit("more than 2^32 - 1 entries"))?;
-    for entry in &entries {
-        if entry.header().author() != author {
+    let mut role: Option<&str> = None;
+    let mut leaves = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let header = entry.header();
+        if header.author() != author {
             return Err(Error::InvalidCommit("an entry names another author"));
         }
-        if entry.header().signer_role() != role {
-            return Err(Error::InvalidCommit("entries name different signer roles"));
+        match role {
+            None => role = Some(header.signer_role()),
+            Some(role) if role != header.signer_role() => {
+                return Err(Error::InvalidCommit("entries name different signer roles"));
+            }
+            Some(_) => {}
         }
+        leaves.push(entry.hash());
     }
-    let leaves: Vec<EntryHash> = entries.iter().map(|e| e.hash()).collect();
+    let role = role
+        .ok_or(Error::InvalidCommit("a commit holds at least one entry"))?
+        .to_owned();
     let root = merkle::root(leaves.iter().map(|l| &l.0))
         .unwrap_or_else(|| unreachable!("entries is not empty"));
-    let mut bytes = encode_body(author, draft, count, &root, &role);
-    let hash = CommitHash(*blake3::hash(&bytes).as_bytes());
-    bytes.extend_from_slice(&signer.sign(&hash.0));
-    let commit = Arc::new(VerifiedCommit(Commit {
-        bytes,
+    let body = encode_body(author, draft, count, &root, &role);
+    let hash = CommitHash(*blake3::hash(&body).as_bytes());
+    Ok(UnsignedCommit {
+        body,
         author,
         clock: draft.clock,
         count,
@@ -352,8 +424,19 @@ pub fn sign_commit(
         prev: draft.prev,
         signer_role: role,
         hash,
-    }));
-    let tree = Arc::new(CommitTree { commit, leaves });
+        leaves,
+    })
+}
+
+/// Signs a transaction: `prepare_commit` by `signer`, then one Ed25519 signature; returns the
+/// entries each with its inclusion.
+pub fn sign_commit(
+    signer: &Identity,
+    draft: CommitDraft,
+    entries: Vec<SealedEntry>,
+) -> Result<SignedCommit> {
+    let unsigned = prepare_commit(signer.public(), draft, entries.iter())?;
+    let tree = Arc::new(unsigned.sign(signer)?);
     let entries = entries
         .into_iter()
         .zip(0u32..)

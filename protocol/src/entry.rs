@@ -482,7 +482,9 @@ impl SealedEntry {
         SealedEntry(entry)
     }
 
-    pub(crate) fn into_entry(self) -> Entry {
+    /// The entry alone, for a store that writes it in the same batch as the commit that
+    /// signs it.
+    pub fn into_entry(self) -> Entry {
         self.0
     }
 }
@@ -521,6 +523,11 @@ impl VerifiedEntry {
     /// Where a format-2 entry sits in its signed commit; `None` for format 1.
     pub fn inclusion(&self) -> Option<&Inclusion> {
         self.inclusion.as_ref()
+    }
+
+    /// The entry alone, for storing its bytes.
+    pub fn into_entry(self) -> Entry {
+        self.entry
     }
 }
 

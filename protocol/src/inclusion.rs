@@ -83,11 +83,7 @@ impl UnverifiedEntry {
         path: InclusionPath,
     ) -> Result<VerifiedEntry, VerifyError> {
         check_author(&self, commit)?;
-        path.verify(&self.hash().0, commit.count(), commit.root())
-            .map_err(|err| match err {
-                VerifyError::NotInTree => VerifyError::NotInCommit,
-                other => other,
-            })?;
+        commit.proves(&self.hash(), &path)?;
         let index = path.index();
         let inclusion = Inclusion {
             index,

@@ -35,8 +35,8 @@ mod token;
 
 pub use authors::AuthorKeys;
 pub use commit::{
-    Commit, CommitDraft, CommitHash, CommitTree, SignedCommit, UnverifiedCommit, VerifiedCommit,
-    sign_commit,
+    Commit, CommitDraft, CommitHash, CommitTree, SignedCommit, UnsignedCommit, UnverifiedCommit,
+    VerifiedCommit, prepare_commit, sign_commit,
 };
 pub use entry::{
     Draft, Entry, EntryFormat, Header, MAX_DOC_ID_LEN, MAX_PARENTS, MAX_PAYLOAD_LEN, MAX_ROLE_LEN,
@@ -51,10 +51,9 @@ pub use keybox::{
     export_text, open_box, parse_export_text, peek_box, seal_box,
 };
 pub use keys::{DataKey, Kcv, KdfParams, KeyName, MAX_KEY_NAME_LEN};
-pub use merkle::{InclusionPath, MAX_PATH_LEN, Node};
+pub use merkle::{InclusionPath, MAX_PATH_LEN, Node, merkle_path};
 pub use receipt::{
-    RECEIPT_LEN, Receipt, ServerTime, UnverifiedReceipt, VerifiedReceipt, receipt_path,
-    sign_receipt,
+    RECEIPT_LEN, Receipt, ServerTime, UnverifiedReceipt, VerifiedReceipt, sign_receipt,
 };
 pub use seal::{Plaintext, open, seal, seal_entry};
 

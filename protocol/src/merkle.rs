@@ -80,6 +80,22 @@ pub(crate) fn path_from_levels(levels: &[Vec<Node>], index: u32) -> Vec<Node> {
     siblings
 }
 
+/// The inclusion path of leaf `index` among `leaves` (entry hashes of a commit, commit hashes
+/// of a receipt), building the tree: O(n). `None` past the last leaf.
+pub fn merkle_path<'a>(
+    leaves: impl ExactSizeIterator<Item = &'a [u8; 32]>,
+    index: u32,
+) -> Option<InclusionPath> {
+    if index as usize >= leaves.len() {
+        return None;
+    }
+    let siblings = path_from_levels(&levels(leaves), index);
+    Some(InclusionPath {
+        index,
+        siblings, // At most 32: the tree of a u32-indexed leaf is at most 32 deep.
+    })
+}
+
 fn next_level(level: &[Node]) -> Vec<Node> {
     level
         .chunks(2)

@@ -235,14 +235,3 @@ pub fn sign_receipt(
         hash,
     }))
 }
-
-/// The inclusion path of the commit at `index` (its seq minus the receipt's `first`) among
-/// `commits`, the covered commits' hashes in seq order.
-pub fn receipt_path(commits: &[CommitHash], index: u32) -> Option<InclusionPath> {
-    if index as usize >= commits.len() {
-        return None;
-    }
-    let levels = merkle::levels(commits.iter().map(|c| &c.0));
-    let siblings = merkle::path_from_levels(&levels, index);
-    InclusionPath::new(index, siblings).ok()
-}

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use mindoodb_protocol::{
     AuthorClock, CommitDraft, CommitTree, EntryKind, Error, Identity, InclusionPath, Nonce,
-    UnverifiedCommit, UnverifiedEntry, UnverifiedReceipt, VerifyError, entry_len, open, seal_entry,
-    sign_commit,
+    UnverifiedCommit, UnverifiedEntry, UnverifiedReceipt, VerifyError, entry_len, open,
+    prepare_commit, seal_entry, sign_commit,
 };
 use proptest::prelude::*;
 
@@ -135,6 +135,36 @@ fn an_entry_signed_under_another_role_or_author_is_refused_by_the_commit() {
         parsed.verify_in(first.tree.commit(), path).unwrap_err(),
         VerifyError::OtherAuthor
     );
+}
+
+#[test]
+fn a_prepared_commit_has_its_signed_hash_and_only_its_author_signs_it() {
+    let id = vector_identity();
+    let entries = vec![
+        seal_entry(
+            draft(EntryKind::Create, vec![], 1),
+            b"{}",
+            &vector_key(),
+            id.public(),
+            Nonce([0; 12]),
+        )
+        .unwrap(),
+    ];
+    let unsigned = prepare_commit(id.public(), draft_commit(), entries.iter()).unwrap();
+    let hash = unsigned.hash();
+    let other = Identity::from_seed(&[0x99; 32]);
+    assert!(matches!(
+        unsigned.clone().sign(&other),
+        Err(Error::InvalidCommit(_))
+    ));
+    let tree = unsigned.sign(&id).unwrap();
+    assert_eq!(
+        tree.commit().hash(),
+        hash,
+        "the signature is not part of the hash"
+    );
+    let signed = sign_commit(&id, draft_commit(), entries).unwrap();
+    assert_eq!(signed.tree.as_ref(), &tree, "signing is deterministic");
 }
 
 #[test]

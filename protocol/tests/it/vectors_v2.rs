@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use mindoodb_protocol::{
     AuthorKeys, EntryFormat, EntryHash, EntryKind, InclusionPath, SignedCommit, UnverifiedCommit,
-    UnverifiedEntry, UnverifiedReceipt, VerifiedCommit, open, receipt_path,
+    UnverifiedEntry, UnverifiedReceipt, VerifiedCommit, merkle_path, open,
 };
 
 use crate::{VECTOR_DOC, vector_commits, vector_identity, vector_key, vector_server};
@@ -120,7 +120,7 @@ fn v2_vectors_decode_verify_and_open() {
     let commits = [first.hash(), second.hash()];
     receipt.check_commits(&commits).unwrap();
     for (index, commit) in commits.iter().enumerate() {
-        let path = receipt_path(&commits, index as u32).unwrap();
+        let path = merkle_path(commits.iter().map(|c| &c.0), index as u32).unwrap();
         receipt.covers(commit, &path).unwrap();
     }
 }
