@@ -52,7 +52,9 @@ fn transactions(c: &mut Criterion) {
         .sampling_mode(SamplingMode::Flat)
         .throughput(Throughput::Elements(TXN_DOCS));
 
-    let bodies: Vec<Vec<u8>> = (0..TXN_DOCS).map(|n| json_doc_sized(n, 0, DOC_LEN)).collect();
+    let bodies: Vec<Vec<u8>> = (0..TXN_DOCS)
+        .map(|n| json_doc_sized(n, 0, DOC_LEN))
+        .collect();
     let tally = Tally::new("seal_v1");
     group.bench_function("seal_v1", |b| {
         b.iter_custom(|iters| {

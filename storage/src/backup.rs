@@ -29,7 +29,7 @@ use crate::backup_file::{
     self, BResult, CatalogRow, DIGEST_LEN, Header, Item, SUFFIX, damaged, file_name, io_err,
 };
 use crate::catalog::Catalog;
-use crate::layout::{self, CF_CATALOG, CF_LOG};
+use crate::layout::CF_CATALOG;
 use crate::read::Snapshot;
 use crate::record;
 use crate::{CommitSeq, Error, ReceiptSeq, Seq, Store, Table, TenantId};
@@ -140,7 +140,8 @@ impl Ends {
 
     fn extend(&mut self, tables: &[TableRange], tenants: &[TenantRange]) {
         for range in tables.iter().filter(|r| r.count > 0) {
-            self.tables.insert(range.table, (range.end(), range.end_hash));
+            self.tables
+                .insert(range.table, (range.end(), range.end_hash));
         }
         for range in tenants {
             if range.commits.count > 0 {
@@ -381,17 +382,32 @@ pub fn verify_backups(dir: &Path, progress: &mut dyn Progress) -> BResult<Vec<Ba
             )));
         }
         for range in &header.tables {
-            let (end, end_hash) = ends.tables.get(&range.table).copied().unwrap_or((Seq(0), [0; 32]));
+            let (end, end_hash) = ends
+                .tables
+                .get(&range.table)
+                .copied()
+                .unwrap_or((Seq(0), [0; 32]));
             let what = format!("table {}/{}", range.table.tenant.0, range.table.id.0);
             let held = last.tables.get(&range.table).map(|(_, hash)| *hash);
-            check_continues(path, &what, end.0, end_hash, range.first.0, held, range.end_hash)?;
+            check_continues(
+                path,
+                &what,
+                end.0,
+                end_hash,
+                range.first.0,
+                held,
+                range.end_hash,
+            )?;
         }
         for range in &header.tenants {
             for (kind, log, chain_ends, file_ends) in [
                 ("commits", &range.commits, &ends.commits, &last.commits),
                 ("receipts", &range.receipts, &ends.receipts, &last.receipts),
             ] {
-                let (end, end_hash) = chain_ends.get(&range.tenant).copied().unwrap_or((0, [0; 32]));
+                let (end, end_hash) = chain_ends
+                    .get(&range.tenant)
+                    .copied()
+                    .unwrap_or((0, [0; 32]));
                 let what = format!("the {kind} of tenant {}", range.tenant.0);
                 let held = file_ends.get(&range.tenant).map(|(_, hash)| *hash);
                 check_continues(path, &what, end, end_hash, log.first, held, log.end_hash)?;
@@ -460,12 +476,7 @@ fn check_continues(
 
 /// The hash of the entry at `seq` (kept also when its body is absent).
 fn entry_hash(snapshot: &Snapshot<'_>, table: Table, seq: Seq) -> BResult<[u8; DIGEST_LEN]> {
-    let bytes = snapshot
-        .get_raw(CF_LOG, &layout::seq_key(table, seq))?
-        .ok_or(Error::DamagedEntry {
-            seq,
-            why: "missing from the log".into(),
-        })?;
+    let bytes = snapshot.log_value(table, seq)?;
     let hash = record::stored_hash(&bytes).map_err(|why| Error::DamagedEntry { seq, why })?;
     Ok(hash.0)
 }

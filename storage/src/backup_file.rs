@@ -19,8 +19,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use mindoodb_protocol::{
-    AuthorKeys, CommitHash, CommitTree, EntryHash, MAX_PAYLOAD_LEN, UnverifiedEntry,
-    VerifiedCommit, VerifiedEntry, VerifiedReceipt,
+    AuthorKeys, CommitHash, CommitTree, EntryHash, MAX_PAYLOAD_LEN, UnverifiedEntry, VerifiedEntry,
+    VerifiedReceipt,
 };
 
 use crate::backup::BackupError;
@@ -344,7 +344,12 @@ pub(crate) fn write_file(
     }
     for range in &header.tenants {
         let first = layout::commit_key(range.tenant, CommitSeq(range.commits.first));
-        out.records(snapshot, &layout::commits_prefix(range.tenant), &first, range.commits.count)?;
+        out.records(
+            snapshot,
+            &layout::commits_prefix(range.tenant),
+            &first,
+            range.commits.count,
+        )?;
     }
     for range in &header.tenants {
         let first = layout::receipt_key(range.tenant, ReceiptSeq(range.receipts.first));
@@ -431,13 +436,16 @@ impl HashWriter<'_> {
                 }));
             };
             let seq = Seq(range.first.0 + done);
-            let split = record::split_log_value(value)
-                .map_err(|why| Error::DamagedEntry { seq, why })?;
+            let split =
+                record::split_log_value(value).map_err(|why| Error::DamagedEntry { seq, why })?;
             if let Some(leaf) = split.leaf()
                 && named != Some(leaf.commit)
             {
                 let commit = snapshot
-                    .get_raw(CF_COMMITS, &layout::commit_key(range.table.tenant, leaf.commit))?
+                    .get_raw(
+                        CF_COMMITS,
+                        &layout::commit_key(range.table.tenant, leaf.commit),
+                    )?
                     .ok_or_else(|| Error::DamagedEntry {
                         seq,
                         why: format!("its commit {} is not stored", leaf.commit.0),
@@ -541,7 +549,10 @@ impl<'p> HashReader<'p> {
         let first = self.u64()?;
         let count = self.u64()?;
         if first == 0 || first.checked_add(count).is_none() {
-            return Err(damaged(self.path, "a commit or receipt range is out of bounds"));
+            return Err(damaged(
+                self.path,
+                "a commit or receipt range is out of bounds",
+            ));
         }
         Ok(LogRange {
             first,

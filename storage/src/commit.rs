@@ -10,9 +10,10 @@
 //! Invariants:
 //! - A transaction's writes land in one WriteBatch together or not at all, with the commits
 //!   its format-2 entries need.
-//! - A `SigningTransaction` is signed only after every write staged, naming the author's chain
-//!   head as it stands after the earlier members of its group: a refused transaction never
-//!   leaves a signed commit that a later one chains to.
+//! - A `SigningTransaction` is signed only after every write of it staged, naming the
+//!   author's chain head as it stands after the earlier members of its group: a refused
+//!   transaction never leaves a signed commit that a later one chains to. The group's commits
+//!   are signed together before the write (sign.rs), since chaining needs only their hashes.
 //! - A member is acknowledged only after the WriteBatch holding it was written with `sync`.
 //! - After a failed write, every later commit fails with `Error::Poisoned` (no fsync retry;
 //!   `Error::DiskFull` when the write failed for lack of space),
@@ -24,7 +25,6 @@
 //!
 //! See: docs/ARCHITECTURE.md#durability
 
-use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
@@ -36,7 +36,8 @@ use mindoodb_protocol::{
 };
 use rocksdb::{WriteBatch, WriteOptions};
 
-use crate::stage::{Counters, Ctx, Staged};
+use crate::sign::{Signer, ToSign};
+use crate::stage::{Counters, Ctx, PendingSignature, Staged};
 use crate::store::Shared;
 use crate::{CommitSeq, Error, ReceiptSeq, Result, Seq, Store, Table, TenantId};
 
@@ -146,6 +147,8 @@ pub(crate) enum Work {
 /// What the commit thread answers, one variant per `Work`.
 pub(crate) enum Done {
     Txn(CommitReceipt),
+    /// A signing transaction staged: its outcomes, until the group's commits are signed.
+    Unsigned(Vec<Outcome>),
     Signed(SignedCommitReceipt),
     Commits(Vec<CommitSeq>),
     Receipt(ReceiptSeq),
@@ -168,7 +171,7 @@ impl Store {
     pub fn commit_signed(&self, txn: SigningTransaction) -> Result<SignedCommitReceipt> {
         match self.work(Work::Signing(txn))? {
             Done::Signed(receipt) => Ok(receipt),
-            _ => unreachable!("the commit thread answers a signing transaction in kind"),
+            _ => unreachable!("the commit thread answers a signing transaction signed"),
         }
     }
 
@@ -211,7 +214,6 @@ impl Store {
             .ok_or(Error::ReadOnlyStore)?
             .commit(work)
     }
-
 }
 
 pub(crate) struct Pipeline {
@@ -263,6 +265,7 @@ impl Drop for Pipeline {
 
 fn run(shared: &Shared, receiver: &Receiver<Job>) {
     let mut counters = Counters::default();
+    let signer = Signer::start();
     // Set by a failed synced write: what every later commit is refused with.
     let mut poisoned: Option<fn() -> Error> = None;
     let mut sync = WriteOptions::default();
@@ -291,7 +294,8 @@ fn run(shared: &Shared, receiver: &Receiver<Job>) {
         let mut group = Staged::default();
         let mut batch = WriteBatch::default();
         let mut results = Vec::with_capacity(jobs.len());
-        for job in &mut jobs {
+        let mut pending = Vec::new();
+        for (job_idx, job) in jobs.iter_mut().enumerate() {
             let mut txn_stage = Staged::default();
             let work = job
                 .work
@@ -306,10 +310,14 @@ fn run(shared: &Shared, receiver: &Receiver<Job>) {
             let res = txn_stage.stage(&mut ctx, work);
             if res.is_ok() {
                 txn_stage.write_into(shared, &mut batch);
+                if let Some(signing) = txn_stage.pending.take() {
+                    pending.push((job_idx, signing));
+                }
                 group.absorb(txn_stage);
             }
             results.push(res);
         }
+        sign_pending(shared, &signer, &mut batch, pending, &mut results);
 
         let written = if batch.is_empty() {
             Ok(())
@@ -344,6 +352,46 @@ fn run(shared: &Shared, receiver: &Receiver<Job>) {
         for (job, res) in jobs.into_iter().zip(results) {
             let _ = job.reply.send(res);
         }
+    }
+}
+
+/// Signs the commits of the group's signing transactions (all at once, on two threads when
+/// there are two cores), puts their records into `batch`, and completes their answers.
+fn sign_pending(
+    shared: &Shared,
+    signer: &Signer,
+    batch: &mut WriteBatch,
+    pending: Vec<(usize, PendingSignature)>,
+    results: &mut [Result<Done>],
+) {
+    if pending.is_empty() {
+        return;
+    }
+    let (places, to_sign): (Vec<_>, Vec<ToSign>) = pending
+        .into_iter()
+        .map(|(job_idx, signing)| {
+            let PendingSignature {
+                unsigned,
+                signer,
+                tenant,
+                seq,
+            } = signing;
+            ((job_idx, tenant, seq), (unsigned, signer))
+        })
+        .unzip();
+    for ((job_idx, tenant, seq), tree) in places.into_iter().zip(signer.sign_all(to_sign)) {
+        Staged::write_signed(shared, batch, tenant, seq, &tree);
+        let Some(Ok(Done::Unsigned(outcomes))) = results
+            .get_mut(job_idx)
+            .map(|res| std::mem::replace(res, Err(Error::Closed)))
+        else {
+            unreachable!("a signing transaction that staged answers Unsigned");
+        };
+        results[job_idx] = Ok(Done::Signed(SignedCommitReceipt {
+            outcomes,
+            seq,
+            tree: Arc::new(tree),
+        }));
     }
 }
 

@@ -16,7 +16,7 @@ use std::collections::HashSet;
 use mindoodb_protocol::{AuthorKey, CommitHash, EntryHash, InclusionPath, merkle_path};
 use rocksdb::{DB, DBRawIteratorWithThreadMode};
 
-use crate::layout::{self, CF_COMMIT_INDEX, CF_COMMITS, CF_LOG, prefix_end};
+use crate::layout::{self, CF_COMMIT_INDEX, CF_COMMITS, prefix_end};
 use crate::read::{LogRecord, Snapshot, parse_value};
 use crate::record::{self, LogValue, StoredCommit, StoredReceipt};
 use crate::{CommitSeq, Error, ReceiptSeq, Result, Seq, Table, TenantId};
@@ -83,21 +83,12 @@ impl Snapshot<'_> {
         limit: usize,
     ) -> Result<Vec<StoredCommit>> {
         let start = layout::commit_key(tenant, CommitSeq(since.0.saturating_add(1)));
-        let mut iter = self.tagged_iter(&layout::commits_prefix(tenant));
-        iter.seek(start);
-        let mut commits = Vec::with_capacity(limit.min(4096));
-        while commits.len() < limit
-            && let Some((key, value)) = iter.item()
-        {
-            let seq = CommitSeq(
-                layout::seq_of_tagged_key(key)
-                    .ok_or_else(|| Error::Corrupted("bad commits key".into()))?,
-            );
-            commits.push(decode_commit(seq, value)?);
-            iter.next();
-        }
-        iter.status()?;
-        Ok(commits)
+        self.tagged_page(
+            &layout::commits_prefix(tenant),
+            &start,
+            limit,
+            |seq, value| decode_commit(CommitSeq(seq), value),
+        )
     }
 
     /// The last seq of `tenant`'s commit log (0 when it has none).
@@ -143,12 +134,7 @@ impl Snapshot<'_> {
     /// The commit and inclusion path of the format-2 entry at `seq` of `table` (also when its
     /// body is absent); `None` for a format-1 entry, which is signed alone.
     pub fn entry_proof(&self, table: Table, seq: Seq) -> Result<Option<EntryProof>> {
-        let bytes = self
-            .get_raw(CF_LOG, &layout::seq_key(table, seq))?
-            .ok_or_else(|| Error::DamagedEntry {
-                seq,
-                why: "missing from the log".into(),
-            })?;
+        let bytes = self.log_value(table, seq)?;
         let value =
             record::split_log_value(&bytes).map_err(|why| Error::DamagedEntry { seq, why })?;
         let (hash, leaf) = match value {
@@ -160,12 +146,12 @@ impl Snapshot<'_> {
                 (entry.hash(), leaf)
             }
         };
-        let commit = self
-            .commit(table.tenant, leaf.commit)?
-            .ok_or_else(|| Error::DamagedEntry {
-                seq,
-                why: format!("its commit {} is not stored", leaf.commit.0),
-            })?;
+        let commit =
+            self.commit(table.tenant, leaf.commit)?
+                .ok_or_else(|| Error::DamagedEntry {
+                    seq,
+                    why: format!("its commit {} is not stored", leaf.commit.0),
+                })?;
         let path = match &commit.leaves {
             Some(leaves) => merkle_path(leaves.iter().map(|l| &l.0), leaf.path.index())
                 .ok_or_else(|| Error::DamagedEntry {
@@ -185,7 +171,10 @@ impl Snapshot<'_> {
         for leaf in records.iter().filter_map(|r| r.leaf.as_ref()) {
             if named.insert(leaf.commit) {
                 let commit = self.commit(table.tenant, leaf.commit)?.ok_or_else(|| {
-                    Error::Corrupted(format!("commit {} named by the log is missing", leaf.commit.0))
+                    Error::Corrupted(format!(
+                        "commit {} named by the log is missing",
+                        leaf.commit.0
+                    ))
                 })?;
                 commits.push(commit);
             }
@@ -201,21 +190,35 @@ impl Snapshot<'_> {
         limit: usize,
     ) -> Result<Vec<StoredReceipt>> {
         let start = layout::receipt_key(tenant, ReceiptSeq(since.0.saturating_add(1)));
-        let mut iter = self.tagged_iter(&layout::receipts_prefix(tenant));
+        self.tagged_page(
+            &layout::receipts_prefix(tenant),
+            &start,
+            limit,
+            |seq, value| decode_receipt(ReceiptSeq(seq), value),
+        )
+    }
+
+    /// Up to `limit` records of the tagged log under `prefix` from key `start`, decoded.
+    fn tagged_page<T>(
+        &self,
+        prefix: &[u8],
+        start: &[u8],
+        limit: usize,
+        decode: impl Fn(u64, &[u8]) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut iter = self.tagged_iter(prefix);
         iter.seek(start);
-        let mut receipts = Vec::with_capacity(limit.min(4096));
-        while receipts.len() < limit
+        let mut page = Vec::with_capacity(limit.min(4096));
+        while page.len() < limit
             && let Some((key, value)) = iter.item()
         {
-            let seq = ReceiptSeq(
-                layout::seq_of_tagged_key(key)
-                    .ok_or_else(|| Error::Corrupted("bad receipts key".into()))?,
-            );
-            receipts.push(decode_receipt(seq, value)?);
+            let seq = layout::seq_of_tagged_key(key)
+                .ok_or_else(|| Error::Corrupted("bad commits key".into()))?;
+            page.push(decode(seq, value)?);
             iter.next();
         }
         iter.status()?;
-        Ok(receipts)
+        Ok(page)
     }
 
     /// The receipt of `server` that covers commit seq `seq` (the server's seqs: this store's
@@ -240,7 +243,9 @@ impl Snapshot<'_> {
         }
         let bytes = self
             .get_raw(CF_COMMITS, &layout::receipt_key(tenant, range.seq))?
-            .ok_or_else(|| Error::Corrupted(format!("receipt {} is indexed but missing", range.seq.0)))?;
+            .ok_or_else(|| {
+                Error::Corrupted(format!("receipt {} is indexed but missing", range.seq.0))
+            })?;
         decode_receipt(range.seq, &bytes).map(Some)
     }
 

@@ -81,7 +81,9 @@ pub enum Error {
     #[error("store is closed")]
     Closed,
     /// A `Write::Local` transaction brought a new commit without all of its entries.
-    #[error("commit {commit} is missing {missing} of its entries: a commit is stored with all of them")]
+    #[error(
+        "commit {commit} is missing {missing} of its entries: a commit is stored with all of them"
+    )]
     IncompleteCommit {
         /// The commit.
         commit: CommitHash,

@@ -197,10 +197,6 @@ pub(crate) fn heads_prefix(tenant: TenantId) -> Vec<u8> {
     tagged(tenant, HEAD_TAG, &[])
 }
 
-pub(crate) fn commit_hashes_prefix(tenant: TenantId) -> Vec<u8> {
-    tagged(tenant, COMMIT_HASH_TAG, &[])
-}
-
 /// Receipts of `server` by the last commit seq they cover.
 pub(crate) fn receipt_range_key(tenant: TenantId, server: &AuthorKey, last: u64) -> Vec<u8> {
     let mut rest = [0u8; 40];

@@ -34,6 +34,7 @@ mod record;
 mod restore;
 mod scan;
 mod shared_snapshot;
+mod sign;
 mod stage;
 mod stage_commits;
 mod stats;

@@ -296,15 +296,19 @@ impl<'a> Snapshot<'a> {
         seq: Seq,
         expected: Option<&EntryHash>,
     ) -> Result<(UnverifiedEntry, Option<Leaf>)> {
-        let bytes = self
-            .get_raw(CF_LOG, &layout::seq_key(table, seq))?
-            .ok_or_else(|| Error::DamagedEntry {
-                seq,
-                why: "missing from the log".into(),
-            })?;
+        let bytes = self.log_value(table, seq)?;
         let (entry, leaf) = parse_value(seq, &bytes)?;
         check_hash(seq, &entry, expected)?;
         Ok((entry, leaf))
+    }
+
+    /// The stored log value at `seq`; its absence is damage (seqs are gap-free).
+    pub(crate) fn log_value(&self, table: Table, seq: Seq) -> Result<Vec<u8>> {
+        self.get_raw(CF_LOG, &layout::seq_key(table, seq))?
+            .ok_or_else(|| Error::DamagedEntry {
+                seq,
+                why: "missing from the log".into(),
+            })
     }
 
     /// Reads the winners of many documents, in the order given.

@@ -99,7 +99,10 @@ pub(crate) fn split_log_value(bytes: &[u8]) -> Result<LogValue<'_>, String> {
                 .get(4..36)
                 .and_then(|b| b.try_into().ok())
                 .ok_or("truncated stub")?;
-            Ok(LogValue::Absent(EntryHash(hash), Leaf::decode(&bytes[36..])?))
+            Ok(LogValue::Absent(
+                EntryHash(hash),
+                Leaf::decode(&bytes[36..])?,
+            ))
         }
         Some([m0, m1, m2, m3, version])
             if [*m0, *m1, *m2, *m3] == *ENTRY_MAGIC
@@ -138,7 +141,9 @@ pub(crate) fn stored_hash(bytes: &[u8]) -> Result<EntryHash, String> {
         LogValue::Absent(hash, _) => return Ok(hash),
         LogValue::Signed(entry) | LogValue::InCommit(entry, _) => entry,
     };
-    Ok(UnverifiedEntry::parse(entry).map_err(|e| e.to_string())?.hash())
+    Ok(UnverifiedEntry::parse(entry)
+        .map_err(|e| e.to_string())?
+        .hash())
 }
 
 /// A commit as its tenant's commit log holds it.

@@ -22,9 +22,7 @@ use crate::backup_file::{self, BResult, CatalogRow, Item, io_err};
 use crate::catalog::{self, Catalog};
 use crate::commit::CommitImport;
 use crate::layout::CF_CATALOG;
-use crate::{
-    CommitSeq, Outcome, Seq, Store, StoreConfig, Table, TenantId, Transaction, Write,
-};
+use crate::{CommitSeq, Outcome, Seq, Store, StoreConfig, Table, TenantId, Transaction, Write};
 
 /// Entries (or commits) per import transaction during a restore.
 const RESTORE_BATCH: usize = 1024;
@@ -107,7 +105,11 @@ impl Restorer<'_> {
                 if !self.store.has_tenant(tenant) {
                     return Ok(());
                 }
-                if self.commits.as_ref().is_some_and(|(t, c)| *t != tenant || c.len() >= RESTORE_BATCH) {
+                if self
+                    .commits
+                    .as_ref()
+                    .is_some_and(|(t, c)| *t != tenant || c.len() >= RESTORE_BATCH)
+                {
                     self.flush_commits()?;
                 }
                 self.commits
@@ -181,7 +183,8 @@ impl Restorer<'_> {
         if self.entries.is_empty() {
             return Ok(());
         }
-        let (seqs, writes): (Vec<Seq>, Vec<Write>) = std::mem::take(&mut self.entries).into_iter().unzip();
+        let (seqs, writes): (Vec<Seq>, Vec<Write>) =
+            std::mem::take(&mut self.entries).into_iter().unzip();
         let receipt = self.store.commit(Transaction { writes })?;
         for (want, outcome) in seqs.iter().zip(&receipt.outcomes) {
             if *outcome != Outcome::Appended(*want) {
@@ -247,4 +250,3 @@ impl Store {
             .any(|t| t.id == tenant)
     }
 }
-

@@ -12,16 +12,21 @@
 //!
 //! See: docs/ARCHITECTURE.md#durability, docs/FORMAT.md#storage-layout
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hash;
+use std::sync::Arc;
 
-use mindoodb_protocol::{AuthorKey, CommitHash, DocId, Entry, EntryHash, EntryKind, VerifiedEntry};
+use mindoodb_protocol::{
+    AuthorKey, CommitHash, CommitTree, DocId, Entry, EntryHash, EntryKind, Identity, UnsignedCommit,
+};
 use rocksdb::WriteBatch;
 
 use crate::catalog::Catalog;
 use crate::commit::{CommitReceipt, Done, Outcome, Transaction, Work, Write};
 use crate::doc::{DocRecord, Head, HistoryRecord};
-use crate::layout::{self, CF_BY_HASH, CF_COMMIT_INDEX, CF_COMMITS, CF_DOCS, CF_FEED, CF_HISTORY, CF_LOG};
+use crate::layout::{
+    self, CF_BY_HASH, CF_COMMIT_INDEX, CF_COMMITS, CF_DOCS, CF_FEED, CF_HISTORY, CF_LOG,
+};
 use crate::record::{self, Leaf};
 use crate::store::Shared;
 use crate::{CommitSeq, Error, ReceiptSeq, Result, Seq, Table, TenantId};
@@ -29,9 +34,9 @@ use crate::{CommitSeq, Error, ReceiptSeq, Result, Seq, Table, TenantId};
 /// The last seqs the committed state holds, learnt lazily and kept across groups.
 #[derive(Default)]
 pub(crate) struct Counters {
-    tables: HashMap<Table, u64>,
-    commits: HashMap<TenantId, u64>,
-    receipts: HashMap<TenantId, u64>,
+    pub(crate) tables: HashMap<Table, u64>,
+    pub(crate) commits: HashMap<TenantId, u64>,
+    pub(crate) receipts: HashMap<TenantId, u64>,
 }
 
 impl Counters {
@@ -69,6 +74,16 @@ pub(crate) struct Staged {
     pub(crate) next_receipt_seq: HashMap<TenantId, u64>,
     /// Receipts staged, by tenant, server and last covered seq.
     pub(crate) receipt_ranges: BTreeMap<(TenantId, AuthorKey, u64), ReceiptRange>,
+    /// A signing transaction's commit, staged and chained but not signed yet.
+    pub(crate) pending: Option<PendingSignature>,
+}
+
+/// A commit the commit thread signs after its group staged.
+pub(crate) struct PendingSignature {
+    pub(crate) unsigned: UnsignedCommit,
+    pub(crate) signer: Arc<Identity>,
+    pub(crate) tenant: TenantId,
+    pub(crate) seq: CommitSeq,
 }
 
 /// A commit the tenant holds (or will, once the group is written).
@@ -83,7 +98,7 @@ pub(crate) struct NewCommit {
     pub(crate) tenant: TenantId,
     pub(crate) hash: CommitHash,
     pub(crate) known: KnownCommit,
-    pub(crate) record: Vec<u8>,
+    pub(crate) record: Option<Vec<u8>>, // None while a pending signature is outstanding.
 }
 
 pub(crate) struct NewReceipt {
@@ -115,7 +130,7 @@ impl Staged {
     pub(crate) fn stage(&mut self, ctx: &mut Ctx<'_>, work: Work) -> Result<Done> {
         match work {
             Work::Txn(txn) => self.stage_txn(ctx, txn).map(Done::Txn),
-            Work::Signing(txn) => self.stage_signing(ctx, txn).map(Done::Signed),
+            Work::Signing(txn) => self.stage_signing(ctx, txn).map(Done::Unsigned),
             Work::Commits(tenant, commits) => self
                 .stage_commit_imports(ctx, tenant, commits)
                 .map(Done::Commits),
@@ -155,7 +170,9 @@ impl Staged {
             let key = layout::seq_key(*table, *seq);
             match leaf {
                 None => batch.put_cf(&cf(CF_LOG), key, entry.bytes()),
-                Some(leaf) => batch.put_cf(&cf(CF_LOG), key, record::entry_value(entry.bytes(), leaf)),
+                Some(leaf) => {
+                    batch.put_cf(&cf(CF_LOG), key, record::entry_value(entry.bytes(), leaf))
+                }
             }
             batch.put_cf(
                 &cf(CF_BY_HASH),
@@ -188,11 +205,13 @@ impl Staged {
             );
         }
         for new in &self.new_commits {
-            batch.put_cf(
-                &cf(CF_COMMITS),
-                layout::commit_key(new.tenant, new.known.seq),
-                &new.record,
-            );
+            if let Some(record) = &new.record {
+                batch.put_cf(
+                    &cf(CF_COMMITS),
+                    layout::commit_key(new.tenant, new.known.seq),
+                    record,
+                );
+            }
             batch.put_cf(
                 &cf(CF_COMMIT_INDEX),
                 layout::commit_hash_key(new.tenant, &new.hash),
@@ -223,7 +242,8 @@ impl Staged {
     fn stage_txn(&mut self, ctx: &mut Ctx<'_>, txn: Transaction) -> Result<CommitReceipt> {
         let mut outcomes = Vec::with_capacity(txn.writes.len());
         // Leaves that `Write::Local` entries brought, per commit: a new commit needs them all.
-        let mut local_leaves: HashMap<CommitHash, Vec<bool>> = HashMap::new();
+        // Kept as sets, so a commit that claims more entries than it brings costs nothing.
+        let mut local_leaves: HashMap<CommitHash, (u32, HashSet<u32>)> = HashMap::new();
         for write in txn.writes {
             let (table, entry, local) = match write {
                 Write::Local { table, entry } => (table, entry, true),
@@ -231,10 +251,10 @@ impl Staged {
             };
             if local && let Some(inclusion) = entry.inclusion() {
                 let commit = inclusion.commit();
-                let seen = local_leaves
+                let (_, seen) = local_leaves
                     .entry(commit.hash())
-                    .or_insert_with(|| vec![false; commit.count() as usize]);
-                seen[inclusion.index() as usize] = true;
+                    .or_insert_with(|| (commit.count(), HashSet::new()));
+                seen.insert(inclusion.index());
             }
             let outcome = self.stage_entry(ctx, table, &entry, local)?;
             outcomes.push(outcome);
@@ -243,30 +263,49 @@ impl Staged {
             };
             let leaf = match entry.inclusion() {
                 None => None,
-                Some(inclusion) => Some(self.stage_inclusion(ctx, table.tenant, inclusion, local)?),
+                Some(inclusion) => {
+                    Some(self.stage_inclusion(ctx, table.tenant, inclusion, local)?)
+                }
             };
-            self.push_entry(table, seq, entry, leaf);
+            self.push_entry(table, seq, entry.into_entry(), leaf);
         }
         for new in &self.new_commits {
-            if let Some(seen) = local_leaves.get(&new.hash)
-                && seen.iter().any(|seen| !seen)
+            if let Some((count, seen)) = local_leaves.get(&new.hash)
+                && seen.len() != *count as usize
             {
                 return Err(Error::IncompleteCommit {
                     commit: new.hash,
-                    missing: seen.iter().filter(|seen| !**seen).count(),
+                    missing: *count as usize - seen.len(),
                 });
             }
         }
         Ok(CommitReceipt { outcomes })
     }
 
-    pub(crate) fn push_entry(&mut self, table: Table, seq: Seq, entry: VerifiedEntry, leaf: Option<Leaf>) {
+    /// Stages an appended entry's log value: a verified entry's, or a signing transaction's
+    /// whose commit is put in the same batch.
+    pub(crate) fn push_entry(&mut self, table: Table, seq: Seq, entry: Entry, leaf: Option<Leaf>) {
         self.entries.push(StagedEntry {
             table,
             seq,
-            entry: entry.into_entry(),
+            entry,
             leaf,
         });
+    }
+
+    /// Puts a pending commit's record, now that it is signed.
+    pub(crate) fn write_signed(
+        shared: &Shared,
+        batch: &mut WriteBatch,
+        tenant: TenantId,
+        seq: CommitSeq,
+        tree: &CommitTree,
+    ) {
+        batch.put_cf(
+            &shared.cf(CF_COMMITS),
+            layout::commit_key(tenant, seq),
+            record::encode_commit(tree.commit().bytes(), Some(tree.leaves())),
+        );
     }
 
     /// Checks one entry and gives it a seq, unless the table holds it already. The caller

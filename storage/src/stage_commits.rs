@@ -5,7 +5,8 @@
 //! - A commit is stored once per tenant (by hash), at the next seq of the tenant's commit log.
 //! - An author's chain head moves to a newly stored commit only when that commit names the
 //!   head as its previous one (or the author had none): imports of older or forked commits
-//!   never move it back, and a signing transaction always extends it.
+//!   never move it back, and a signing transaction always extends it. A commit to be signed is
+//!   chained by its body's hash, which its signature does not change.
 //! - A `Write::Local` commit must name a previous commit the tenant holds (no gap made here).
 //! - A receipt of one server never overlaps another of the same server: it is stored once, or
 //!   refused when a different one covers any of its seqs.
@@ -13,13 +14,15 @@
 //! See: docs/FORMAT.md#commits, docs/FORMAT.md#receipts
 
 use mindoodb_protocol::{
-    AuthorKey, CommitDraft, CommitHash, Inclusion, VerifiedReceipt, sign_commit,
+    AuthorKey, CommitDraft, CommitHash, Inclusion, VerifiedReceipt, prepare_commit,
 };
 
-use crate::commit::{CommitImport, Outcome, SignedCommitReceipt, SigningTransaction};
+use crate::commit::{CommitImport, Outcome, SigningTransaction};
 use crate::layout::{self, CF_COMMIT_INDEX};
 use crate::record::{self, Leaf};
-use crate::stage::{Ctx, KnownCommit, NewCommit, NewReceipt, ReceiptRange, Staged, next_seq};
+use crate::stage::{
+    Ctx, KnownCommit, NewCommit, NewReceipt, PendingSignature, ReceiptRange, Staged, next_seq,
+};
 use crate::{CommitSeq, Error, ReceiptSeq, Result, TenantId};
 
 impl Staged {
@@ -61,16 +64,21 @@ impl Staged {
         })
     }
 
-    /// Stages a signing transaction's entries, then signs its commit on the author's chain
-    /// head as it stands now (this member and the group's earlier ones included).
+    /// Stages a signing transaction's entries, then prepares its commit on the author's chain
+    /// head as it stands now (this member and the group's earlier ones included); the commit
+    /// thread signs it once the whole group staged (`pending`).
     pub(crate) fn stage_signing(
         &mut self,
         ctx: &mut Ctx<'_>,
         txn: SigningTransaction,
-    ) -> Result<SignedCommitReceipt> {
+    ) -> Result<Vec<Outcome>> {
         let tenant = match txn.writes.first() {
             Some((table, _)) => table.tenant,
-            None => return Err(Error::InvalidCommit("a commit holds at least one entry".into())),
+            None => {
+                return Err(Error::InvalidCommit(
+                    "a commit holds at least one entry".into(),
+                ));
+            }
         };
         if txn.writes.iter().any(|(table, _)| table.tenant != tenant) {
             return Err(Error::InvalidCommit(
@@ -82,29 +90,32 @@ impl Staged {
             outcomes.push(self.stage_entry(ctx, *table, entry, true)?);
         }
         let author = txn.signer.public();
-        let prev = self.head(ctx, tenant, &author)?.map(|(_, hash)| hash);
-        let (tables, entries): (Vec<_>, Vec<_>) = txn.writes.into_iter().unzip();
         let draft = CommitDraft {
             clock: txn.clock,
-            prev,
+            prev: self.head(ctx, tenant, &author)?.map(|(_, hash)| hash),
         };
-        let signed = sign_commit(&txn.signer, draft, entries)
+        let unsigned = prepare_commit(author, draft, txn.writes.iter().map(|(_, entry)| entry))
             .map_err(|err| Error::InvalidCommit(err.to_string()))?;
-        let known = self.stage_new_commit(ctx, tenant, &CommitImport::Tree(signed.tree.clone()))?;
-        for ((table, outcome), (entry, index)) in tables
-            .into_iter()
-            .zip(&outcomes)
-            .zip(signed.entries.into_iter().zip(0u32..))
+        let known = self.stage_commit(ctx, tenant, unsigned.hash(), author, draft.prev, None)?;
+        for ((table, entry), (outcome, index)) in
+            txn.writes.into_iter().zip(outcomes.iter().zip(0u32..))
         {
             if let Outcome::Appended(seq) = outcome {
-                self.push_entry(table, *seq, entry, Some(Leaf::at(known.seq, index)));
+                self.push_entry(
+                    table,
+                    *seq,
+                    entry.into_entry(),
+                    Some(Leaf::at(known.seq, index)),
+                );
             }
         }
-        Ok(SignedCommitReceipt {
-            outcomes,
+        self.pending = Some(PendingSignature {
+            unsigned,
+            signer: txn.signer,
+            tenant,
             seq: known.seq,
-            tree: signed.tree,
-        })
+        });
+        Ok(outcomes)
     }
 
     /// Stores commits alone (their entries come later or elsewhere); each once.
@@ -139,7 +150,9 @@ impl Staged {
         if let Some((last, range)) = self.receipt_covering(ctx, tenant, &server, receipt.first())?
             && range.first <= receipt.last()
         {
-            if last == receipt.last() && range.first == receipt.first() && range.hash == receipt.hash()
+            if last == receipt.last()
+                && range.first == receipt.first()
+                && range.hash == receipt.hash()
             {
                 return Ok(range.seq);
             }
@@ -183,7 +196,11 @@ impl Staged {
         hash: &CommitHash,
     ) -> Result<Option<KnownCommit>> {
         let key = (tenant, *hash);
-        if let Some(known) = self.commits.get(&key).or_else(|| ctx.group.commits.get(&key)) {
+        if let Some(known) = self
+            .commits
+            .get(&key)
+            .or_else(|| ctx.group.commits.get(&key))
+        {
             return Ok(Some(*known));
         }
         let Some(value) = ctx.shared.db.get_pinned_cf(
@@ -223,7 +240,7 @@ impl Staged {
             .transpose()
     }
 
-    /// Gives a commit the tenant lacks its seq, and moves its author's head when it extends it.
+    /// Stores a commit the tenant lacks, given whole.
     fn stage_new_commit(
         &mut self,
         ctx: &mut Ctx<'_>,
@@ -231,7 +248,34 @@ impl Staged {
         import: &CommitImport,
     ) -> Result<KnownCommit> {
         let commit = import.commit();
-        let hash = commit.hash();
+        let leaves = match import {
+            CommitImport::Tree(tree) => Some(tree.leaves()),
+            CommitImport::Bare(_) => None,
+        };
+        let record = record::encode_commit(commit.bytes(), leaves);
+        let known = self.stage_commit(
+            ctx,
+            tenant,
+            commit.hash(),
+            commit.author(),
+            commit.prev(),
+            Some((record, leaves.is_some())),
+        )?;
+        Ok(known)
+    }
+
+    /// Gives a commit the tenant lacks its seq, and moves its author's head when it extends it.
+    /// `record` (with whether it holds the leaves) is `None` for a commit not signed yet, whose
+    /// record the commit thread puts once it is (with its leaves).
+    fn stage_commit(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        tenant: TenantId,
+        hash: CommitHash,
+        author: AuthorKey,
+        prev: Option<CommitHash>,
+        record: Option<(Vec<u8>, bool)>,
+    ) -> Result<KnownCommit> {
         let shared = ctx.shared;
         let seq = CommitSeq(next_seq(
             &mut ctx.counters.commits,
@@ -240,24 +284,19 @@ impl Staged {
             tenant,
             || shared.last_tagged_seq(&layout::commits_prefix(tenant)),
         )?);
-        let leaves = match import {
-            CommitImport::Tree(tree) => Some(tree.leaves()),
-            CommitImport::Bare(_) => None,
-        };
         let known = KnownCommit {
             seq,
-            has_leaves: leaves.is_some(),
+            has_leaves: record.as_ref().is_none_or(|(_, has_leaves)| *has_leaves),
         };
         self.new_commits.push(NewCommit {
             tenant,
             hash,
             known,
-            record: record::encode_commit(commit.bytes(), leaves),
+            record: record.map(|(record, _)| record),
         });
         self.commits.insert((tenant, hash), known);
-        let author = commit.author();
         let head = self.head(ctx, tenant, &author)?;
-        if head.is_none() || commit.prev() == head.map(|(_, head)| head) {
+        if head.is_none() || prev == head.map(|(_, head)| head) {
             self.heads.insert((tenant, author), (seq, hash));
         }
         Ok(known)
@@ -279,7 +318,10 @@ impl Staged {
                 .map(|((_, _, last), range)| (*last, *range))
         };
         let prefix = layout::receipt_ranges_prefix(tenant, server);
-        let mut iter = ctx.shared.db.raw_iterator_cf(&ctx.shared.cf(CF_COMMIT_INDEX));
+        let mut iter = ctx
+            .shared
+            .db
+            .raw_iterator_cf(&ctx.shared.cf(CF_COMMIT_INDEX));
         iter.seek(layout::receipt_range_key(tenant, server, seq));
         let stored = match iter.item() {
             Some((key, value)) if key.starts_with(&prefix) => Some((

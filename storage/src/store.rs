@@ -28,7 +28,9 @@ use crate::catalog::{
     self, Catalog, KeyRecord, RoleRecord, SyncCursor, TableInfo, TenantInfo, ViewInfo,
 };
 use crate::commit::Pipeline;
-use crate::layout::{self, ALL_CFS, CF_CATALOG, CF_COMMITS, CF_LOG, TABLE_CFS, TENANT_CFS, prefix_end};
+use crate::layout::{
+    self, ALL_CFS, CF_CATALOG, CF_COMMITS, CF_LOG, TABLE_CFS, TENANT_CFS, prefix_end,
+};
 use crate::read::Snapshot;
 use crate::shared_snapshot::SharedSnapshot;
 use crate::{Error, Result, Seq, Table, TableId, TenantId};

@@ -118,7 +118,10 @@ impl fmt::Display for CommitProblem {
                 )
             }
             CommitProblem::BadHead { author } => {
-                write!(f, "author {author}: the chain head names no commit of theirs")
+                write!(
+                    f,
+                    "author {author}: the chain head names no commit of theirs"
+                )
             }
             CommitProblem::MissingReceipt { seq } => {
                 write!(f, "receipt {}: missing from the receipt log", seq.0)
@@ -181,54 +184,46 @@ impl Snapshot<'_> {
 
     fn verify_commit_log(&self, tenant: TenantId, report: &mut CommitReport) -> Result<()> {
         let mut keys = AuthorKeys::new();
-        let mut iter = self.tagged_iter(&layout::commits_prefix(tenant));
-        iter.seek_to_first();
-        let mut expected = 1u64;
-        while let Some((key, value)) = iter.item() {
-            let seq = CommitSeq(
-                layout::seq_of_tagged_key(key)
-                    .ok_or_else(|| Error::Corrupted("bad commits key".into()))?,
-            );
-            while expected < seq.0 {
-                report.push(CommitProblem::MissingCommit {
-                    seq: CommitSeq(expected),
-                });
-                expected += 1;
-            }
-            expected = seq.0 + 1;
-            report.commits += 1;
-            let stored = match record::decode_commit(seq, value) {
-                Ok(stored) => stored,
-                Err(why) => {
-                    report.push(CommitProblem::Undecodable { seq, why });
-                    iter.next();
-                    continue;
+        let missing = |seq| CommitProblem::MissingCommit {
+            seq: CommitSeq(seq),
+        };
+        self.walk_log(
+            &layout::commits_prefix(tenant),
+            report,
+            missing,
+            |report, seq, value| {
+                let seq = CommitSeq(seq);
+                report.commits += 1;
+                let stored = match record::decode_commit(seq, value) {
+                    Ok(stored) => stored,
+                    Err(why) => {
+                        report.push(CommitProblem::Undecodable { seq, why });
+                        return Ok(());
+                    }
+                };
+                let hash = stored.commit.hash();
+                if self.indexed_commit(tenant, &hash)? != Some(seq) {
+                    report.push(CommitProblem::IndexMismatch { seq, hash });
                 }
-            };
-            let hash = stored.commit.hash();
-            if self.indexed_commit(tenant, &hash)? != Some(seq) {
-                report.push(CommitProblem::IndexMismatch { seq, hash });
-            }
-            if let Some(prev) = stored.commit.prev()
-                && !self.holds_commit(tenant, &prev)?
-            {
-                report.push(CommitProblem::ChainGap { seq, hash, prev });
-            }
-            match keys.verify_commit(stored.commit) {
-                Err(_) => report.push(CommitProblem::BadSignature { seq, hash }),
-                Ok(commit) => {
-                    report.signatures_ok += 1;
-                    if let Some(leaves) = stored.leaves
-                        && CommitTree::new(Arc::new(commit), leaves).is_err()
-                    {
-                        report.push(CommitProblem::BadLeaves { seq, hash });
+                if let Some(prev) = stored.commit.prev()
+                    && !self.holds_commit(tenant, &prev)?
+                {
+                    report.push(CommitProblem::ChainGap { seq, hash, prev });
+                }
+                match keys.verify_commit(stored.commit) {
+                    Err(_) => report.push(CommitProblem::BadSignature { seq, hash }),
+                    Ok(commit) => {
+                        report.signatures_ok += 1;
+                        if let Some(leaves) = stored.leaves
+                            && CommitTree::new(Arc::new(commit), leaves).is_err()
+                        {
+                            report.push(CommitProblem::BadLeaves { seq, hash });
+                        }
                     }
                 }
-            }
-            iter.next();
-        }
-        iter.status()?;
-        Ok(())
+                Ok(())
+            },
+        )
     }
 
     fn verify_heads(&self, tenant: TenantId, report: &mut CommitReport) -> Result<()> {
@@ -265,31 +260,51 @@ impl Snapshot<'_> {
     }
 
     fn verify_receipt_log(&self, tenant: TenantId, report: &mut CommitReport) -> Result<()> {
-        let mut iter = self.tagged_iter(&layout::receipts_prefix(tenant));
+        let missing = |seq| CommitProblem::MissingReceipt {
+            seq: ReceiptSeq(seq),
+        };
+        self.walk_log(
+            &layout::receipts_prefix(tenant),
+            report,
+            missing,
+            |report, seq, value| {
+                let seq = ReceiptSeq(seq);
+                report.receipts += 1;
+                let checked = record::decode_receipt(seq, value).and_then(|stored| {
+                    let receipt = stored.receipt.verify().map_err(|e| e.to_string())?;
+                    receipt
+                        .check_commits(&stored.commits)
+                        .map_err(|e| e.to_string())
+                });
+                if let Err(why) = checked {
+                    report.push(CommitProblem::BadReceipt { seq, why });
+                }
+                Ok(())
+            },
+        )
+    }
+
+    /// Hands each record of the tagged log under `prefix` to `row` in seq order, and reports
+    /// each seq missing before the last with `missing`.
+    fn walk_log(
+        &self,
+        prefix: &[u8],
+        report: &mut CommitReport,
+        missing: fn(u64) -> CommitProblem,
+        mut row: impl FnMut(&mut CommitReport, u64, &[u8]) -> Result<()>,
+    ) -> Result<()> {
+        let mut iter = self.tagged_iter(prefix);
         iter.seek_to_first();
         let mut expected = 1u64;
         while let Some((key, value)) = iter.item() {
-            let seq = ReceiptSeq(
-                layout::seq_of_tagged_key(key)
-                    .ok_or_else(|| Error::Corrupted("bad receipts key".into()))?,
-            );
-            while expected < seq.0 {
-                report.push(CommitProblem::MissingReceipt {
-                    seq: ReceiptSeq(expected),
-                });
+            let seq = layout::seq_of_tagged_key(key)
+                .ok_or_else(|| Error::Corrupted("bad commits key".into()))?;
+            while expected < seq {
+                report.push(missing(expected));
                 expected += 1;
             }
-            expected = seq.0 + 1;
-            report.receipts += 1;
-            let checked = record::decode_receipt(seq, value).and_then(|stored| {
-                let receipt = stored.receipt.verify().map_err(|e| e.to_string())?;
-                receipt
-                    .check_commits(&stored.commits)
-                    .map_err(|e| e.to_string())
-            });
-            if let Err(why) = checked {
-                report.push(CommitProblem::BadReceipt { seq, why });
-            }
+            expected = seq + 1;
+            row(report, seq, value)?;
             iter.next();
         }
         iter.status()?;

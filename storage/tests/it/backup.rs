@@ -286,8 +286,8 @@ fn receipt_now(store: &Store, tenant: TenantId, time: i64) {
         .unreceipted(tenant, &server.public(), 1000)
         .unwrap()
         .unwrap();
-    let receipt = sign_receipt(&server, ServerTime(time), pending.first.0, &pending.commits)
-        .unwrap();
+    let receipt =
+        sign_receipt(&server, ServerTime(time), pending.first.0, &pending.commits).unwrap();
     store.add_receipt(tenant, receipt, pending.commits).unwrap();
 }
 
@@ -295,15 +295,25 @@ fn receipt_now(store: &Store, tenant: TenantId, time: i64) {
 fn commits_and_receipts_are_backed_up_incrementally_and_restored_at_their_seqs() {
     let fx = fixture();
     let tenant = fx.store.tenant("acme").unwrap().id;
-    let other = fx.store.create_table(tenant, "crm2026", None).unwrap().table;
+    let other = fx
+        .store
+        .create_table(tenant, "crm2026", None)
+        .unwrap()
+        .table;
     let backups = tempfile::tempdir().unwrap();
     for round in 0..2i64 {
         write_docs(&fx.store, fx.table, round * 100, 2);
         for i in 0..3 {
             let doc = format!("s{round}-{i}");
             let writes = vec![
-                (fx.table, sealed(&doc, EntryKind::Create, &[], round * 100 + 50, 1, "{}")),
-                (other, sealed(&format!("{doc}-u"), EntryKind::Create, &[], 1, 1, "{}")),
+                (
+                    fx.table,
+                    sealed(&doc, EntryKind::Create, &[], round * 100 + 50, 1, "{}"),
+                ),
+                (
+                    other,
+                    sealed(&format!("{doc}-u"), EntryKind::Create, &[], 1, 1, "{}"),
+                ),
             ];
             fx.store.commit_signed(signing(1, writes)).unwrap();
         }
@@ -313,8 +323,14 @@ fn commits_and_receipts_are_backed_up_incrementally_and_restored_at_their_seqs()
             .backup(backups.path(), round, &mut Count::default())
             .unwrap();
         let range = info.tenants.iter().find(|r| r.tenant == tenant).unwrap();
-        assert_eq!((range.commits.first, range.commits.count), ((round * 3 + 1) as u64, 3));
-        assert_eq!((range.receipts.first, range.receipts.count), ((round + 1) as u64, 1));
+        assert_eq!(
+            (range.commits.first, range.commits.count),
+            ((round * 3 + 1) as u64, 3)
+        );
+        assert_eq!(
+            (range.receipts.first, range.receipts.count),
+            ((round + 1) as u64, 1)
+        );
     }
     let infos = verify_backups(backups.path(), &mut Count::default()).unwrap();
     assert_eq!(infos.len(), 2);
@@ -322,7 +338,14 @@ fn commits_and_receipts_are_backed_up_incrementally_and_restored_at_their_seqs()
     for until in [Until::End, Until::Seq(Seq(3))] {
         let target = tempfile::tempdir().unwrap();
         let dir = target.path().join("restored");
-        restore(backups.path(), &dir, &config(), until, &mut Count::default()).unwrap();
+        restore(
+            backups.path(),
+            &dir,
+            &config(),
+            until,
+            &mut Count::default(),
+        )
+        .unwrap();
         let store = Store::open(&dir, &config()).unwrap();
         assert_eq!(
             commit_log(&store, tenant),
@@ -339,8 +362,13 @@ fn commits_and_receipts_are_backed_up_incrementally_and_restored_at_their_seqs()
         if until == Until::End {
             assert_eq!(feed(&store, fx.table), feed(&fx.store, fx.table));
             assert_eq!(feed(&store, other), feed(&fx.store, other));
-            let head = snap.chain_head(tenant, &crate::identity(1).public()).unwrap();
-            let original = fx.store.snapshot().chain_head(tenant, &crate::identity(1).public());
+            let head = snap
+                .chain_head(tenant, &crate::identity(1).public())
+                .unwrap();
+            let original = fx
+                .store
+                .snapshot()
+                .chain_head(tenant, &crate::identity(1).public());
             assert_eq!(head, original.unwrap());
         }
     }
@@ -437,7 +465,10 @@ fn version_1_files_verify_restore_and_are_continued_by_version_2_files() {
     let v1 = as_version_1(&std::fs::read(&first.path).unwrap());
     std::fs::write(&first.path, &v1).unwrap();
     let infos = verify_backups(backups.path(), &mut Count::default()).unwrap();
-    assert!(infos[0].tenants.is_empty(), "a version-1 file has no commits");
+    assert!(
+        infos[0].tenants.is_empty(),
+        "a version-1 file has no commits"
+    );
 
     let writes = vec![(fx.table, sealed("s", EntryKind::Create, &[], 9, 1, "{}"))];
     fx.store.commit_signed(signing(1, writes)).unwrap();
@@ -449,9 +480,22 @@ fn version_1_files_verify_restore_and_are_continued_by_version_2_files() {
     assert_eq!(second.entries, 3);
     let target = tempfile::tempdir().unwrap();
     let dir = target.path().join("restored");
-    restore(backups.path(), &dir, &config(), Until::End, &mut Count::default()).unwrap();
+    restore(
+        backups.path(),
+        &dir,
+        &config(),
+        Until::End,
+        &mut Count::default(),
+    )
+    .unwrap();
     let store = Store::open(&dir, &config()).unwrap();
     assert_eq!(feed(&store, fx.table), feed(&fx.store, fx.table));
     assert!(store.snapshot().verify(fx.table).unwrap().is_ok());
-    assert!(store.snapshot().verify_commits(fx.table.tenant).unwrap().is_ok());
+    assert!(
+        store
+            .snapshot()
+            .verify_commits(fx.table.tenant)
+            .unwrap()
+            .is_ok()
+    );
 }

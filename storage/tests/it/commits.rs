@@ -6,9 +6,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use mindoodb_protocol::{
-    AuthorClock, CommitDraft, EntryKind, UnverifiedEntry, sign_commit,
-};
+use mindoodb_protocol::{AuthorClock, CommitDraft, EntryKind, UnverifiedEntry, sign_commit};
 use mindoodb_storage::{
     CommitImport, CommitSeq, Error, Outcome, Seq, Store, Table, Transaction, Write,
 };
@@ -51,7 +49,10 @@ fn a_signed_commit_stores_its_entries_across_tables_with_one_signature() {
     assert_eq!(page.records.len(), 2);
     assert_eq!(page.commits.len(), 1, "both entries name the one commit");
     assert_eq!(page.commits[0].commit.hash(), commit.hash());
-    assert_eq!(page.commits[0].leaves.as_deref(), Some(stored.tree.leaves()));
+    assert_eq!(
+        page.commits[0].leaves.as_deref(),
+        Some(stored.tree.leaves())
+    );
     let indexes: Vec<u32> = page
         .records
         .iter()
@@ -97,7 +98,12 @@ fn concurrent_signing_transactions_of_one_author_form_one_chain() {
     assert_eq!(commits.len(), 80);
     let mut prev = None;
     for stored in &commits {
-        assert_eq!(stored.commit.prev(), prev, "commit {} breaks the chain", stored.seq.0);
+        assert_eq!(
+            stored.commit.prev(),
+            prev,
+            "commit {} breaks the chain",
+            stored.seq.0
+        );
         prev = Some(stored.commit.hash());
     }
     let head = snap
@@ -112,20 +118,32 @@ fn a_refused_signing_transaction_leaves_no_commit_and_no_hole_in_the_chain() {
     let fx = fixture();
     let first = fx
         .store
-        .commit_signed(signing(1, vec![(fx.table, sealed("a", EntryKind::Create, &[], 1, 1, "{}"))]))
+        .commit_signed(signing(
+            1,
+            vec![(fx.table, sealed("a", EntryKind::Create, &[], 1, 1, "{}"))],
+        ))
         .unwrap();
     let duplicate = vec![(fx.table, sealed("a", EntryKind::Create, &[], 2, 1, "{}"))];
     let err = fx.store.commit_signed(signing(1, duplicate)).unwrap_err();
     assert!(matches!(err, Error::DuplicateDocument(_)), "{err}");
     let other_author = vec![(fx.table, sealed("x", EntryKind::Create, &[], 2, 2, "{}"))];
-    let err = fx.store.commit_signed(signing(1, other_author)).unwrap_err();
+    let err = fx
+        .store
+        .commit_signed(signing(1, other_author))
+        .unwrap_err();
     assert!(matches!(err, Error::InvalidCommit(_)), "{err}");
     let second = fx
         .store
-        .commit_signed(signing(1, vec![(fx.table, sealed("b", EntryKind::Create, &[], 3, 1, "{}"))]))
+        .commit_signed(signing(
+            1,
+            vec![(fx.table, sealed("b", EntryKind::Create, &[], 3, 1, "{}"))],
+        ))
         .unwrap();
     assert_eq!(second.seq, CommitSeq(2));
-    assert_eq!(second.tree.commit().prev(), Some(first.tree.commit().hash()));
+    assert_eq!(
+        second.tree.commit().prev(),
+        Some(first.tree.commit().hash())
+    );
 }
 
 #[test]
@@ -148,7 +166,10 @@ fn a_local_commit_comes_with_all_its_entries_and_a_stored_previous_commit() {
         }],
     };
     let err = fx.store.commit(only_first).unwrap_err();
-    assert!(matches!(err, Error::IncompleteCommit { missing: 1, .. }), "{err}");
+    assert!(
+        matches!(err, Error::IncompleteCommit { missing: 1, .. }),
+        "{err}"
+    );
     let both = Transaction {
         writes: signed
             .entries
@@ -211,7 +232,10 @@ fn a_mirror_that_receives_one_table_of_a_multi_table_commit_verifies_it() {
     }
     mirror.store.commit(Transaction { writes }).unwrap();
     let snap = mirror.store.snapshot();
-    let stored = snap.commit(mirror.table.tenant, CommitSeq(1)).unwrap().unwrap();
+    let stored = snap
+        .commit(mirror.table.tenant, CommitSeq(1))
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.leaves, None, "the mirror never saw every leaf");
     let report = snap.verify(mirror.table).unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
@@ -219,7 +243,11 @@ fn a_mirror_that_receives_one_table_of_a_multi_table_commit_verifies_it() {
     // Its proofs are the paths it was given.
     let proof = snap.entry_proof(mirror.table, Seq(2)).unwrap().unwrap();
     let commit = Arc::new(proof.commit.commit.verify().unwrap());
-    let entry = snap.doc(mirror.table, &doc_id("c")).unwrap().unwrap().winner;
+    let entry = snap
+        .doc(mirror.table, &doc_id("c"))
+        .unwrap()
+        .unwrap()
+        .winner;
     entry.verify_in(&commit, proof.path).unwrap();
 }
 
@@ -245,11 +273,18 @@ fn commits_imported_alone_then_entries_by_their_leaves() {
     assert_eq!(seqs, [CommitSeq(1)]);
     let again = mirror
         .store
-        .import_commits(tenant, vec![CommitImport::Bare(stored.tree.commit().clone())])
+        .import_commits(
+            tenant,
+            vec![CommitImport::Bare(stored.tree.commit().clone())],
+        )
         .unwrap();
     assert_eq!(again, [CommitSeq(1)], "a commit is stored once");
     let hub_snap = hub.store.snapshot();
-    let b = hub_snap.doc(hub.table, &doc_id("b")).unwrap().unwrap().winner;
+    let b = hub_snap
+        .doc(hub.table, &doc_id("b"))
+        .unwrap()
+        .unwrap()
+        .winner;
     let entry = b.verify_leaf(&stored.tree, 1).unwrap();
     mirror
         .store
@@ -264,7 +299,11 @@ fn commits_imported_alone_then_entries_by_their_leaves() {
     assert!(snap.verify(mirror.table).unwrap().is_ok());
     assert!(snap.verify_commits(tenant).unwrap().is_ok());
     assert_eq!(
-        snap.log(mirror.table, Seq(0), 1).unwrap()[0].leaf.as_ref().unwrap().commit,
+        snap.log(mirror.table, Seq(0), 1).unwrap()[0]
+            .leaf
+            .as_ref()
+            .unwrap()
+            .commit,
         CommitSeq(1)
     );
 }

@@ -36,7 +36,9 @@ fn two_commits() -> (tempfile::TempDir, Table) {
         .unwrap()
         .unwrap();
     let receipt = sign_receipt(&server, ServerTime(5), 1, &pending.commits).unwrap();
-    fx.store.add_receipt(tenant, receipt, pending.commits).unwrap();
+    fx.store
+        .add_receipt(tenant, receipt, pending.commits)
+        .unwrap();
     (fx.dir, fx.table)
 }
 
@@ -101,7 +103,9 @@ fn an_absent_body_whose_hash_the_commit_proves_is_absent_not_damaged() {
 #[test]
 fn a_backup_carries_an_absent_entry_and_a_restore_refuses_it() {
     let (dir, table) = two_commits();
-    edit(dir.path(), "log", &log_key(table, 4), |value| Some(stub_of(&value.unwrap()).0));
+    edit(dir.path(), "log", &log_key(table, 4), |value| {
+        Some(stub_of(&value.unwrap()).0)
+    });
     let store = Store::open(dir.path(), &config()).unwrap();
     let backups = tempfile::tempdir().unwrap();
     let info = store.backup(backups.path(), 1, &mut Quiet).unwrap();
@@ -116,7 +120,10 @@ fn a_backup_carries_an_absent_entry_and_a_restore_refuses_it() {
         &mut Quiet,
     )
     .unwrap_err();
-    assert!(matches!(&err, BackupError::Chain(why) if why.contains("absent")), "{err}");
+    assert!(
+        matches!(&err, BackupError::Chain(why) if why.contains("absent")),
+        "{err}"
+    );
 }
 
 struct Quiet;
@@ -164,9 +171,13 @@ fn a_missing_commit_is_named_for_its_entries_and_in_the_commit_log() {
         Some(&CommitProblem::MissingCommit { seq: CommitSeq(1) })
     );
     assert!(
-        commits
-            .iter()
-            .any(|p| matches!(p, CommitProblem::ChainGap { seq: CommitSeq(2), .. })),
+        commits.iter().any(|p| matches!(
+            p,
+            CommitProblem::ChainGap {
+                seq: CommitSeq(2),
+                ..
+            }
+        )),
         "the second commit's predecessor is gone: {commits:?}"
     );
 }

@@ -90,7 +90,12 @@ fn sigkill_never_loses_an_acknowledged_commit() {
                 let found = found.unwrap_or_else(|| panic!("cycle {cycle}: {doc} is lost"));
                 assert_eq!(found.winner_seq, Seq(*seq), "cycle {cycle}: {doc} moved");
                 assert_eq!(
-                    snap.entry_proof(table, Seq(*seq)).unwrap().unwrap().commit.commit.hash(),
+                    snap.entry_proof(table, Seq(*seq))
+                        .unwrap()
+                        .unwrap()
+                        .commit
+                        .commit
+                        .hash(),
                     stored.commit.hash()
                 );
             }

@@ -54,6 +54,16 @@ pub(crate) fn identity(seed: u8) -> Identity {
     Identity::from_seed(&[seed; 32])
 }
 
+fn draft(doc: &str, kind: EntryKind, parents: &[EntryHash], clock: i64) -> Draft {
+    Draft {
+        kind,
+        doc_id: DocId::new(doc).unwrap(),
+        parents: parents.to_vec(),
+        clock: AuthorClock(clock),
+        signer_role: String::new(),
+    }
+}
+
 /// Seals one revision of `doc` signed by identity `author`.
 pub(crate) fn entry(
     doc: &str,
@@ -63,16 +73,9 @@ pub(crate) fn entry(
     author: u8,
     body: &str,
 ) -> VerifiedEntry {
-    let draft = Draft {
-        kind,
-        doc_id: DocId::new(doc).unwrap(),
-        parents: parents.to_vec(),
-        clock: AuthorClock(clock),
-        signer_role: String::new(),
-    };
     let body = if kind == EntryKind::Delete { "" } else { body };
     seal(
-        draft,
+        draft(doc, kind, parents, clock),
         body.as_bytes(),
         &key(),
         &identity(author),
@@ -90,16 +93,9 @@ pub(crate) fn sealed(
     author: u8,
     body: &str,
 ) -> SealedEntry {
-    let draft = Draft {
-        kind,
-        doc_id: DocId::new(doc).unwrap(),
-        parents: parents.to_vec(),
-        clock: AuthorClock(clock),
-        signer_role: String::new(),
-    };
     let body = if kind == EntryKind::Delete { "" } else { body };
     seal_entry(
-        draft,
+        draft(doc, kind, parents, clock),
         body.as_bytes(),
         &key(),
         identity(author).public(),

@@ -2,9 +2,7 @@
 //! yet, receipts stored once and listed by seq, the one covering a commit, and overlapping or
 //! inconsistent receipts refused.
 
-use mindoodb_protocol::{
-    CommitHash, EntryKind, Identity, ServerTime, merkle_path, sign_receipt,
-};
+use mindoodb_protocol::{CommitHash, EntryKind, Identity, ServerTime, merkle_path, sign_receipt};
 use mindoodb_storage::{CommitSeq, Error, ReceiptSeq, Store, Table};
 
 use crate::{fixture, sealed, signing};
@@ -27,22 +25,41 @@ fn receipt_now(store: &Store, table: Table, time: i64, max: usize) -> Option<Rec
         .snapshot()
         .unreceipted(table.tenant, &server().public(), max)
         .unwrap()?;
-    let receipt = sign_receipt(&server(), ServerTime(time), pending.first.0, &pending.commits)
-        .unwrap();
-    Some(store.add_receipt(table.tenant, receipt, pending.commits).unwrap())
+    let receipt = sign_receipt(
+        &server(),
+        ServerTime(time),
+        pending.first.0,
+        &pending.commits,
+    )
+    .unwrap();
+    Some(
+        store
+            .add_receipt(table.tenant, receipt, pending.commits)
+            .unwrap(),
+    )
 }
 
 #[test]
 fn receipts_cover_each_commit_once_in_seq_ranges() {
     let fx = fixture();
     let tenant = fx.table.tenant;
-    assert_eq!(receipt_now(&fx.store, fx.table, 1, 100), None, "nothing to cover");
+    assert_eq!(
+        receipt_now(&fx.store, fx.table, 1, 100),
+        None,
+        "nothing to cover"
+    );
     write_commits(&fx.store, fx.table, 0, 5);
     assert_eq!(receipt_now(&fx.store, fx.table, 2, 3), Some(ReceiptSeq(1)));
-    assert_eq!(receipt_now(&fx.store, fx.table, 3, 100), Some(ReceiptSeq(2)));
+    assert_eq!(
+        receipt_now(&fx.store, fx.table, 3, 100),
+        Some(ReceiptSeq(2))
+    );
     assert_eq!(receipt_now(&fx.store, fx.table, 4, 100), None);
     write_commits(&fx.store, fx.table, 5, 1);
-    assert_eq!(receipt_now(&fx.store, fx.table, 5, 100), Some(ReceiptSeq(3)));
+    assert_eq!(
+        receipt_now(&fx.store, fx.table, 5, 100),
+        Some(ReceiptSeq(3))
+    );
 
     let snap = fx.store.snapshot();
     let receipts = snap.receipts(tenant, ReceiptSeq(0), 10).unwrap();
@@ -102,7 +119,17 @@ fn the_same_receipt_is_stored_once_and_an_overlapping_one_is_refused() {
         .store
         .add_receipt(tenant, later, pending.commits.clone())
         .unwrap_err();
-    assert!(matches!(err, Error::ReceiptConflict { first: 1, last: 3, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::ReceiptConflict {
+                first: 1,
+                last: 3,
+                ..
+            }
+        ),
+        "{err}"
+    );
     let overlap = sign_receipt(&server(), ServerTime(2), 3, &pending.commits[2..]).unwrap();
     let err = fx
         .store
@@ -134,7 +161,10 @@ fn another_servers_receipts_are_kept_beside_this_ones() {
         .add_receipt(tenant, hub_receipt, hub_commits.to_vec())
         .unwrap();
     // The hub's receipt covers the hub's seqs; this server still owes a receipt for its own.
-    assert_eq!(receipt_now(&fx.store, fx.table, 10, 100), Some(ReceiptSeq(2)));
+    assert_eq!(
+        receipt_now(&fx.store, fx.table, 10, 100),
+        Some(ReceiptSeq(2))
+    );
     let snap = fx.store.snapshot();
     let hub_covering = snap
         .receipt_covering(tenant, &hub.public(), CommitSeq(41))
