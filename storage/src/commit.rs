@@ -141,7 +141,7 @@ pub(crate) enum Work {
     Txn(Transaction),
     Signing(SigningTransaction),
     Commits(TenantId, Vec<CommitImport>),
-    Receipt(TenantId, VerifiedReceipt, Vec<CommitHash>),
+    Receipt(TenantId, Box<VerifiedReceipt>, Vec<CommitHash>),
 }
 
 /// What the commit thread answers, one variant per `Work`.
@@ -202,7 +202,7 @@ impl Store {
         receipt
             .check_commits(&commits)
             .map_err(|err| Error::InvalidReceipt(err.to_string()))?;
-        match self.work(Work::Receipt(tenant, receipt, commits))? {
+        match self.work(Work::Receipt(tenant, Box::new(receipt), commits))? {
             Done::Receipt(seq) => Ok(seq),
             _ => unreachable!("the commit thread answers a receipt in kind"),
         }
