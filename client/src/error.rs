@@ -12,7 +12,6 @@ use crate::proof::ProofError;
 
 /// Everything the client library can fail with.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum Error {
     /// A file could not be read or written.
     #[error("{path}: {source}")]

@@ -1,6 +1,6 @@
 //! MindooDB's client library: the side that holds keys and trusts no server.
 //!
-//! This crate owns what a key holder does for themselves (DESIGN §6): the keyring file
+//! This crate owns what a key holder does for themselves (docs/ARCHITECTURE.md#client): the keyring file
 //! (`Keyring`: argon2id + AES-256-GCM-SIV, key export and import), sealing, signing and
 //! opening documents locally against any server (`Client`), syncing sealed entries between a
 //! local store and a peer over the Postgres protocol (`sync`, `watch`), and checking what

@@ -18,14 +18,57 @@ pub enum Condition {
     DivisionByZero,
     /// `invalid_datetime_format` (22007).
     InvalidDatetimeFormat,
-    /// `datetime_field_overflow` (22008).
+    /// `datetime_field_overflow` (22008), also PostgreSQL's `datetime_value_out_of_range`.
     DatetimeFieldOverflow,
+    /// `interval_field_overflow` (22015).
+    IntervalFieldOverflow,
+    /// `invalid_time_zone_displacement_value` (22009).
+    InvalidTimeZoneDisplacementValue,
     /// `invalid_binary_representation` (22P03).
     InvalidBinaryRepresentation,
+    /// `untranslatable_character` (22P05): `\u0000` in jsonb or a json string read as text.
+    UntranslatableCharacter,
+    /// `invalid_regular_expression` (2201B).
+    InvalidRegularExpression,
+    /// `singleton_sql_json_item_required` (22038).
+    SingletonSqlJsonItemRequired,
+    /// `sql_json_array_not_found` (22039).
+    SqlJsonArrayNotFound,
+    /// `sql_json_member_not_found` (2203A).
+    SqlJsonMemberNotFound,
+    /// `sql_json_number_not_found` (2203B).
+    SqlJsonNumberNotFound,
+    /// `sql_json_object_not_found` (2203C).
+    SqlJsonObjectNotFound,
+    /// `invalid_sql_json_subscript` (22033).
+    InvalidSqlJsonSubscript,
+    /// `non_numeric_sql_json_item` (22036).
+    NonNumericSqlJsonItem,
     /// `syntax_error` (42601): bad text of a sub-language (jsonpath, tsquery).
     SyntaxError,
     /// `feature_not_supported` (0A000).
     FeatureNotSupported,
+    /// `program_limit_exceeded` (54000): a value past a type's size limits.
+    ProgramLimitExceeded,
+    /// `statement_too_complex` (54001): nesting deeper than PostgreSQL's stack allows.
+    StatementTooComplex,
+    /// `undefined_object` (42704): an unknown named object, such as a text search configuration
+    /// or a jsonpath variable missing from `vars`.
+    UndefinedObject,
+    /// `invalid_name` (42602): a name that does not parse as a (qualified) identifier.
+    InvalidName,
+    /// `array_subscript_error` (2202E).
+    ArraySubscriptError,
+    /// `zero_length_character_string` (2200F).
+    ZeroLengthCharacterString,
+    /// `null_value_not_allowed` (22004).
+    NullValueNotAllowed,
+    /// `protocol_violation` (08P01): a binary value shorter than its contents claim.
+    ProtocolViolation,
+    /// `character_not_in_repertoire` (22021): bytes that are not valid UTF-8.
+    CharacterNotInRepertoire,
+    /// `internal_error` (XX000): PostgreSQL's `elog(ERROR)` for states it deems impossible.
+    InternalError,
 }
 
 /// A failed function call: PostgreSQL's condition, message and optional detail and hint.

@@ -6,7 +6,6 @@
 
 /// Everything that can go wrong while encoding, decoding, sealing or opening entries.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum Error {
     /// The bytes are not a well-formed entry.
     #[error("malformed entry: {0}")]

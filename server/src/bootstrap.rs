@@ -12,7 +12,7 @@ use mindoodb_storage::{RoleRecord, Store};
 use zeroize::Zeroizing;
 
 use crate::config::BootstrapConfig;
-use crate::pg::scram::make_verifier;
+use crate::verifier;
 
 /// Why the first role could not be created.
 #[derive(Debug, thiserror::Error)]
@@ -54,7 +54,7 @@ pub(crate) fn bootstrap(
         .map_or("", |password| password.as_str());
     store.create_role(&RoleRecord {
         name: config.user.clone(),
-        auth: make_verifier(password),
+        auth: verifier::make(password),
         login: true,
         superuser: true,
     })?;

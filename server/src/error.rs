@@ -6,7 +6,6 @@
 
 /// Everything a session can fail with; `pg/error.rs` turns it into a SQLSTATE.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub(crate) enum Error {
     /// The statement does not parse.
     #[error("syntax error: {0}")]
@@ -145,9 +144,37 @@ pub(crate) enum Error {
     /// An entry, key or token failed a protocol check.
     #[error(transparent)]
     Protocol(#[from] mindoodb_protocol::Error),
+    /// A name's text does not parse as a name (`'a.'::regclass`).
+    #[error("{0}")]
+    InvalidName(String),
     /// A "can't happen" state; see the log.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl Error {
+    /// Carries our error through DataFusion so its SQLSTATE survives.
+    pub(crate) fn into_datafusion(self) -> datafusion::error::DataFusionError {
+        datafusion::error::DataFusionError::External(Box::new(self))
+    }
+}
+
+/// Unwraps our own errors that travelled through DataFusion (from table scans); anything
+/// else DataFusion raised is a query error.
+pub(crate) fn from_datafusion(err: datafusion::error::DataFusionError) -> Error {
+    use datafusion::error::DataFusionError;
+    match err {
+        DataFusionError::External(inner) => match inner.downcast::<Error>() {
+            Ok(ours) => *ours,
+            Err(other) => Error::Query(DataFusionError::External(other)),
+        },
+        DataFusionError::Context(_, inner) => from_datafusion(*inner),
+        DataFusionError::Shared(shared) => match std::sync::Arc::try_unwrap(shared) {
+            Ok(inner) => from_datafusion(inner),
+            Err(shared) => Error::Query(DataFusionError::Shared(shared)),
+        },
+        other => Error::Query(other),
+    }
 }
 
 /// The server's result type.

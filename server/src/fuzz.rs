@@ -9,19 +9,9 @@
 //!   dependency's.
 //! - Nothing here is used by the server itself: these functions only call into it.
 
-use std::cell::Cell;
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
-use bytes::BytesMut;
 use datafusion::sql::sqlparser::ast::{Set, Statement};
-use pgwire::api::Type;
-use pgwire::api::portal::Format;
-use pgwire::error::PgWireResult;
-use pgwire::messages::startup::Startup;
-use pgwire::messages::{DecodeContext, PgWireFrontendMessage, ProtocolVersion};
 
 use crate::engine::fuzz_hooks as engine;
-use crate::output::PgType;
 use crate::pg::fuzz_hooks as pg;
 
 /// What redaction (logs, `mindoo.activity`) must never let through: a token prefix starts
@@ -43,7 +33,7 @@ pub fn sql(bytes: &[u8]) {
         return;
     };
     for mut statement in statements {
-        let _ = engine::kind(&statement);
+        let _ = engine::classify(statement.clone());
         let redacted = engine::redact(&statement);
         assert!(
             !TOKEN_PREFIXES.iter().any(|p| redacted.contains(p)),
@@ -92,73 +82,14 @@ fn assert_scrubbed(scrubbed: &str) {
 /// for `mindoo.keys`, and every Bind's parameters decoded as the extended-query handler does,
 /// typed by the preceding Parse (or by the input, for the types a Parse cannot name).
 pub fn wire(bytes: &[u8]) {
-    let mut buf = BytesMut::from(bytes);
-    let mut ctx = DecodeContext::new(ProtocolVersion::PROTOCOL3_0);
-    let mut declared: Vec<Option<Type>> = Vec::new();
-    while let Some(Ok(Some(message))) = decode_contained(&mut buf, &ctx) {
-        match message {
-            PgWireFrontendMessage::SslNegotiation(_) => ctx.awaiting_frontend_ssl = false,
-            PgWireFrontendMessage::Startup(startup) => {
-                ctx.awaiting_frontend_startup = false;
-                startup_options(&startup);
-            }
-            PgWireFrontendMessage::CancelRequest(_) => return,
-            PgWireFrontendMessage::Parse(parse) => {
-                declared = parse
-                    .type_oids
-                    .iter()
-                    .map(|oid| Type::from_oid(*oid))
-                    .collect();
-            }
-            PgWireFrontendMessage::Bind(bind) => {
-                let types: Vec<PgType> = (0..bind.parameters.len())
-                    .map(|idx| {
-                        declared
-                            .get(idx)
-                            .and_then(Option::as_ref)
-                            .and_then(|t| PgType::from_oid(t.oid()))
-                            .unwrap_or(PgType::ALL[idx % PgType::ALL.len()])
-                    })
-                    .collect();
-                let formats = match bind.parameter_format_codes.as_slice() {
-                    [] => Format::UnifiedText,
-                    [code] => Format::from(*code),
-                    codes => Format::Individual(codes.to_vec()),
-                };
-                let _ = pg::params(&types, &declared, &formats, &bind.parameters);
-            }
-            _ => {}
-        }
-    }
-}
-
-thread_local! {
-    static IN_PGWIRE_DECODER: Cell<bool> = const { Cell::new(false) };
+    pg::wire(bytes);
 }
 
 /// True while `wire` has pgwire decode a message. A panic there is pgwire's, and the server
 /// contains it (`pg/connection.rs` ends that connection with 08P01), so the `wire` target's
 /// panic hook lets it unwind instead of reporting a crash.
 pub fn in_pgwire_decoder() -> bool {
-    IN_PGWIRE_DECODER.with(Cell::get)
-}
-
-/// One message as the server's connection loop decodes it: None where pgwire panicked, after
-/// which the connection is closed.
-fn decode_contained(
-    buf: &mut BytesMut,
-    ctx: &DecodeContext,
-) -> Option<PgWireResult<Option<PgWireFrontendMessage>>> {
-    IN_PGWIRE_DECODER.with(|flag| flag.set(true));
-    let decoded = catch_unwind(AssertUnwindSafe(|| PgWireFrontendMessage::decode(buf, ctx)));
-    IN_PGWIRE_DECODER.with(|flag| flag.set(false));
-    decoded.ok()
-}
-
-fn startup_options(startup: &Startup) {
-    if let Some(options) = startup.parameters.get("options") {
-        let _ = pg::keys_option(options);
-    }
+    pg::in_pgwire_decoder()
 }
 
 /// JSON input: a document's text normalised for storage (which must be canonical: normalising
@@ -174,12 +105,7 @@ pub fn json(bytes: &[u8]) {
         std::str::from_utf8(doc_bytes),
         std::str::from_utf8(path_bytes),
     ) else {
-        let _ = pg::params(
-            &[PgType::Jsonb, PgType::Jsonb],
-            &[None, Type::from_oid(114)],
-            &Format::UnifiedBinary,
-            &[Some(doc_bytes), Some(path_bytes)],
-        );
+        pg::json_params(doc_bytes, path_bytes);
         return;
     };
     let _ = engine::cursors(text);

@@ -24,6 +24,7 @@ mod metrics;
 mod output;
 mod pg;
 mod progress;
+mod verifier;
 mod wire_backup;
 
 pub mod fuzz;
@@ -152,7 +153,7 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
     };
 
     // The node key signs for sessions without their own identity. It lives only in memory:
-    // DESIGN §1 keeps key material off disk, and entries carry their author's public key,
+    // The trust model (docs/SECURITY.md) keeps key material off disk, and entries carry their author's public key,
     // so verification does not depend on the node key surviving a restart.
     let mut node = cli::node::Node::prepare(&args.node, &store)?;
     let engine = Engine::new(

@@ -5,6 +5,7 @@
 //! - In `Output::Rows`, column `i` of every batch has exactly the Arrow type
 //!   `columns[i].pg_type.arrow_type()`; the engine casts before it returns.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use datafusion::arrow::array::ArrayRef;
@@ -174,6 +175,73 @@ impl PgType {
             PgType::TextArray => list_of(PgType::Text),
         }
     }
+}
+
+impl PgType {
+    /// A result or parameter field of this type: its canonical Arrow type, and for `jsonb`
+    /// the metadata mark that tells it from `text` (both are Utf8).
+    pub(crate) fn field(self, name: &str, nullable: bool) -> Field {
+        let field = Field::new(name, self.arrow_type(), nullable);
+        match self {
+            PgType::Jsonb => {
+                field.with_metadata(HashMap::from([(PG_TYPE_KEY.into(), JSONB_MARK.into())]))
+            }
+            _ => field,
+        }
+    }
+
+    /// The Postgres type a field travels as; `None` for Arrow types Postgres has no match for.
+    pub(crate) fn of_field(field: &Field) -> Option<PgType> {
+        Some(match field.data_type() {
+            DataType::Boolean => PgType::Bool,
+            DataType::Int8 | DataType::Int16 | DataType::UInt8 => PgType::Int2,
+            DataType::Int32 | DataType::UInt16 => PgType::Int4,
+            DataType::UInt32 => PgType::Oid,
+            DataType::Int64 | DataType::UInt64 => PgType::Int8,
+            DataType::Float16 | DataType::Float32 => PgType::Float4,
+            DataType::Float64 => PgType::Float8,
+            DataType::Decimal32(..)
+            | DataType::Decimal64(..)
+            | DataType::Decimal128(..)
+            | DataType::Decimal256(..) => PgType::Numeric,
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View if is_jsonb(field) => {
+                PgType::Jsonb
+            }
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null => {
+                PgType::Text
+            }
+            DataType::Binary
+            | DataType::LargeBinary
+            | DataType::BinaryView
+            | DataType::FixedSizeBinary(_) => PgType::Bytea,
+            DataType::Timestamp(..) => PgType::Timestamptz,
+            DataType::Date32 | DataType::Date64 => PgType::Date,
+            DataType::List(element)
+            | DataType::LargeList(element)
+            | DataType::FixedSizeList(element, _) => match PgType::of_field(element)? {
+                PgType::Bool => PgType::BoolArray,
+                PgType::Int2 => PgType::Int2Array,
+                PgType::Int4 => PgType::Int4Array,
+                PgType::Int8 => PgType::Int8Array,
+                PgType::Float4 | PgType::Float8 => PgType::Float8Array,
+                PgType::Oid => PgType::OidArray,
+                _ => PgType::TextArray,
+            },
+            _ => return None,
+        })
+    }
+}
+
+/// Field metadata key and value that mark a Utf8 field as jsonb.
+const PG_TYPE_KEY: &str = "pg_type";
+const JSONB_MARK: &str = "jsonb";
+
+/// True when a field carries the jsonb mark.
+pub(crate) fn is_jsonb(field: &Field) -> bool {
+    field
+        .metadata()
+        .get(PG_TYPE_KEY)
+        .is_some_and(|t| t == JSONB_MARK)
 }
 
 /// An Arrow List of `element`'s canonical type, with nullable elements (Postgres arrays may

@@ -189,12 +189,11 @@ impl Catalog {
     }
 }
 
-/// Tenant, table and role names: Postgres-style lowercase identifiers.
+/// Tenant, table, view and role names: what a Postgres identifier may hold (any text, quoted
+/// where needed), 1 to 63 bytes, without control characters (NUL separates key parts).
 pub(crate) fn check_name(name: &str) -> Result<()> {
-    let mut bytes = name.bytes();
-    let valid_start = matches!(bytes.next(), Some(b'a'..=b'z' | b'_'));
-    let valid_rest = bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_'));
-    if valid_start && valid_rest && name.len() <= MAX_NAME_LEN {
+    let printable = name.bytes().all(|b| b >= 0x20 && b != 0x7f);
+    if printable && !name.is_empty() && name.len() <= MAX_NAME_LEN {
         Ok(())
     } else {
         Err(Error::InvalidName(name.to_owned()))

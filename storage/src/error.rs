@@ -11,7 +11,6 @@ use crate::Seq;
 
 /// Everything the storage engine can fail with.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum Error {
     /// RocksDB reported an error.
     #[error("rocksdb: {0}")]

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{ScalarUDF, Volatility};
 
+use super::names;
 use super::pg_namespace::ALL as NAMESPACES;
 use super::relations::{relations, visible};
 use super::source::CatalogSource;
@@ -122,8 +123,10 @@ pub(crate) fn functions(source: &Arc<CatalogSource>) -> Vec<ScalarUDF> {
                 let known = match oid_arg(table) {
                     Some(oid) => all.iter().any(|r| r.oid == oid),
                     None => text_arg(table).is_some_and(|name| {
-                        let name = name.rsplit('.').next().unwrap_or_default().to_lowercase();
-                        all.iter().any(|r| r.name == name)
+                        let parts = names::parse_text(&name).unwrap_or_default();
+                        parts
+                            .last()
+                            .is_some_and(|name| all.iter().any(|r| &r.name == name))
                     }),
                 };
                 Ok(ScalarValue::Boolean(Some(known)))

@@ -35,10 +35,6 @@ fn rows(scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
                 Cell::from(catalog),
                 Cell::from(namespace_name(*oid)),
                 Cell::from("pg_database_owner"),
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
             ]
         })
         .collect())

@@ -53,7 +53,6 @@ fn rows(scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
                 Cell::Null,
                 Cell::from(if relation.stored { "YES" } else { "NO" }),
                 Cell::from("NO"),
-                Cell::Null,
             ]
         })
         .collect())

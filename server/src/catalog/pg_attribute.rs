@@ -76,10 +76,6 @@ fn rows(scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
                 Cell::from(true),
                 Cell::from(0i32),
                 Cell::from(builtin.map_or(0, |t| t.collation)),
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
             ]);
         }
     }

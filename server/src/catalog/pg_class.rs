@@ -107,7 +107,6 @@ fn rows(scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
                 } else {
                     Cell::from(relation.options.clone())
                 },
-                Cell::Null,
             ]
         })
         .collect())

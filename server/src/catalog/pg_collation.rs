@@ -47,8 +47,6 @@ fn rows(_scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
             Cell::from(-1i32),
             Cell::from(locale),
             Cell::from(locale),
-            Cell::Null,
-            Cell::Null,
         ]
     })
     .collect())

@@ -70,13 +70,6 @@ fn rows(scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
                 Cell::from(0i32),
                 Cell::from(true),
                 Cell::Ints(key.columns.clone()),
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
             ])
         })
         .collect())

@@ -67,8 +67,6 @@ fn rows(scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
                 Cell::from(per_key(oids::C_COLLATION)),
                 Cell::from(per_key(oids::TEXT_BTREE_OPS)),
                 Cell::Ints(vec![0; key.columns.len()]),
-                Cell::Null,
-                Cell::Null,
             ])
         })
         .collect())

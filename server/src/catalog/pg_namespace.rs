@@ -39,7 +39,6 @@ fn rows(_scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
                 Cell::from(*oid),
                 Cell::from(namespace_name(*oid)),
                 Cell::from(oids::DATABASE_OWNER),
-                Cell::Null,
             ]
         })
         .collect())

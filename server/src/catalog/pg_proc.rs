@@ -101,16 +101,6 @@ fn rows(scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
                 Cell::from(0i16),
                 Cell::from(ANY_ELEMENT),
                 Cell::from(Vec::<u32>::new()),
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
             ]
         })
         .collect())

@@ -33,8 +33,6 @@ fn rows(_scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
             Cell::from(oid),
             Cell::from(name),
             Cell::from(oids::DATABASE_OWNER),
-            Cell::Null,
-            Cell::Null,
         ]
     })
     .collect())

@@ -89,9 +89,6 @@ fn rows(_scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
                 Cell::from(-1i32),
                 Cell::from(0i32),
                 Cell::from(t.collation),
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
             ]
         })
         .collect())

@@ -40,8 +40,6 @@ fn rows(scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
                 Cell::from(false),
                 Cell::from(false),
                 Cell::from("********"),
-                Cell::Null,
-                Cell::Null,
             ]
         })
         .collect())

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{ScalarUDF, Volatility};
 
+use super::names;
 use super::pg_namespace::ALL as NAMESPACES;
 use super::pg_roles::{role_name, role_oid};
 use super::relations::{display_name, namespace_name, relations, visible};
@@ -70,7 +71,7 @@ pub(crate) fn functions(source: &Arc<CatalogSource>) -> Vec<ScalarUDF> {
             Returns::Fixed(text_type),
             Arc::new(|args| {
                 Ok(text(args.first().and_then(text_arg).map(|name| {
-                    let parts = split_name(&name);
+                    let parts = names::parse_text(&name).unwrap_or_default();
                     parts.last().cloned().unwrap_or_default()
                 })))
             }),
@@ -119,7 +120,7 @@ fn cast(source: &CatalogSource, lookup: Lookup, args: &[ScalarValue]) -> Result<
 }
 
 fn find(source: &CatalogSource, lookup: Lookup, name: &str) -> Result<Option<u32>> {
-    let parts = split_name(name);
+    let parts = names::parse_text(name)?;
     Ok(match lookup {
         Lookup::Type => types::by_name(name).map(|t| t.oid),
         Lookup::Namespace => match parts.as_slice() {
@@ -172,42 +173,5 @@ fn not_found(lookup: Lookup, name: &str) -> Error {
         Lookup::Type => Error::UndefinedObject(format!("type \"{name}\"")),
         Lookup::Namespace => Error::UndefinedObject(format!("schema \"{name}\"")),
         Lookup::Role => Error::UndefinedObject(format!("role \"{name}\"")),
-    }
-}
-
-/// `"Public".crm2025` → `["Public", "crm2025"]`: unquoted parts fold to lower case.
-fn split_name(name: &str) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    let mut chars = name.trim().chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                current.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            '.' if !quoted => parts.push(std::mem::take(&mut current)),
-            c if quoted => current.push(c),
-            c => current.extend(c.to_lowercase()),
-        }
-    }
-    parts.push(current);
-    parts
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_fold_and_split_like_postgres() {
-        assert_eq!(
-            split_name("pg_catalog.PG_CLASS"),
-            ["pg_catalog", "pg_class"]
-        );
-        assert_eq!(split_name("\"My \"\"T\"\"\".x"), ["My \"T\"", "x"]);
-        assert_eq!(split_name("crm2025"), ["crm2025"]);
     }
 }

@@ -5,7 +5,7 @@
 //! Invariants:
 //! - `relations` is the one place relations are enumerated; a new kind of relation is added
 //!   here and every catalog table shows it.
-//! - Document tables have the columns of `engine::doc_schema`, a view the columns its query
+//! - Document tables have the columns of `doc_columns.rs`, a view the columns its query
 //!   plans to in this session; both typed as the wire types them.
 //! - No two relations share an OID.
 
@@ -14,10 +14,10 @@ use std::collections::BTreeSet;
 use datafusion::arrow::datatypes::Field;
 use mindoodb_storage::{TableInfo, ViewInfo};
 
+use super::doc_columns::doc_schema;
 use super::source::CatalogSource;
 use super::table::SystemTable;
 use super::{INFORMATION_SCHEMA_TABLES, PG_CATALOG_TABLES, oids};
-use crate::engine::{doc_schema, pg_type_of};
 use crate::error::Result;
 use crate::output::PgType;
 
@@ -126,7 +126,7 @@ pub(crate) fn display_name(relation: &Relation) -> String {
 fn attribute(field: &Field) -> Attribute {
     Attribute {
         name: field.name().clone(),
-        type_oid: pg_type_of(field).unwrap_or(PgType::Text).oid(),
+        type_oid: PgType::of_field(field).unwrap_or(PgType::Text).oid(),
         not_null: !field.is_nullable(),
     }
 }

@@ -20,9 +20,9 @@ use datafusion::logical_expr::{
     ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
 
+use super::settings::{KEYS as KEYS_SETTING, server_version};
 use super::source::CatalogSource;
 use super::udf::{Returns, bool_arg, row_fn, text, text_arg, text_type};
-use crate::engine::{KEYS_SETTING, server_version};
 use crate::error::Error;
 
 /// The session functions, bound to one session.
@@ -63,25 +63,27 @@ pub(crate) fn functions(source: &Arc<CatalogSource>) -> Vec<ScalarUDF> {
             }),
         ),
     ];
-    for name in ["current_database", "current_catalog"] {
-        let source = source.clone();
-        out.push(row_fn(
-            name,
-            &[0],
-            Volatility::Stable,
-            text_result,
-            Arc::new(move |_| Ok(text(Some(source.tenant.name.clone())))),
-        ));
-    }
-    for name in ["current_user", "session_user", "user", "current_role"] {
-        let source = source.clone();
-        out.push(row_fn(
-            name,
-            &[0],
-            Volatility::Stable,
-            text_result,
-            Arc::new(move |_| Ok(text(Some(source.role.name.clone())))),
-        ));
+    let names = [
+        (
+            &["current_database", "current_catalog"][..],
+            source.tenant.name.clone(),
+        ),
+        (
+            &["current_user", "session_user", "user", "current_role"][..],
+            source.role.name.clone(),
+        ),
+    ];
+    for (aliases, value) in names {
+        for name in aliases {
+            let value = value.clone();
+            out.push(row_fn(
+                name,
+                &[0],
+                Volatility::Stable,
+                text_result,
+                Arc::new(move |_| Ok(text(Some(value.clone())))),
+            ));
+        }
     }
     let getter = source.clone();
     out.push(row_fn(

@@ -10,13 +10,13 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::SchemaRef;
 use mindoodb_storage::{RoleRecord, Store, TenantInfo, ViewInfo};
 
-use crate::engine::Settings;
+use super::settings::Settings;
 use crate::error::Result;
 
 /// Lists `name.version` of every key the session holds (never the keys).
 pub(crate) type HeldKeys = Arc<dyn Fn() -> Vec<String> + Send + Sync>;
 
-/// The columns of a view, planned in the session (`engine::views::schema`).
+/// The columns of a view, planned in the session that reads the catalog.
 pub(crate) type ViewSchema = Arc<dyn Fn(&ViewInfo) -> Result<SchemaRef> + Send + Sync>;
 
 /// One session's view of the catalog.

@@ -193,7 +193,8 @@ pub(crate) struct Scan<'a> {
     pub(crate) df: &'a dyn DfSession,
 }
 
-/// Builds the rows of a system table.
+/// Builds the rows of a system table. A row may stop before the last column: the columns it
+/// leaves out are NULL (the many Postgres columns MindooDB has no value for).
 pub(crate) type RowsFn = fn(&Scan<'_>) -> Result<Vec<Vec<Cell>>>;
 
 /// A `pg_catalog` or `information_schema` table or view.
@@ -224,17 +225,11 @@ impl SystemTable {
     pub(crate) fn batch(&self, scan: &Scan<'_>) -> Result<RecordBatch> {
         let rows = (self.rows)(scan)?;
         let mut columns = Vec::with_capacity(self.columns.len());
-        for (idx, (name, col_type)) in self.columns.iter().enumerate() {
+        for (idx, (_, col_type)) in self.columns.iter().enumerate() {
             let data_type = col_type.arrow();
             let values = rows
                 .iter()
-                .map(|row| match row.get(idx) {
-                    Some(cell) => scalar(cell, *col_type, &data_type),
-                    None => Err(Error::Internal(format!(
-                        "{}: a row has no column {name}",
-                        self.name
-                    ))),
-                })
+                .map(|row| scalar(row.get(idx).unwrap_or(&Cell::Null), *col_type, &data_type))
                 .collect::<Result<Vec<_>>>()?;
             let array = if values.is_empty() {
                 new_empty_array(&data_type)

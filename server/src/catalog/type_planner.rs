@@ -13,6 +13,8 @@ use datafusion::common::Result as DfResult;
 use datafusion::logical_expr::planner::TypePlanner;
 use datafusion::sql::sqlparser::ast;
 
+use super::names;
+
 /// Plans Postgres catalog type names, after `inner`.
 #[derive(Debug)]
 pub(crate) struct PgTypePlanner {
@@ -44,7 +46,7 @@ impl TypePlanner for PgTypePlanner {
         }
         let list =
             |element: DataType| DataType::List(Arc::new(Field::new_list_field(element, true)));
-        let data_type = match ident.value.to_ascii_lowercase().as_str() {
+        let data_type = match names::fold(ident).as_str() {
             "oid" | "xid" | "cid" => DataType::UInt32,
             "name" | "char" | "aclitem" | "pg_node_tree" => DataType::Utf8,
             "int2vector" => list(DataType::Int16),

@@ -4,13 +4,15 @@
 //! Invariants:
 //! - Re-exports only: no logic lives here.
 
-pub(crate) use super::array_literal::parse as array_literal;
-pub(crate) use super::classify::{kind, parse};
-pub(crate) use super::ddl::{show_name, value_text};
-pub(crate) use super::dialect::rewrite;
-pub(crate) use super::dml::normalize_json;
-pub(crate) use super::feeds::cursors_arg as cursors;
-pub(crate) use super::json::{
+pub(crate) use super::functions::json::{
     as_text_value, concat, contains, parse as parse_json, parse_path, path, set,
 };
-pub(crate) use super::redact::redact;
+pub(crate) use super::mindoo::cursors_arg as cursors;
+pub(crate) use super::rewrite::parse_array_literal as array_literal;
+pub(crate) use super::rewrite::pg_syntax::rewrite;
+pub(crate) use super::session::set_show::show_name;
+pub(crate) use super::sql::classify::classify;
+pub(crate) use super::sql::literal::value_text;
+pub(crate) use super::sql::parse::parse;
+pub(crate) use super::sql::redact::redact;
+pub(crate) use super::write::revision::normalize_json;

@@ -2,7 +2,7 @@
 //! that `LISTEN mindoo_changes` notifications reach a connection while it sits idle.
 //!
 //! pgwire's `process_socket` writes only while it handles a client message
-//! (reference/crates.md, "Notices / NOTIFY"); this loop is the same dispatch (`negotiate_tls`,
+//! (pgwire's own loop); this loop is the same dispatch (`negotiate_tls`,
 //! `process_message`, `process_error`) with a second event source, the tenant's commits.
 //!
 //! Invariants:
@@ -209,7 +209,7 @@ where
         if access.is_none()
             && let Some(session) = opened_session(&socket)
         {
-            let mut watch = session.lock().await.engine.access_watch();
+            let mut watch = session.lock().await.engine().access_watch();
             // Check once at once: access may have changed between the login and now.
             watch.mark_changed();
             access = Some(watch);

@@ -27,10 +27,11 @@ use pgwire::messages::copy::{CopyData, CopyDone, CopyFail};
 
 use crate::copy_text;
 use crate::output::{Column, CopyFormat};
-use crate::pg::encode::{self, text_value};
+use crate::pg::encode;
 use crate::pg::error::{internal, to_pg_error};
 use crate::pg::startup::session_of;
 use crate::pg::status::wire_status;
+use crate::pg::values::text_value;
 
 /// Format codes of CopyOutResponse/CopyInResponse.
 const TEXT_FORMAT: i8 = 0;

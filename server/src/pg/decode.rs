@@ -20,8 +20,9 @@ use pgwire::api::results::FieldFormat;
 use pgwire::error::PgWireResult;
 
 use crate::output::{PgType, Value};
-use crate::pg::encode::{PG_EPOCH_DAYS, PG_EPOCH_MICROS, UNIX_EPOCH_DAYS_FROM_CE, format_for};
+use crate::pg::encode::format_for;
 use crate::pg::error::{bad_parameter, not_utf8, protocol_violation};
+use crate::pg::values::{PG_EPOCH_DAYS, PG_EPOCH_MICROS, UNIX_EPOCH_DAYS_FROM_CE};
 
 /// Why a parameter's bytes are refused when they are not UTF-8 (Postgres' wording); its own
 /// SQLSTATE, 22021.

@@ -272,6 +272,7 @@ fn classify(err: &Error) -> Classified {
         Error::Query(err) => return classify_query(err),
         Error::Storage(err) => storage_code(err),
         Error::Protocol(err) => protocol_code(err),
+        Error::InvalidName(_) => (code::INVALID_NAME, false),
         Error::Internal(_) => (code::INTERNAL_ERROR, true),
     };
     Classified {
@@ -301,9 +302,6 @@ fn storage_code(err: &mindoodb_storage::Error) -> (&'static str, bool) {
         S::Closed => (code::ADMIN_SHUTDOWN, false),
         S::ReadOnlyTable(_) | S::ReadOnlyStore => (code::READ_ONLY_SQL_TRANSACTION, false),
         S::Thread(_) => (code::INSUFFICIENT_RESOURCES, true),
-        // storage::Error is #[non_exhaustive]: a variant added there is internal until it is
-        // classified here.
-        _ => (code::INTERNAL_ERROR, true),
     }
 }
 
@@ -324,8 +322,6 @@ fn protocol_code(err: &mindoodb_protocol::Error) -> (&'static str, bool) {
         // The key check value passed, so a failed open means altered bytes.
         P::Decrypt | P::Verify(_) => (code::DATA_CORRUPTED, true),
         P::Rng => (code::INTERNAL_ERROR, true),
-        // protocol::Error is #[non_exhaustive]: internal until classified here.
-        _ => (code::INTERNAL_ERROR, true),
     }
 }
 

@@ -4,6 +4,5 @@
 //! Invariants:
 //! - Re-exports only: no logic lives here.
 
-pub(crate) use super::decode::params;
 pub(crate) use super::error::scrub;
-pub(crate) use super::startup::keys_option;
+pub(crate) use super::fuzz_wire::{in_pgwire_decoder, json_params, wire};

@@ -34,10 +34,12 @@ use tokio::sync::Mutex;
 use zeroize::Zeroizing;
 
 use crate::auth_limit::AuthLimiter;
-use crate::engine::{Engine, Login, Session, server_version};
+use crate::catalog::server_version;
+use crate::engine::{Engine, Login, Session};
 use crate::error::Error;
 use crate::pg::error::{fatal, internal, to_pg_error};
-use crate::pg::scram::{ITERATIONS, RoleVerifiers};
+use crate::pg::scram::RoleVerifiers;
+use crate::verifier::ITERATIONS;
 
 /// The startup parameter holding `-c name=value` settings.
 const METADATA_OPTIONS: &str = "options";
@@ -71,7 +73,7 @@ impl Startup {
         let mut params = DefaultServerParameterProvider::default();
         params.server_version = server_version();
         let mut scram = ScramAuth::new(Arc::new(RoleVerifiers::new(engine.store().clone())));
-        scram.set_iterations(ITERATIONS);
+        scram.set_iterations(ITERATIONS as usize);
         Startup {
             driver: AuthDriver::new(Arc::new(ServerParams(params)))
                 .with_connection_manager(connections),
@@ -177,7 +179,7 @@ impl ServerParameterProvider for ServerParams {
             session
                 .try_lock()
                 .ok()
-                .map(|session| session.role.superuser)
+                .map(|session| session.role().superuser)
         });
         if let Some(superuser) = superuser {
             let value = if superuser { "on" } else { "off" };

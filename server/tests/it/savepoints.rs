@@ -1,4 +1,4 @@
-//! Transaction blocks as drivers drive them (DESIGN §5, issue "Server core"): SAVEPOINT,
+//! Transaction blocks as drivers drive them (docs/SQL.md#transactions): SAVEPOINT,
 //! ROLLBACK TO and RELEASE undo exactly the writes after the savepoint and revive a failed
 //! block; an error in any extended-protocol step aborts the block, so COMMIT then rolls back.
 

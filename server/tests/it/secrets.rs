@@ -1,4 +1,4 @@
-//! Secrets never leak (issue 9, DESIGN §1): a full session at `RUST_LOG=debug`, with keys
+//! Secrets never leak (docs/SECURITY.md): a full session at `RUST_LOG=debug`, with keys
 //! presented by SET and by the startup option, passphrase keys created and unlocked, failing
 //! statements that carry keys, passphrases and plaintext, `mindoo.activity` while such a
 //! statement runs, SHOW, a restart and a backup, leaves no key secret, passphrase or document

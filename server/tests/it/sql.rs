@@ -1,4 +1,4 @@
-//! The document SQL dialect end to end (DESIGN §2, issue "Server core"): keys in sessions,
+//! The document SQL dialect end to end (docs/SQL.md): keys in sessions,
 //! document tables, DML on sealed revisions, transactions, and that nothing secret or plain
 //! reaches the data directory or the log.
 

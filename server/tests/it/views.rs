@@ -1,4 +1,4 @@
-//! Views end to end (DESIGN §2 "cross-database view", issue "Server core"): a view over two
+//! Views end to end (docs/SQL.md#views): a view over two
 //! shards is stored in the catalog, survives a restart, is seen by every session of the tenant,
 //! reads through the querying session's keys and pending writes, sees its shards at one moment
 //! (never half of a commit that touched both), and its DDL fails the way Postgres fails (42P01,

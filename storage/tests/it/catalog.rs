@@ -185,10 +185,15 @@ fn tenants_are_isolated() {
 fn names_and_duplicates_are_checked() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path(), &config()).unwrap();
-    assert!(matches!(
-        store.create_tenant("Bad-Name"),
-        Err(Error::InvalidName(_))
-    ));
+    // Names are Postgres identifiers: any text a quoted identifier may hold, up to 63 bytes,
+    // without control characters.
+    for bad in ["", "bad\0name", "tab\tname", &"x".repeat(64)] {
+        assert!(
+            matches!(store.create_tenant(bad), Err(Error::InvalidName(_))),
+            "{bad:?}"
+        );
+    }
+    store.create_tenant("Mixed-Case Name").unwrap();
     store.create_tenant("acme").unwrap();
     assert!(matches!(
         store.create_tenant("acme"),

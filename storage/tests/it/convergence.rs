@@ -1,4 +1,4 @@
-//! Arrival order must not matter (DESIGN §4): two stores importing the same entries in
+//! Arrival order must not matter (docs/ARCHITECTURE.md#storage): two stores importing the same entries in
 //! different orders, in different batches and with duplicates, agree on heads, winners,
 //! conflicts, feed contents and verification.
 

@@ -1,4 +1,4 @@
-//! No acknowledged write is lost on kill -9 (DESIGN §4, ARCHITECTURE.md#durability): a child
+//! No acknowledged write is lost on kill -9 (docs/ARCHITECTURE.md#durability): a child
 //! process appends from 8 threads and reports each acknowledged commit; it is SIGKILLed at
 //! seeded-random moments, 20 times; after each reopen every acknowledged document is present at
 //! its seq, seqs have no gaps and verification passes. Half the child's commits are signed

@@ -1,0 +1,159 @@
+//! Result shapes as Postgres clients expect them: column names (aliases, column and function
+//! names, `?column?`) and Postgres types, with every column cast to its type's canonical
+//! Arrow type.
+//!
+//! Invariants:
+//! - Output columns have exactly `PgType::arrow_type()` (see output.rs); anything else is cast
+//!   here or refused.
+
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::Field;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::common::DFSchema;
+use datafusion::sql::sqlparser::ast::{Expr, SelectItem, SetExpr, Statement};
+
+use crate::catalog::names;
+use crate::error::{Error, Result};
+use crate::output::{Column, PgType};
+
+/// Casts every column to its Postgres type's canonical Arrow type.
+pub(crate) fn shape(
+    schema: &DFSchema,
+    names: Vec<String>,
+    batches: Vec<RecordBatch>,
+) -> Result<(Vec<Column>, Vec<RecordBatch>)> {
+    let columns = columns_of(schema, names);
+    let batches = cast_columns(&columns, batches)?;
+    Ok((columns, batches))
+}
+
+/// The result columns of a plan with output `schema`, named `names`.
+pub(crate) fn columns_of(schema: &DFSchema, names: Vec<String>) -> Vec<Column> {
+    schema
+        .fields()
+        .iter()
+        .zip(names)
+        .map(|(field, name)| Column {
+            name,
+            pg_type: PgType::of_field(field).unwrap_or(PgType::Text),
+        })
+        .collect()
+}
+
+/// `batches` with every column cast to its column's canonical Arrow type.
+pub(crate) fn cast_columns(
+    columns: &[Column],
+    batches: Vec<RecordBatch>,
+) -> Result<Vec<RecordBatch>> {
+    let arrow_schema = std::sync::Arc::new(datafusion::arrow::datatypes::Schema::new(
+        columns
+            .iter()
+            .map(|c| Field::new(&c.name, c.pg_type.arrow_type(), true))
+            .collect::<Vec<_>>(),
+    ));
+    batches
+        .into_iter()
+        .map(|batch| {
+            let arrays = batch
+                .columns()
+                .iter()
+                .zip(columns)
+                .map(|(array, column)| {
+                    let target = column.pg_type.arrow_type();
+                    if array.data_type() == &target {
+                        Ok(array.clone())
+                    } else {
+                        cast(array, &target).map_err(|e| {
+                            Error::FeatureNotSupported(format!(
+                                "result column {}: {e}",
+                                column.name
+                            ))
+                        })
+                    }
+                })
+                .collect::<Result<Vec<_>>>()?;
+            RecordBatch::try_new(arrow_schema.clone(), arrays)
+                .map_err(|e| Error::Internal(e.to_string()))
+        })
+        .collect()
+}
+
+/// Column names as Postgres gives them: aliases, column names, function names, else `?column?`.
+pub(crate) fn column_names(statement: &Statement, schema: &DFSchema) -> Vec<String> {
+    let fallback: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+    let Statement::Query(query) = statement else {
+        return fallback;
+    };
+    // A set operation takes its names from its first branch, as in Postgres.
+    let mut body = query.body.as_ref();
+    let select = loop {
+        match body {
+            SetExpr::Select(select) => break select,
+            SetExpr::SetOperation { left, .. } => body = left,
+            SetExpr::Query(inner) => body = inner.body.as_ref(),
+            _ => return fallback,
+        }
+    };
+    let named: Option<Vec<String>> = select
+        .projection
+        .iter()
+        .map(|item| match item {
+            SelectItem::UnnamedExpr(expr) => Some(expr_name(expr)),
+            SelectItem::ExprWithAlias { alias, .. } => Some(names::fold(alias)),
+            _ => None,
+        })
+        .collect();
+    match named {
+        Some(names) if names.len() == fallback.len() => names,
+        _ => fallback,
+    }
+}
+
+pub(crate) fn expr_name(expr: &Expr) -> String {
+    match expr {
+        Expr::Identifier(ident) => names::fold(ident),
+        Expr::CompoundIdentifier(parts) => {
+            parts.last().map_or_else(|| "?column?".into(), names::fold)
+        }
+        Expr::Function(function) => function
+            .name
+            .0
+            .last()
+            .and_then(|p| p.as_ident())
+            .map_or_else(|| "?column?".into(), names::fold),
+        Expr::Cast {
+            expr, data_type, ..
+        } => match expr.as_ref() {
+            Expr::Value(_) => pg_type_name(&data_type.to_string()),
+            inner => match expr_name(inner).as_str() {
+                "?column?" => pg_type_name(&data_type.to_string()),
+                name => name.to_owned(),
+            },
+        },
+        Expr::Nested(inner) | Expr::Collate { expr: inner, .. } => expr_name(inner),
+        // A scalar subquery is named after its one column.
+        Expr::Subquery(query) => match query.body.as_ref() {
+            SetExpr::Select(select) => match select.projection.as_slice() {
+                [SelectItem::UnnamedExpr(inner)] => expr_name(inner),
+                [SelectItem::ExprWithAlias { alias, .. }] => names::fold(alias),
+                _ => "?column?".into(),
+            },
+            _ => "?column?".into(),
+        },
+        Expr::Case { .. } => "case".into(),
+        Expr::Exists { .. } => "exists".into(),
+        Expr::Array(_) => "array".into(),
+        _ => "?column?".into(),
+    }
+}
+
+fn pg_type_name(sql_type: &str) -> String {
+    let lower = sql_type.to_lowercase();
+    match lower.strip_prefix("pg_catalog.").unwrap_or(&lower) {
+        "int" | "integer" | "int4" => "int4".into(),
+        "bigint" | "int8" => "int8".into(),
+        "smallint" | "int2" => "int2".into(),
+        "text" | "varchar" => "text".into(),
+        other => other.to_owned(),
+    }
+}

@@ -1,0 +1,114 @@
+//! `Engine`: what every session of a server shares — the store, the node's signing identity,
+//! what kind of node this is, commit notifications, the activity registry and the access
+//! watch.
+//!
+//! Invariants:
+//! - The node identity is generated at start and never stored; it signs for sessions that
+//!   present no identity of their own.
+//! - Nothing here holds a session's keys: keys live in each session's own state.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use mindoodb_protocol::Identity;
+use mindoodb_storage::Store;
+use zeroize::Zeroizing;
+
+use super::activity::Activity;
+use super::listen::Notifier;
+
+/// State shared by every connection.
+pub(crate) struct Engine {
+    store: Store,
+    node: Arc<Identity>,
+    mode: NodeMode,
+    notifier: Arc<Notifier>,
+    /// Statements that take longer are logged (redacted).
+    slow_statement: Duration,
+    activity: Arc<Activity>,
+    /// Bumped after every change that can take access away (`access.rs`).
+    pub(super) access: tokio::sync::watch::Sender<u64>,
+}
+
+/// What kind of node a server is (a plain server, a local node holding a keyring, or a
+/// keyless read-only mirror).
+#[derive(Default)]
+pub(crate) struct NodeMode {
+    /// The tokens of the keyring a local node unlocked at start; every loopback session gets
+    /// them as if it had run `SET mindoo.keys`. Never written anywhere.
+    pub(crate) local_keys: Option<Zeroizing<String>>,
+    /// A mirror: sessions cannot write (25006); only its replication imports entries.
+    pub(crate) read_only: bool,
+    /// On a mirror, whether sessions may present keys at all.
+    pub(crate) accept_keys: bool,
+}
+
+/// Who connected, to which database, over what.
+pub(crate) struct Login {
+    /// The authenticated role.
+    pub role: String,
+    /// The `dbname` of the startup message: a tenant.
+    pub database: String,
+    /// True for TLS, loopback TCP and Unix sockets: the transports keys may travel over.
+    pub secure: bool,
+    /// True for loopback TCP (the only local transport served): sessions a local node gives
+    /// its keyring to.
+    pub local: bool,
+    /// `mindoo.keys` from the startup options (`PGOPTIONS='-c mindoo.keys=...'`), if any.
+    pub startup_keys: Option<Zeroizing<String>>,
+    /// The client's address, for `mindoo.activity` (none for the server's own sessions).
+    pub peer: Option<SocketAddr>,
+}
+
+impl Engine {
+    /// An engine over `store`; `node` signs entries for sessions without an identity; `mode`
+    /// says whether this is a plain server, a local node or a mirror; statements slower than
+    /// `slow_statement` are logged.
+    pub(crate) fn new(
+        store: Store,
+        node: Identity,
+        mode: NodeMode,
+        slow_statement: Duration,
+    ) -> Arc<Engine> {
+        Arc::new(Engine {
+            store,
+            node: Arc::new(node),
+            mode,
+            notifier: Arc::default(),
+            slow_statement,
+            activity: Arc::default(),
+            access: tokio::sync::watch::Sender::new(0),
+        })
+    }
+
+    /// What kind of node this is.
+    pub(crate) fn mode(&self) -> &NodeMode {
+        &self.mode
+    }
+
+    /// What every session is doing, and the statement counters.
+    pub(crate) fn activity(&self) -> &Arc<Activity> {
+        &self.activity
+    }
+
+    /// The slow-statement threshold.
+    pub(crate) fn slow_statement(&self) -> Duration {
+        self.slow_statement
+    }
+
+    /// The store.
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The node's signing identity, for sessions without one of their own.
+    pub(crate) fn node(&self) -> &Arc<Identity> {
+        &self.node
+    }
+
+    /// Announces commits to listeners.
+    pub(crate) fn notifier(&self) -> &Arc<Notifier> {
+        &self.notifier
+    }
+}

@@ -1,0 +1,137 @@
+//! INSERT: the rows a statement gives (constant VALUES read directly, anything else through a
+//! DataFusion query), sealed as new documents — or, for an id whose document was deleted, as
+//! its next revision. COPY FROM of documents inserts its rows through `insert_rows` too.
+//!
+//! Invariants:
+//! - Only the writable document columns take values; a generated one is refused (0A000) and
+//!   an unknown one is 42703.
+//! - An id that names a live document is 23505; nothing of the statement is written then.
+//! - `data` is required (23502) and must be JSON (22P02).
+
+use datafusion::sql::sqlparser::ast::{Insert, Statement, TableObject};
+use mindoodb_protocol::{DocId, EntryKind, KeyName};
+use mindoodb_storage::TableInfo;
+
+use super::direct;
+use super::returning::{self, Returning};
+use super::revision::{self, Revision};
+use crate::catalog::doc_columns::{DOC_COLUMNS, doc_column, idx, writable_columns};
+use crate::catalog::names;
+use crate::engine::read::query;
+use crate::engine::read::row::{Row, written_row};
+use crate::engine::read::visible::Current;
+use crate::engine::session::Session;
+use crate::error::{Error, Result};
+use crate::output::Output;
+
+/// The document columns a write names, already folded (indices into `DOC_COLUMNS`): the
+/// writable ones when it names none. `verb` says what is refused ("inserted", "copied into").
+pub(crate) fn targets(columns: Vec<String>, verb: &str) -> Result<Vec<usize>> {
+    if columns.is_empty() {
+        return Ok(writable_columns()
+            .filter_map(|name| doc_column(name).map(|(idx, _)| idx))
+            .collect());
+    }
+    let mut targets = Vec::with_capacity(columns.len());
+    for name in columns {
+        let (idx, doc_column) =
+            doc_column(&name).ok_or_else(|| Error::UndefinedColumn(name.clone()))?;
+        if !doc_column.writable {
+            return Err(Error::FeatureNotSupported(format!(
+                "column \"{name}\" is generated and cannot be {verb}"
+            )));
+        }
+        if targets.contains(&idx) {
+            return Err(Error::Syntax(format!(
+                "column \"{name}\" specified more than once"
+            )));
+        }
+        targets.push(idx);
+    }
+    Ok(targets)
+}
+
+/// INSERT INTO table [(columns)] VALUES ... | query [RETURNING ...].
+pub(crate) async fn insert(session: &mut Session, insert: Insert) -> Result<Output> {
+    let TableObject::TableName(name) = &insert.table else {
+        return Err(Error::FeatureNotSupported(
+            "INSERT into a table function".into(),
+        ));
+    };
+    let info = revision::target_table(session, name, "insert into")?;
+    let columns = insert
+        .columns
+        .iter()
+        .map(names::single)
+        .collect::<Result<Vec<_>>>()?;
+    let targets = targets(columns, "inserted")?;
+    let returning = Returning::of(insert.returning.as_deref())?;
+    let Some(source) = insert.source else {
+        return Err(Error::Syntax("INSERT needs VALUES or a query".into()));
+    };
+    let rows = match direct::values_rows(&source, targets.len()) {
+        Some(rows) => rows,
+        None => query::rows_as_text(session, Statement::Query(source)).await?,
+    };
+    let (n, written) = insert_rows(session, &info, &targets, rows, returning.is_some()).await?;
+    returning::finish("INSERT 0", n, returning, written)
+}
+
+/// Inserts `rows` of `targets` into the table `info`; the number of documents, and their rows
+/// when `returning`.
+pub(crate) async fn insert_rows(
+    session: &mut Session,
+    info: &TableInfo,
+    targets: &[usize],
+    rows: Vec<Vec<Option<String>>>,
+    returning: bool,
+) -> Result<(usize, Vec<Row>)> {
+    let now = revision::now();
+    let mut revisions = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut id = None;
+        let mut data = None;
+        let mut key_id = None;
+        for (target, value) in targets.iter().zip(row) {
+            match *target {
+                idx::ID => id = value,
+                idx::DATA => data = value,
+                _ => key_id = value,
+            }
+        }
+        let data = data.ok_or_else(|| Error::NotNull(DOC_COLUMNS[idx::DATA].name.into()))?;
+        let data = revision::normalize_json(&data)?;
+        let doc_id = DocId::new(id.unwrap_or_else(revision::new_doc_id))
+            .map_err(|e| Error::InvalidParameter(e.to_string()))?;
+        let key_name = match key_id {
+            Some(name) => KeyName::new(name).map_err(|e| Error::InvalidParameter(e.to_string()))?,
+            None => revision::default_key(info),
+        };
+        let key = revision::newest_key(session, &key_name)?;
+        let current = Current::of(session.store(), session.state(), info.table, &doc_id)?;
+        let (kind, parents, created) = match current {
+            Current::Absent => (EntryKind::Create, Vec::new(), now),
+            Current::Deleted { heads, created } => (EntryKind::Update, heads, created),
+            Current::Live { .. } => return Err(Error::UniqueViolation(doc_id.to_string())),
+        };
+        revisions.push(Revision {
+            kind,
+            doc_id,
+            parents,
+            json: Some(data),
+            key,
+            created,
+        });
+    }
+    let docs = revision::seal_all(session, revisions, now)?;
+    let written = if returning {
+        docs.iter()
+            .map(|doc| written_row(doc.entry.header().doc_id(), doc))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let n = docs.len();
+    session.write(info.table, docs).await?;
+    Ok((n, written))
+}
