@@ -1,7 +1,9 @@
-//! The sealed entry, format version 1: canonical header, parsing, hashing and verification.
+//! The sealed entry, format versions 1 and 2: canonical header, parsing, hashing and the
+//! verification types.
 //!
 //! ```text
-//! entry  = header ‖ ciphertext ‖ signature(64)
+//! entry (format 1) = header ‖ ciphertext ‖ signature(64)
+//! entry (format 2) = header ‖ ciphertext            (signed by its commit, see commit.rs)
 //! header = fixed part (71 bytes) ‖ key name ‖ signer role ‖ doc id ‖ parents (32 each)
 //!
 //!  0      4      5      6              14                    46          58        62         66   67   68     70   71
@@ -10,13 +12,16 @@
 //!  +------+------+------+--------------+---------------------+-----------+---------+----------+----+----+------+----+
 //! ```
 //! All integers are little-endian. `hash = BLAKE3(header ‖ ciphertext)`, `signature =
-//! Ed25519(author, hash)`, `ciphertext = AES-256-GCM-SIV(key, nonce, plaintext, aad = header)`.
+//! Ed25519(author, hash)` (format 1), `ciphertext = AES-256-GCM-SIV(key, nonce, plaintext,
+//! aad = header)`. Both formats share the header layout; only the version byte differs.
 //!
 //! Invariants:
 //! - Encoding is canonical: one plaintext + draft + key + nonce + identity gives one byte string,
 //!   and parsing accepts only what encoding can produce (sorted unique parents, exact lengths,
 //!   no trailing bytes), so the hash identifies the entry.
 //! - Every `Entry` holds bytes that parsed under these rules and the hash of those bytes.
+//! - A `VerifiedEntry` of format 1 carries no inclusion; one of format 2 always carries the
+//!   signed commit and the proof that its hash is a leaf of that commit.
 //!
 //! See: docs/FORMAT.md
 
@@ -25,11 +30,13 @@ use std::ops::Deref;
 
 use ed25519_dalek::{Signature, VerifyingKey};
 
+use crate::fields::has_control;
+use crate::inclusion::Inclusion;
 use crate::keys::KeyName;
-use crate::{Error, Result, VerifyError, hex};
+use crate::{
+    AuthorClock, AuthorKey, DocId, EntryHash, EntryKind, Error, KeyRef, Nonce, Result, VerifyError,
+};
 
-/// The format version this build writes and reads.
-pub const FORMAT_VERSION: u8 = 1;
 /// Longest document id, in bytes.
 pub const MAX_DOC_ID_LEN: usize = 255;
 /// Most parents one entry may name.
@@ -38,7 +45,7 @@ pub const MAX_PARENTS: usize = 64;
 pub const MAX_ROLE_LEN: usize = 64;
 /// Largest ciphertext (a 16 MiB document plus the 16-byte tag).
 pub const MAX_PAYLOAD_LEN: usize = 16 * 1024 * 1024 + TAG_LEN;
-/// Length of the Ed25519 signature that ends every entry.
+/// Length of the Ed25519 signature that ends every format-1 entry, commit and receipt.
 pub const SIGNATURE_LEN: usize = 64;
 
 pub(crate) const TAG_LEN: usize = 16;
@@ -58,146 +65,39 @@ const DOC_ID_LEN_OFFSET: usize = ROLE_LEN_OFFSET + 1;
 const PARENT_COUNT_OFFSET: usize = DOC_ID_LEN_OFFSET + 2;
 const FIXED_LEN: usize = PARENT_COUNT_OFFSET + 1;
 
-/// What an entry does to its document.
+/// Which of the two entry formats: they differ in who signs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EntryKind {
-    /// First revision; has no parents.
-    Create,
-    /// A new full revision; names the heads it replaces.
-    Update,
-    /// A tombstone; names the heads it deletes, carries an empty plaintext.
-    Delete,
+pub enum EntryFormat {
+    /// Every entry carries its own Ed25519 signature over its hash.
+    V1,
+    /// No signature of its own: a commit signs the Merkle root over many entries' hashes.
+    V2,
 }
 
-impl EntryKind {
-    /// The byte stored in the header.
+impl EntryFormat {
+    /// The version byte.
     pub fn to_byte(self) -> u8 {
         match self {
-            EntryKind::Create => 1,
-            EntryKind::Update => 2,
-            EntryKind::Delete => 3,
+            EntryFormat::V1 => 1,
+            EntryFormat::V2 => 2,
         }
     }
 
-    /// Reads the header byte.
-    pub fn from_byte(byte: u8) -> Option<EntryKind> {
+    /// Reads the version byte.
+    pub fn from_byte(byte: u8) -> Option<EntryFormat> {
         match byte {
-            1 => Some(EntryKind::Create),
-            2 => Some(EntryKind::Update),
-            3 => Some(EntryKind::Delete),
+            1 => Some(EntryFormat::V1),
+            2 => Some(EntryFormat::V2),
             _ => None,
         }
     }
-}
 
-/// BLAKE3 of an entry's header and ciphertext: its identity everywhere (`rev` in SQL).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct EntryHash(pub [u8; 32]);
-
-impl EntryHash {
-    /// Parses 64 hex digits.
-    pub fn from_hex(text: &str) -> Option<EntryHash> {
-        hex::decode::<32>(text).map(EntryHash)
-    }
-
-    /// The raw bytes.
-    pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
-}
-
-impl fmt::Display for EntryHash {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&hex::encode(&self.0))
-    }
-}
-
-impl fmt::Debug for EntryHash {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "EntryHash({self})")
-    }
-}
-
-/// A document id: 1 to 255 bytes of UTF-8 without control characters.
-///
-/// Control characters are excluded so that storage can end ids with NUL in its keys.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct DocId(String);
-
-impl DocId {
-    /// Validates and wraps an id.
-    pub fn new(id: impl Into<String>) -> Result<DocId> {
-        let id = id.into();
-        if id.is_empty() {
-            return Err(Error::InvalidDocId("empty"));
+    /// Bytes that follow the ciphertext.
+    fn signature_len(self) -> usize {
+        match self {
+            EntryFormat::V1 => SIGNATURE_LEN,
+            EntryFormat::V2 => 0,
         }
-        if id.len() > MAX_DOC_ID_LEN {
-            return Err(Error::InvalidDocId("longer than 255 bytes"));
-        }
-        if has_control(&id) {
-            return Err(Error::InvalidDocId("contains control characters"));
-        }
-        Ok(DocId(id))
-    }
-
-    /// The id as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for DocId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// The author's clock: microseconds since the Unix epoch, as the author's machine saw them.
-/// Untrusted for ordering across authors; used to pick a winner among concurrent heads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct AuthorClock(pub i64);
-
-/// An Ed25519 public key, as stored in the header (`author` in SQL, hex).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct AuthorKey(pub [u8; 32]);
-
-impl fmt::Display for AuthorKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&hex::encode(&self.0))
-    }
-}
-
-impl fmt::Debug for AuthorKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "AuthorKey({self})")
-    }
-}
-
-/// The 96-bit AES-GCM-SIV nonce of one entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Nonce(pub [u8; 12]);
-
-impl Nonce {
-    /// A fresh nonce from the operating system's random source.
-    pub fn random() -> Result<Nonce> {
-        let mut bytes = [0u8; 12];
-        getrandom::fill(&mut bytes).map_err(|_| Error::Rng)?;
-        Ok(Nonce(bytes))
-    }
-}
-
-/// Names one version of one data key, as an entry's header does.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct KeyRef {
-    /// The key's name (`default`, `hr`).
-    pub name: KeyName,
-    /// The key's version, from 1.
-    pub version: u32,
-}
-
-impl fmt::Display for KeyRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.name, self.version)
     }
 }
 
@@ -219,6 +119,7 @@ pub struct Draft {
 /// The parsed header of an entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
+    format: EntryFormat,
     kind: EntryKind,
     clock: AuthorClock,
     author: AuthorKey,
@@ -231,6 +132,10 @@ pub struct Header {
 }
 
 impl Header {
+    /// Format 1 or 2.
+    pub fn format(&self) -> EntryFormat {
+        self.format
+    }
     /// Create, update or delete.
     pub fn kind(&self) -> EntryKind {
         self.kind
@@ -269,6 +174,7 @@ impl Header {
     }
 
     pub(crate) fn new(
+        format: EntryFormat,
         draft: Draft,
         key: KeyRef,
         author: AuthorKey,
@@ -288,6 +194,7 @@ impl Header {
         let payload_len = plaintext_len + TAG_LEN;
         check_shape(kind, parents.len(), payload_len)?;
         Ok(Header {
+            format,
             kind,
             clock,
             author,
@@ -313,7 +220,7 @@ impl Header {
             FIXED_LEN + key_name.len() + role.len() + doc_id.len() + 32 * self.parents.len(),
         );
         out.extend_from_slice(&MAGIC);
-        out.push(FORMAT_VERSION);
+        out.push(self.format.to_byte());
         out.push(self.kind.to_byte());
         out.extend_from_slice(&self.clock.0.to_le_bytes());
         out.extend_from_slice(&self.author.0);
@@ -337,16 +244,7 @@ impl Header {
 
     /// Parses a header from the front of `bytes`; returns it and its encoded length.
     fn parse(bytes: &[u8]) -> Result<(Header, usize)> {
-        let fixed = bytes
-            .get(..FIXED_LEN)
-            .ok_or(Error::Malformed("shorter than the fixed header"))?;
-        if fixed[MAGIC_OFFSET..VERSION_OFFSET] != MAGIC {
-            return Err(Error::Malformed("bad magic"));
-        }
-        let version = fixed[VERSION_OFFSET];
-        if version != FORMAT_VERSION {
-            return Err(Error::UnsupportedVersion(version));
-        }
+        let (fixed, format) = fixed_part(bytes)?;
         let kind = EntryKind::from_byte(fixed[KIND_OFFSET])
             .ok_or(Error::Malformed("unknown entry kind"))?;
         let clock = AuthorClock(i64::from_le_bytes(array(
@@ -393,6 +291,7 @@ impl Header {
         }
         check_role(role)?;
         let header = Header {
+            format,
             kind,
             clock,
             author,
@@ -410,14 +309,14 @@ impl Header {
     }
 }
 
-/// A parsed entry: its bytes, header and hash. Reach it through `UnverifiedEntry` or
-/// `VerifiedEntry`, which say whether the signature was checked.
+/// A parsed entry: its bytes, header and hash. Reach it through `UnverifiedEntry`,
+/// `SealedEntry` or `VerifiedEntry`, which say whether and how its authorship was checked.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Entry {
     bytes: Vec<u8>,
     header: Header,
     header_len: usize,
-    hash: EntryHash, // Invariant: BLAKE3(bytes[..bytes.len() - SIGNATURE_LEN]).
+    hash: EntryHash, // Invariant: BLAKE3(bytes without the format-1 signature).
 }
 
 impl Entry {
@@ -435,14 +334,12 @@ impl Entry {
     }
     /// The ciphertext, tag included.
     pub fn ciphertext(&self) -> &[u8] {
-        &self.bytes[self.header_len..self.bytes.len() - SIGNATURE_LEN]
+        &self.bytes[self.header_len..self.bytes.len() - self.header.format.signature_len()]
     }
-    /// The Ed25519 signature over the hash.
-    pub fn signature(&self) -> &[u8; SIGNATURE_LEN] {
-        let start = self.bytes.len() - SIGNATURE_LEN;
-        self.bytes[start..]
-            .try_into()
-            .unwrap_or_else(|_| unreachable!("length checked at parse"))
+    /// The entry's own Ed25519 signature over its hash (format 1); empty for format 2, whose
+    /// commit signs it.
+    pub fn signature(&self) -> &[u8] {
+        &self.bytes[self.bytes.len() - self.header.format.signature_len()..]
     }
     /// BLAKE3(header ‖ ciphertext).
     pub fn hash(&self) -> EntryHash {
@@ -455,14 +352,15 @@ impl Entry {
 
     fn parse(bytes: Vec<u8>) -> Result<Entry> {
         let (header, header_len) = Header::parse(&bytes)?;
-        let expected = header_len + header.payload_len as usize + SIGNATURE_LEN;
+        let signature_len = header.format.signature_len();
+        let expected = header_len + header.payload_len as usize + signature_len;
         if bytes.len() < expected {
             return Err(Error::Malformed("truncated ciphertext or signature"));
         }
         if bytes.len() > expected {
             return Err(Error::TrailingBytes);
         }
-        let hash = hash_of(&bytes[..bytes.len() - SIGNATURE_LEN]);
+        let hash = hash_of(&bytes[..bytes.len() - signature_len]);
         Ok(Entry {
             bytes,
             header,
@@ -471,18 +369,18 @@ impl Entry {
         })
     }
 
+    /// Completes `bytes` (header ‖ ciphertext) into an entry; a format-1 entry is signed by
+    /// `sign`, which is not called for format 2.
     pub(crate) fn assemble(
         header: Header,
-        header_bytes: Vec<u8>,
-        ciphertext: &[u8],
+        header_len: usize,
+        mut bytes: Vec<u8>,
         sign: impl FnOnce(&EntryHash) -> [u8; 64],
     ) -> Entry {
-        let header_len = header_bytes.len();
-        let mut bytes = header_bytes;
-        bytes.reserve(ciphertext.len() + SIGNATURE_LEN);
-        bytes.extend_from_slice(ciphertext);
         let hash = hash_of(&bytes);
-        bytes.extend_from_slice(&sign(&hash));
+        if header.format == EntryFormat::V1 {
+            bytes.extend_from_slice(&sign(&hash));
+        }
         Entry {
             bytes,
             header,
@@ -501,17 +399,40 @@ impl fmt::Debug for Entry {
     }
 }
 
-/// An entry that parsed but whose signature has not been checked.
+/// The length of the sealed entry at the front of `bytes`, read from its fixed header alone
+/// (for stores that keep bytes of their own after an entry).
+pub fn entry_len(bytes: &[u8]) -> Result<usize> {
+    let (fixed, format) = fixed_part(bytes)?;
+    let field = |at: usize| usize::from(fixed[at]);
+    let doc_id_len = usize::from(u16::from_le_bytes(array(
+        &fixed[DOC_ID_LEN_OFFSET..PARENT_COUNT_OFFSET],
+    )));
+    let payload_len =
+        u32::from_le_bytes(array(&fixed[PAYLOAD_LEN_OFFSET..KEY_NAME_LEN_OFFSET])) as usize;
+    check_len("payload", payload_len, MAX_PAYLOAD_LEN)?;
+    Ok(FIXED_LEN
+        + field(KEY_NAME_LEN_OFFSET)
+        + field(ROLE_LEN_OFFSET)
+        + doc_id_len
+        + 32 * field(PARENT_COUNT_OFFSET)
+        + payload_len
+        + format.signature_len())
+}
+
+/// An entry that parsed but whose authorship has not been checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnverifiedEntry(Entry);
 
 impl UnverifiedEntry {
-    /// Parses sealed bytes; rejects anything encoding could not have produced.
+    /// Parses sealed bytes of either format; rejects anything encoding could not have
+    /// produced.
     pub fn parse(bytes: impl Into<Vec<u8>>) -> Result<UnverifiedEntry> {
         Entry::parse(bytes.into()).map(UnverifiedEntry)
     }
 
-    /// Checks the author key and the Ed25519 signature (strict: no malleable encodings).
+    /// Checks a format-1 entry's author key and Ed25519 signature (strict: no malleable
+    /// encodings). A format-2 entry has no signature of its own: verify it with its commit
+    /// (`verify_in`, `verify_leaf`).
     pub fn verify(self) -> Result<VerifiedEntry, VerifyError> {
         let author = VerifyingKey::from_bytes(&self.0.header.author.0)
             .map_err(|_| VerifyError::BadAuthorKey)?;
@@ -520,11 +441,26 @@ impl UnverifiedEntry {
 
     /// `verify` with the author key already decoded (from the header's bytes: `AuthorKeys`).
     pub(crate) fn verify_by(self, author: &VerifyingKey) -> Result<VerifiedEntry, VerifyError> {
-        let signature = Signature::from_bytes(self.0.signature());
+        if self.0.header.format != EntryFormat::V1 {
+            return Err(VerifyError::NoCommit);
+        }
+        let signature = Signature::from_bytes(
+            self.0
+                .signature()
+                .try_into()
+                .unwrap_or_else(|_| unreachable!("format 1 ends with a signature")),
+        );
         author
             .verify_strict(&self.0.hash.0, &signature)
             .map_err(|_| VerifyError::BadSignature)?;
-        Ok(VerifiedEntry(self.0))
+        Ok(VerifiedEntry {
+            entry: self.0,
+            inclusion: None,
+        })
+    }
+
+    pub(crate) fn into_entry(self) -> Entry {
+        self.0
     }
 }
 
@@ -535,21 +471,84 @@ impl Deref for UnverifiedEntry {
     }
 }
 
-/// An entry whose signature checked out, or that this process sealed itself.
+/// A format-2 entry sealed here (encrypted and hashed) that no commit signs yet: it becomes a
+/// `VerifiedEntry` through `sign_commit`, and cannot be stored before.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VerifiedEntry(Entry);
+pub struct SealedEntry(Entry);
+
+impl SealedEntry {
+    pub(crate) fn new(entry: Entry) -> SealedEntry {
+        debug_assert_eq!(entry.header.format, EntryFormat::V2);
+        SealedEntry(entry)
+    }
+
+    /// The entry alone, for a store that writes it in the same batch as the commit that
+    /// signs it.
+    pub fn into_entry(self) -> Entry {
+        self.0
+    }
+}
+
+impl Deref for SealedEntry {
+    type Target = Entry;
+    fn deref(&self) -> &Entry {
+        &self.0
+    }
+}
+
+/// An entry whose authorship checked out: a format-1 entry by its own signature, a format-2
+/// entry by the signed commit whose tree holds its hash; or an entry this process sealed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedEntry {
+    entry: Entry,
+    inclusion: Option<Inclusion>, // Invariant: Some exactly for format 2, and proves `entry`.
+}
 
 impl VerifiedEntry {
     pub(crate) fn sealed_here(entry: Entry) -> VerifiedEntry {
-        VerifiedEntry(entry)
+        VerifiedEntry {
+            entry,
+            inclusion: None,
+        }
+    }
+
+    /// Pairs a format-2 entry with the inclusion that was checked to prove it.
+    pub(crate) fn included(entry: Entry, inclusion: Inclusion) -> VerifiedEntry {
+        VerifiedEntry {
+            entry,
+            inclusion: Some(inclusion),
+        }
+    }
+
+    /// Where a format-2 entry sits in its signed commit; `None` for format 1.
+    pub fn inclusion(&self) -> Option<&Inclusion> {
+        self.inclusion.as_ref()
+    }
+
+    /// The entry alone, for storing its bytes.
+    pub fn into_entry(self) -> Entry {
+        self.entry
     }
 }
 
 impl Deref for VerifiedEntry {
     type Target = Entry;
     fn deref(&self) -> &Entry {
-        &self.0
+        &self.entry
     }
+}
+
+/// The fixed header of the entry at the front of `bytes`, with its format.
+fn fixed_part(bytes: &[u8]) -> Result<(&[u8], EntryFormat)> {
+    let fixed = bytes
+        .get(..FIXED_LEN)
+        .ok_or(Error::Malformed("shorter than the fixed header"))?;
+    if fixed[MAGIC_OFFSET..VERSION_OFFSET] != MAGIC {
+        return Err(Error::Malformed("bad magic"));
+    }
+    let version = fixed[VERSION_OFFSET];
+    let format = EntryFormat::from_byte(version).ok_or(Error::UnsupportedVersion(version))?;
+    Ok((fixed, format))
 }
 
 fn hash_of(bytes: &[u8]) -> EntryHash {
@@ -579,7 +578,7 @@ fn check_shape(kind: EntryKind, n_parents: usize, payload_len: usize) -> Result<
     }
 }
 
-fn check_role(role: &str) -> Result<()> {
+pub(crate) fn check_role(role: &str) -> Result<()> {
     if role.len() > MAX_ROLE_LEN {
         return Err(Error::InvalidRole("longer than 64 bytes"));
     }
@@ -589,21 +588,11 @@ fn check_role(role: &str) -> Result<()> {
     Ok(())
 }
 
-/// Whether `text` holds a control character (Unicode category Cc: U+0000 to U+001F and U+007F to
-/// U+009F), as `char::is_control` says, found byte-wise because every stored entry's id is checked
-/// on read. In UTF-8 those characters are the bytes below 0x20, 0x7F, and 0xC2 followed by 0x80
-/// to 0x9F; 0xC2 only ever starts a two-byte sequence.
-fn has_control(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.iter().any(|&b| b < 0x20 || b == 0x7f)
-        || bytes.windows(2).any(|w| w[0] == 0xc2 && w[1] < 0xa0)
-}
-
-fn utf8(bytes: &[u8]) -> Result<&str> {
+pub(crate) fn utf8(bytes: &[u8]) -> Result<&str> {
     std::str::from_utf8(bytes).map_err(|_| Error::Malformed("text field is not UTF-8"))
 }
 
-fn array<const N: usize>(bytes: &[u8]) -> [u8; N] {
+pub(crate) fn array<const N: usize>(bytes: &[u8]) -> [u8; N] {
     bytes
         .try_into()
         .unwrap_or_else(|_| unreachable!("callers slice exactly N bytes"))

@@ -38,6 +38,9 @@ pub enum Error {
     /// The draft breaks a structural rule (for example a create with parents).
     #[error("invalid entry: {0}")]
     InvalidDraft(&'static str),
+    /// The entries given to `sign_commit` cannot form one commit.
+    #[error("invalid commit: {0}")]
+    InvalidCommit(&'static str),
     /// The key offered is not the one the entry names.
     #[error("entry is sealed with key {expected}, not {offered}")]
     WrongKey {
@@ -66,14 +69,35 @@ pub enum Error {
     Verify(#[from] VerifyError),
 }
 
-/// Why an entry failed verification.
+/// Why an entry, a commit or a receipt failed verification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum VerifyError {
     /// The author public key is not a valid Ed25519 point.
     #[error("author key is not a valid ed25519 public key")]
     BadAuthorKey,
-    /// The signature does not verify against the entry hash and author key.
-    #[error("signature does not match the entry hash")]
+    /// The signature does not verify against the hash and the author key.
+    #[error("signature does not match the hash")]
     BadSignature,
+    /// A format-2 entry was verified alone: it has no signature, its commit signs it.
+    #[error("a format 2 entry is verified with its commit")]
+    NoCommit,
+    /// A format-1 entry was offered as a leaf of a commit.
+    #[error("a format 1 entry is signed alone, not by a commit")]
+    SignedAlone,
+    /// The entry names another author or signer role than its commit.
+    #[error("entry and commit name different authors or signer roles")]
+    OtherAuthor,
+    /// The entry's hash is not the leaf its path or index claims in the signed commit.
+    #[error("entry is not in the commit's signed tree")]
+    NotInCommit,
+    /// The hash is not the leaf its path claims in the signed tree.
+    #[error("hash is not in the signed tree")]
+    NotInTree,
+    /// An inclusion path's index or length does not fit the tree's size.
+    #[error("inclusion path does not fit the tree")]
+    BadPath,
+    /// A list of leaves is not the signed tree's: wrong count or another root.
+    #[error("leaves do not give the signed root")]
+    BadLeaves,
 }

@@ -9,7 +9,7 @@ use std::fmt;
 use ed25519_dalek::{Signer, SigningKey};
 use zeroize::Zeroizing;
 
-use crate::entry::AuthorKey;
+use crate::fields::AuthorKey;
 use crate::token::{IDENTITY_PREFIX, decode_secret, encode_secret};
 use crate::{Error, Result};
 

@@ -33,7 +33,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use zeroize::Zeroizing;
 
-use crate::entry::{KeyRef, Nonce, TAG_LEN};
+use crate::entry::TAG_LEN;
+use crate::fields::{KeyRef, Nonce};
 use crate::keys::derive_key;
 use crate::{DataKey, Error, Identity, KdfParams, KeyName, Result};
 

@@ -13,7 +13,7 @@ use std::fmt;
 use argon2::{Algorithm, Argon2, Params, Version};
 use zeroize::Zeroizing;
 
-use crate::entry::KeyRef;
+use crate::fields::KeyRef;
 use crate::token::{DATA_KEY_PREFIX, decode_secret, encode_secret};
 use crate::{Error, Result, hex};
 

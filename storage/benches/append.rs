@@ -4,6 +4,9 @@
 //!   then `Store::commit` (group commit, one synced WriteBatch per group);
 //! - `mindoodb_commit_presealed`: `Store::commit` alone, entries sealed before the clock starts
 //!   (1 and 16 appenders);
+//! - `mindoodb_seal_commit_signed`: the same documents in format 2, one commit each, which the
+//!   commit thread signs (`Store::commit_signed`; 1 and 16 appenders): the W1 shape, where a
+//!   transaction holds one document and format 2 saves no signature;
 //! - `rocksdb_put_sync`: the baseline, the same sealed bytes as single `put`s with
 //!   `set_sync(true)` into a plain `rocksdb::DB` with default options;
 //! - `disk_append_fdatasync`: the disk's floor, one 1.2 KB append plus `fdatasync` to a plain
@@ -34,7 +37,9 @@ use mindoodb_protocol::VerifiedEntry;
 use rocksdb::{DB, Options, WriteOptions};
 use tempfile::TempDir;
 
-use common::{APPENDERS, StoreRig, Tally, seal_create, seal_parallel, share};
+use common::{
+    APPENDERS, StoreRig, Tally, seal_create, seal_entry_create, seal_parallel, share, signing_txn,
+};
 
 /// Block cache of the append stores; writes barely touch it.
 const CACHE_BYTES: usize = 64 << 20;
@@ -85,6 +90,16 @@ fn appends(c: &mut Criterion) {
         let sealed = tally.report();
         if threads <= APPENDERS {
             let rig = StoreRig::new(CACHE_BYTES);
+            let tally = Tally::new(format!("mindoodb_seal_commit_signed/{threads}"));
+            group.bench_with_input(
+                BenchmarkId::new("mindoodb_seal_commit_signed", threads),
+                &threads,
+                |b, &threads| {
+                    b.iter_custom(|iters| seal_and_commit_signed(&rig, &tally, iters, threads))
+                },
+            );
+            tally.report();
+            let rig = StoreRig::new(CACHE_BYTES);
             let tally = Tally::new(format!("mindoodb_commit_presealed/{threads}"));
             group.bench_with_input(
                 BenchmarkId::new("mindoodb_commit_presealed", threads),
@@ -119,6 +134,23 @@ fn seal_and_commit(rig: &StoreRig, tally: &Tally, iters: u64, threads: usize) ->
                 s.spawn(move || {
                     for n in docs {
                         rig.commit(rig.txn([seal_create(n)]));
+                    }
+                });
+            }
+        });
+    })
+}
+
+/// Like `seal_and_commit` in format 2: each document one commit, signed by the commit thread.
+fn seal_and_commit_signed(rig: &StoreRig, tally: &Tally, iters: u64, threads: usize) -> Duration {
+    tally.time(iters, || {
+        std::thread::scope(|s| {
+            for thread_idx in 0..threads {
+                let docs = rig.take_docs(share(iters, threads, thread_idx));
+                s.spawn(move || {
+                    for n in docs {
+                        let txn = signing_txn(rig.table, vec![seal_entry_create(n)]);
+                        rig.store.commit_signed(txn).expect("commit");
                     }
                 });
             }

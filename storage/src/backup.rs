@@ -1,46 +1,40 @@
-//! Backups: a chain of files in MindooDB's own format holding the catalog and each table's
-//! sealed entries (ciphertext and signatures, never a key or plaintext); writing a full or
-//! incremental backup from a store, verifying a chain, and restoring it to a point in time.
+//! Backups: a chain of files in MindooDB's own format holding the catalog, each tenant's
+//! commits and receipts and each table's sealed entries (ciphertext, signatures, commits,
+//! never a key or plaintext); writing a full or incremental backup from a store, verifying a
+//! chain, and restoring it to a point in time. The file format is backup_file.rs.
 //!
 //! Invariants:
 //! - A file becomes visible under its final name only after it was synced and read back whole:
-//!   digest, every entry's signature, and the seq ranges its header promised.
-//! - File n names the BLAKE3 digest of file n-1, and each table's entries continue exactly
-//!   where the chain left them, so a missing, reordered or altered file is detected.
+//!   digest, every signature, path and leaf, and the seq ranges its header promised.
+//! - File n names the BLAKE3 digest of file n-1, and each table's entries, each tenant's
+//!   commits and receipts continue exactly where the chain left them, so a missing, reordered
+//!   or altered file is detected.
 //! - Restore verifies the whole chain before it writes anything, into an empty directory
-//!   only, and imports entries through the commit pipeline, so every derived index is rebuilt
-//!   and each entry lands at the seq it had.
-//! - An incremental backup refuses a data directory whose log does not extend the chain
-//!   (checked by the hash of the last entry the chain holds of each table).
+//!   only, and imports commits, receipts and entries through the commit pipeline, so every
+//!   derived index is rebuilt and each lands at the seq it had.
+//! - An incremental backup refuses a data directory whose logs do not extend the chain
+//!   (checked by the hash of the last entry, commit and receipt the chain holds).
 //!
 //! See: docs/FORMAT.md#backup-files, docs/OPERATIONS.md#backups
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
-use std::io::{self, BufReader, BufWriter, Read, Write as _};
+use std::io;
 use std::path::{Path, PathBuf};
 
-use mindoodb_protocol::{AuthorClock, EntryHash, MAX_PAYLOAD_LEN, UnverifiedEntry, VerifiedEntry};
-use rocksdb::{IteratorMode, WriteBatch};
+use mindoodb_protocol::{AuthorClock, CommitHash};
+use rocksdb::IteratorMode;
 
-use crate::catalog::{self, Catalog};
+use crate::backup_file::{
+    self, BResult, CatalogRow, DIGEST_LEN, Header, Item, SUFFIX, damaged, file_name, io_err,
+};
+use crate::catalog::Catalog;
 use crate::layout::CF_CATALOG;
 use crate::read::Snapshot;
-use crate::{
-    Error, Outcome, Seq, Store, StoreConfig, Table, TableId, TenantId, Transaction, Write,
-};
+use crate::record;
+use crate::{CommitSeq, Error, ReceiptSeq, Seq, Store, Table, TenantId};
 
-const MAGIC: &[u8; 8] = b"MDBBACK\0";
-const VERSION: u32 = 1;
-const SUFFIX: &str = ".mdbbackup";
-const DIGEST_LEN: usize = 32;
-/// Room for the largest entry the protocol allows: header fields plus payload.
-const MAX_ENTRY_LEN: u32 = (MAX_PAYLOAD_LEN + (1 << 16)) as u32;
-const MAX_CATALOG_FIELD: u32 = 1 << 20;
-/// Entries per import transaction during a restore.
-const RESTORE_BATCH: usize = 1024;
-/// Entries read from the log per page while writing.
-const PAGE: usize = 1024;
+pub use crate::backup_file::{LogRange, TableRange, TenantRange};
 
 /// Why a backup, verification or restore failed.
 #[derive(Debug, thiserror::Error)]
@@ -73,12 +67,6 @@ pub enum BackupError {
     Storage(#[from] Error),
 }
 
-type BResult<T> = std::result::Result<T, BackupError>;
-/// One raw catalog row: key and value as the catalog column family holds them.
-type CatalogRow = (Vec<u8>, Vec<u8>);
-/// Called with each entry of a file: its table, its seq and its sealed bytes.
-type Visit<'v> = dyn FnMut(Table, Seq, &[u8]) -> BResult<()> + 'v;
-
 /// Told how far a long step got: a bar on a terminal, lines in a log.
 pub trait Progress {
     /// A step of `total` units (entries) begins.
@@ -87,27 +75,6 @@ pub trait Progress {
     fn advance(&mut self, n: u64);
     /// The step is over.
     fn finish(&mut self);
-}
-
-/// The part of one table a backup file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TableRange {
-    /// The table.
-    pub table: Table,
-    /// The first seq in this file (the chain's end for this table plus one).
-    pub first: Seq,
-    /// How many entries follow, in seq order.
-    pub count: u64,
-    /// Hash of the entry at `first + count - 1`, the chain's end for this table; all zeros
-    /// while the table is empty.
-    pub end_hash: [u8; DIGEST_LEN],
-}
-
-impl TableRange {
-    /// The last seq the chain holds of this table after this file.
-    pub fn end(&self) -> Seq {
-        Seq(self.first.0 + self.count - 1)
-    }
 }
 
 /// One file of a chain.
@@ -123,6 +90,8 @@ pub struct BackupInfo {
     pub digest: [u8; DIGEST_LEN],
     /// Its table ranges.
     pub tables: Vec<TableRange>,
+    /// Its tenants' commit and receipt ranges (none in version-1 files).
+    pub tenants: Vec<TenantRange>,
     /// Entries it holds.
     pub entries: u64,
     /// Its size in bytes.
@@ -151,13 +120,40 @@ pub struct RestoreSummary {
     pub entries: u64,
 }
 
-/// A parsed file header.
-struct Header {
-    number: u32,
-    created_micros: i64,
-    parent: [u8; DIGEST_LEN],
-    catalog: Vec<CatalogRow>,
-    tables: Vec<TableRange>,
+/// Where the chain ends: each table's last seq and entry hash, each tenant's last commit and
+/// receipt with their hashes.
+#[derive(Default)]
+struct Ends {
+    tables: BTreeMap<Table, (Seq, [u8; DIGEST_LEN])>,
+    commits: BTreeMap<TenantId, (u64, [u8; DIGEST_LEN])>,
+    receipts: BTreeMap<TenantId, (u64, [u8; DIGEST_LEN])>,
+}
+
+impl Ends {
+    fn of(chain: &[BackupInfo]) -> Ends {
+        let mut ends = Ends::default();
+        for info in chain {
+            ends.extend(&info.tables, &info.tenants);
+        }
+        ends
+    }
+
+    fn extend(&mut self, tables: &[TableRange], tenants: &[TenantRange]) {
+        for range in tables.iter().filter(|r| r.count > 0) {
+            self.tables
+                .insert(range.table, (range.end(), range.end_hash));
+        }
+        for range in tenants {
+            if range.commits.count > 0 {
+                let end = (range.commits.end(), range.commits.end_hash);
+                self.commits.insert(range.tenant, end);
+            }
+            if range.receipts.count > 0 {
+                let end = (range.receipts.end(), range.receipts.end_hash);
+                self.receipts.insert(range.tenant, end);
+            }
+        }
+    }
 }
 
 impl Store {
@@ -171,12 +167,7 @@ impl Store {
     ) -> BResult<BackupInfo> {
         fs::create_dir_all(dir).map_err(|source| io_err(dir, source))?;
         let chain = read_headers(dir)?;
-        let mut ends: BTreeMap<Table, (Seq, [u8; DIGEST_LEN])> = BTreeMap::new();
-        for info in &chain {
-            for range in info.tables.iter().filter(|r| r.count > 0) {
-                ends.insert(range.table, (range.end(), range.end_hash));
-            }
-        }
+        let ends = Ends::of(&chain);
         let snapshot = self.snapshot();
         let catalog_rows = snapshot.catalog_rows()?;
         let loaded = Catalog::load(
@@ -187,34 +178,47 @@ impl Store {
         let mut tables = Vec::new();
         for info in loaded.tables.values() {
             let table = info.table;
-            let last = snapshot.last_seq(table)?;
-            let (end, end_hash) = ends.get(&table).copied().unwrap_or((Seq(0), [0; 32]));
-            if last < end {
-                return Err(BackupError::Chain(format!(
-                    "table {} has {} entries but the backups in {} hold {}: back up into a new directory",
-                    info.name,
-                    last,
-                    dir.display(),
-                    end
-                )));
-            }
-            if end.0 > 0 && entry_hash(&snapshot, table, end)? != end_hash {
-                return Err(BackupError::Chain(format!(
-                    "table {} differs from the backups in {} at seq {end}: they were taken of another data directory",
-                    info.name,
-                    dir.display()
-                )));
-            }
-            let new_hash = if last > end {
-                entry_hash(&snapshot, table, last)?
-            } else {
-                end_hash
-            };
+            let last = snapshot.last_seq(table)?.0;
+            let end = ends.tables.get(&table).map(|(seq, hash)| (seq.0, *hash));
+            let (first, count, end_hash) = extend_range(dir, &info.name, last, end, |seq| {
+                entry_hash(&snapshot, table, Seq(seq))
+            })?;
             tables.push(TableRange {
                 table,
-                first: Seq(end.0 + 1),
-                count: last.0 - end.0,
-                end_hash: new_hash,
+                first: Seq(first),
+                count,
+                end_hash,
+            });
+        }
+        let mut tenants = Vec::new();
+        for info in loaded.tenants.values() {
+            let tenant = info.id;
+            let last = snapshot.last_commit_seq(tenant)?.0;
+            let end = ends.commits.get(&tenant).copied();
+            let what = format!("the commits of tenant {}", info.name);
+            let (first, count, end_hash) = extend_range(dir, &what, last, end, |seq| {
+                commit_hash(&snapshot, tenant, CommitSeq(seq)).map(|h| h.0)
+            })?;
+            let commits = LogRange {
+                first,
+                count,
+                end_hash,
+            };
+            let last = snapshot.last_receipt_seq(tenant)?.0;
+            let end = ends.receipts.get(&tenant).copied();
+            let what = format!("the receipts of tenant {}", info.name);
+            let (first, count, end_hash) = extend_range(dir, &what, last, end, |seq| {
+                receipt_hash(&snapshot, tenant, ReceiptSeq(seq))
+            })?;
+            let receipts = LogRange {
+                first,
+                count,
+                end_hash,
+            };
+            tenants.push(TenantRange {
+                tenant,
+                commits,
+                receipts,
             });
         }
         let header = Header {
@@ -223,12 +227,13 @@ impl Store {
             parent: chain.last().map_or([0; DIGEST_LEN], |info| info.digest),
             catalog: catalog_rows,
             tables,
+            tenants,
         };
         let path = dir.join(file_name(header.number));
         let tmp = dir.join(format!(".{}.tmp", file_name(header.number)));
         let total: u64 = header.tables.iter().map(|r| r.count).sum();
         progress.start("backup", total);
-        let written = write_file(&tmp, &header, &snapshot, progress);
+        let written = backup_file::write_file(&tmp, &header, &snapshot, progress);
         progress.finish();
         if let Err(err) = written {
             let _ = fs::remove_file(&tmp);
@@ -238,9 +243,11 @@ impl Store {
 
         // Verified on write: read the file back whole before it gets its name.
         progress.start("verify", total);
-        let checked = read_file(&tmp, &mut |_, _, entry| {
-            progress.advance(1);
-            verify_entry(&tmp, entry).map(|_| ())
+        let checked = backup_file::read_file(&tmp, &mut |item| {
+            if matches!(item, Item::Entry(..) | Item::Absent(..)) {
+                progress.advance(1);
+            }
+            Ok(())
         });
         progress.finish();
         let (read_back, digest, bytes) = match checked {
@@ -250,7 +257,10 @@ impl Store {
                 return Err(err);
             }
         };
-        if read_back.tables != header.tables || read_back.parent != header.parent {
+        if read_back.tables != header.tables
+            || read_back.tenants != header.tenants
+            || read_back.parent != header.parent
+        {
             let _ = fs::remove_file(&tmp);
             return Err(damaged(&tmp, "reads back different from what was written"));
         }
@@ -265,9 +275,37 @@ impl Store {
             digest,
             entries: total,
             tables: header.tables,
+            tenants: header.tenants,
             bytes,
         })
     }
+}
+
+/// The range after the chain's `end` (seq and hash) of a log whose last seq is `last`:
+/// (first, count, end hash). Refuses a log that is shorter than the chain or differs from it at
+/// the chain's end; `hash_at` reads the log's hash at a seq.
+fn extend_range(
+    dir: &Path,
+    what: &str,
+    last: u64,
+    end: Option<(u64, [u8; DIGEST_LEN])>,
+    hash_at: impl Fn(u64) -> BResult<[u8; DIGEST_LEN]>,
+) -> BResult<(u64, u64, [u8; DIGEST_LEN])> {
+    let (end, end_hash) = end.unwrap_or((0, [0; DIGEST_LEN]));
+    if last < end {
+        return Err(BackupError::Chain(format!(
+            "{what} has {last} entries but the backups in {} hold {end}: back up into a new directory",
+            dir.display(),
+        )));
+    }
+    if end > 0 && hash_at(end)? != end_hash {
+        return Err(BackupError::Chain(format!(
+            "{what} differs from the backups in {} at seq {end}: they were taken of another data directory",
+            dir.display()
+        )));
+    }
+    let new_hash = if last > end { hash_at(last)? } else { end_hash };
+    Ok((end + 1, last - end, new_hash))
 }
 
 impl Snapshot<'_> {
@@ -289,7 +327,8 @@ impl Snapshot<'_> {
 }
 
 /// Reads and checks every file of the chain in `dir`: digests, parent links, seq continuity
-/// and every entry's signature. Returns the files in order.
+/// of entries, commits and receipts, and every signature, path and leaf. Returns the files in
+/// order.
 pub fn verify_backups(dir: &Path, progress: &mut dyn Progress) -> BResult<Vec<BackupInfo>> {
     let headers = read_headers(dir)?;
     if headers.is_empty() {
@@ -301,21 +340,31 @@ pub fn verify_backups(dir: &Path, progress: &mut dyn Progress) -> BResult<Vec<Ba
     let total = headers.iter().map(|h| h.entries).sum();
     progress.start("verify", total);
     let mut infos = Vec::with_capacity(headers.len());
-    let mut ends: BTreeMap<Table, (Seq, [u8; DIGEST_LEN])> = BTreeMap::new();
+    let mut ends = Ends::default();
     let mut parent = [0; DIGEST_LEN];
     for (idx, listed) in headers.iter().enumerate() {
         let path = &listed.path;
         let mut expect: BTreeMap<Table, Seq> = BTreeMap::new();
-        let mut last_hash: BTreeMap<Table, [u8; DIGEST_LEN]> = BTreeMap::new();
-        let (header, digest, bytes) = read_file(path, &mut |table, seq, entry| {
-            progress.advance(1);
-            let hash = verify_entry(path, entry)?;
-            let want = expect.entry(table).or_insert(seq);
-            if *want != seq {
-                return Err(damaged(path, &format!("entry out of order at seq {seq}")));
+        let mut last = Ends::default();
+        let (header, digest, bytes) = backup_file::read_file(path, &mut |item| {
+            match item {
+                Item::Commit(tenant, seq, import) => {
+                    let hash = import.commit().hash().0;
+                    last.commits.insert(tenant, (seq.0, hash));
+                }
+                Item::Receipt(tenant, seq, receipt, _) => {
+                    last.receipts.insert(tenant, (seq.0, receipt.hash()));
+                }
+                Item::Entry(table, seq, ref entry) => {
+                    let hash = *entry.hash().as_bytes();
+                    in_order(path, &mut expect, &mut last, table, seq, hash)?;
+                    progress.advance(1);
+                }
+                Item::Absent(table, seq, hash) => {
+                    in_order(path, &mut expect, &mut last, table, seq, hash.0)?;
+                    progress.advance(1);
+                }
             }
-            *want = Seq(seq.0 + 1);
-            last_hash.insert(table, *hash.as_bytes());
             Ok(())
         })?;
         if header.number as usize != idx + 1 {
@@ -333,27 +382,38 @@ pub fn verify_backups(dir: &Path, progress: &mut dyn Progress) -> BResult<Vec<Ba
             )));
         }
         for range in &header.tables {
-            let (end, end_hash) = ends.get(&range.table).copied().unwrap_or((Seq(0), [0; 32]));
-            if range.first.0 != end.0 + 1 {
-                return Err(BackupError::Chain(format!(
-                    "{} continues table {}/{} at seq {} but the chain ends at {end}",
-                    path.display(),
-                    range.table.tenant.0,
-                    range.table.id.0,
-                    range.first
-                )));
-            }
-            let held = last_hash.get(&range.table).copied().unwrap_or(end_hash);
-            if held != range.end_hash {
-                return Err(damaged(
-                    path,
-                    "a table's last entry differs from its header",
-                ));
-            }
-            if range.count > 0 {
-                ends.insert(range.table, (range.end(), range.end_hash));
+            let (end, end_hash) = ends
+                .tables
+                .get(&range.table)
+                .copied()
+                .unwrap_or((Seq(0), [0; 32]));
+            let what = format!("table {}/{}", range.table.tenant.0, range.table.id.0);
+            let held = last.tables.get(&range.table).map(|(_, hash)| *hash);
+            check_continues(
+                path,
+                &what,
+                end.0,
+                end_hash,
+                range.first.0,
+                held,
+                range.end_hash,
+            )?;
+        }
+        for range in &header.tenants {
+            for (kind, log, chain_ends, file_ends) in [
+                ("commits", &range.commits, &ends.commits, &last.commits),
+                ("receipts", &range.receipts, &ends.receipts, &last.receipts),
+            ] {
+                let (end, end_hash) = chain_ends
+                    .get(&range.tenant)
+                    .copied()
+                    .unwrap_or((0, [0; 32]));
+                let what = format!("the {kind} of tenant {}", range.tenant.0);
+                let held = file_ends.get(&range.tenant).map(|(_, hash)| *hash);
+                check_continues(path, &what, end, end_hash, log.first, held, log.end_hash)?;
             }
         }
+        ends.extend(&header.tables, &header.tenants);
         parent = digest;
         infos.push(BackupInfo {
             number: header.number,
@@ -362,6 +422,7 @@ pub fn verify_backups(dir: &Path, progress: &mut dyn Progress) -> BResult<Vec<Ba
             digest,
             entries: header.tables.iter().map(|r| r.count).sum(),
             tables: header.tables,
+            tenants: header.tenants,
             bytes,
         });
     }
@@ -369,163 +430,75 @@ pub fn verify_backups(dir: &Path, progress: &mut dyn Progress) -> BResult<Vec<Ba
     Ok(infos)
 }
 
-/// Restores the chain in `dir` into the new store directory `target`, stopping each table's
-/// log at `until`. The catalog is the newest backup's; tables it no longer lists are skipped.
-pub fn restore(
-    dir: &Path,
-    target: &Path,
-    config: &StoreConfig,
-    until: Until,
-    progress: &mut dyn Progress,
-) -> BResult<RestoreSummary> {
-    let infos = verify_backups(dir, progress)?;
-    let is_empty = match fs::read_dir(target) {
-        Ok(mut entries) => entries.next().is_none(),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => true,
-        Err(source) => return Err(io_err(target, source)),
-    };
-    if !is_empty {
-        return Err(BackupError::NotEmpty(target.to_owned()));
+/// Checks that a table's entries come in seq order and notes the last one's hash.
+fn in_order(
+    path: &Path,
+    expect: &mut BTreeMap<Table, Seq>,
+    last: &mut Ends,
+    table: Table,
+    seq: Seq,
+    hash: [u8; DIGEST_LEN],
+) -> BResult<()> {
+    let want = expect.entry(table).or_insert(seq);
+    if *want != seq {
+        return Err(damaged(path, &format!("entry out of order at seq {seq}")));
     }
-    fs::create_dir_all(target).map_err(|source| io_err(target, source))?;
-    let store = Store::open(target, config)?;
-    let newest = infos
-        .last()
-        .ok_or_else(|| BackupError::Chain("no backup files".into()))?;
-    let mut catalog_rows = Vec::new();
-    read_header_only(&newest.path, &mut catalog_rows)?;
-    let archived = store.load_catalog(catalog_rows)?;
-
-    let total = infos.iter().map(|i| i.entries).sum();
-    progress.start("restore", total);
-    let mut stopped: BTreeMap<Table, bool> = BTreeMap::new();
-    let mut pending: Vec<(Seq, Write)> = Vec::new();
-    let mut imported = 0u64;
-    let mut tables = std::collections::BTreeSet::new();
-    for info in &infos {
-        read_file(&info.path, &mut |table, seq, bytes| {
-            progress.advance(1);
-            if !store.has_table(table) || *stopped.get(&table).unwrap_or(&false) {
-                return Ok(());
-            }
-            let entry = verified(&info.path, bytes)?;
-            let keep = match until {
-                Until::End => true,
-                Until::Seq(last) => seq <= last,
-                Until::Clock(last) => entry.header().clock() <= last,
-            };
-            if !keep {
-                stopped.insert(table, true);
-                return Ok(());
-            }
-            tables.insert(table);
-            pending.push((seq, Write::Import { table, entry }));
-            if pending.len() >= RESTORE_BATCH {
-                imported += import(&store, std::mem::take(&mut pending))?;
-            }
-            Ok(())
-        })?;
-    }
-    imported += import(&store, pending)?;
-    progress.finish();
-    for (tenant, name) in archived {
-        store.set_read_only(tenant, &name, true)?;
-    }
-    Ok(RestoreSummary {
-        files: infos.len(),
-        tables: tables.len(),
-        entries: imported,
-    })
+    *want = Seq(seq.0 + 1);
+    last.tables.insert(table, (seq, hash));
+    Ok(())
 }
 
-impl Store {
-    /// Writes `rows` as the catalog of this new, empty store and returns the tables they
-    /// mark read-only, which are loaded writable so a restore can fill them first.
-    fn load_catalog(&self, rows: Vec<CatalogRow>) -> BResult<Vec<(TenantId, String)>> {
-        let mut cat = self.shared.catalog.write();
-        let existing = self
-            .shared
-            .db
-            .iterator_cf(&self.shared.cf(CF_CATALOG), IteratorMode::Start)
-            .next();
-        if existing.is_some() {
-            return Err(BackupError::Chain(
-                "restore target already has a catalog".into(),
-            ));
-        }
-        let mut archived = Vec::new();
-        let mut batch = WriteBatch::default();
-        let mut boxed = Vec::with_capacity(rows.len());
-        for (key, value) in rows {
-            let value = match key.first() {
-                Some(&catalog::TABLE) => {
-                    let mut info = catalog::decode_table(&value)?;
-                    if info.read_only {
-                        archived.push((info.table.tenant, info.name.clone()));
-                        info.read_only = false;
-                    }
-                    catalog::encode_table(&info)
-                }
-                _ => value,
-            };
-            batch.put_cf(&self.shared.cf(CF_CATALOG), &key, &value);
-            boxed.push((key.into_boxed_slice(), value.into_boxed_slice()));
-        }
-        let loaded = Catalog::load(boxed.into_iter())?;
-        self.write_catalog(batch, &mut cat)?;
-        *cat = loaded;
-        Ok(archived)
+/// Checks that a range starting at `first` continues the chain's `end`, and that the last item
+/// the file `held` (the chain's end hash when it held none) is the one its header names.
+fn check_continues(
+    path: &Path,
+    what: &str,
+    end: u64,
+    end_hash: [u8; DIGEST_LEN],
+    first: u64,
+    held: Option<[u8; DIGEST_LEN]>,
+    header_hash: [u8; DIGEST_LEN],
+) -> BResult<()> {
+    if first != end + 1 {
+        return Err(BackupError::Chain(format!(
+            "{} continues {what} at seq {first} but the chain ends at {end}",
+            path.display(),
+        )));
     }
-
-    fn has_table(&self, table: Table) -> bool {
-        self.shared.catalog.read().table_info(table).is_some()
+    if held.unwrap_or(end_hash) != header_hash {
+        return Err(damaged(
+            path,
+            &format!("the last of {what} differs from its header"),
+        ));
     }
+    Ok(())
 }
 
-/// Commits `writes` as one import and checks each entry landed at the seq it had.
-fn import(store: &Store, writes: Vec<(Seq, Write)>) -> BResult<u64> {
-    if writes.is_empty() {
-        return Ok(0);
-    }
-    let (seqs, writes): (Vec<Seq>, Vec<Write>) = writes.into_iter().unzip();
-    let receipt = store.commit(Transaction { writes })?;
-    for (want, outcome) in seqs.iter().zip(&receipt.outcomes) {
-        if *outcome != Outcome::Appended(*want) {
-            return Err(BackupError::Chain(format!(
-                "restored entry landed at {outcome:?} instead of seq {want}"
-            )));
-        }
-    }
-    Ok(seqs.len() as u64)
-}
-
+/// The hash of the entry at `seq` (kept also when its body is absent).
 fn entry_hash(snapshot: &Snapshot<'_>, table: Table, seq: Seq) -> BResult<[u8; DIGEST_LEN]> {
-    let record = snapshot
-        .log(table, Seq(seq.0 - 1), 1)?
+    let bytes = snapshot.log_value(table, seq)?;
+    let hash = record::stored_hash(&bytes).map_err(|why| Error::DamagedEntry { seq, why })?;
+    Ok(hash.0)
+}
+
+fn commit_hash(snapshot: &Snapshot<'_>, tenant: TenantId, seq: CommitSeq) -> BResult<CommitHash> {
+    let stored = snapshot
+        .commit(tenant, seq)?
+        .ok_or_else(|| Error::Corrupted(format!("commit {} is missing", seq.0)))?;
+    Ok(stored.commit.hash())
+}
+
+fn receipt_hash(
+    snapshot: &Snapshot<'_>,
+    tenant: TenantId,
+    seq: ReceiptSeq,
+) -> BResult<[u8; DIGEST_LEN]> {
+    let stored = snapshot
+        .receipts(tenant, ReceiptSeq(seq.0 - 1), 1)?
         .into_iter()
         .next()
-        .ok_or(Error::DamagedEntry {
-            seq,
-            why: "missing from the log".into(),
-        })?;
-    Ok(*record.entry.hash().as_bytes())
-}
-
-fn verify_entry(path: &Path, bytes: &[u8]) -> BResult<EntryHash> {
-    verified(path, bytes).map(|entry| entry.hash())
-}
-
-fn verified(path: &Path, bytes: &[u8]) -> BResult<VerifiedEntry> {
-    let entry = UnverifiedEntry::parse(bytes.to_vec())
-        .map_err(|err| damaged(path, &format!("an entry does not parse: {err}")))?;
-    let hash = entry.hash();
-    entry
-        .verify()
-        .map_err(|err| damaged(path, &format!("entry {hash} fails verification: {err}")))
-}
-
-fn file_name(number: u32) -> String {
-    format!("{number:06}{SUFFIX}")
+        .ok_or_else(|| Error::Corrupted(format!("receipt {} is missing", seq.0)))?;
+    Ok(stored.receipt.hash())
 }
 
 /// The chain's files in `dir` by number, headers only; numbering must run 1, 2, 3, ...
@@ -558,9 +531,8 @@ fn read_headers(dir: &Path) -> BResult<Vec<BackupInfo>> {
                 idx + 1
             )));
         }
-        let mut ignored = Vec::new();
-        let (header, bytes) = read_header_only(&path, &mut ignored)?;
-        let digest = read_trailer(&path, bytes)?;
+        let (header, bytes) = backup_file::read_header_only(&path)?;
+        let digest = backup_file::read_trailer(&path, bytes)?;
         infos.push(BackupInfo {
             number,
             path,
@@ -568,275 +540,9 @@ fn read_headers(dir: &Path) -> BResult<Vec<BackupInfo>> {
             digest,
             entries: header.tables.iter().map(|r| r.count).sum(),
             tables: header.tables,
+            tenants: header.tenants,
             bytes,
         });
     }
     Ok(infos)
-}
-
-fn read_header_only(path: &Path, catalog_out: &mut Vec<CatalogRow>) -> BResult<(Header, u64)> {
-    let (mut reader, bytes) = HashReader::open(path)?;
-    let mut header = reader.header()?;
-    *catalog_out = std::mem::take(&mut header.catalog);
-    Ok((header, bytes))
-}
-
-fn read_trailer(path: &Path, len: u64) -> BResult<[u8; DIGEST_LEN]> {
-    use std::io::{Seek, SeekFrom};
-    let mut file = File::open(path).map_err(|source| io_err(path, source))?;
-    if len < DIGEST_LEN as u64 {
-        return Err(damaged(path, "truncated"));
-    }
-    file.seek(SeekFrom::End(-(DIGEST_LEN as i64)))
-        .map_err(|source| io_err(path, source))?;
-    let mut digest = [0; DIGEST_LEN];
-    file.read_exact(&mut digest)
-        .map_err(|source| io_err(path, source))?;
-    Ok(digest)
-}
-
-/// Reads a whole file, handing each entry to `visit`, and checks its digest and its end.
-fn read_file(path: &Path, visit: &mut Visit<'_>) -> BResult<(Header, [u8; DIGEST_LEN], u64)> {
-    let (mut reader, bytes) = HashReader::open(path)?;
-    let header = reader.header()?;
-    for range in &header.tables {
-        for i in 0..range.count {
-            let len = reader.u32()?;
-            if len > MAX_ENTRY_LEN {
-                return Err(damaged(path, "an entry length is out of range"));
-            }
-            let entry = reader.bytes(len as usize)?;
-            visit(range.table, Seq(range.first.0 + i), &entry)?;
-        }
-    }
-    let computed = reader.hasher.finalize();
-    let mut stored = [0; DIGEST_LEN];
-    reader.raw(&mut stored)?;
-    if computed.as_bytes() != &stored {
-        return Err(damaged(path, "digest mismatch (the file was altered)"));
-    }
-    let mut extra = [0u8; 1];
-    match reader.inner.read(&mut extra) {
-        Ok(0) => {}
-        Ok(_) => return Err(damaged(path, "bytes after the digest")),
-        Err(source) => return Err(io_err(path, source)),
-    }
-    Ok((header, stored, bytes))
-}
-
-fn write_file(
-    path: &Path,
-    header: &Header,
-    snapshot: &Snapshot<'_>,
-    progress: &mut dyn Progress,
-) -> BResult<()> {
-    let file = File::create(path).map_err(|source| io_err(path, source))?;
-    let mut out = HashWriter {
-        path,
-        inner: BufWriter::new(file),
-        hasher: blake3::Hasher::new(),
-    };
-    out.put(MAGIC)?;
-    out.put(&VERSION.to_le_bytes())?;
-    out.put(&header.number.to_le_bytes())?;
-    out.put(&header.created_micros.to_le_bytes())?;
-    out.put(&header.parent)?;
-    out.put(&len_u32(path, header.catalog.len())?.to_le_bytes())?;
-    for (key, value) in &header.catalog {
-        out.put(&len_u32(path, key.len())?.to_le_bytes())?;
-        out.put(key)?;
-        out.put(&len_u32(path, value.len())?.to_le_bytes())?;
-        out.put(value)?;
-    }
-    out.put(&len_u32(path, header.tables.len())?.to_le_bytes())?;
-    for range in &header.tables {
-        out.put(&range.table.tenant.0.to_le_bytes())?;
-        out.put(&range.table.id.0.to_le_bytes())?;
-        out.put(&range.first.0.to_le_bytes())?;
-        out.put(&range.count.to_le_bytes())?;
-        out.put(&range.end_hash)?;
-    }
-    for range in &header.tables {
-        let mut cursor = Seq(range.first.0 - 1);
-        let mut left = range.count;
-        while left > 0 {
-            let page = snapshot.log(range.table, cursor, PAGE.min(left as usize))?;
-            let Some(last) = page.last() else {
-                return Err(BackupError::Storage(Error::DamagedEntry {
-                    seq: Seq(cursor.0 + 1),
-                    why: "missing from the log".into(),
-                }));
-            };
-            cursor = last.seq;
-            for record in &page {
-                out.put(&len_u32(path, record.entry.bytes().len())?.to_le_bytes())?;
-                out.put(record.entry.bytes())?;
-            }
-            left -= page.len() as u64;
-            progress.advance(page.len() as u64);
-        }
-    }
-    let digest = out.hasher.finalize();
-    out.inner
-        .write_all(digest.as_bytes())
-        .and_then(|()| out.inner.flush())
-        .map_err(|source| io_err(path, source))?;
-    let file = out
-        .inner
-        .into_inner()
-        .map_err(|err| io_err(path, err.into_error()))?;
-    file.sync_all().map_err(|source| io_err(path, source))
-}
-
-fn len_u32(path: &Path, len: usize) -> BResult<u32> {
-    u32::try_from(len).map_err(|_| damaged(path, "a field is longer than 4 GiB"))
-}
-
-struct HashWriter<'p> {
-    path: &'p Path,
-    inner: BufWriter<File>,
-    hasher: blake3::Hasher,
-}
-
-impl HashWriter<'_> {
-    fn put(&mut self, bytes: &[u8]) -> BResult<()> {
-        self.hasher.update(bytes);
-        self.inner
-            .write_all(bytes)
-            .map_err(|source| io_err(self.path, source))
-    }
-}
-
-struct HashReader<'p> {
-    path: &'p Path,
-    inner: BufReader<File>,
-    hasher: blake3::Hasher,
-}
-
-impl<'p> HashReader<'p> {
-    fn new(path: &'p Path, file: File) -> HashReader<'p> {
-        HashReader {
-            path,
-            inner: BufReader::new(file),
-            hasher: blake3::Hasher::new(),
-        }
-    }
-
-    /// Opens `path` for reading from its start, with its length in bytes.
-    fn open(path: &'p Path) -> BResult<(HashReader<'p>, u64)> {
-        let file = File::open(path).map_err(|source| io_err(path, source))?;
-        let bytes = file
-            .metadata()
-            .map_err(|source| io_err(path, source))?
-            .len();
-        Ok((HashReader::new(path, file), bytes))
-    }
-
-    /// Reads without hashing (the digest itself).
-    fn raw(&mut self, out: &mut [u8]) -> BResult<()> {
-        self.inner.read_exact(out).map_err(|err| {
-            if err.kind() == io::ErrorKind::UnexpectedEof {
-                damaged(self.path, "truncated")
-            } else {
-                io_err(self.path, err)
-            }
-        })
-    }
-
-    fn fill(&mut self, out: &mut [u8]) -> BResult<()> {
-        self.raw(out)?;
-        self.hasher.update(out);
-        Ok(())
-    }
-
-    fn bytes(&mut self, len: usize) -> BResult<Vec<u8>> {
-        let mut out = vec![0; len];
-        self.fill(&mut out)?;
-        Ok(out)
-    }
-
-    fn array<const N: usize>(&mut self) -> BResult<[u8; N]> {
-        let mut out = [0; N];
-        self.fill(&mut out)?;
-        Ok(out)
-    }
-
-    fn u32(&mut self) -> BResult<u32> {
-        self.array().map(u32::from_le_bytes)
-    }
-
-    fn u64(&mut self) -> BResult<u64> {
-        self.array().map(u64::from_le_bytes)
-    }
-
-    fn field(&mut self) -> BResult<Vec<u8>> {
-        let len = self.u32()?;
-        if len > MAX_CATALOG_FIELD {
-            return Err(damaged(self.path, "a catalog field length is out of range"));
-        }
-        self.bytes(len as usize)
-    }
-
-    fn header(&mut self) -> BResult<Header> {
-        if &self.array::<8>()? != MAGIC {
-            return Err(damaged(self.path, "not a MindooDB backup file"));
-        }
-        let version = self.u32()?;
-        if version != VERSION {
-            return Err(damaged(
-                self.path,
-                &format!("format version {version} is not supported"),
-            ));
-        }
-        let number = self.u32()?;
-        let created_micros = self.array().map(i64::from_le_bytes)?;
-        let parent = self.array()?;
-        let n_catalog = self.u32()?;
-        let mut catalog = Vec::new();
-        for _ in 0..n_catalog {
-            let key = self.field()?;
-            let value = self.field()?;
-            catalog.push((key, value));
-        }
-        let n_tables = self.u32()?;
-        let mut tables = Vec::new();
-        for _ in 0..n_tables {
-            let table = Table {
-                tenant: TenantId(self.u32()?),
-                id: TableId(self.u32()?),
-            };
-            let first = Seq(self.u64()?);
-            let count = self.u64()?;
-            if first.0 == 0 || first.0.checked_add(count).is_none() {
-                return Err(damaged(self.path, "a table range is out of bounds"));
-            }
-            tables.push(TableRange {
-                table,
-                first,
-                count,
-                end_hash: self.array()?,
-            });
-        }
-        Ok(Header {
-            number,
-            created_micros,
-            parent,
-            catalog,
-            tables,
-        })
-    }
-}
-
-fn io_err(path: &Path, source: io::Error) -> BackupError {
-    BackupError::Io {
-        path: path.to_owned(),
-        source,
-    }
-}
-
-fn damaged(path: &Path, why: &str) -> BackupError {
-    BackupError::Damaged {
-        path: path.to_owned(),
-        why: why.to_owned(),
-    }
 }

@@ -1,12 +1,19 @@
-//! Group commit: queues transactions, checks each against current heads, assigns gap-free
-//! seqs, writes one synced WriteBatch per group, then acknowledges every member.
+//! Group commit: queues transactions (and imports of commits and receipts), checks each
+//! against current heads, assigns gap-free seqs, signs the commits it is asked to sign, writes
+//! one synced WriteBatch per group, then acknowledges every member.
 //!
-//! One thread per store owns all writes to table data, so "current heads" and "next seq" need
-//! no locks: the thread reads the latest committed state from RocksDB plus what earlier members
-//! of the same group staged.
+//! One thread per store owns all writes to table and tenant data, so "current heads", "next
+//! seq" and "the author's chain head" need no locks: the thread reads the latest committed
+//! state from RocksDB plus what earlier members of the same group staged. Staging is in
+//! stage.rs (entries) and stage_commits.rs (commits, chains, receipts).
 //!
 //! Invariants:
-//! - A transaction's writes land in one WriteBatch together or not at all.
+//! - A transaction's writes land in one WriteBatch together or not at all, with the commits
+//!   its format-2 entries need.
+//! - A `SigningTransaction` is signed only after every write of it staged, naming the
+//!   author's chain head as it stands after the earlier members of its group: a refused
+//!   transaction never leaves a signed commit that a later one chains to. The group's commits
+//!   are signed together before the write (sign.rs), since chaining needs only their hashes.
 //! - A member is acknowledged only after the WriteBatch holding it was written with `sync`.
 //! - After a failed write, every later commit fails with `Error::Poisoned` (no fsync retry;
 //!   `Error::DiskFull` when the write failed for lack of space),
@@ -18,19 +25,21 @@
 //!
 //! See: docs/ARCHITECTURE.md#durability
 
-use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use mindoodb_protocol::{DocId, EntryHash, EntryKind, VerifiedEntry};
+use mindoodb_protocol::{
+    AuthorClock, CommitHash, CommitTree, Identity, SealedEntry, VerifiedCommit, VerifiedEntry,
+    VerifiedReceipt,
+};
 use rocksdb::{WriteBatch, WriteOptions};
 
-use crate::doc::{DocRecord, Head, HistoryRecord};
-use crate::layout::{self, CF_BY_HASH, CF_DOCS, CF_FEED, CF_HISTORY, CF_LOG};
+use crate::sign::{Signer, ToSign};
+use crate::stage::{Counters, Ctx, PendingSignature, Staged};
 use crate::store::Shared;
-use crate::{Error, Result, Seq, Table};
+use crate::{CommitSeq, Error, ReceiptSeq, Result, Seq, Store, Table, TenantId};
 
 /// Most transactions one group takes; bounds a batch's size and a member's wait.
 const MAX_GROUP: usize = 512;
@@ -41,7 +50,9 @@ const MAX_PATIENCE: Duration = Duration::from_millis(2);
 #[derive(Debug, Clone)]
 pub enum Write {
     /// A revision written here: its parents must be exactly the document's current heads
-    /// (a create: the document must not exist), else `Conflict` / `DuplicateDocument`.
+    /// (a create: the document must not exist), else `Conflict` / `DuplicateDocument`. A
+    /// format-2 entry's commit must come with all its entries in the transaction, and the
+    /// commit it names as its author's previous one must be stored.
     Local {
         /// Target table.
         table: Table,
@@ -49,7 +60,8 @@ pub enum Write {
         entry: VerifiedEntry,
     },
     /// An entry produced elsewhere (sync, restore, `mindoo.apply`): stored once per hash,
-    /// whatever the document's heads; its parents may arrive later.
+    /// whatever the document's heads; its parents may arrive later. A format-2 entry brings
+    /// its commit, stored once per tenant, with or without the commit's other entries.
     Import {
         /// Target table.
         table: Table,
@@ -63,6 +75,38 @@ pub enum Write {
 pub struct Transaction {
     /// In order; a later write may name an earlier one as parent.
     pub writes: Vec<Write>,
+}
+
+/// Format-2 revisions written here, as one commit that the commit thread signs once they
+/// staged (`Store::commit_signed`): it names the author's chain head of the moment as the
+/// previous commit, so concurrent transactions by one author form one chain.
+#[derive(Debug, Clone)]
+pub struct SigningTransaction {
+    /// Signs the commit; every entry must name it as author (and one signer role).
+    pub signer: Arc<Identity>,
+    /// The commit's author clock.
+    pub clock: AuthorClock,
+    /// In order (the commit's leaf order), with `Write::Local` rules; all in one tenant.
+    pub writes: Vec<(Table, SealedEntry)>,
+}
+
+/// A commit given to `Store::import_commits`: alone (its entries come later, each with its
+/// path) or with all its leaves.
+#[derive(Debug, Clone)]
+pub enum CommitImport {
+    /// The signed commit.
+    Bare(Arc<VerifiedCommit>),
+    /// The signed commit and every entry hash.
+    Tree(Arc<CommitTree>),
+}
+
+impl CommitImport {
+    pub(crate) fn commit(&self) -> &Arc<VerifiedCommit> {
+        match self {
+            CommitImport::Bare(commit) => commit,
+            CommitImport::Tree(tree) => tree.commit(),
+        }
+    }
 }
 
 /// What happened to one write.
@@ -81,14 +125,105 @@ pub struct CommitReceipt {
     pub outcomes: Vec<Outcome>,
 }
 
+/// What `Store::commit_signed` stored.
+#[derive(Debug, Clone)]
+pub struct SignedCommitReceipt {
+    /// One per write.
+    pub outcomes: Vec<Outcome>,
+    /// The commit's place in its tenant's commit log.
+    pub seq: CommitSeq,
+    /// The signed commit and its leaves.
+    pub tree: Arc<CommitTree>,
+}
+
+/// What a job asks of the commit thread.
+pub(crate) enum Work {
+    Txn(Transaction),
+    Signing(SigningTransaction),
+    Commits(TenantId, Vec<CommitImport>),
+    Receipt(TenantId, Box<VerifiedReceipt>, Vec<CommitHash>),
+}
+
+/// What the commit thread answers, one variant per `Work`.
+pub(crate) enum Done {
+    Txn(CommitReceipt),
+    /// A signing transaction staged: its outcomes, until the group's commits are signed.
+    Unsigned(Vec<Outcome>),
+    Signed(SignedCommitReceipt),
+    Commits(Vec<CommitSeq>),
+    Receipt(ReceiptSeq),
+}
+
+impl Store {
+    /// Commits `txn` durably: returns after its WriteBatch is synced, sharing the sync with
+    /// every transaction queued alongside it.
+    pub fn commit(&self, txn: Transaction) -> Result<CommitReceipt> {
+        match self.work(Work::Txn(txn))? {
+            Done::Txn(receipt) => Ok(receipt),
+            _ => unreachable!("the commit thread answers a transaction with its receipt"),
+        }
+    }
+
+    /// Commits format-2 revisions as one commit that the commit thread signs with
+    /// `txn.signer` once they staged, chained to the author's newest commit in the tenant:
+    /// one signature for the whole transaction, and one chain however many sessions write as
+    /// this author at once. The identity is used for this commit only and never kept.
+    pub fn commit_signed(&self, txn: SigningTransaction) -> Result<SignedCommitReceipt> {
+        match self.work(Work::Signing(txn))? {
+            Done::Signed(receipt) => Ok(receipt),
+            _ => unreachable!("the commit thread answers a signing transaction signed"),
+        }
+    }
+
+    /// Stores verified commits of `tenant` without their entries (which follow later, each
+    /// with its path, or never): what a sync or restore of a tenant's commit log does. Returns
+    /// each commit's seq in the tenant's commit log; a commit held already keeps its own.
+    pub fn import_commits(
+        &self,
+        tenant: TenantId,
+        commits: Vec<CommitImport>,
+    ) -> Result<Vec<CommitSeq>> {
+        match self.work(Work::Commits(tenant, commits))? {
+            Done::Commits(seqs) => Ok(seqs),
+            _ => unreachable!("the commit thread answers commit imports in kind"),
+        }
+    }
+
+    /// Stores a verified receipt of `tenant` with the hashes of the commits it covers (in the
+    /// signing server's seq order), which must give its root. Returns its seq in the tenant's
+    /// receipt log; storing the same receipt again returns the same seq, and a different one
+    /// of the same server that overlaps it is refused (`Error::ReceiptConflict`).
+    pub fn add_receipt(
+        &self,
+        tenant: TenantId,
+        receipt: VerifiedReceipt,
+        commits: Vec<CommitHash>,
+    ) -> Result<ReceiptSeq> {
+        receipt
+            .check_commits(&commits)
+            .map_err(|err| Error::InvalidReceipt(err.to_string()))?;
+        match self.work(Work::Receipt(tenant, Box::new(receipt), commits))? {
+            Done::Receipt(seq) => Ok(seq),
+            _ => unreachable!("the commit thread answers a receipt in kind"),
+        }
+    }
+
+    fn work(&self, work: Work) -> Result<Done> {
+        self.pipeline
+            .as_ref()
+            .ok_or(Error::ReadOnlyStore)?
+            .commit(work)
+    }
+}
+
 pub(crate) struct Pipeline {
     sender: Option<SyncSender<Job>>, // Invariant: Some until drop.
     thread: Option<JoinHandle<()>>,
 }
 
 struct Job {
-    txn: Transaction,
-    reply: SyncSender<Result<CommitReceipt>>,
+    work: Option<Work>, // Invariant: Some until the commit thread takes it to stage.
+    reply: SyncSender<Result<Done>>,
 }
 
 impl Pipeline {
@@ -105,11 +240,15 @@ impl Pipeline {
         })
     }
 
-    /// Queues `txn` and blocks until its group is durable (or refused).
-    pub(crate) fn commit(&self, txn: Transaction) -> Result<CommitReceipt> {
+    /// Queues `work` and blocks until its group is durable (or refused).
+    pub(crate) fn commit(&self, work: Work) -> Result<Done> {
         let (reply, answer) = sync_channel(1);
         let sender = self.sender.as_ref().ok_or(Error::Closed)?;
-        sender.send(Job { txn, reply }).map_err(|_| Error::Closed)?;
+        let job = Job {
+            work: Some(work),
+            reply,
+        };
+        sender.send(job).map_err(|_| Error::Closed)?;
         answer.recv().map_err(|_| Error::Closed)?
     }
 }
@@ -125,7 +264,8 @@ impl Drop for Pipeline {
 }
 
 fn run(shared: &Shared, receiver: &Receiver<Job>) {
-    let mut committed_seqs: HashMap<Table, u64> = HashMap::new();
+    let mut counters = Counters::default();
+    let signer = Signer::start();
     // Set by a failed synced write: what every later commit is refused with.
     let mut poisoned: Option<fn() -> Error> = None;
     let mut sync = WriteOptions::default();
@@ -136,7 +276,7 @@ fn run(shared: &Shared, receiver: &Receiver<Job>) {
     let mut last_sync = Duration::ZERO;
 
     while let Ok(first) = receiver.recv() {
-        let jobs = gather(
+        let mut jobs = gather(
             receiver,
             first,
             last_group,
@@ -154,22 +294,30 @@ fn run(shared: &Shared, receiver: &Receiver<Job>) {
         let mut group = Staged::default();
         let mut batch = WriteBatch::default();
         let mut results = Vec::with_capacity(jobs.len());
-        for job in &jobs {
+        let mut pending = Vec::new();
+        for (job_idx, job) in jobs.iter_mut().enumerate() {
             let mut txn_stage = Staged::default();
-            let res = stage_txn(
+            let work = job
+                .work
+                .take()
+                .unwrap_or_else(|| unreachable!("each job is staged once"));
+            let mut ctx = Ctx {
                 shared,
-                &catalog,
-                &mut committed_seqs,
-                &group,
-                &mut txn_stage,
-                &job.txn,
-            );
+                catalog: &catalog,
+                counters: &mut counters,
+                group: &group,
+            };
+            let res = txn_stage.stage(&mut ctx, work);
             if res.is_ok() {
                 txn_stage.write_into(shared, &mut batch);
+                if let Some(signing) = txn_stage.pending.take() {
+                    pending.push((job_idx, signing));
+                }
                 group.absorb(txn_stage);
             }
             results.push(res);
         }
+        sign_pending(shared, &signer, &mut batch, pending, &mut results);
 
         let written = if batch.is_empty() {
             Ok(())
@@ -182,9 +330,7 @@ fn run(shared: &Shared, receiver: &Receiver<Job>) {
         drop(catalog);
         match written {
             Ok(()) => {
-                for (table, seq) in group.next_seq {
-                    committed_seqs.insert(table, seq);
-                }
+                counters.advance(group);
                 shared.record_commit(jobs.len());
             }
             Err(err) => {
@@ -195,7 +341,7 @@ fn run(shared: &Shared, receiver: &Receiver<Job>) {
                     || Error::Poisoned
                 };
                 poisoned = Some(refusal);
-                committed_seqs.clear();
+                counters = Counters::default();
                 for res in &mut results {
                     if res.is_ok() {
                         *res = Err(refusal());
@@ -206,6 +352,46 @@ fn run(shared: &Shared, receiver: &Receiver<Job>) {
         for (job, res) in jobs.into_iter().zip(results) {
             let _ = job.reply.send(res);
         }
+    }
+}
+
+/// Signs the commits of the group's signing transactions (all at once, on two threads when
+/// there are two cores), puts their records into `batch`, and completes their answers.
+fn sign_pending(
+    shared: &Shared,
+    signer: &Signer,
+    batch: &mut WriteBatch,
+    pending: Vec<(usize, PendingSignature)>,
+    results: &mut [Result<Done>],
+) {
+    if pending.is_empty() {
+        return;
+    }
+    let (places, to_sign): (Vec<_>, Vec<ToSign>) = pending
+        .into_iter()
+        .map(|(job_idx, signing)| {
+            let PendingSignature {
+                unsigned,
+                signer,
+                tenant,
+                seq,
+            } = signing;
+            ((job_idx, tenant, seq), (unsigned, signer))
+        })
+        .unzip();
+    for ((job_idx, tenant, seq), tree) in places.into_iter().zip(signer.sign_all(to_sign)) {
+        Staged::write_signed(shared, batch, tenant, seq, &tree);
+        let Some(Ok(Done::Unsigned(outcomes))) = results
+            .get_mut(job_idx)
+            .map(|res| std::mem::replace(res, Err(Error::Closed)))
+        else {
+            unreachable!("a signing transaction that staged answers Unsigned");
+        };
+        results[job_idx] = Ok(Done::Signed(SignedCommitReceipt {
+            outcomes,
+            seq,
+            tree: Arc::new(tree),
+        }));
     }
 }
 
@@ -247,269 +433,6 @@ fn gather<T>(receiver: &Receiver<T>, first: T, expected: usize, patience: Durati
         }
     }
     jobs
-}
-
-/// Changes staged on top of the committed state; a group's and a transaction's look alike.
-#[derive(Default)]
-struct Staged {
-    docs: HashMap<(Table, DocId), DocRecord>,
-    hashes: HashMap<(Table, EntryHash), (Seq, DocId)>,
-    next_seq: HashMap<Table, u64>,
-    entries: Vec<StagedEntry>,
-    feed_deletes: Vec<(Table, Seq)>,
-}
-
-struct StagedEntry {
-    table: Table,
-    seq: Seq,
-    entry: VerifiedEntry,
-}
-
-impl Staged {
-    fn absorb(&mut self, txn: Staged) {
-        self.docs.extend(txn.docs);
-        self.hashes.extend(txn.hashes);
-        self.next_seq.extend(txn.next_seq);
-    }
-
-    fn write_into(&self, shared: &Shared, batch: &mut WriteBatch) {
-        let cf = |name| shared.cf(name);
-        for (table, seq) in &self.feed_deletes {
-            batch.delete_cf(&cf(CF_FEED), layout::seq_key(*table, *seq));
-        }
-        for staged in &self.entries {
-            let StagedEntry { table, seq, entry } = staged;
-            let header = entry.header();
-            let doc_id = header.doc_id();
-            batch.put_cf(&cf(CF_LOG), layout::seq_key(*table, *seq), entry.bytes());
-            batch.put_cf(
-                &cf(CF_BY_HASH),
-                layout::hash_key(*table, &entry.hash()),
-                layout::encode_seq_value(*seq),
-            );
-            let history = HistoryRecord {
-                hash: entry.hash(),
-                clock: header.clock(),
-                kind: header.kind(),
-                parents: header.parents().to_vec(),
-            };
-            batch.put_cf(
-                &cf(CF_HISTORY),
-                layout::history_key(*table, doc_id, *seq),
-                history.encode(),
-            );
-        }
-        // Feed puts and doc records after the deletes: the newest state of each document wins.
-        for ((table, doc_id), record) in &self.docs {
-            batch.put_cf(
-                &cf(CF_FEED),
-                layout::seq_key(*table, record.feed_seq),
-                doc_id.as_str().as_bytes(),
-            );
-            batch.put_cf(
-                &cf(CF_DOCS),
-                layout::doc_key(*table, doc_id),
-                record.encode(),
-            );
-        }
-    }
-}
-
-fn stage_txn(
-    shared: &Shared,
-    catalog: &crate::catalog::Catalog,
-    committed_seqs: &mut HashMap<Table, u64>,
-    group: &Staged,
-    txn: &mut Staged,
-    transaction: &Transaction,
-) -> Result<CommitReceipt> {
-    let mut outcomes = Vec::with_capacity(transaction.writes.len());
-    for write in &transaction.writes {
-        let (table, entry, local) = match write {
-            Write::Local { table, entry } => (*table, entry, true),
-            Write::Import { table, entry } => (*table, entry, false),
-        };
-        match catalog.table_info(table) {
-            None => {
-                return Err(Error::NoSuchTable(format!(
-                    "{}/{}",
-                    table.tenant.0, table.id.0
-                )));
-            }
-            Some(info) if info.read_only => return Err(Error::ReadOnlyTable(info.name.clone())),
-            Some(_) => {}
-        }
-        let hash = entry.hash();
-        if let Some(seq) = stored_seq(shared, group, txn, table, &hash)? {
-            outcomes.push(Outcome::Duplicate(seq));
-            continue;
-        }
-        let header = entry.header();
-        let doc_id = header.doc_id();
-        let mut record = doc_record(shared, group, txn, table, doc_id)?;
-        if local {
-            check_local(record.as_ref(), header.kind(), header.parents(), doc_id)?;
-        }
-        let mut parent_stored = HashMap::with_capacity(header.parents().len());
-        for parent in header.parents() {
-            let stored = parent_in_doc(shared, group, txn, table, doc_id, parent)?;
-            if stored == Some(false) {
-                return Err(Error::ForeignParent {
-                    entry: hash,
-                    doc_id: doc_id.clone(),
-                    parent: *parent,
-                });
-            }
-            parent_stored.insert(*parent, stored.is_some());
-        }
-
-        let seq = Seq(next_seq(shared, committed_seqs, group, txn, table)?);
-        let record = record.get_or_insert_with(|| DocRecord::empty(header.clock()));
-        if record.feed_seq.0 != 0 {
-            txn.feed_deletes.push((table, record.feed_seq));
-        }
-        record.add(
-            Head {
-                hash,
-                seq,
-                clock: header.clock(),
-                kind: header.kind(),
-            },
-            header.parents(),
-            |parent| parent_stored.get(parent).copied().unwrap_or(false),
-        );
-        let record = record.clone();
-        txn.docs.insert((table, doc_id.clone()), record);
-        txn.hashes.insert((table, hash), (seq, doc_id.clone()));
-        txn.entries.push(StagedEntry {
-            table,
-            seq,
-            entry: entry.clone(),
-        });
-        outcomes.push(Outcome::Appended(seq));
-    }
-    Ok(CommitReceipt { outcomes })
-}
-
-fn check_local(
-    record: Option<&DocRecord>,
-    kind: EntryKind,
-    parents: &[EntryHash],
-    doc_id: &DocId,
-) -> Result<()> {
-    match (kind, record) {
-        (EntryKind::Create, None) => Ok(()),
-        (EntryKind::Create, Some(_)) => Err(Error::DuplicateDocument(doc_id.clone())),
-        (_, None) => Err(Error::NoSuchDocument(doc_id.clone())),
-        (_, Some(record)) => {
-            // Both sides are sorted by hash, so equal sets compare equal element-wise.
-            let same = record.heads.len() == parents.len()
-                && record.heads.iter().zip(parents).all(|(h, p)| h.hash == *p);
-            if same {
-                Ok(())
-            } else {
-                Err(Error::Conflict {
-                    doc_id: doc_id.clone(),
-                })
-            }
-        }
-    }
-}
-
-fn stored_seq(
-    shared: &Shared,
-    group: &Staged,
-    txn: &Staged,
-    table: Table,
-    hash: &EntryHash,
-) -> Result<Option<Seq>> {
-    let key = (table, *hash);
-    if let Some((seq, _)) = txn.hashes.get(&key).or_else(|| group.hashes.get(&key)) {
-        return Ok(Some(*seq));
-    }
-    match shared
-        .db
-        .get_pinned_cf(&shared.cf(CF_BY_HASH), layout::hash_key(table, hash))?
-    {
-        Some(value) => {
-            Ok(Some(layout::decode_seq_value(&value).ok_or_else(|| {
-                Error::Corrupted("bad by_hash value".into())
-            })?))
-        }
-        None => Ok(None),
-    }
-}
-
-/// `None`: the parent is not stored; `Some(true)`: stored under `doc_id`; `Some(false)`:
-/// stored under another document.
-fn parent_in_doc(
-    shared: &Shared,
-    group: &Staged,
-    txn: &Staged,
-    table: Table,
-    doc_id: &DocId,
-    parent: &EntryHash,
-) -> Result<Option<bool>> {
-    let key = (table, *parent);
-    if let Some((_, owner)) = txn.hashes.get(&key).or_else(|| group.hashes.get(&key)) {
-        return Ok(Some(owner == doc_id));
-    }
-    let Some(seq) = stored_seq(shared, group, txn, table, parent)? else {
-        return Ok(None);
-    };
-    let in_doc = shared
-        .db
-        .get_pinned_cf(
-            &shared.cf(CF_HISTORY),
-            layout::history_key(table, doc_id, seq),
-        )?
-        .is_some();
-    Ok(Some(in_doc))
-}
-
-fn doc_record(
-    shared: &Shared,
-    group: &Staged,
-    txn: &Staged,
-    table: Table,
-    doc_id: &DocId,
-) -> Result<Option<DocRecord>> {
-    let key = (table, doc_id.clone());
-    if let Some(record) = txn.docs.get(&key).or_else(|| group.docs.get(&key)) {
-        return Ok(Some(record.clone()));
-    }
-    shared
-        .db
-        .get_pinned_cf(&shared.cf(CF_DOCS), layout::doc_key(table, doc_id))?
-        .map(|bytes| DocRecord::decode(&bytes))
-        .transpose()
-}
-
-fn next_seq(
-    shared: &Shared,
-    committed: &mut HashMap<Table, u64>,
-    group: &Staged,
-    txn: &mut Staged,
-    table: Table,
-) -> Result<u64> {
-    let last = match txn
-        .next_seq
-        .get(&table)
-        .or_else(|| group.next_seq.get(&table))
-    {
-        Some(last) => *last,
-        None => match committed.get(&table) {
-            Some(last) => *last,
-            None => {
-                let last = shared.last_seq(table)?.0;
-                committed.insert(table, last);
-                last
-            }
-        },
-    };
-    let seq = last + 1;
-    txn.next_seq.insert(table, seq);
-    Ok(seq)
 }
 
 #[cfg(test)]

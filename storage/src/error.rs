@@ -5,7 +5,7 @@
 //!   later write until it is reopened, and never retries the fsync (see
 //!   ARCHITECTURE.md#durability). `DiskFull` says the failure was a lack of space.
 
-use mindoodb_protocol::{DocId, EntryHash};
+use mindoodb_protocol::{AuthorKey, CommitHash, DocId, EntryHash};
 
 use crate::Seq;
 
@@ -79,6 +79,41 @@ pub enum Error {
     /// The commit pipeline stopped (the store is closing).
     #[error("store is closed")]
     Closed,
+    /// A `Write::Local` transaction brought a new commit without all of its entries.
+    #[error(
+        "commit {commit} is missing {missing} of its entries: a commit is stored with all of them"
+    )]
+    IncompleteCommit {
+        /// The commit.
+        commit: CommitHash,
+        /// How many of its leaves no write brought.
+        missing: usize,
+    },
+    /// A `Write::Local` commit names a previous commit of its author that the tenant lacks.
+    #[error("commit {commit} follows commit {prev}, which is not stored")]
+    UnknownPrevCommit {
+        /// The commit.
+        commit: CommitHash,
+        /// The previous commit it names.
+        prev: CommitHash,
+    },
+    /// A signing transaction cannot form a commit (no entries, several tenants, entries by
+    /// another author).
+    #[error("invalid commit: {0}")]
+    InvalidCommit(String),
+    /// A receipt's commits do not give its root or count.
+    #[error("invalid receipt: {0}")]
+    InvalidReceipt(String),
+    /// A different receipt of the same server covers some of the same commit seqs.
+    #[error("server {server} signed another receipt over commits {first} to {last}")]
+    ReceiptConflict {
+        /// The signing server.
+        server: AuthorKey,
+        /// The refused receipt's first covered seq.
+        first: u64,
+        /// Its last covered seq.
+        last: u64,
+    },
     /// A stored entry no longer parses or hashes as expected.
     #[error("stored entry at seq {seq} is damaged: {why}")]
     DamagedEntry {

@@ -7,6 +7,12 @@
 //! feed     tenant(4) table(4) seq(8)                 -> doc_id
 //! history  tenant(4) table(4) doc_id 0x00 seq(8)     -> HistoryRecord
 //! catalog  kind-tagged keys, see catalog.rs          -> catalog records
+//! commits  tenant(4) 'c' commit_seq(8)               -> commit record (record.rs)
+//!          tenant(4) 'r' receipt_seq(8)              -> receipt record
+//! commit_index
+//!          tenant(4) 'h' commit hash(32)             -> commit_seq(8)
+//!          tenant(4) 'a' author(32)                  -> chain head: commit_seq(8) hash(32)
+//!          tenant(4) 'v' server(32) last_seq(8)      -> receipt_seq(8)
 //! ```
 //!
 //! Invariants:
@@ -16,14 +22,17 @@
 //!   prefix-free and sorts documents by id.
 //! - Every key of a table starts with its 8-byte table prefix; dropping a table is one range
 //!   delete per column family.
+//! - Every key of `commits` and `commit_index` starts with its 4-byte tenant id and a tag byte:
+//!   commits and receipts belong to a tenant, not to a table (a commit's entries may span
+//!   tables), so they outlive dropped tables and go with the tenant.
 #![allow(
     clippy::big_endian_bytes,
     reason = "RocksDB compares keys bytewise; big-endian makes that numeric order"
 )]
 
-use mindoodb_protocol::{DocId, EntryHash};
+use mindoodb_protocol::{AuthorKey, CommitHash, DocId, EntryHash};
 
-use crate::{Seq, Table};
+use crate::{CommitSeq, ReceiptSeq, Seq, Table, TenantId};
 
 pub(crate) const CF_LOG: &str = "log";
 pub(crate) const CF_BY_HASH: &str = "by_hash";
@@ -31,9 +40,26 @@ pub(crate) const CF_DOCS: &str = "docs";
 pub(crate) const CF_FEED: &str = "feed";
 pub(crate) const CF_HISTORY: &str = "history";
 pub(crate) const CF_CATALOG: &str = "catalog";
+pub(crate) const CF_COMMITS: &str = "commits";
+pub(crate) const CF_COMMIT_INDEX: &str = "commit_index";
 pub(crate) const TABLE_CFS: [&str; 5] = [CF_LOG, CF_BY_HASH, CF_DOCS, CF_FEED, CF_HISTORY];
-pub(crate) const ALL_CFS: [&str; 6] =
-    [CF_LOG, CF_BY_HASH, CF_DOCS, CF_FEED, CF_HISTORY, CF_CATALOG];
+pub(crate) const TENANT_CFS: [&str; 2] = [CF_COMMITS, CF_COMMIT_INDEX];
+pub(crate) const ALL_CFS: [&str; 8] = [
+    CF_LOG,
+    CF_BY_HASH,
+    CF_DOCS,
+    CF_FEED,
+    CF_HISTORY,
+    CF_CATALOG,
+    CF_COMMITS,
+    CF_COMMIT_INDEX,
+];
+
+const COMMIT_TAG: u8 = b'c';
+const RECEIPT_TAG: u8 = b'r';
+const COMMIT_HASH_TAG: u8 = b'h';
+const HEAD_TAG: u8 = b'a';
+const RECEIPT_RANGE_TAG: u8 = b'v';
 
 pub(crate) const TABLE_PREFIX_LEN: usize = 8;
 
@@ -116,4 +142,88 @@ pub(crate) fn encode_seq_value(seq: Seq) -> [u8; 8] {
 
 pub(crate) fn decode_seq_value(bytes: &[u8]) -> Option<Seq> {
     Some(Seq(u64::from_le_bytes(bytes.try_into().ok()?)))
+}
+
+/// The first key of `tenant` in the tenant column families, and the first key after them.
+pub(crate) fn tenant_range(tenant: TenantId) -> ([u8; 4], Vec<u8>) {
+    let start = tenant.0.to_be_bytes();
+    let end = match tenant.0.checked_add(1) {
+        Some(next) => next.to_be_bytes().to_vec(),
+        None => vec![0xff; 5],
+    };
+    (start, end)
+}
+
+fn tagged(tenant: TenantId, tag: u8, rest: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(5 + rest.len());
+    out.extend_from_slice(&tenant.0.to_be_bytes());
+    out.push(tag);
+    out.extend_from_slice(rest);
+    out
+}
+
+/// The prefix of every key of one kind (`commit_key`, `receipt_key`, ...) of `tenant`.
+pub(crate) fn commits_prefix(tenant: TenantId) -> Vec<u8> {
+    tagged(tenant, COMMIT_TAG, &[])
+}
+
+pub(crate) fn receipts_prefix(tenant: TenantId) -> Vec<u8> {
+    tagged(tenant, RECEIPT_TAG, &[])
+}
+
+pub(crate) fn commit_key(tenant: TenantId, seq: CommitSeq) -> Vec<u8> {
+    tagged(tenant, COMMIT_TAG, &seq.0.to_be_bytes())
+}
+
+pub(crate) fn receipt_key(tenant: TenantId, seq: ReceiptSeq) -> Vec<u8> {
+    tagged(tenant, RECEIPT_TAG, &seq.0.to_be_bytes())
+}
+
+/// The seq of a `commit_key` or `receipt_key`.
+pub(crate) fn seq_of_tagged_key(key: &[u8]) -> Option<u64> {
+    let raw: [u8; 8] = key.get(5..13)?.try_into().ok()?;
+    (key.len() == 13).then_some(u64::from_be_bytes(raw))
+}
+
+pub(crate) fn commit_hash_key(tenant: TenantId, hash: &CommitHash) -> Vec<u8> {
+    tagged(tenant, COMMIT_HASH_TAG, hash.as_bytes())
+}
+
+pub(crate) fn head_key(tenant: TenantId, author: &AuthorKey) -> Vec<u8> {
+    tagged(tenant, HEAD_TAG, &author.0)
+}
+
+pub(crate) fn heads_prefix(tenant: TenantId) -> Vec<u8> {
+    tagged(tenant, HEAD_TAG, &[])
+}
+
+/// Receipts of `server` by the last commit seq they cover.
+pub(crate) fn receipt_range_key(tenant: TenantId, server: &AuthorKey, last: u64) -> Vec<u8> {
+    let mut rest = [0u8; 40];
+    rest[..32].copy_from_slice(&server.0);
+    rest[32..].copy_from_slice(&last.to_be_bytes());
+    tagged(tenant, RECEIPT_RANGE_TAG, &rest)
+}
+
+pub(crate) fn receipt_ranges_prefix(tenant: TenantId, server: &AuthorKey) -> Vec<u8> {
+    tagged(tenant, RECEIPT_RANGE_TAG, &server.0)
+}
+
+/// The last covered seq of a `receipt_range_key`.
+pub(crate) fn last_of_receipt_range_key(key: &[u8]) -> Option<u64> {
+    let raw: [u8; 8] = key.get(37..45)?.try_into().ok()?;
+    (key.len() == 45).then_some(u64::from_be_bytes(raw))
+}
+
+/// The first key after every key that starts with `prefix` (tagged prefixes start with a
+/// tenant id that is not all 0xff bytes once a tag follows).
+pub(crate) fn prefix_end(prefix: &[u8]) -> Vec<u8> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xff {
+            end.push(last + 1);
+            return end;
+        }
+    }
+    vec![0xff; prefix.len() + 1]
 }

@@ -1,47 +1,68 @@
 //! MindooDB's storage engine: an append-only log of sealed entries in RocksDB, with the
 //! indexes derived from it, written by one group-commit pipeline.
 //!
-//! Architecture invariant: this crate knows no SQL, no sockets and no keys. It stores sealed
-//! entries it cannot read, checks their hashes, signatures and parent links, and answers
-//! questions about documents by metadata alone. Decryption happens above it.
+//! Architecture invariant: this crate knows no SQL, no sockets and no data keys. It stores
+//! sealed entries it cannot read, the commits that sign them and servers' receipts, checks
+//! their hashes, signatures, inclusion paths and parent links, and answers questions about
+//! documents by metadata alone. Decryption happens above it. The one secret it ever touches is
+//! a signing identity a caller hands to `Store::commit_signed` for that commit; it keeps none.
 //!
 //! Invariants:
 //! - The `log` column family is append-only: a (tenant, table, seq) key is written once, by the
 //!   commit that assigned the seq, and removed only when its table is dropped.
-//! - Every other column family is derived from the log and written in the same WriteBatch.
+//! - The `commits` column family is append-only too: a tenant's commits and receipts at
+//!   gap-free seqs from 1, removed only with the tenant.
+//! - Every other column family is derived from those two and written in the same WriteBatch.
 //! - Seqs are gap-free per table, starting at 1.
-//! - Only `VerifiedEntry` values reach the log.
+//! - Only `VerifiedEntry` values reach the log, and a format-2 entry only with its commit, in
+//!   the same WriteBatch or after it.
 //!
 //! See: docs/ARCHITECTURE.md#storage, docs/FORMAT.md#storage-layout
 
 mod backup;
+mod backup_file;
 mod catalog;
 mod codec;
 mod commit;
+mod commit_read;
 mod cursor;
 mod doc;
 mod error;
 mod layout;
 mod read;
+mod record;
+mod restore;
 mod scan;
 mod shared_snapshot;
+mod sign;
+mod stage;
+mod stage_commits;
 mod stats;
 mod store;
 mod verify;
+mod verify_commits;
 
 pub use backup::{
-    BackupError, BackupInfo, Progress, RestoreSummary, TableRange, Until, restore, verify_backups,
+    BackupError, BackupInfo, LogRange, Progress, RestoreSummary, TableRange, TenantRange, Until,
+    verify_backups,
 };
 pub use catalog::{KeyRecord, RoleRecord, SyncCursor, TableInfo, TenantInfo, ViewInfo};
-pub use commit::{CommitReceipt, Outcome, Transaction, Write};
+pub use commit::{
+    CommitImport, CommitReceipt, Outcome, SignedCommitReceipt, SigningTransaction, Transaction,
+    Write,
+};
+pub use commit_read::{EntryProof, LogPage, Unreceipted};
 pub use doc::{Document, Head};
 pub use error::Error;
 pub use read::{Change, Cutoff, LogRecord, Revision, Snapshot};
+pub use record::{Leaf, StoredCommit, StoredReceipt};
+pub use restore::restore;
 pub use scan::{Documents, SCAN_CHUNK, ScanPart};
 pub use shared_snapshot::{PendingRead, SharedSnapshot};
 pub use stats::TableStats;
 pub use store::{Store, StoreConfig};
 pub use verify::{Problem, VerifyReport};
+pub use verify_commits::{CommitProblem, CommitReport};
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -72,3 +93,11 @@ impl std::fmt::Display for Seq {
         self.0.fmt(f)
     }
 }
+
+/// A position in a tenant's commit log; gap-free from 1, in the order this store stored them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CommitSeq(pub u64);
+
+/// A position in a tenant's receipt log; gap-free from 1, in the order this store stored them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ReceiptSeq(pub u64);

@@ -3,7 +3,7 @@
 //!
 //! Invariants:
 //! - Every entry returned was parsed and, where an index names its hash, re-hashed and compared;
-//!   a mismatch is `Error::DamagedEntry`, never data.
+//!   a mismatch is `Error::DamagedEntry`, never data. So is an entry whose body is absent.
 //! - A document's winner is returned only when its header names the document it is indexed
 //!   under.
 //! - Signatures are not re-checked on read (they were checked before the entry was stored);
@@ -21,6 +21,7 @@ use rocksdb::{
 use crate::cursor::{Cursor, Cursors};
 use crate::doc::{self, DocRecord, Document, Head, HistoryRecord};
 use crate::layout::{self, CF_DOCS, CF_FEED, CF_HISTORY, CF_LOG};
+use crate::record::{self, Leaf};
 use crate::scan::ScanPart;
 use crate::store::Shared;
 use crate::{Error, Result, Seq, Table};
@@ -32,6 +33,8 @@ pub struct Revision {
     pub seq: Seq,
     /// The entry.
     pub entry: UnverifiedEntry,
+    /// Where a format-2 entry sits in its commit (`Snapshot::inclusion` reads the proof).
+    pub leaf: Option<Leaf>,
 }
 
 /// One row of the change feed: a document at its newest seq.
@@ -50,6 +53,8 @@ pub struct LogRecord {
     pub seq: Seq,
     /// The sealed entry, parsed.
     pub entry: UnverifiedEntry,
+    /// Where a format-2 entry sits in its commit.
+    pub leaf: Option<Leaf>,
 }
 
 /// Where time travel stops.
@@ -169,8 +174,8 @@ impl<'a> Snapshot<'a> {
             let seq = layout::seq_from_history_key(&key)
                 .ok_or_else(|| Error::Corrupted("bad history key".into()))?;
             let record = HistoryRecord::decode(&value)?;
-            let entry = self.entry(table, seq, Some(&record.hash))?;
-            revisions.push(Revision { seq, entry });
+            let (entry, leaf) = self.entry_with_leaf(table, seq, Some(&record.hash))?;
+            revisions.push(Revision { seq, entry, leaf });
         }
         Ok(revisions)
     }
@@ -221,8 +226,8 @@ impl<'a> Snapshot<'a> {
         {
             let seq =
                 layout::seq_from_key(key).ok_or_else(|| Error::Corrupted("bad log key".into()))?;
-            let entry = parse(seq, value.to_vec())?;
-            records.push(LogRecord { seq, entry });
+            let (entry, leaf) = parse_value(seq, value)?;
+            records.push(LogRecord { seq, entry, leaf });
             log.next();
         }
         log.status()?;
@@ -283,22 +288,27 @@ impl<'a> Snapshot<'a> {
         self.materialize(table, records)
     }
 
-    /// Reads one log entry and checks it against the hash an index expects.
-    pub(crate) fn entry(
+    /// Reads one log entry, with where it sits in its commit, and checks it against the hash
+    /// an index expects.
+    pub(crate) fn entry_with_leaf(
         &self,
         table: Table,
         seq: Seq,
         expected: Option<&EntryHash>,
-    ) -> Result<UnverifiedEntry> {
-        let bytes = self
-            .get_raw(CF_LOG, &layout::seq_key(table, seq))?
+    ) -> Result<(UnverifiedEntry, Option<Leaf>)> {
+        let bytes = self.log_value(table, seq)?;
+        let (entry, leaf) = parse_value(seq, &bytes)?;
+        check_hash(seq, &entry, expected)?;
+        Ok((entry, leaf))
+    }
+
+    /// The stored log value at `seq`; its absence is damage (seqs are gap-free).
+    pub(crate) fn log_value(&self, table: Table, seq: Seq) -> Result<Vec<u8>> {
+        self.get_raw(CF_LOG, &layout::seq_key(table, seq))?
             .ok_or_else(|| Error::DamagedEntry {
                 seq,
                 why: "missing from the log".into(),
-            })?;
-        let entry = parse(seq, bytes)?;
-        check_hash(seq, &entry, expected)?;
-        Ok(entry)
+            })
     }
 
     /// Reads the winners of many documents, in the order given.
@@ -361,11 +371,9 @@ impl<'a> Snapshot<'a> {
     }
 }
 
-fn parse(seq: Seq, bytes: Vec<u8>) -> Result<UnverifiedEntry> {
-    UnverifiedEntry::parse(bytes).map_err(|e| Error::DamagedEntry {
-        seq,
-        why: e.to_string(),
-    })
+/// Parses a stored log value: the entry, and for format 2 where it sits in its commit.
+pub(crate) fn parse_value(seq: Seq, bytes: &[u8]) -> Result<(UnverifiedEntry, Option<Leaf>)> {
+    record::parse_entry(bytes).map_err(|why| Error::DamagedEntry { seq, why })
 }
 
 fn check_hash(seq: Seq, entry: &UnverifiedEntry, expected: Option<&EntryHash>) -> Result<()> {
@@ -412,7 +420,7 @@ fn assemble(
         seq: head.seq,
         why: "missing from the log".into(),
     })?;
-    let entry = parse(head.seq, bytes.to_vec())?;
+    let (entry, _) = parse_value(head.seq, bytes)?;
     check_hash(head.seq, &entry, Some(&head.hash))?;
     if entry.header().doc_id().as_str().as_bytes() != indexed_id {
         return Err(Error::DamagedEntry {

@@ -27,8 +27,10 @@ use rocksdb::{
 use crate::catalog::{
     self, Catalog, KeyRecord, RoleRecord, SyncCursor, TableInfo, TenantInfo, ViewInfo,
 };
-use crate::commit::{CommitReceipt, Pipeline, Transaction};
-use crate::layout::{self, ALL_CFS, CF_CATALOG, CF_LOG, TABLE_CFS};
+use crate::commit::Pipeline;
+use crate::layout::{
+    self, ALL_CFS, CF_CATALOG, CF_COMMITS, CF_LOG, TABLE_CFS, TENANT_CFS, prefix_end,
+};
 use crate::read::Snapshot;
 use crate::shared_snapshot::SharedSnapshot;
 use crate::{Error, Result, Seq, Table, TableId, TenantId};
@@ -60,7 +62,7 @@ enum CfKind {
 #[derive(Clone)]
 pub struct Store {
     pub(crate) shared: Arc<Shared>,
-    pipeline: Option<Arc<Pipeline>>, // Invariant: None exactly when `shared.secondary`.
+    pub(crate) pipeline: Option<Arc<Pipeline>>, // Invariant: None exactly when `shared.secondary`.
 }
 
 pub(crate) struct Shared {
@@ -134,6 +136,22 @@ impl Shared {
         Ok(Seq(0))
     }
 
+    /// The last seq of the tagged tenant log (commits or receipts) whose keys start with
+    /// `prefix`, 0 when empty.
+    pub(crate) fn last_tagged_seq(&self, prefix: &[u8]) -> Result<u64> {
+        let mut iter = self.db.raw_iterator_cf(&self.cf(CF_COMMITS));
+        iter.seek_for_prev(prefix_end(prefix));
+        if iter.valid()
+            && let Some(key) = iter.key()
+            && key.starts_with(prefix)
+        {
+            return layout::seq_of_tagged_key(key)
+                .ok_or_else(|| Error::Corrupted("bad commits key".into()));
+        }
+        iter.status()?;
+        Ok(0)
+    }
+
     /// One group of `n_txns` transactions was written with one synced write.
     pub(crate) fn record_commit(&self, n_txns: usize) {
         self.commits.fetch_add(n_txns as u64, Ordering::Relaxed);
@@ -196,15 +214,6 @@ impl Store {
             shared: Arc::new(Shared::new(db, true)?),
             pipeline: None,
         })
-    }
-
-    /// Commits `txn` durably: returns after its WriteBatch is synced, sharing the sync with
-    /// every transaction queued alongside it.
-    pub fn commit(&self, txn: Transaction) -> Result<CommitReceipt> {
-        self.pipeline
-            .as_ref()
-            .ok_or(Error::ReadOnlyStore)?
-            .commit(txn)
     }
 
     /// A consistent read view of the whole store.
@@ -302,6 +311,10 @@ impl Store {
         let cf = self.shared.cf(CF_CATALOG);
         for info in &tables {
             self.delete_table_data(&mut batch, info);
+        }
+        let (start, end) = layout::tenant_range(tenant.id);
+        for name in TENANT_CFS {
+            batch.delete_range_cf(&self.shared.cf(name), &start[..], &end[..]);
         }
         batch.delete_cf(&cf, catalog::tenant_key(name));
         for prefix in [
@@ -737,19 +750,6 @@ impl Store {
             .map(|row| row.map_err(Error::from))
             .collect()
     }
-}
-
-/// The first key after every key that starts with `prefix` (prefixes here never end in 0xff
-/// runs that overflow: they start with an ASCII tag).
-fn prefix_end(prefix: &[u8]) -> Vec<u8> {
-    let mut end = prefix.to_vec();
-    while let Some(last) = end.pop() {
-        if last < 0xff {
-            end.push(last + 1);
-            return end;
-        }
-    }
-    vec![0xff]
 }
 
 /// Every column family's descriptor, all sharing `cache`.

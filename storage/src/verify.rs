@@ -1,22 +1,34 @@
-//! Table verification: re-checks every entry's bytes, hash, signature and parent links, the
-//! seq sequence, and that the derived indexes agree with the log. Needs no keys.
+//! Table verification: re-checks every entry's bytes, hash, signature (format 1) or place in
+//! its signed commit (format 2), parent links, the seq sequence, and that the derived indexes
+//! agree with the log. Needs no keys. Commits themselves, chains and receipts are checked per
+//! tenant (verify_commits.rs).
 //!
 //! Invariants:
 //! - Verification only reads; it reports, it never repairs.
 //! - Every problem names the seq (and hash, where one is known) of the entry concerned.
+//! - One signature check per commit however many of its entries the table holds (a small
+//!   cache of checked commits), plus one comparison or path per entry.
+//! - An entry whose body is absent but whose hash its commit proves is reported as absent,
+//!   not as a problem; one whose hash its commit does not prove is a problem.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::sync::Arc;
 
-use mindoodb_protocol::{DocId, EntryHash, UnverifiedEntry};
+use mindoodb_protocol::{
+    AuthorKeys, CommitTree, DocId, EntryHash, UnverifiedEntry, VerifiedCommit, VerifyError,
+};
 
-use crate::doc::DocRecord;
-use crate::layout::{self, CF_BY_HASH, CF_DOCS, CF_LOG};
+use crate::doc::{DocRecord, HistoryRecord};
+use crate::layout::{self, CF_BY_HASH, CF_DOCS, CF_HISTORY, CF_LOG};
 use crate::read::Snapshot;
-use crate::{Error, Result, Seq, Table};
+use crate::record::{self, Leaf, LogValue};
+use crate::{CommitSeq, Error, Result, Seq, Table};
 
 /// Problems kept in a report; counts go on past it.
-const MAX_PROBLEMS: usize = 1000;
+pub(crate) const MAX_PROBLEMS: usize = 1000;
+/// Checked commits kept while walking a table (its entries come in commit order, mostly).
+const COMMIT_CACHE: usize = 64;
 
 /// One thing verification found wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +83,39 @@ pub enum Problem {
         /// The document.
         doc_id: DocId,
     },
+    /// A format-2 entry's hash (or an absent entry's kept hash) is not the leaf its commit
+    /// signed at its index: the entry or where it says it sits was altered.
+    NotInCommit {
+        /// Where.
+        seq: Seq,
+        /// The entry's hash.
+        hash: EntryHash,
+    },
+    /// A format-2 entry names another author or signer role than its commit.
+    OtherAuthor {
+        /// Where.
+        seq: Seq,
+        /// The entry's hash.
+        hash: EntryHash,
+    },
+    /// A format-2 entry names a commit its tenant does not hold.
+    MissingCommit {
+        /// Where.
+        seq: Seq,
+        /// The entry's hash.
+        hash: EntryHash,
+        /// The commit it names.
+        commit: CommitSeq,
+    },
+    /// A format-2 entry's commit does not decode or verify (`verify_commits` says why).
+    BadCommit {
+        /// Where.
+        seq: Seq,
+        /// The entry's hash.
+        hash: EntryHash,
+        /// The commit it names.
+        commit: CommitSeq,
+    },
 }
 
 impl Problem {
@@ -82,7 +127,11 @@ impl Problem {
             | Problem::MissingEntry { seq }
             | Problem::IndexMismatch { seq, .. }
             | Problem::MissingParent { seq, .. }
-            | Problem::ForeignParent { seq, .. } => Some(*seq),
+            | Problem::ForeignParent { seq, .. }
+            | Problem::NotInCommit { seq, .. }
+            | Problem::OtherAuthor { seq, .. }
+            | Problem::MissingCommit { seq, .. }
+            | Problem::BadCommit { seq, .. } => Some(*seq),
             Problem::HeadsMismatch { .. } => None,
         }
     }
@@ -93,7 +142,11 @@ impl Problem {
             Problem::BadSignature { hash, .. }
             | Problem::IndexMismatch { hash, .. }
             | Problem::MissingParent { hash, .. }
-            | Problem::ForeignParent { hash, .. } => Some(*hash),
+            | Problem::ForeignParent { hash, .. }
+            | Problem::NotInCommit { hash, .. }
+            | Problem::OtherAuthor { hash, .. }
+            | Problem::MissingCommit { hash, .. }
+            | Problem::BadCommit { hash, .. } => Some(*hash),
             Problem::Undecodable { .. }
             | Problem::MissingEntry { .. }
             | Problem::HeadsMismatch { .. } => None,
@@ -135,6 +188,30 @@ impl fmt::Display for Problem {
             Problem::HeadsMismatch { doc_id } => {
                 write!(f, "document {doc_id}: stored heads differ from its entries")
             }
+            Problem::NotInCommit { seq, hash } => {
+                write!(f, "seq {}: entry {hash} is not in its signed commit", seq.0)
+            }
+            Problem::OtherAuthor { seq, hash } => {
+                write!(
+                    f,
+                    "seq {}: entry {hash} names another author than its commit",
+                    seq.0
+                )
+            }
+            Problem::MissingCommit { seq, hash, commit } => {
+                write!(
+                    f,
+                    "seq {}: entry {hash}: its commit {} is not stored",
+                    seq.0, commit.0
+                )
+            }
+            Problem::BadCommit { seq, hash, commit } => {
+                write!(
+                    f,
+                    "seq {}: entry {hash}: its commit {} does not verify",
+                    seq.0, commit.0
+                )
+            }
         }
     }
 }
@@ -142,10 +219,18 @@ impl fmt::Display for Problem {
 /// The outcome of verifying one table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifyReport {
-    /// Entries read from the log.
+    /// Entries read from the log (absent ones included).
     pub entries: u64,
-    /// Entries whose signature verified.
+    /// Entries whose authorship verified: a format-1 signature, or a format-2 entry's place in
+    /// a commit whose signature verified.
     pub signatures_ok: u64,
+    /// Commit signatures checked for the table's format-2 entries.
+    pub commits: u64,
+    /// Entries whose body this store lacks while their commit proves their hash, by seq;
+    /// capped at 1000. Not a problem.
+    pub absent: Vec<(Seq, EntryHash)>,
+    /// All absent entries, including those past the cap.
+    pub n_absent: u64,
     /// Documents found.
     pub documents: u64,
     /// The last entry of the log: the chain head.
@@ -171,6 +256,63 @@ impl VerifyReport {
             self.problems.push(problem);
         }
     }
+    fn push_absent(&mut self, seq: Seq, hash: EntryHash) {
+        self.n_absent += 1;
+        if self.absent.len() < MAX_PROBLEMS {
+            self.absent.push((seq, hash));
+        }
+    }
+}
+
+/// A commit as verification found it.
+#[derive(Clone)]
+enum Checked {
+    Missing,
+    Bad,
+    Leaves(Arc<CommitTree>),
+    Bare(Arc<VerifiedCommit>),
+}
+
+/// The last few commits verification checked, so each signature is checked once per run of
+/// entries that share it.
+struct CommitCache {
+    checked: HashMap<CommitSeq, Checked>,
+    keys: AuthorKeys,
+    n_checked: u64,
+}
+
+impl CommitCache {
+    fn get(&mut self, snapshot: &Snapshot<'_>, table: Table, seq: CommitSeq) -> Result<Checked> {
+        if let Some(checked) = self.checked.get(&seq) {
+            return Ok(checked.clone());
+        }
+        let checked = match snapshot.commit(table.tenant, seq) {
+            Ok(None) => Checked::Missing,
+            Err(Error::Corrupted(_)) => Checked::Bad,
+            Err(err) => return Err(err),
+            Ok(Some(stored)) => {
+                self.n_checked += 1;
+                match self.keys.verify_commit(stored.commit) {
+                    Err(_) => Checked::Bad,
+                    Ok(commit) => {
+                        let commit = Arc::new(commit);
+                        match stored.leaves {
+                            None => Checked::Bare(commit),
+                            Some(leaves) => match CommitTree::new(commit, leaves) {
+                                Ok(tree) => Checked::Leaves(Arc::new(tree)),
+                                Err(_) => Checked::Bad,
+                            },
+                        }
+                    }
+                }
+            }
+        };
+        if self.checked.len() >= COMMIT_CACHE {
+            self.checked.clear();
+        }
+        self.checked.insert(seq, checked.clone());
+        Ok(checked)
+    }
 }
 
 struct Seen {
@@ -185,12 +327,22 @@ impl Snapshot<'_> {
         let mut report = VerifyReport {
             entries: 0,
             signatures_ok: 0,
+            commits: 0,
+            absent: Vec::new(),
+            n_absent: 0,
             documents: 0,
             last: None,
             problems: Vec::new(),
             n_problems: 0,
         };
         let mut seen: HashMap<EntryHash, Seen> = HashMap::new();
+        let mut commits = CommitCache {
+            checked: HashMap::new(),
+            keys: AuthorKeys::new(),
+            n_checked: 0,
+        };
+        // Absent entries by seq: their document and parents come from the history index.
+        let mut absent: HashMap<Seq, EntryHash> = HashMap::new();
         let mut expected = 1u64;
         for row in self.iter_table(CF_LOG, table) {
             let (key, value) = row?;
@@ -202,7 +354,30 @@ impl Snapshot<'_> {
             }
             expected = seq.0 + 1;
             report.entries += 1;
-            let entry = match UnverifiedEntry::parse(value.into_vec()) {
+            let split = record::split_log_value(&value);
+            let (bytes, leaf) = match split {
+                Ok(LogValue::Signed(bytes)) => (bytes, None),
+                Ok(LogValue::InCommit(bytes, leaf)) => (bytes, Some(leaf)),
+                Ok(LogValue::Absent(hash, leaf)) => {
+                    report.last = Some((seq, hash));
+                    self.check_indexed(table, seq, hash, &mut report)?;
+                    let checked = commits.get(self, table, leaf.commit)?;
+                    match prove_absent(&checked, &hash, &leaf) {
+                        Ok(()) => {
+                            report.signatures_ok += 1;
+                            report.push_absent(seq, hash);
+                        }
+                        Err(problem) => report.push(problem(seq, hash, leaf.commit)),
+                    }
+                    absent.insert(seq, hash);
+                    continue;
+                }
+                Err(why) => {
+                    report.push(Problem::Undecodable { seq, why });
+                    continue;
+                }
+            };
+            let entry = match UnverifiedEntry::parse(bytes) {
                 Ok(entry) => entry,
                 Err(err) => {
                     report.push(Problem::Undecodable {
@@ -214,17 +389,23 @@ impl Snapshot<'_> {
             };
             let hash = entry.hash();
             report.last = Some((seq, hash));
-            let indexed = self
-                .get_raw(CF_BY_HASH, &layout::hash_key(table, &hash))?
-                .and_then(|v| layout::decode_seq_value(&v));
-            if indexed != Some(seq) {
-                report.push(Problem::IndexMismatch { seq, hash });
-            }
+            self.check_indexed(table, seq, hash, &mut report)?;
             let doc_id = entry.header().doc_id().clone();
             let parents = entry.header().parents().to_vec();
-            match entry.verify() {
-                Ok(_) => report.signatures_ok += 1,
-                Err(_) => report.push(Problem::BadSignature { seq, hash }),
+            let verified = match &leaf {
+                None => entry
+                    .verify()
+                    .map(|_| ())
+                    .map_err(|_| Problem::BadSignature { seq, hash }),
+                Some(leaf) => {
+                    let checked = commits.get(self, table, leaf.commit)?;
+                    prove_entry(&checked, entry, leaf)
+                        .map_err(|problem| problem(seq, hash, leaf.commit))
+                }
+            };
+            match verified {
+                Ok(()) => report.signatures_ok += 1,
+                Err(problem) => report.push(problem),
             }
             seen.insert(
                 hash,
@@ -234,6 +415,10 @@ impl Snapshot<'_> {
                     parents,
                 },
             );
+        }
+        report.commits = commits.n_checked;
+        if !absent.is_empty() {
+            self.attribute_absent(table, &absent, &mut seen)?;
         }
 
         // Index entries whose log entry is gone (a deleted last entry leaves no seq gap).
@@ -309,4 +494,102 @@ impl Snapshot<'_> {
         }
         Ok(report)
     }
+
+    /// Reports `hash` at `seq` when the hash index does not point at it.
+    fn check_indexed(
+        &self,
+        table: Table,
+        seq: Seq,
+        hash: EntryHash,
+        report: &mut VerifyReport,
+    ) -> Result<()> {
+        let indexed = self
+            .get_raw(CF_BY_HASH, &layout::hash_key(table, &hash))?
+            .and_then(|v| layout::decode_seq_value(&v));
+        if indexed != Some(seq) {
+            report.push(Problem::IndexMismatch { seq, hash });
+        }
+        Ok(())
+    }
+
+    /// Files absent entries under their documents, from the history index (their logs keep
+    /// only the hash).
+    fn attribute_absent(
+        &self,
+        table: Table,
+        absent: &HashMap<Seq, EntryHash>,
+        seen: &mut HashMap<EntryHash, Seen>,
+    ) -> Result<()> {
+        for row in self.iter_table(CF_HISTORY, table) {
+            let (key, value) = row?;
+            let seq = layout::seq_from_history_key(&key)
+                .ok_or_else(|| Error::Corrupted("bad history key".into()))?;
+            let Some(hash) = absent.get(&seq) else {
+                continue;
+            };
+            let doc_id = layout::doc_id_from_doc_key(&key[..key.len() - 8])
+                .ok_or_else(|| Error::Corrupted("bad history key".into()))?;
+            let record = HistoryRecord::decode(&value)?;
+            if record.hash == *hash {
+                seen.insert(
+                    *hash,
+                    Seen {
+                        seq,
+                        doc_id,
+                        parents: record.parents,
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Builds the problem for an entry at a seq, given its hash and commit.
+type ProblemAt = fn(Seq, EntryHash, CommitSeq) -> Problem;
+
+/// Checks a format-2 entry against its commit.
+fn prove_entry(checked: &Checked, entry: UnverifiedEntry, leaf: &Leaf) -> Result<(), ProblemAt> {
+    let res = match checked {
+        Checked::Missing => return Err(missing_commit),
+        Checked::Bad => return Err(bad_commit),
+        Checked::Leaves(tree) => entry.verify_leaf(tree, leaf.path.index()),
+        Checked::Bare(commit) => entry.verify_in(commit, leaf.path.clone()),
+    };
+    res.map(|_| ()).map_err(problem_of)
+}
+
+/// Checks an absent entry's kept hash against its commit.
+fn prove_absent(checked: &Checked, hash: &EntryHash, leaf: &Leaf) -> Result<(), ProblemAt> {
+    match checked {
+        Checked::Missing => Err(missing_commit),
+        Checked::Bad => Err(bad_commit),
+        Checked::Leaves(tree) => {
+            if tree.leaves().get(leaf.path.index() as usize) == Some(hash) {
+                Ok(())
+            } else {
+                Err(not_in_commit)
+            }
+        }
+        Checked::Bare(commit) => commit.proves(hash, &leaf.path).map_err(problem_of),
+    }
+}
+
+fn problem_of(err: VerifyError) -> ProblemAt {
+    match err {
+        VerifyError::OtherAuthor => |seq, hash, _| Problem::OtherAuthor { seq, hash },
+        _ => not_in_commit,
+    }
+}
+
+fn not_in_commit(seq: Seq, hash: EntryHash, _: CommitSeq) -> Problem {
+    Problem::NotInCommit { seq, hash }
+}
+
+fn missing_commit(seq: Seq, hash: EntryHash, commit: CommitSeq) -> Problem {
+    Problem::MissingCommit { seq, hash, commit }
+}
+
+fn bad_commit(seq: Seq, hash: EntryHash, commit: CommitSeq) -> Problem {
+    Problem::BadCommit { seq, hash, commit }
 }

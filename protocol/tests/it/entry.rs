@@ -63,10 +63,10 @@ fn truncation_is_rejected_at_every_length() {
 fn unknown_version_is_rejected() {
     let [create, ..] = vector_entries();
     let mut bytes = create.bytes().to_vec();
-    bytes[4] = 2;
+    bytes[4] = 3;
     assert!(matches!(
         UnverifiedEntry::parse(bytes),
-        Err(Error::UnsupportedVersion(2))
+        Err(Error::UnsupportedVersion(3))
     ));
 }
 

@@ -1,15 +1,19 @@
-//! Protocol tests, compiled as one binary: golden vectors, entry rules, keys and tokens.
+//! Protocol tests, compiled as one binary: golden vectors, entry, commit and receipt rules,
+//! keys and tokens.
 
+mod commit;
 mod entry;
 mod fuzz_checks;
 mod fuzz_corpus;
 mod keybox;
 mod keys;
 mod vectors;
+mod vectors_v2;
 
 use mindoodb_protocol::{
-    AuthorClock, DataKey, DocId, Draft, EntryHash, EntryKind, Identity, KeyName, Nonce,
-    VerifiedEntry, seal,
+    AuthorClock, CommitDraft, CommitHash, DataKey, DocId, Draft, EntryHash, EntryKind, Identity,
+    KeyName, Nonce, ServerTime, SignedCommit, VerifiedEntry, VerifiedReceipt, seal, seal_entry,
+    sign_commit, sign_receipt,
 };
 use zeroize::Zeroizing;
 
@@ -70,4 +74,83 @@ pub(crate) fn vector_entries() -> [VerifiedEntry; 3] {
     )
     .unwrap();
     [create, update, delete]
+}
+
+/// The fixed identity of the receipt vector's server: seed of 32 bytes of 0x44.
+pub(crate) fn vector_server() -> Identity {
+    Identity::from_seed(&[0x44; 32])
+}
+
+fn draft_of(doc: &str, kind: EntryKind, parents: Vec<EntryHash>, clock: i64) -> Draft {
+    Draft {
+        kind,
+        doc_id: DocId::new(doc).unwrap(),
+        parents,
+        clock: AuthorClock(clock),
+        signer_role: String::new(),
+    }
+}
+
+/// The format-2 vectors: a commit of three creates (`cust-1`, `cust-2`, `cust-3`), a second
+/// commit chained to it that updates `cust-1`, and a receipt over both.
+pub(crate) fn vector_commits() -> (SignedCommit, SignedCommit, VerifiedReceipt) {
+    let key = vector_key();
+    let id = vector_identity();
+    let author = id.public();
+    let creates = [
+        ("cust-1", r#"{"name":"ACME","revenue":10}"#, 0x33),
+        ("cust-2", r#"{"name":"Globex","revenue":7}"#, 0x34),
+        ("cust-3", r#"{"name":"Initech","revenue":3}"#, 0x35),
+    ]
+    .map(|(doc, body, nonce)| {
+        seal_entry(
+            draft_of(doc, EntryKind::Create, vec![], VECTOR_CLOCK),
+            body.as_bytes(),
+            &key,
+            author,
+            Nonce([nonce; 12]),
+        )
+        .unwrap()
+    });
+    let first_hash = creates[0].hash();
+    let first = sign_commit(
+        &id,
+        CommitDraft {
+            clock: AuthorClock(VECTOR_CLOCK),
+            prev: None,
+        },
+        creates.to_vec(),
+    )
+    .unwrap();
+    let update = seal_entry(
+        draft_of(
+            "cust-1",
+            EntryKind::Update,
+            vec![first_hash],
+            VECTOR_CLOCK + 1,
+        ),
+        br#"{"name":"ACME","revenue":20}"#,
+        &key,
+        author,
+        Nonce([0x36; 12]),
+    )
+    .unwrap();
+    let second = sign_commit(
+        &id,
+        CommitDraft {
+            clock: AuthorClock(VECTOR_CLOCK + 1),
+            prev: Some(first.tree.commit().hash()),
+        },
+        vec![update],
+    )
+    .unwrap();
+    let commits: [CommitHash; 2] = [first.tree.commit().hash(), second.tree.commit().hash()];
+    let receipt = sign_receipt(
+        &vector_server(),
+        ServerTime(VECTOR_CLOCK + 1_000_000),
+        1,
+        &commits,
+    )
+    .unwrap();
+    (first, second, receipt)
 }

@@ -326,6 +326,14 @@ fn storage_code(err: &mindoodb_storage::Error) -> (&'static str, bool) {
         S::Closed => (code::ADMIN_SHUTDOWN, false),
         S::ReadOnlyTable(_) | S::ReadOnlyStore => (code::READ_ONLY_SQL_TRANSACTION, false),
         S::Thread(_) => (code::INSUFFICIENT_RESOURCES, true),
+        // Commits that arrive without their entries or their author's previous commit are
+        // refused like an entry whose parent is elsewhere.
+        S::IncompleteCommit { .. } | S::UnknownPrevCommit { .. } => {
+            (code::INTEGRITY_CONSTRAINT_VIOLATION, false)
+        }
+        S::InvalidCommit(_) | S::InvalidReceipt(_) => (code::INVALID_PARAMETER_VALUE, false),
+        // Two receipts of one server over the same commits: the server equivocated. Logged.
+        S::ReceiptConflict { .. } => (code::INTEGRITY_CONSTRAINT_VIOLATION, true),
     }
 }
 
@@ -346,6 +354,7 @@ fn protocol_code(err: &mindoodb_protocol::Error) -> (&'static str, bool) {
         // The key check value passed, so a failed open means altered bytes.
         P::Decrypt | P::Verify(_) => (code::DATA_CORRUPTED, true),
         P::Rng => (code::INTERNAL_ERROR, true),
+        P::InvalidCommit(_) => (code::INVALID_PARAMETER_VALUE, false),
     }
 }
 

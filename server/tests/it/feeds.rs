@@ -432,12 +432,8 @@ pub(crate) fn flip_log_byte(dir: &Path, table: &str, seq: u64) -> String {
         let tenant = store.tenant(USER).unwrap();
         store.table(tenant.id, table).unwrap().table
     };
-    let db = rocksdb::DB::open_cf(
-        &rocksdb::Options::default(),
-        dir,
-        ["log", "by_hash", "docs", "feed", "history", "catalog"],
-    )
-    .unwrap();
+    let cfs = rocksdb::DB::list_cf(&rocksdb::Options::default(), dir).unwrap();
+    let db = rocksdb::DB::open_cf(&rocksdb::Options::default(), dir, cfs).unwrap();
     let log = db.cf_handle("log").unwrap();
     let key = log_key(table, seq);
     let mut bytes = db.get_cf(&log, &key).unwrap().unwrap();

@@ -13,8 +13,6 @@ use tokio_postgres::error::SqlState;
 
 use crate::support::{code, column, keyed, mindoodb, one};
 
-const CFS: [&str; 6] = ["log", "by_hash", "docs", "feed", "history", "catalog"];
-
 #[tokio::test]
 async fn raw_edits_are_named_by_verify_and_never_read_as_data() {
     let (server, client, token) = keyed(&["crm2025"]).await;
@@ -39,7 +37,8 @@ async fn raw_edits_are_named_by_verify_and_never_read_as_data() {
     drop(client);
 
     let server = server.restart_after(|dir| {
-        let db = DB::open_cf(&Options::default(), dir, CFS).expect("open the store raw");
+        let cfs = DB::list_cf(&Options::default(), dir).expect("list column families");
+        let db = DB::open_cf(&Options::default(), dir, cfs).expect("open the store raw");
         let log = db.cf_handle("log").expect("log column family");
         let crm = table_prefixes(&db, dir)[0];
         let key = |seq: u64| log_key(crm, seq);

@@ -14,15 +14,17 @@
 )]
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{LazyLock, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use mindoodb_protocol::{
     AuthorClock, DataKey, DocId, Draft, EntryHash, EntryKind, Identity, KeyName, Nonce,
-    VerifiedEntry, seal,
+    SealedEntry, VerifiedEntry, seal, seal_entry,
 };
-use mindoodb_storage::{Outcome, Store, StoreConfig, Table, Transaction, Write};
+use mindoodb_storage::{
+    Outcome, SigningTransaction, Store, StoreConfig, Table, Transaction, Write,
+};
 use tempfile::TempDir;
 use zeroize::Zeroizing;
 
@@ -200,10 +202,30 @@ pub(crate) static KEY: LazyLock<DataKey> = LazyLock::new(|| {
 /// The identity that signs every benchmark document (a node key, as for a server session).
 pub(crate) static IDENTITY: LazyLock<Identity> = LazyLock::new(|| Identity::from_seed(&[0x22; 32]));
 
+/// `IDENTITY` shared with a store's commit thread, which signs format-2 commits with it.
+pub(crate) static SIGNER: LazyLock<Arc<Identity>> =
+    LazyLock::new(|| Arc::new(Identity::from_seed(&[0x22; 32])));
+
 /// Seals the create of document `n` (revision 0, nonce counter `n`).
 pub(crate) fn seal_create(n: u64) -> VerifiedEntry {
     let draft = draft(n, EntryKind::Create, Vec::new(), 0);
     seal(draft, &json_doc(n, 0), &KEY, &IDENTITY, nonce(n)).expect("benchmark documents seal")
+}
+
+/// Seals the create of document `n` in format 2, for a commit to sign.
+pub(crate) fn seal_entry_create(n: u64) -> SealedEntry {
+    let draft = draft(n, EntryKind::Create, Vec::new(), 0);
+    seal_entry(draft, &json_doc(n, 0), &KEY, IDENTITY.public(), nonce(n))
+        .expect("benchmark documents seal")
+}
+
+/// A transaction of `entries` into the rig's table that the commit thread signs.
+pub(crate) fn signing_txn(table: Table, entries: Vec<SealedEntry>) -> SigningTransaction {
+    SigningTransaction {
+        signer: SIGNER.clone(),
+        clock: AuthorClock(BASE_CLOCK),
+        writes: entries.into_iter().map(|entry| (table, entry)).collect(),
+    }
 }
 
 /// Seals revision `rev` of document `n`, replacing `parent`. `nonce_counter` must differ from
@@ -226,6 +248,11 @@ pub(crate) fn doc_id(n: u64) -> DocId {
 
 /// Revision `rev` of document `n`'s body: exactly `DOC_BYTES` of valid JSON, deterministic.
 pub(crate) fn json_doc(n: u64, rev: u32) -> Vec<u8> {
+    json_doc_sized(n, rev, DOC_BYTES)
+}
+
+/// Like `json_doc`, exactly `len` bytes (at least 200: the fixed fields).
+pub(crate) fn json_doc_sized(n: u64, rev: u32, len: usize) -> Vec<u8> {
     let mut rng = SplitMix64(SEED ^ n ^ (u64::from(rev) << 48));
     let mut out = format!(
         r#"{{"id":"{}","n":{n},"rev":{rev},"name":"customer {n}","city":"{}","revenue":{},"active":{},"notes":""#,
@@ -235,14 +262,14 @@ pub(crate) fn json_doc(n: u64, rev: u32) -> Vec<u8> {
         rng.next_u64().is_multiple_of(2),
     );
     let tail = "\"}";
-    while out.len() < DOC_BYTES - tail.len() {
+    while out.len() < len - tail.len() {
         out.push_str(WORDS[rng.below(WORDS.len())]);
         out.push(' ');
     }
     // Only ASCII was pushed, so truncating at any byte keeps valid UTF-8.
-    out.truncate(DOC_BYTES - tail.len());
+    out.truncate(len - tail.len());
     out.push_str(tail);
-    debug_assert_eq!(out.len(), DOC_BYTES);
+    debug_assert_eq!(out.len(), len);
     out.into_bytes()
 }
 
@@ -317,7 +344,7 @@ fn open_store(dir: &TempDir, cache_bytes: usize) -> Store {
     Store::open(dir.path(), &StoreConfig { cache_bytes }).expect("open store")
 }
 
-fn draft(n: u64, kind: EntryKind, parents: Vec<EntryHash>, rev: u32) -> Draft {
+pub(crate) fn draft(n: u64, kind: EntryKind, parents: Vec<EntryHash>, rev: u32) -> Draft {
     Draft {
         kind,
         doc_id: doc_id(n),
@@ -329,7 +356,7 @@ fn draft(n: u64, kind: EntryKind, parents: Vec<EntryHash>, rev: u32) -> Draft {
 
 /// A counter nonce: unique per entry of one store, which is all AES-GCM-SIV needs. Production
 /// draws `Nonce::random()` (one getrandom call, well under a microsecond).
-fn nonce(counter: u64) -> Nonce {
+pub(crate) fn nonce(counter: u64) -> Nonce {
     let mut bytes = [0u8; 12];
     bytes[..8].copy_from_slice(&counter.to_le_bytes());
     bytes[8..].copy_from_slice(b"bnch");

@@ -3,17 +3,22 @@
 mod backup;
 mod catalog;
 mod commit;
+mod commits;
+mod commits_tamper;
 mod convergence;
 mod crash;
 mod read;
+mod receipts;
 mod shards;
 mod verify;
 
+use std::sync::Arc;
+
 use mindoodb_protocol::{
     AuthorClock, DataKey, DocId, Draft, EntryHash, EntryKind, Identity, KeyName, Nonce,
-    VerifiedEntry, seal,
+    SealedEntry, VerifiedEntry, seal, seal_entry,
 };
-use mindoodb_storage::{Store, StoreConfig, Table, Transaction, Write};
+use mindoodb_storage::{SigningTransaction, Store, StoreConfig, Table, Transaction, Write};
 use tempfile::TempDir;
 use zeroize::Zeroizing;
 
@@ -49,6 +54,16 @@ pub(crate) fn identity(seed: u8) -> Identity {
     Identity::from_seed(&[seed; 32])
 }
 
+fn draft(doc: &str, kind: EntryKind, parents: &[EntryHash], clock: i64) -> Draft {
+    Draft {
+        kind,
+        doc_id: DocId::new(doc).unwrap(),
+        parents: parents.to_vec(),
+        clock: AuthorClock(clock),
+        signer_role: String::new(),
+    }
+}
+
 /// Seals one revision of `doc` signed by identity `author`.
 pub(crate) fn entry(
     doc: &str,
@@ -58,22 +73,44 @@ pub(crate) fn entry(
     author: u8,
     body: &str,
 ) -> VerifiedEntry {
-    let draft = Draft {
-        kind,
-        doc_id: DocId::new(doc).unwrap(),
-        parents: parents.to_vec(),
-        clock: AuthorClock(clock),
-        signer_role: String::new(),
-    };
     let body = if kind == EntryKind::Delete { "" } else { body };
     seal(
-        draft,
+        draft(doc, kind, parents, clock),
         body.as_bytes(),
         &key(),
         &identity(author),
         Nonce::random().unwrap(),
     )
     .unwrap()
+}
+
+/// Seals one format-2 revision of `doc` by identity `author`, for a commit to sign.
+pub(crate) fn sealed(
+    doc: &str,
+    kind: EntryKind,
+    parents: &[EntryHash],
+    clock: i64,
+    author: u8,
+    body: &str,
+) -> SealedEntry {
+    let body = if kind == EntryKind::Delete { "" } else { body };
+    seal_entry(
+        draft(doc, kind, parents, clock),
+        body.as_bytes(),
+        &key(),
+        identity(author).public(),
+        Nonce::random().unwrap(),
+    )
+    .unwrap()
+}
+
+/// A transaction the commit thread signs as identity `author`.
+pub(crate) fn signing(author: u8, writes: Vec<(Table, SealedEntry)>) -> SigningTransaction {
+    SigningTransaction {
+        signer: Arc::new(identity(author)),
+        clock: AuthorClock(1),
+        writes,
+    }
 }
 
 pub(crate) fn local(table: Table, entry: &VerifiedEntry) -> Transaction {

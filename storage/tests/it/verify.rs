@@ -10,10 +10,19 @@ use rocksdb::{DB, Options};
 
 use crate::{config, doc_id, entry, fixture, local};
 
-const CFS: [&str; 6] = ["log", "by_hash", "docs", "feed", "history", "catalog"];
+pub(crate) const CFS: [&str; 8] = [
+    "log",
+    "by_hash",
+    "docs",
+    "feed",
+    "history",
+    "catalog",
+    "commits",
+    "commit_index",
+];
 
 #[allow(clippy::big_endian_bytes, reason = "mirrors the store's key layout")]
-fn log_key(table: Table, seq: u64) -> Vec<u8> {
+pub(crate) fn log_key(table: Table, seq: u64) -> Vec<u8> {
     let mut key = table.tenant.0.to_be_bytes().to_vec();
     key.extend_from_slice(&table.id.0.to_be_bytes());
     key.extend_from_slice(&seq.to_be_bytes());
@@ -33,7 +42,7 @@ fn three_entries() -> (tempfile::TempDir, Table, Vec<VerifiedEntry>) {
     (fx.dir, fx.table, entries)
 }
 
-fn raw(dir: &Path) -> DB {
+pub(crate) fn raw(dir: &Path) -> DB {
     DB::open_cf(&Options::default(), dir, CFS).unwrap()
 }
 

@@ -61,8 +61,8 @@ pub(crate) fn load(dir: &Path, filter: Option<&str>) -> Vec<Record> {
     names.sort();
     let mut records = Vec::new();
     for name in names {
-        let text = std::fs::read_to_string(dir.join(&name))
-            .unwrap_or_else(|e| panic!("read {name}: {e}"));
+        let text =
+            std::fs::read_to_string(dir.join(&name)).unwrap_or_else(|e| panic!("read {name}: {e}"));
         records.extend(parse(&name, &text).unwrap_or_else(|e| panic!("{e}")));
     }
     records
@@ -168,7 +168,10 @@ fn record(
         line,
         area,
         key,
-        ordered: statements.iter().map(|s| has_top_level_order_by(s)).collect(),
+        ordered: statements
+            .iter()
+            .map(|s| has_top_level_order_by(s))
+            .collect(),
         sql,
         extended,
         startup,
@@ -204,7 +207,9 @@ fn startup_params(json: &str) -> Result<Vec<(String, String)>, String> {
         .iter()
         .map(|(name, value)| match value {
             serde_json::Value::String(text) => Ok((name.clone(), text.clone())),
-            other => Err(format!("startup parameter {name} = {other} must be a string")),
+            other => Err(format!(
+                "startup parameter {name} = {other} must be a string"
+            )),
         })
         .collect()
 }
@@ -233,7 +238,9 @@ pub(crate) fn has_top_level_order_by(statement: &str) -> bool {
         .filter(|t| t.depth == 0)
         .map(|t| t.text.to_ascii_uppercase())
         .collect();
-    words.windows(2).any(|pair| pair[0] == "ORDER" && pair[1] == "BY")
+    words
+        .windows(2)
+        .any(|pair| pair[0] == "ORDER" && pair[1] == "BY")
 }
 
 /// A word or punctuation character of SQL, with its parenthesis depth; quoted strings,
@@ -377,7 +384,9 @@ mod tests {
             "SELECT row_number() OVER (ORDER BY a) FROM t"
         ));
         assert!(!has_top_level_order_by("SELECT 'ORDER BY' FROM t"));
-        assert!(!has_top_level_order_by("SELECT $$ ORDER BY $$, \"order\" FROM t"));
+        assert!(!has_top_level_order_by(
+            "SELECT $$ ORDER BY $$, \"order\" FROM t"
+        ));
         assert!(!has_top_level_order_by("SELECT 1 -- ORDER BY 1"));
     }
 

@@ -113,6 +113,9 @@ mod tests {
         assert_eq!(render(&parsed), text);
         assert_eq!(parsed[0].key, "SELECT '{\"a\": 1}'::jsonb");
         assert_eq!(parsed[1].key, "SELECT 2 (#2)");
-        assert!(parse("01-a.sql: SELECT 1\n").is_err(), "an entry needs a reason");
+        assert!(
+            parse("01-a.sql: SELECT 1\n").is_err(),
+            "an entry needs a reason"
+        );
     }
 }

@@ -47,11 +47,15 @@ fn postgres_15_and_mindoodb_answer_the_corpus_alike() {
     let filter = std::env::var("DIFFERENTIAL_FILES").ok();
     let update = std::env::var("DIFFERENTIAL_UPDATE").is_ok_and(|v| v == "1");
     let records = corpus::load(&dir, filter.as_deref());
-    assert!(!records.is_empty(), "no corpus records in {}", dir.display());
+    assert!(
+        !records.is_empty(),
+        "no corpus records in {}",
+        dir.display()
+    );
     let known_path = dir.join("known-differences.txt");
     let known_text = std::fs::read_to_string(&known_path).unwrap_or_default();
-    let known = known::parse(&known_text)
-        .unwrap_or_else(|e| panic!("{}: {e}", known_path.display()));
+    let known =
+        known::parse(&known_text).unwrap_or_else(|e| panic!("{}: {e}", known_path.display()));
 
     let pg = Postgres::start(USER, USER);
     let server = TestServer::start();
@@ -77,7 +81,10 @@ fn postgres_15_and_mindoodb_answer_the_corpus_alike() {
     let report_path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("differential-report.txt");
     std::fs::write(&report_path, &report).expect("write the differential report");
     let summary = summary(&records, &differences, &verdict);
-    println!("{summary}\nall differences with both outcomes: {}", report_path.display());
+    println!(
+        "{summary}\nall differences with both outcomes: {}",
+        report_path.display()
+    );
 
     if update {
         let entries = updated_entries(&records, &differences, &known, filter.is_some());
@@ -134,7 +141,10 @@ fn run_corpus(records: &[Record], systems: &[System; 2]) -> Vec<Difference> {
     let mut differences = Vec::new();
     let mut sessions: Option<(String, Session<'_>, Session<'_>)> = None;
     for (idx, record) in records.iter().enumerate() {
-        if sessions.as_ref().is_none_or(|(file, ..)| *file != record.file) {
+        if sessions
+            .as_ref()
+            .is_none_or(|(file, ..)| *file != record.file)
+        {
             sessions = Some((
                 record.file.clone(),
                 Session::open(&systems[0]),
@@ -169,7 +179,9 @@ struct Verdict {
 
 impl Verdict {
     fn is_clean(&self) -> bool {
-        self.new.is_empty() && self.fixed.is_empty() && self.stale.is_empty()
+        self.new.is_empty()
+            && self.fixed.is_empty()
+            && self.stale.is_empty()
             && self.unclassified == 0
     }
 
@@ -238,7 +250,12 @@ fn judge(
     let files: HashSet<&str> = records.iter().map(|r| r.file.as_str()).collect();
     let differing: HashSet<(&str, &str)> = differences
         .iter()
-        .map(|d| (records[d.record].file.as_str(), records[d.record].key.as_str()))
+        .map(|d| {
+            (
+                records[d.record].file.as_str(),
+                records[d.record].key.as_str(),
+            )
+        })
         .collect();
     let new = differences
         .iter()
@@ -381,7 +398,10 @@ fn summary(records: &[Record], differences: &[Difference], verdict: &Verdict) ->
         areas.entry(record.area).or_default().run += 1;
     }
     for difference in differences {
-        areas.entry(records[difference.record].area).or_default().differ += 1;
+        areas
+            .entry(records[difference.record].area)
+            .or_default()
+            .differ += 1;
     }
     for &idx in &verdict.new {
         areas

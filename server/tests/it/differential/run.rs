@@ -141,9 +141,8 @@ impl<'a> Session<'a> {
             self.run_here(record)
         } else {
             match self.system.open(&record.startup) {
-                Ok(mut conn) => {
-                    execute(&mut conn, record).unwrap_or_else(|e| Outcome::unanswered(e.to_string()))
-                }
+                Ok(mut conn) => execute(&mut conn, record)
+                    .unwrap_or_else(|e| Outcome::unanswered(e.to_string())),
                 Err(ConnectError::Refused(failure)) => Outcome {
                     error: Some(failure),
                     ..Outcome::default()

@@ -194,23 +194,99 @@ const PRICES: &[&str] = &[
 ];
 const COUNTRIES: &[&str] = &["CH", "DE", "FR", "JP", "US", "BR", "IN"];
 const CITIES: &[&str] = &[
-    "Zürich", "Berlin", "Paris", "東京", "New York", "São Paulo", "Köln", "Genève",
+    "Zürich",
+    "Berlin",
+    "Paris",
+    "東京",
+    "New York",
+    "São Paulo",
+    "Köln",
+    "Genève",
 ];
 const FIRST: &[&str] = &[
-    "Anna", "Bernd", "Chloé", "Dmitri", "Emma", "François", "Gita", "Hiroshi", "Ines", "Jürgen",
-    "Karin", "Lars", "Mia", "Noah", "Olga", "Pedro",
+    "Anna",
+    "Bernd",
+    "Chloé",
+    "Dmitri",
+    "Emma",
+    "François",
+    "Gita",
+    "Hiroshi",
+    "Ines",
+    "Jürgen",
+    "Karin",
+    "Lars",
+    "Mia",
+    "Noah",
+    "Olga",
+    "Pedro",
 ];
 const LAST: &[&str] = &[
     "Müller", "Smith", "O'Brien", "Dubois", "Tanaka", "Rossi", "Silva", "Nowak", "Kim", "Meyer",
 ];
-const STATUSES: &[&str] = &["pending", "paid", "shipped", "delivered", "cancelled", "returned"];
+const STATUSES: &[&str] = &[
+    "pending",
+    "paid",
+    "shipped",
+    "delivered",
+    "cancelled",
+    "returned",
+];
 const WORDS: &[&str] = &[
-    "database", "databases", "encrypted", "encryption", "document", "documents", "query",
-    "queries", "running", "runs", "ran", "fast", "faster", "keys", "key", "client", "clients",
-    "server", "sync", "replica", "the", "a", "of", "and", "is", "with", "for", "storage",
-    "append-only", "log", "signed", "hash", "chain", "PostgreSQL", "JSON", "index", "indexes",
-    "search", "full-text", "ranking", "cats", "dogs", "jumped", "over", "lazy", "quick",
-    "brown", "fox", "privacy", "backup", "mirrors", "restore", "shard", "tables",
+    "database",
+    "databases",
+    "encrypted",
+    "encryption",
+    "document",
+    "documents",
+    "query",
+    "queries",
+    "running",
+    "runs",
+    "ran",
+    "fast",
+    "faster",
+    "keys",
+    "key",
+    "client",
+    "clients",
+    "server",
+    "sync",
+    "replica",
+    "the",
+    "a",
+    "of",
+    "and",
+    "is",
+    "with",
+    "for",
+    "storage",
+    "append-only",
+    "log",
+    "signed",
+    "hash",
+    "chain",
+    "PostgreSQL",
+    "JSON",
+    "index",
+    "indexes",
+    "search",
+    "full-text",
+    "ranking",
+    "cats",
+    "dogs",
+    "jumped",
+    "over",
+    "lazy",
+    "quick",
+    "brown",
+    "fox",
+    "privacy",
+    "backup",
+    "mirrors",
+    "restore",
+    "shard",
+    "tables",
 ];
 
 fn product(rng: &mut Rng, idx: u64) -> (String, String) {
@@ -228,7 +304,7 @@ fn product(rng: &mut Rng, idx: u64) -> (String, String) {
     let qty = match rng.below(10) {
         0 => "0".to_owned(),
         1 => format!("-{}", rng.below(5) + 1),
-        2 if idx % 7 == 0 => "9007199254740993".to_owned(),
+        2 if idx.is_multiple_of(7) => "9007199254740993".to_owned(),
         _ => rng.below(1000).to_string(),
     };
     fields.push(("qty", n(qty)));
@@ -359,7 +435,10 @@ fn order(rng: &mut Rng, idx: u64) -> (String, String) {
             J::Obj(vec![
                 ("product", s(format!("p{:04}", rng.below(300) + 1))),
                 ("qty", n((rng.below(5) + 1).to_string())),
-                ("price", n(format!("{}.{:02}", rng.below(100), rng.below(100)))),
+                (
+                    "price",
+                    n(format!("{}.{:02}", rng.below(100), rng.below(100))),
+                ),
             ])
         })
         .collect();
@@ -432,7 +511,10 @@ fn article(rng: &mut Rng, idx: u64) -> (String, String) {
     let fields = vec![
         ("title", s(title)),
         ("body", s(body)),
-        ("author", s(format!("{} {}", rng.pick(FIRST), rng.pick(LAST)))),
+        (
+            "author",
+            s(format!("{} {}", rng.pick(FIRST), rng.pick(LAST))),
+        ),
         ("keywords", J::Arr(keywords)),
         ("views", n(rng.below(100_000).to_string())),
         ("published", J::Bool(rng.chance(80))),

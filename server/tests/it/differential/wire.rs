@@ -128,12 +128,16 @@ impl Conn {
                     scram = Some(started);
                 }
                 Message::AuthenticationSaslContinue(body) => {
-                    let state = scram.as_mut().ok_or_else(|| protocol("SASL out of order"))?;
+                    let state = scram
+                        .as_mut()
+                        .ok_or_else(|| protocol("SASL out of order"))?;
                     state.update(body.data())?;
                     frontend::sasl_response(state.message(), &mut out)?;
                 }
                 Message::AuthenticationSaslFinal(body) => {
-                    let state = scram.as_mut().ok_or_else(|| protocol("SASL out of order"))?;
+                    let state = scram
+                        .as_mut()
+                        .ok_or_else(|| protocol("SASL out of order"))?;
                     state.finish(body.data())?;
                 }
                 Message::BackendKeyData(body) => {
@@ -302,9 +306,7 @@ fn copy_line(body: &CopyDataBody) -> String {
     String::from_utf8_lossy(body.data()).into_owned()
 }
 
-fn columns(
-    body: &RowDescriptionBody,
-) -> io::Result<Vec<Column>> {
+fn columns(body: &RowDescriptionBody) -> io::Result<Vec<Column>> {
     body.fields()
         .map(|field| {
             Ok(Column {
@@ -315,10 +317,7 @@ fn columns(
         .collect()
 }
 
-fn values(
-    body: &DataRowBody,
-    binary: bool,
-) -> io::Result<Vec<Option<String>>> {
+fn values(body: &DataRowBody, binary: bool) -> io::Result<Vec<Option<String>>> {
     let buffer = body.buffer();
     body.ranges()
         .map(|range| {
