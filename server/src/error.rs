@@ -61,9 +61,6 @@ pub(crate) enum Error {
     /// A document with that id exists.
     #[error("duplicate key value violates unique constraint: id {0} already exists")]
     UniqueViolation(String),
-    /// Text that should be JSON is not.
-    #[error("invalid input syntax for type json: {0}")]
-    InvalidJson(String),
     /// Text that should be an array literal (`{a,b}`) is not.
     #[error("malformed array literal: {0}")]
     MalformedArray(String),
@@ -147,6 +144,13 @@ pub(crate) enum Error {
     /// A name's text does not parse as a name (`'a.'::regclass`).
     #[error("{0}")]
     InvalidName(String),
+    /// A cast PostgreSQL does not have (`1::jsonb`); the text names both types.
+    #[error("cannot cast type {0}")]
+    CannotCoerce(String),
+    /// A PostgreSQL function of `mindoodb-pgfn` refused its input, with PostgreSQL's condition
+    /// and message.
+    #[error(transparent)]
+    Pg(#[from] mindoodb_pgfn::Error),
     /// A "can't happen" state; see the log.
     #[error("internal error: {0}")]
     Internal(String),

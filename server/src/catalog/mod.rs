@@ -59,6 +59,7 @@ pub(crate) use settings::{KEYS as KEYS_SETTING, Settings, server_version};
 pub(crate) use source::CatalogSource;
 use table::{SearchPath, SystemSchema, SystemTable};
 pub(crate) use type_planner::PgTypePlanner;
+pub(crate) use types::format as format_type;
 
 use crate::error::Result;
 

@@ -4,13 +4,11 @@
 //! Invariants:
 //! - Re-exports only: no logic lives here.
 
-pub(crate) use super::functions::json::{
-    as_text_value, concat, contains, parse as parse_json, parse_path, path, set,
-};
+pub(crate) use super::functions::jsonb::{Arg as JsonbArg, Kind as JsonbKind, Out as JsonbOut};
 pub(crate) use super::mindoo::cursors_arg as cursors;
-pub(crate) use super::rewrite::parse_array_literal as array_literal;
 pub(crate) use super::rewrite::pg_syntax::rewrite;
 pub(crate) use super::session::set_show::show_name;
+pub(crate) use super::sql::array_text::parse as array_literal;
 pub(crate) use super::sql::classify::classify;
 pub(crate) use super::sql::literal::value_text;
 pub(crate) use super::sql::parse::parse;

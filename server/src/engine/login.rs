@@ -16,7 +16,7 @@ use datafusion::execution::SessionStateBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use mindoodb_storage::ViewInfo;
 
-use super::functions::json::{self, JsonTypePlanner};
+use super::functions::jsonb::{self, JsonTypePlanner};
 use super::mindoo::TABLE_FUNCTIONS;
 use super::read::schema::DocSchema;
 use super::read::table_fn::FnCtx;
@@ -86,7 +86,7 @@ impl Engine {
             },
         )?;
         ctx.register_catalog(names::CATALOG, Arc::new(catalog));
-        json::register(&mut ctx)?;
+        jsonb::register(&mut ctx)?;
         rewrite::register(&mut ctx)?;
         udtf::register(
             &ctx,

@@ -18,6 +18,8 @@ use datafusion::error::DataFusionError;
 use pgwire::api::{ClientInfo, ErrorHandler};
 use pgwire::error::{ErrorInfo, PgWireError};
 
+use mindoodb_pgfn::Condition;
+
 use crate::error::Error;
 
 /// SQLSTATE codes, by Postgres class, named after their Postgres condition names.
@@ -31,6 +33,22 @@ mod code {
     pub(super) const CARDINALITY_VIOLATION: &str = "21000";
     // Class 22: data exception.
     pub(super) const DATA_EXCEPTION: &str = "22000";
+    pub(super) const NULL_VALUE_NOT_ALLOWED: &str = "22004";
+    pub(super) const INVALID_DATETIME_FORMAT: &str = "22007";
+    pub(super) const DATETIME_FIELD_OVERFLOW: &str = "22008";
+    pub(super) const INVALID_TIME_ZONE_DISPLACEMENT_VALUE: &str = "22009";
+    pub(super) const INTERVAL_FIELD_OVERFLOW: &str = "22015";
+    pub(super) const ZERO_LENGTH_CHARACTER_STRING: &str = "2200F";
+    pub(super) const INVALID_REGULAR_EXPRESSION: &str = "2201B";
+    pub(super) const ARRAY_SUBSCRIPT_ERROR: &str = "2202E";
+    pub(super) const INVALID_SQL_JSON_SUBSCRIPT: &str = "22033";
+    pub(super) const NON_NUMERIC_SQL_JSON_ITEM: &str = "22036";
+    pub(super) const SINGLETON_SQL_JSON_ITEM_REQUIRED: &str = "22038";
+    pub(super) const SQL_JSON_ARRAY_NOT_FOUND: &str = "22039";
+    pub(super) const SQL_JSON_MEMBER_NOT_FOUND: &str = "2203A";
+    pub(super) const SQL_JSON_NUMBER_NOT_FOUND: &str = "2203B";
+    pub(super) const SQL_JSON_OBJECT_NOT_FOUND: &str = "2203C";
+    pub(super) const UNTRANSLATABLE_CHARACTER: &str = "22P05";
     pub(super) const CHARACTER_NOT_IN_REPERTOIRE: &str = "22021";
     pub(super) const NUMERIC_VALUE_OUT_OF_RANGE: &str = "22003";
     pub(super) const DIVISION_BY_ZERO: &str = "22012";
@@ -67,6 +85,7 @@ mod code {
     pub(super) const AMBIGUOUS_COLUMN: &str = "42702";
     pub(super) const UNDEFINED_COLUMN: &str = "42703";
     pub(super) const UNDEFINED_FUNCTION: &str = "42883";
+    pub(super) const CANNOT_COERCE: &str = "42846";
     pub(super) const UNDEFINED_TABLE: &str = "42P01";
     pub(super) const UNDEFINED_OBJECT: &str = "42704";
     pub(super) const WRONG_OBJECT_TYPE: &str = "42809";
@@ -123,11 +142,16 @@ pub(crate) fn to_error_info(err: &Error) -> Box<ErrorInfo> {
         // text): the client sees it, the log does not.
         tracing::debug!(sqlstate = classified.code, "statement failed");
     }
-    Box::new(ErrorInfo::new(
+    let mut info = ErrorInfo::new(
         SEVERITY_ERROR.to_owned(),
         classified.code.to_owned(),
         message,
-    ))
+    );
+    if let Error::Pg(err) = err {
+        info.detail = err.detail.as_deref().map(scrub);
+        info.hint = err.hint.as_deref().map(scrub);
+    }
+    Box::new(info)
 }
 
 /// The same error, but ending the connection (for failures during startup).
@@ -243,9 +267,7 @@ fn classify(err: &Error) -> Classified {
         Error::DuplicateDatabase(_) => (code::DUPLICATE_DATABASE, false),
         Error::DuplicateObject(_) => (code::DUPLICATE_OBJECT, false),
         Error::UniqueViolation(_) => (code::UNIQUE_VIOLATION, false),
-        Error::InvalidJson(_) | Error::MalformedArray(_) => {
-            (code::INVALID_TEXT_REPRESENTATION, false)
-        }
+        Error::MalformedArray(_) => (code::INVALID_TEXT_REPRESENTATION, false),
         Error::InvalidParameter(_) => (code::INVALID_PARAMETER_VALUE, false),
         Error::NotNull(_) => (code::NOT_NULL_VIOLATION, false),
         Error::CardinalityViolation => (code::CARDINALITY_VIOLATION, false),
@@ -273,6 +295,8 @@ fn classify(err: &Error) -> Classified {
         Error::Storage(err) => storage_code(err),
         Error::Protocol(err) => protocol_code(err),
         Error::InvalidName(_) => (code::INVALID_NAME, false),
+        Error::CannotCoerce(_) => (code::CANNOT_COERCE, false),
+        Error::Pg(err) => condition_code(err.condition),
         Error::Internal(_) => (code::INTERNAL_ERROR, true),
     };
     Classified {
@@ -332,6 +356,44 @@ fn protocol_code(err: &mindoodb_protocol::Error) -> (&'static str, bool) {
         P::Rng => (code::INTERNAL_ERROR, true),
         P::InvalidCommit(_) => (code::INVALID_PARAMETER_VALUE, false),
     }
+}
+
+/// PostgreSQL's SQLSTATE for a condition `mindoodb-pgfn` raises (errcodes.txt).
+fn condition_code(condition: Condition) -> (&'static str, bool) {
+    let code = match condition {
+        Condition::InvalidTextRepresentation => code::INVALID_TEXT_REPRESENTATION,
+        Condition::InvalidParameterValue => code::INVALID_PARAMETER_VALUE,
+        Condition::NumericValueOutOfRange => code::NUMERIC_VALUE_OUT_OF_RANGE,
+        Condition::DivisionByZero => code::DIVISION_BY_ZERO,
+        Condition::InvalidDatetimeFormat => code::INVALID_DATETIME_FORMAT,
+        Condition::DatetimeFieldOverflow => code::DATETIME_FIELD_OVERFLOW,
+        Condition::IntervalFieldOverflow => code::INTERVAL_FIELD_OVERFLOW,
+        Condition::InvalidTimeZoneDisplacementValue => code::INVALID_TIME_ZONE_DISPLACEMENT_VALUE,
+        Condition::InvalidBinaryRepresentation => code::INVALID_BINARY_REPRESENTATION,
+        Condition::UntranslatableCharacter => code::UNTRANSLATABLE_CHARACTER,
+        Condition::InvalidRegularExpression => code::INVALID_REGULAR_EXPRESSION,
+        Condition::SingletonSqlJsonItemRequired => code::SINGLETON_SQL_JSON_ITEM_REQUIRED,
+        Condition::SqlJsonArrayNotFound => code::SQL_JSON_ARRAY_NOT_FOUND,
+        Condition::SqlJsonMemberNotFound => code::SQL_JSON_MEMBER_NOT_FOUND,
+        Condition::SqlJsonNumberNotFound => code::SQL_JSON_NUMBER_NOT_FOUND,
+        Condition::SqlJsonObjectNotFound => code::SQL_JSON_OBJECT_NOT_FOUND,
+        Condition::InvalidSqlJsonSubscript => code::INVALID_SQL_JSON_SUBSCRIPT,
+        Condition::NonNumericSqlJsonItem => code::NON_NUMERIC_SQL_JSON_ITEM,
+        Condition::SyntaxError => code::SYNTAX_ERROR,
+        Condition::FeatureNotSupported => code::FEATURE_NOT_SUPPORTED,
+        Condition::ProgramLimitExceeded => code::PROGRAM_LIMIT_EXCEEDED,
+        Condition::StatementTooComplex => code::STATEMENT_TOO_COMPLEX,
+        Condition::UndefinedObject => code::UNDEFINED_OBJECT,
+        Condition::InvalidName => code::INVALID_NAME,
+        Condition::ArraySubscriptError => code::ARRAY_SUBSCRIPT_ERROR,
+        Condition::ZeroLengthCharacterString => code::ZERO_LENGTH_CHARACTER_STRING,
+        Condition::NullValueNotAllowed => code::NULL_VALUE_NOT_ALLOWED,
+        Condition::ProtocolViolation => code::PROTOCOL_VIOLATION,
+        Condition::CharacterNotInRepertoire => code::CHARACTER_NOT_IN_REPERTOIRE,
+        // PostgreSQL's elog(ERROR) for a state it deems impossible: operators should see it.
+        Condition::InternalError => return (code::INTERNAL_ERROR, true),
+    };
+    (code, false)
 }
 
 fn classify_query(err: &DataFusionError) -> Classified {
@@ -496,7 +558,15 @@ mod tests {
             (Error::UndefinedTable("t".into()), "42P01"),
             (Error::UndefinedDatabase("d".into()), "3D000"),
             (Error::UniqueViolation("1".into()), "23505"),
-            (Error::InvalidJson("x".into()), "22P02"),
+            (Error::MalformedArray("x".into()), "22P02"),
+            (
+                Error::Pg(mindoodb_pgfn::Error::new(
+                    Condition::SqlJsonMemberNotFound,
+                    "x",
+                )),
+                "2203A",
+            ),
+            (Error::CannotCoerce("integer to jsonb".into()), "42846"),
             (Error::NotAllowed("x".into()), "42501"),
             (Error::WrongKey("k".into()), "28P01"),
             (Error::InsecureTransport, "28000"),
@@ -548,8 +618,8 @@ mod tests {
         assert_eq!(code_of(&function), "42883");
         let todo = Error::Query(DataFusionError::NotImplemented("x".into()));
         assert_eq!(code_of(&todo), "0A000");
-        let wrapped = Error::Query(DataFusionError::External(Box::new(Error::InvalidJson(
-            "x".into(),
+        let wrapped = Error::Query(DataFusionError::External(Box::new(Error::Pg(
+            mindoodb_pgfn::jsonb::parse("01").unwrap_err(),
         ))));
         assert_eq!(code_of(&wrapped), "22P02");
     }

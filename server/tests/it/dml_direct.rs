@@ -158,7 +158,7 @@ async fn a_bound_update_by_id_is_a_shortcut_with_the_same_answer() {
     assert_eq!(n, 1);
     assert_eq!(
         column(&client, "SELECT data FROM t WHERE id = 'b'").await,
-        [Some(r#"{"v":3}"#.to_owned())]
+        [Some(r#"{"v": 3}"#.to_owned())]
     );
 }
 

@@ -18,6 +18,7 @@ mod disk_full;
 mod dml_direct;
 mod feeds;
 mod fuzz_corpus;
+mod jsonb;
 mod lifecycle;
 mod listen;
 mod load;

@@ -165,7 +165,7 @@ async fn point_reads_answer_exactly_as_the_general_path() {
         }
     }
     let b = same(&client, &addr, SHAPES[0], &[], &[&"b"]).await.unwrap();
-    assert_eq!(b.rows[0][0], Some(jsonb(r#"{"n":22,"t":[1,2]}"#)));
+    assert_eq!(b.rows[0][0], Some(jsonb(r#"{"n": 22, "t": [1, 2]}"#)));
 
     // Literals, in the extended protocol without parameters and in the simple one.
     same(&client, &addr, "SELECT * FROM crm WHERE id = 'a'", &[], &[])
@@ -188,7 +188,7 @@ async fn point_reads_answer_exactly_as_the_general_path() {
         rows,
         [
             Some("1".to_owned()),
-            Some(r#"{"n":1,"s":"é ☃"}"#.to_owned())
+            Some(r#"{"n": 1, "s": "é ☃"}"#.to_owned())
         ]
     );
 
@@ -272,10 +272,10 @@ async fn point_reads_honour_keys_pending_writes_and_tenants() {
         }
     }
     let a = same(&client, &addr, SHAPES[0], &[], &[&"a"]).await.unwrap();
-    assert_eq!(a.rows[0][0], Some(jsonb(r#"{"n":100}"#)));
+    assert_eq!(a.rows[0][0], Some(jsonb(r#"{"n": 100}"#)));
     client.batch_execute("ROLLBACK").await.unwrap();
     let a = same(&client, &addr, SHAPES[0], &[], &[&"a"]).await.unwrap();
-    assert_eq!(a.rows[0][0], Some(jsonb(r#"{"n":1,"s":"é ☃"}"#)));
+    assert_eq!(a.rows[0][0], Some(jsonb(r#"{"n": 1, "s": "é ☃"}"#)));
 
     // Another tenant has its own `crm`, empty, and no `crm` at all before that.
     client.batch_execute("CREATE DATABASE other").await.unwrap();

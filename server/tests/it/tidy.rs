@@ -147,7 +147,7 @@ fn error_enums_are_matched_exhaustively() {
 const LAYERS: &[(&str, &[&str])] = &[
     ("catalog", &[]),
     ("engine/sql", &["catalog"]),
-    ("engine/functions", &["catalog"]),
+    ("engine/functions", &["catalog", "engine/sql"]),
     ("engine/session", &["catalog", "engine/sql"]),
     ("engine/rewrite", &["catalog", "engine/sql"]),
     (

@@ -7,6 +7,7 @@
 //! - A row exists only for a live document whose key the session holds; deleted documents and
 //!   documents under other keys are not rows.
 //! - A document is decrypted only when its `data` column is asked for.
+//! - `data` is PostgreSQL's jsonb text of the document (sorted keys, its spacing).
 
 use std::sync::Arc;
 
@@ -18,6 +19,7 @@ use mindoodb_protocol::{DocId, EntryKind, Header, open};
 use mindoodb_storage::Document;
 
 use crate::catalog::doc_columns::{DOC_COLUMNS, doc_schema, idx};
+use crate::engine::functions::jsonb::jsonb_text;
 use crate::engine::session::keys::KeySet;
 use crate::engine::session::txn::PendingDoc;
 use crate::error::Error;
@@ -124,8 +126,9 @@ pub(crate) fn stored_row(
     };
     let data = if projection.wants_data() {
         let mut plain = open(&doc.winner, key)?;
-        String::from_utf8(std::mem::take(&mut *plain))
-            .map_err(|_| Error::Internal(format!("document {} is not UTF-8", doc.id)))?
+        let text = String::from_utf8(std::mem::take(&mut *plain))
+            .map_err(|_| Error::Internal(format!("document {} is not UTF-8", doc.id)))?;
+        canonical(text)
     } else {
         String::new()
     };
@@ -139,6 +142,13 @@ pub(crate) fn stored_row(
         created_at: doc.created.0,
         updated_at: header.clock().0,
     }))
+}
+
+/// A stored document's text as PostgreSQL prints its jsonb. Documents this server wrote are
+/// canonical already; ones written elsewhere (a client, an older server) may not be. Text
+/// PostgreSQL's jsonb refuses (a `\u0000`) stays as stored, so the table stays readable.
+fn canonical(text: String) -> String {
+    jsonb_text(&text).unwrap_or(text)
 }
 
 /// The row a pending write shows, or `None` for a pending delete.

@@ -121,15 +121,12 @@ pub(crate) fn expr_name(expr: &Expr) -> String {
             .last()
             .and_then(|p| p.as_ident())
             .map_or_else(|| "?column?".into(), names::fold),
+        // PostgreSQL's FigureColname: a cast keeps a name its operand has on its own (a
+        // column, a function), else it is named after its type, the outermost cast's.
         Expr::Cast {
             expr, data_type, ..
-        } => match expr.as_ref() {
-            Expr::Value(_) => pg_type_name(&data_type.to_string()),
-            inner => match expr_name(inner).as_str() {
-                "?column?" => pg_type_name(&data_type.to_string()),
-                name => name.to_owned(),
-            },
-        },
+        } => own_name(expr).unwrap_or_else(|| pg_type_name(&data_type.to_string())),
+        Expr::TypedString(typed) => pg_type_name(&typed.data_type.to_string()),
         Expr::Nested(inner) | Expr::Collate { expr: inner, .. } => expr_name(inner),
         // A scalar subquery is named after its one column.
         Expr::Subquery(query) => match query.body.as_ref() {
@@ -147,13 +144,28 @@ pub(crate) fn expr_name(expr: &Expr) -> String {
     }
 }
 
+/// The name an operand of a cast has on its own, `None` for a constant or another cast
+/// of one (which PostgreSQL names after the type).
+fn own_name(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Cast { expr, .. } => own_name(expr),
+        Expr::Value(_) | Expr::TypedString(_) => None,
+        Expr::Nested(inner) => own_name(inner),
+        other => Some(expr_name(other)).filter(|name| name != "?column?"),
+    }
+}
+
 fn pg_type_name(sql_type: &str) -> String {
     let lower = sql_type.to_lowercase();
     match lower.strip_prefix("pg_catalog.").unwrap_or(&lower) {
         "int" | "integer" | "int4" => "int4".into(),
         "bigint" | "int8" => "int8".into(),
         "smallint" | "int2" => "int2".into(),
-        "text" | "varchar" => "text".into(),
+        "text" => "text".into(),
+        "varchar" | "character varying" => "varchar".into(),
+        "boolean" => "bool".into(),
+        "double precision" => "float8".into(),
+        "real" => "float4".into(),
         other => other.to_owned(),
     }
 }

@@ -25,7 +25,7 @@ use datafusion::sql::sqlparser::ast::{
 };
 use datafusion::sql::sqlparser::parser::Parser;
 
-use super::{array_literal, correlation, scalar_subquery, table_fn_args};
+use super::{array_literal, correlation, json_agg, scalar_subquery, table_fn_args};
 use crate::error::{Error, Result};
 
 /// Registers what rewritten statements call: `scalar_subquery`, Postgres array literals, and
@@ -122,6 +122,8 @@ fn rewrite_expr(expr: &mut Expr, is_aggregate: &dyn Fn(&str) -> bool) -> Result<
             strip_pg_catalog(&mut function.name);
             if let Some(query) = array_subquery(function) {
                 *expr = array_of(query)?;
+            } else if let Some(aggregated) = json_agg::rewrite(function) {
+                *expr = aggregated?;
             }
         }
         Expr::BinaryOp { op, .. } => {
@@ -393,7 +395,8 @@ fn array_unsupported() -> Error {
     Error::FeatureNotSupported("ARRAY(subquery) over anything but a plain one-column SELECT".into())
 }
 
-fn call(name: &str, args: Vec<Expr>) -> Expr {
+/// `name(args...)`, unqualified.
+pub(super) fn call(name: &str, args: Vec<Expr>) -> Expr {
     Expr::Function(Function {
         name: ObjectName::from(vec![Ident::new(name)]),
         uses_odbc_syntax: false,

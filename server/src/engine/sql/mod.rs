@@ -5,6 +5,7 @@
 //! Invariants:
 //! - Nothing here reads the store or a session: these are pure functions of the text.
 
+pub(crate) mod array_text;
 pub(crate) mod ast;
 pub(crate) mod classify;
 pub(crate) mod dialect;

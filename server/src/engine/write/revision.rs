@@ -145,11 +145,10 @@ pub(crate) fn default_key(info: &TableInfo) -> KeyName {
     })
 }
 
-/// Parses JSON text and gives back its compact form, or 22P02.
+/// Parses text as PostgreSQL's jsonb input and gives back PostgreSQL's jsonb text (what a
+/// document stores), or PostgreSQL's error (22P02 for text that is not JSON).
 pub(crate) fn normalize_json(text: &str) -> Result<String> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| Error::InvalidJson(e.to_string()))?;
-    Ok(value.to_string())
+    Ok(mindoodb_pgfn::jsonb::parse(text)?.to_text())
 }
 
 /// A time-sortable id: 12 hex digits of milliseconds, then 12 random hex digits.
