@@ -86,7 +86,7 @@ public class TestPgjdbc {
                         check(data instanceof PGobject, "jsonb is a PGobject");
                         PGobject json = (PGobject) data;
                         check(json.getType().equals("jsonb"), "type " + json.getType());
-                        check(json.getValue().contains("\"n\":3"), "value " + json.getValue());
+                        check(json.getValue().contains("\"n\": 3"), "value " + json.getValue());
                         check(rs.getLong("seq") > 0, "seq");
                         check(rs.getTimestamp("created_at") != null, "created_at");
                         check(rs.getMetaData().getColumnTypeName(2).equals("jsonb"), "column type name");

@@ -183,7 +183,9 @@ def check_copy(token):
             check(cur.rowcount == 2, f"COPY FROM rowcount {cur.rowcount}")
             with cur.copy("COPY copied TO STDOUT") as copy:
                 copied = sorted(copy.rows())
-            check(copied == docs, f"COPY TO rows {copied}")
+            # Documents come back as PostgreSQL prints jsonb.
+            printed = [("c1", '{"name": "one"}'), ("c2", '{"text": "tab\\there"}')]
+            check(copied == printed, f"COPY TO rows {copied}")
         sealed = [r[0] for r in conn.execute("SELECT sealed FROM mindoo.entries('copied', 0)")]
         conn.execute("CREATE TABLE mirror ()")
         with conn.cursor() as cur:
