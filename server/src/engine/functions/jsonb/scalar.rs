@@ -309,40 +309,22 @@ impl Kind {
                 }
                 Out::Jsonb(mindoodb_pgfn::Jsonb::Object(pj::Object::from_pairs(pairs)))
             }
-            Kind::PathExists => {
+            Kind::PathExists | Kind::PathMatch | Kind::PathQueryArray | Kind::PathQueryFirst => {
                 let vars = vars(args)?;
-                bool_or_null(pg(jsonpath::path_exists(
-                    &json(0)?,
-                    &path_arg(&args[1])?,
-                    path_args(&vars, flag(3, false)),
-                ))?)
-            }
-            Kind::PathMatch => {
-                let vars = vars(args)?;
-                bool_or_null(pg(jsonpath::path_match(
-                    &json(0)?,
-                    &path_arg(&args[1])?,
-                    path_args(&vars, flag(3, false)),
-                ))?)
-            }
-            Kind::PathQueryArray => {
-                let vars = vars(args)?;
-                Out::Jsonb(pg(jsonpath::path_query_array(
-                    &json(0)?,
-                    &path_arg(&args[1])?,
-                    path_args(&vars, flag(3, false)),
-                ))?)
-            }
-            Kind::PathQueryFirst => {
-                let vars = vars(args)?;
-                found(
-                    pg(jsonpath::path_query_first(
-                        &json(0)?,
-                        &path_arg(&args[1])?,
-                        path_args(&vars, flag(3, false)),
-                    ))?
-                    .as_ref(),
-                )
+                let (target, path) = (json(0)?, path_arg(&args[1])?);
+                let with = path_args(&vars, flag(3, false));
+                match self {
+                    Kind::PathExists => {
+                        bool_or_null(pg(jsonpath::path_exists(&target, &path, with))?)
+                    }
+                    Kind::PathMatch => {
+                        bool_or_null(pg(jsonpath::path_match(&target, &path, with))?)
+                    }
+                    Kind::PathQueryArray => {
+                        Out::Jsonb(pg(jsonpath::path_query_array(&target, &path, with))?)
+                    }
+                    _ => found(pg(jsonpath::path_query_first(&target, &path, with))?.as_ref()),
+                }
             }
         })
     }
