@@ -1,4 +1,4 @@
-//! The one table of a document table's columns (DESIGN §2): name, Postgres type, whether a
+//! The one table of a document table's columns (docs/SQL.md): name, Postgres type, whether a
 //! write may set it, and the Arrow schema every scan, RETURNING, COPY, Describe and catalog row
 //! derives from it.
 //!

@@ -1,4 +1,4 @@
-//! The `mindoo.*` functions of DESIGN §2, one file per family: the table functions as
+//! The `mindoo.*` functions (docs/SQL.md), one file per family: the table functions as
 //! descriptors (`read/table_fn.rs`) — feeds, history and time travel, integrity, the server's
 //! views, imports — and the key functions called as `SELECT mindoo.f(...)`.
 //!
