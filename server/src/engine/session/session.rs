@@ -195,33 +195,38 @@ impl Session {
     /// Runs a transaction control statement.
     pub(crate) async fn txn_command(&mut self, command: TxnCommand) -> Result<Output> {
         let command_tag = |tag| Output::Command { tag, rows: None };
-        if let TxnCommand::Commit = command {
-            let (was, writes) = self.state.write().txn.end();
-            if was == TxnStatus::Failed {
-                return Ok(Output::TxnEnd { tag: "ROLLBACK" });
+        // The state lock is released before a COMMIT waits for the store.
+        let (output, to_commit) = {
+            let txn = &mut self.state.write().txn;
+            match command {
+                TxnCommand::Begin => {
+                    txn.begin();
+                    (Ok(Output::TxnStart), None)
+                }
+                TxnCommand::Rollback => {
+                    txn.end();
+                    (Ok(Output::TxnEnd { tag: "ROLLBACK" }), None)
+                }
+                TxnCommand::Commit => match txn.end() {
+                    (TxnStatus::Failed, _) => (Ok(Output::TxnEnd { tag: "ROLLBACK" }), None),
+                    (_, writes) => (Ok(Output::TxnEnd { tag: "COMMIT" }), Some(writes)),
+                },
+                TxnCommand::Savepoint(name) => {
+                    (txn.savepoint(name).map(|()| command_tag("SAVEPOINT")), None)
+                }
+                TxnCommand::RollbackTo(name) => (
+                    txn.rollback_to(&name).map(|()| command_tag("ROLLBACK")),
+                    None,
+                ),
+                TxnCommand::Release(name) => {
+                    (txn.release(&name).map(|()| command_tag("RELEASE")), None)
+                }
             }
-            if !writes.writes.is_empty() {
-                self.commit_now(writes).await?;
-            }
-            return Ok(Output::TxnEnd { tag: "COMMIT" });
+        };
+        if let Some(writes) = to_commit.filter(|txn| !txn.writes.is_empty()) {
+            self.commit_now(writes).await?;
         }
-        let txn = &mut self.state.write().txn;
-        match command {
-            TxnCommand::Begin => {
-                txn.begin();
-                Ok(Output::TxnStart)
-            }
-            TxnCommand::Rollback => {
-                txn.end();
-                Ok(Output::TxnEnd { tag: "ROLLBACK" })
-            }
-            TxnCommand::Savepoint(name) => txn.savepoint(name).map(|()| command_tag("SAVEPOINT")),
-            TxnCommand::RollbackTo(name) => {
-                txn.rollback_to(&name).map(|()| command_tag("ROLLBACK"))
-            }
-            TxnCommand::Release(name) => txn.release(&name).map(|()| command_tag("RELEASE")),
-            TxnCommand::Commit => unreachable!("handled above"),
-        }
+        output
     }
 
     /// Queues `docs` in the open transaction, or commits them at once outside one.
