@@ -32,6 +32,7 @@ mod layout;
 mod read;
 mod record;
 mod restore;
+mod roles;
 mod scan;
 mod shared_snapshot;
 mod sign;

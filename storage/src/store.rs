@@ -24,9 +24,7 @@ use rocksdb::{
     WriteOptions,
 };
 
-use crate::catalog::{
-    self, Catalog, KeyRecord, RoleRecord, SyncCursor, TableInfo, TenantInfo, ViewInfo,
-};
+use crate::catalog::{self, Catalog, KeyRecord, SyncCursor, TableInfo, TenantInfo, ViewInfo};
 use crate::commit::Pipeline;
 use crate::layout::{
     self, ALL_CFS, CF_CATALOG, CF_COMMITS, CF_LOG, TABLE_CFS, TENANT_CFS, prefix_end,
@@ -507,78 +505,6 @@ impl Store {
             .collect()
     }
 
-    /// Creates a role; fails if it exists.
-    pub fn create_role(&self, role: &RoleRecord) -> Result<()> {
-        catalog::check_name(&role.name)?;
-        let mut cat = self.shared.catalog.write();
-        if self.role(&role.name)?.is_some() {
-            return Err(Error::AlreadyExists(format!("role {}", role.name)));
-        }
-        self.put_role_locked(role, &mut cat)
-    }
-
-    /// Replaces an existing role's record.
-    pub fn update_role(&self, role: &RoleRecord) -> Result<()> {
-        let mut cat = self.shared.catalog.write();
-        if self.role(&role.name)?.is_none() {
-            return Err(Error::NoSuchRole(role.name.clone()));
-        }
-        self.put_role_locked(role, &mut cat)
-    }
-
-    /// The role of that name.
-    pub fn role(&self, name: &str) -> Result<Option<RoleRecord>> {
-        self.shared
-            .db
-            .get_pinned_cf(&self.shared.cf(CF_CATALOG), catalog::role_key(name))?
-            .map(|bytes| catalog::decode_role(&bytes))
-            .transpose()
-    }
-
-    /// Every role, by name.
-    pub fn roles(&self) -> Result<Vec<RoleRecord>> {
-        self.catalog_prefix(&catalog::role_prefix())?
-            .iter()
-            .map(|(_, value)| catalog::decode_role(value))
-            .collect()
-    }
-
-    /// Drops a role and its grants.
-    pub fn drop_role(&self, name: &str) -> Result<()> {
-        let mut cat = self.shared.catalog.write();
-        if self.role(name)?.is_none() {
-            return Err(Error::NoSuchRole(name.to_owned()));
-        }
-        let cf = self.shared.cf(CF_CATALOG);
-        let mut batch = WriteBatch::default();
-        batch.delete_cf(&cf, catalog::role_key(name));
-        let grants = catalog::grants_of_prefix(name);
-        batch.delete_range_cf(&cf, &grants, &prefix_end(&grants));
-        self.write_catalog(batch, &mut cat)
-    }
-
-    /// Lets `role` connect to `tenant`.
-    pub fn grant(&self, role: &str, tenant: &str) -> Result<()> {
-        self.set_grant(role, tenant, true)
-    }
-
-    /// Withdraws `role`'s access to `tenant`.
-    pub fn revoke(&self, role: &str, tenant: &str) -> Result<()> {
-        self.set_grant(role, tenant, false)
-    }
-
-    /// The tenants `role` was granted, by name.
-    pub fn grants(&self, role: &str) -> Result<Vec<String>> {
-        let prefix = catalog::grants_of_prefix(role);
-        self.catalog_prefix(&prefix)?
-            .into_iter()
-            .map(|(key, _)| {
-                String::from_utf8(key[prefix.len()..].to_vec())
-                    .map_err(|_| Error::Corrupted("grant key".into()))
-            })
-            .collect()
-    }
-
     /// Registers a key version's public facts. Registering the same facts again is a no-op;
     /// different facts for a registered version are refused.
     pub fn register_key(&self, tenant: TenantId, key: &KeyRecord) -> Result<()> {
@@ -660,24 +586,6 @@ impl Store {
             .collect()
     }
 
-    fn set_grant(&self, role: &str, tenant: &str, granted: bool) -> Result<()> {
-        let mut cat = self.shared.catalog.write();
-        if self.role(role)?.is_none() {
-            return Err(Error::NoSuchRole(role.to_owned()));
-        }
-        if !cat.tenants.contains_key(tenant) {
-            return Err(Error::NoSuchTenant(tenant.to_owned()));
-        }
-        let mut batch = WriteBatch::default();
-        let cf = self.shared.cf(CF_CATALOG);
-        if granted {
-            batch.put_cf(&cf, catalog::grant_key(role, tenant), []);
-        } else {
-            batch.delete_cf(&cf, catalog::grant_key(role, tenant));
-        }
-        self.write_catalog(batch, &mut cat)
-    }
-
     fn put_view_locked(
         &self,
         tenant: TenantId,
@@ -705,16 +613,6 @@ impl Store {
         Ok(info)
     }
 
-    fn put_role_locked(&self, role: &RoleRecord, cat: &mut Catalog) -> Result<()> {
-        let mut batch = WriteBatch::default();
-        batch.put_cf(
-            &self.shared.cf(CF_CATALOG),
-            catalog::role_key(&role.name),
-            catalog::encode_role(role),
-        );
-        self.write_catalog(batch, cat)
-    }
-
     /// Writes a catalog batch synced; the `&mut Catalog` proves the write lock is held.
     pub(crate) fn write_catalog(&self, batch: WriteBatch, _locked: &mut Catalog) -> Result<()> {
         if self.shared.secondary {
@@ -737,7 +635,7 @@ impl Store {
         batch.delete_range_cf(&self.shared.cf(CF_CATALOG), &syncs, &prefix_end(&syncs));
     }
 
-    fn catalog_prefix(&self, prefix: &[u8]) -> Result<Vec<layout::KeyValue>> {
+    pub(crate) fn catalog_prefix(&self, prefix: &[u8]) -> Result<Vec<layout::KeyValue>> {
         let mut opts = ReadOptions::default();
         opts.set_iterate_upper_bound(prefix_end(prefix));
         self.shared

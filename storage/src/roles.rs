@@ -1,0 +1,117 @@
+//! Roles and their grants of tenants: the store's catalog records for who may log in and
+//! where.
+//!
+//! Invariants:
+//! - Every change is one synced catalog batch written under the catalog's write lock
+//!   (`Store::write_catalog`), like every other catalog change.
+//! - A grant names a role and a tenant that exist when it is written; dropping either removes
+//!   its grants in the same batch.
+
+use rocksdb::WriteBatch;
+
+use crate::catalog::{self, Catalog, RoleRecord};
+use crate::layout::{CF_CATALOG, prefix_end};
+use crate::store::Store;
+use crate::{Error, Result};
+
+impl Store {
+    /// Creates a role; fails if it exists.
+    pub fn create_role(&self, role: &RoleRecord) -> Result<()> {
+        catalog::check_name(&role.name)?;
+        let mut cat = self.shared.catalog.write();
+        if self.role(&role.name)?.is_some() {
+            return Err(Error::AlreadyExists(format!("role {}", role.name)));
+        }
+        self.put_role_locked(role, &mut cat)
+    }
+
+    /// Replaces an existing role's record.
+    pub fn update_role(&self, role: &RoleRecord) -> Result<()> {
+        let mut cat = self.shared.catalog.write();
+        if self.role(&role.name)?.is_none() {
+            return Err(Error::NoSuchRole(role.name.clone()));
+        }
+        self.put_role_locked(role, &mut cat)
+    }
+
+    /// The role of that name.
+    pub fn role(&self, name: &str) -> Result<Option<RoleRecord>> {
+        self.shared
+            .db
+            .get_pinned_cf(&self.shared.cf(CF_CATALOG), catalog::role_key(name))?
+            .map(|bytes| catalog::decode_role(&bytes))
+            .transpose()
+    }
+
+    /// Every role, by name.
+    pub fn roles(&self) -> Result<Vec<RoleRecord>> {
+        self.catalog_prefix(&catalog::role_prefix())?
+            .iter()
+            .map(|(_, value)| catalog::decode_role(value))
+            .collect()
+    }
+
+    /// Drops a role and its grants.
+    pub fn drop_role(&self, name: &str) -> Result<()> {
+        let mut cat = self.shared.catalog.write();
+        if self.role(name)?.is_none() {
+            return Err(Error::NoSuchRole(name.to_owned()));
+        }
+        let cf = self.shared.cf(CF_CATALOG);
+        let mut batch = WriteBatch::default();
+        batch.delete_cf(&cf, catalog::role_key(name));
+        let grants = catalog::grants_of_prefix(name);
+        batch.delete_range_cf(&cf, &grants, &prefix_end(&grants));
+        self.write_catalog(batch, &mut cat)
+    }
+
+    /// Lets `role` connect to `tenant`.
+    pub fn grant(&self, role: &str, tenant: &str) -> Result<()> {
+        self.set_grant(role, tenant, true)
+    }
+
+    /// Withdraws `role`'s access to `tenant`.
+    pub fn revoke(&self, role: &str, tenant: &str) -> Result<()> {
+        self.set_grant(role, tenant, false)
+    }
+
+    /// The tenants `role` was granted, by name.
+    pub fn grants(&self, role: &str) -> Result<Vec<String>> {
+        let prefix = catalog::grants_of_prefix(role);
+        self.catalog_prefix(&prefix)?
+            .into_iter()
+            .map(|(key, _)| {
+                String::from_utf8(key[prefix.len()..].to_vec())
+                    .map_err(|_| Error::Corrupted("grant key".into()))
+            })
+            .collect()
+    }
+
+    fn set_grant(&self, role: &str, tenant: &str, granted: bool) -> Result<()> {
+        let mut cat = self.shared.catalog.write();
+        if self.role(role)?.is_none() {
+            return Err(Error::NoSuchRole(role.to_owned()));
+        }
+        if !cat.tenants.contains_key(tenant) {
+            return Err(Error::NoSuchTenant(tenant.to_owned()));
+        }
+        let mut batch = WriteBatch::default();
+        let cf = self.shared.cf(CF_CATALOG);
+        if granted {
+            batch.put_cf(&cf, catalog::grant_key(role, tenant), []);
+        } else {
+            batch.delete_cf(&cf, catalog::grant_key(role, tenant));
+        }
+        self.write_catalog(batch, &mut cat)
+    }
+
+    fn put_role_locked(&self, role: &RoleRecord, cat: &mut Catalog) -> Result<()> {
+        let mut batch = WriteBatch::default();
+        batch.put_cf(
+            &self.shared.cf(CF_CATALOG),
+            catalog::role_key(&role.name),
+            catalog::encode_role(role),
+        );
+        self.write_catalog(batch, cat)
+    }
+}
