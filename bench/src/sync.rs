@@ -1,5 +1,6 @@
 //! W8: initial sync throughput. A MindooDB release server holds a table of `n` sealed entries
-//! (seeded through the storage API: sealing them all takes longer than syncing them); an empty
+//! (format 2, one signed commit per 10,000, as bulk loads write them; seeded through the
+//! storage API: sealing them all takes longer than syncing them); an empty
 //! local store pulls all of it over loopback with the client library, verifying every entry,
 //! exactly as `mindoodb sync --pull` and `mindoo.sync` do. MindooDB only: PostgreSQL has no
 //! counterpart. Goal (issue 6): 1,000,000 entries in at most 10 s.
@@ -14,9 +15,10 @@ use std::time::Instant;
 
 use mindoodb_client::{Direction, Peer, StoreTenant, SyncConfig, sync};
 use mindoodb_protocol::{
-    AuthorClock, DataKey, DocId, Draft, EntryKind, Identity, KeyName, Nonce, VerifiedEntry, seal,
+    AuthorClock, AuthorKey, DataKey, DocId, Draft, EntryKind, Identity, KeyName, Nonce,
+    SealedEntry, seal_entry,
 };
-use mindoodb_storage::{Store, StoreConfig, Transaction, Write};
+use mindoodb_storage::{SigningTransaction, Store, StoreConfig};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
@@ -24,7 +26,7 @@ use crate::system::System;
 
 /// The synced table.
 const TABLE: &str = "crm";
-/// Entries sealed and committed per seeding step.
+/// Entries sealed and committed (under one signed commit) per seeding step.
 const SEED_BATCH: usize = 10_000;
 /// Entries per round trip and per local commit while syncing.
 pub(crate) const SYNC_BATCH: usize = 10_000;
@@ -109,21 +111,21 @@ fn seed(data: &Path, tenant: &str, n: u64) -> Result<()> {
         Zeroizing::new([7; 32]),
     )
     .map_err(|e| Error::process("bench key", e))?;
-    let identity = Identity::from_seed(&[9; 32]);
+    let identity = std::sync::Arc::new(Identity::from_seed(&[9; 32]));
     let n_threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
     let mut next = 0;
     while next < n {
         let batch = (SEED_BATCH as u64).min(n - next);
         let per_thread = batch.div_ceil(n_threads);
-        let sealed: Vec<Result<VerifiedEntry>> = std::thread::scope(|scope| {
+        let sealed: Vec<Result<SealedEntry>> = std::thread::scope(|scope| {
             let workers: Vec<_> = (0..n_threads)
                 .map(|t| {
-                    let (key, identity) = (&key, &identity);
+                    let (key, author) = (&key, identity.public());
                     scope.spawn(move || {
                         let from = next + t * per_thread;
                         let to = (from + per_thread).min(next + batch);
                         (from..to)
-                            .map(|i| entry(i, key, identity))
+                            .map(|i| entry(i, key, author))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -139,17 +141,21 @@ fn seed(data: &Path, tenant: &str, n: u64) -> Result<()> {
         });
         let writes = sealed
             .into_iter()
-            .map(|entry| entry.map(|entry| Write::Import { table, entry }))
+            .map(|entry| entry.map(|entry| (table, entry)))
             .collect::<Result<Vec<_>>>()?;
         store
-            .commit(Transaction { writes })
+            .commit_signed(SigningTransaction {
+                signer: identity.clone(),
+                clock: AuthorClock(1_764_000_000_000_000 + next as i64),
+                writes,
+            })
             .map_err(storage("seeding the source"))?;
         next += batch;
     }
     Ok(())
 }
 
-fn entry(i: u64, key: &DataKey, identity: &Identity) -> Result<VerifiedEntry> {
+fn entry(i: u64, key: &DataKey, author: AuthorKey) -> Result<SealedEntry> {
     let json = format!(
         r#"{{"type":"customer","name":"customer {i}","city":"Hamburg","revenue":{}}}"#,
         i % 1000
@@ -163,6 +169,6 @@ fn entry(i: u64, key: &DataKey, identity: &Identity) -> Result<VerifiedEntry> {
     };
     let mut nonce = [0u8; 12];
     nonce[..8].copy_from_slice(&i.to_le_bytes());
-    seal(draft, json.as_bytes(), key, identity, Nonce(nonce))
+    seal_entry(draft, json.as_bytes(), key, author, Nonce(nonce))
         .map_err(|e| Error::process("sealing", e))
 }

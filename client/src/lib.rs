@@ -31,7 +31,7 @@ pub use keyring::Keyring;
 pub use passphrase::{KEYRING_PASSPHRASE_ENV, ONE_TIME_PASSPHRASE_ENV, passphrase};
 pub use pattern::glob;
 pub use peer::{PEER_CA_ENV, Peer, conninfo_dbname};
-pub use proof::{ProofEntry, ProofError, VerifiedHistory, verify_proof};
+pub use proof::{ProofEntry, ProofError, StoredBy, VerifiedHistory, verify_proof};
 pub use remote::{Client, Document, OpenedEntry};
 pub use sync::{
     DEFAULT_BATCH, Direction, LocalNode, StoreTenant, SyncConfig, TableReport, sync, watch,

@@ -4,6 +4,10 @@
 //! Invariants:
 //! - Every claimed column (rev, header, signature, signer, head, winner) must equal what the
 //!   sealed bytes give; any disagreement is an error, never silently corrected.
+//! - Authorship is checked from the bytes alone: a format-1 entry by its signature, a
+//!   format-2 entry by the commit and inclusion path it carries (column `proof`).
+//! - A receipt (column `receipt`) is accepted only when its server's signature verifies and
+//!   it covers the entry's own commit; which servers to believe is the caller's choice.
 //! - The history must be closed: every parent an entry names is itself in the proof.
 //! - Heads and the winner are recomputed with storage's rule (storage/src/doc.rs):
 //!   a head is an entry no other entry names as parent; the winner is the head with the
@@ -14,7 +18,8 @@
 use std::collections::{BTreeSet, HashSet};
 
 use mindoodb_protocol::{
-    AuthorKey, DocId, EntryHash, EntryKind, UnverifiedEntry, VerifiedEntry, VerifyError,
+    AuthorKey, DocId, EntryHash, EntryKind, Receiver, ServerTime, UnverifiedEntry, VerifiedEntry,
+    VerifyError, verify_carried_receipt,
 };
 
 /// One row of `mindoo.proof(table, id)`, as the server sent it.
@@ -28,7 +33,8 @@ pub struct ProofEntry {
     pub signer: String,
     /// The claimed canonical header (column `header`).
     pub header: Vec<u8>,
-    /// The claimed Ed25519 signature (column `signature`).
+    /// The claimed Ed25519 signature (column `signature`; empty for format 2, whose commit
+    /// is signed instead).
     pub signature: Vec<u8>,
     /// The whole sealed entry (column `sealed`): what everything is checked against.
     pub sealed: Vec<u8>,
@@ -36,6 +42,20 @@ pub struct ProofEntry {
     pub head: bool,
     /// The server says this entry is the winning head (column `winner`).
     pub winner: bool,
+    /// A format-2 entry's signed commit and inclusion path (column `proof`).
+    pub proof: Option<Vec<u8>>,
+    /// A server's receipt for the entry's commit and the commit's path in it (column
+    /// `receipt`).
+    pub receipt: Option<Vec<u8>>,
+}
+
+/// What a receipt showed: `server` had stored the entry's commit by `time`, by its clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredBy {
+    /// The signing server's public key.
+    pub server: AuthorKey,
+    /// When, by that server's clock.
+    pub time: ServerTime,
 }
 
 /// A history that passed `verify_proof`.
@@ -43,12 +63,14 @@ pub struct ProofEntry {
 pub struct VerifiedHistory {
     /// The document.
     pub doc_id: DocId,
-    /// Every entry, in the proof's (seq) order, with its signature checked.
+    /// Every entry, in the proof's (seq) order, with its signature or commit checked.
     pub entries: Vec<VerifiedEntry>,
     /// The heads, sorted by hash.
     pub heads: Vec<EntryHash>,
     /// The winning head: what the table shows as `rev`.
     pub winner: EntryHash,
+    /// For each entry, in order, the receipt that came with it.
+    pub stored: Vec<Option<StoredBy>>,
 }
 
 impl VerifiedHistory {
@@ -105,7 +127,8 @@ pub enum ProofError {
         /// `header`, `signature` or `signer`.
         column: &'static str,
     },
-    /// The signature does not verify against the hash and author key.
+    /// The signature (of the entry, or of its commit) does not verify, or the entry is not
+    /// in its commit.
     #[error("seq {seq}: entry {hash}: {why}")]
     BadSignature {
         /// The row.
@@ -128,6 +151,16 @@ pub enum ProofError {
     /// The same entry appears twice.
     #[error("entry {0} appears twice")]
     Duplicate(EntryHash),
+    /// A receipt does not verify, or does not cover the entry's commit.
+    #[error("seq {seq}: the receipt of entry {hash}: {why}")]
+    BadReceipt {
+        /// The row.
+        seq: i64,
+        /// The entry.
+        hash: EntryHash,
+        /// What failed.
+        why: String,
+    },
     /// An entry names a parent that is not in the proof.
     #[error("entry {hash} names parent {parent}, which the proof lacks")]
     MissingParent {
@@ -160,17 +193,20 @@ pub fn verify_proof(doc_id: &DocId, rows: &[ProofEntry]) -> Result<VerifiedHisto
         return Err(ProofError::Empty);
     }
     let mut entries = Vec::with_capacity(rows.len());
+    let mut stored = Vec::with_capacity(rows.len());
     let mut seen = HashSet::with_capacity(rows.len());
     let mut last_seq = None;
+    let mut receiver = Receiver::new();
     for row in rows {
         if last_seq.is_some_and(|last| row.seq <= last) {
             return Err(ProofError::OutOfOrder { seq: row.seq });
         }
         last_seq = Some(row.seq);
-        let entry = verify_row(doc_id, row)?;
+        let entry = verify_row(doc_id, row, &mut receiver)?;
         if !seen.insert(entry.hash()) {
             return Err(ProofError::Duplicate(entry.hash()));
         }
+        stored.push(stored_by(row, &entry)?);
         entries.push(entry);
     }
 
@@ -224,11 +260,37 @@ pub fn verify_proof(doc_id: &DocId, rows: &[ProofEntry]) -> Result<VerifiedHisto
         entries,
         heads: actual,
         winner,
+        stored,
     })
 }
 
+/// The receipt a row carries, checked against the entry's commit.
+fn stored_by(row: &ProofEntry, entry: &VerifiedEntry) -> Result<Option<StoredBy>, ProofError> {
+    let Some(receipt) = &row.receipt else {
+        return Ok(None);
+    };
+    let bad = |why: String| ProofError::BadReceipt {
+        seq: row.seq,
+        hash: entry.hash(),
+        why,
+    };
+    let inclusion = entry
+        .inclusion()
+        .ok_or_else(|| bad("a format-1 entry has no commit to receipt".into()))?;
+    let receipt = verify_carried_receipt(&inclusion.commit().hash(), receipt)
+        .map_err(|err| bad(err.to_string()))?;
+    Ok(Some(StoredBy {
+        server: receipt.server(),
+        time: receipt.time(),
+    }))
+}
+
 /// Parses one row's sealed bytes and checks every claimed column against them.
-fn verify_row(doc_id: &DocId, row: &ProofEntry) -> Result<VerifiedEntry, ProofError> {
+fn verify_row(
+    doc_id: &DocId,
+    row: &ProofEntry,
+    receiver: &mut Receiver,
+) -> Result<VerifiedEntry, ProofError> {
     let seq = row.seq;
     let entry =
         UnverifiedEntry::parse(row.sealed.clone()).map_err(|err| ProofError::Undecodable {
@@ -262,7 +324,13 @@ fn verify_row(doc_id: &DocId, row: &ProofEntry) -> Result<VerifiedEntry, ProofEr
             doc_id: entry.header().doc_id().clone(),
         });
     }
-    entry
-        .verify()
-        .map_err(|why| ProofError::BadSignature { seq, hash, why })
+    receiver
+        .verify(entry, row.proof.as_deref())
+        .map_err(|err| match err {
+            mindoodb_protocol::Error::Verify(why) => ProofError::BadSignature { seq, hash, why },
+            other => ProofError::Undecodable {
+                seq,
+                why: format!("its proof: {other}"),
+            },
+        })
 }

@@ -16,14 +16,14 @@ use bytes::Bytes;
 use futures_util::SinkExt as _;
 use mindoodb_protocol::{
     AuthorClock, AuthorKey, DataKey, DocId, Draft, EntryHash, EntryKind, Identity, KeyName, Nonce,
-    Plaintext, UnverifiedEntry, VerifiedEntry, open, seal,
+    Plaintext, Receiver, UnverifiedEntry, VerifiedEntry, carry_proof, open, seal,
 };
 use zeroize::Zeroizing;
 
 use crate::keyring::Keyring;
 use crate::peer::Peer;
 use crate::proof::{ProofEntry, VerifiedHistory, verify_proof};
-use crate::sync::binary_copy;
+use crate::sync::{CopyRow, binary_copy};
 use crate::{Error, Result};
 
 /// A connection that seals, signs and opens with the keys of a keyring.
@@ -157,8 +157,8 @@ impl Client {
         let rows = self
             .sql()
             .query(
-                "SELECT seq, rev, signer, header, signature, sealed, head, winner \
-                 FROM mindoo.proof($1::text, $2::text)",
+                "SELECT seq, rev, signer, header, signature, sealed, head, winner, proof, \
+                 receipt FROM mindoo.proof($1::text, $2::text)",
                 &[&table, &doc_id.as_str()],
             )
             .await?;
@@ -177,6 +177,8 @@ impl Client {
                     sealed: row.try_get(5)?,
                     head: row.try_get(6)?,
                     winner: row.try_get(7)?,
+                    proof: row.try_get(8)?,
+                    receipt: row.try_get(9)?,
                 })
             })
             .collect::<Result<Vec<_>, tokio_postgres::Error>>()?;
@@ -188,16 +190,17 @@ impl Client {
         let rows = self
             .sql()
             .query(
-                "SELECT seq, sealed FROM mindoo.entries($1::text, $2::int8, $3::int4)",
+                "SELECT seq, sealed, proof FROM mindoo.entries($1::text, $2::int8, $3::int4)",
                 &[&table, &since, &limit],
             )
             .await?;
+        let mut receiver = Receiver::new();
         rows.iter()
             .map(|row| {
                 let seq: i64 = row.try_get(0)?;
-                let entry = UnverifiedEntry::parse(row.try_get::<_, Vec<u8>>(1)?)?
-                    .verify()
-                    .map_err(mindoodb_protocol::Error::from)?;
+                let entry = UnverifiedEntry::parse(row.try_get::<_, Vec<u8>>(1)?)?;
+                let proof: Option<&[u8]> = row.try_get(2)?;
+                let entry = receiver.verify(entry, proof)?;
                 let plaintext = match self.keyring.key(entry.header().key()) {
                     Some(key) => Some(open(&entry, key)?),
                     None => None,
@@ -215,7 +218,18 @@ impl Client {
     /// returns how many the server took (entries it held already count too).
     pub async fn push(&self, table: &str, entries: &[VerifiedEntry]) -> Result<u64> {
         let table = checked_table_name(table)?;
-        let sealed: Vec<&[u8]> = entries.iter().map(|e| e.bytes()).collect();
+        let proofs: Vec<Option<Vec<u8>>> = entries
+            .iter()
+            .map(|e| {
+                e.inclusion()
+                    .map(|inclusion| carry_proof(inclusion.commit().bytes(), &inclusion.path()))
+            })
+            .collect();
+        let sealed: Vec<CopyRow<'_>> = entries
+            .iter()
+            .zip(&proofs)
+            .map(|(e, proof)| (e.bytes(), proof.as_deref()))
+            .collect();
         let sink = self
             .sql()
             .copy_in::<_, Bytes>(&format!("COPY {table} FROM STDIN (FORMAT binary)"))

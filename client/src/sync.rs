@@ -3,10 +3,12 @@
 //! in batches, resuming from per-peer cursors kept in the local catalog.
 //!
 //! Invariants:
-//! - Nothing unverified is stored: every pulled entry is parsed and its signature checked, and
-//!   when this node holds the entry's key it must also decrypt; the first failure stops the
+//! - Nothing unverified is stored: every pulled entry is parsed and verified (a format-1 entry
+//!   by its signature, a format-2 entry by the commit and path it carries: one signature per
+//!   commit), and when this node holds the entry's key it must also decrypt; the first failure stops the
 //!   table's sync after storing the verified entries before it (`Error::Rejected`).
-//! - Only sealed bytes move: no key, token or plaintext is ever sent or asked for.
+//! - Only sealed bytes and their proofs move: no key, token or plaintext is ever sent or asked
+//!   for.
 //! - Idempotent and resumable: storage keeps an entry once per hash, and a cursor moves only
 //!   after the batch it covers is durable, so an interrupted sync repeats at most one batch
 //!   and never stores a duplicate.
@@ -16,7 +18,8 @@
 //!   task, or a runtime of its own). On a multi-threaded runtime the connection keeps reading
 //!   while this thread verifies and writes.
 //! - Pulls overlap three batches: the next is requested before this one is verified (on every
-//!   core, `verify_strict` per entry, author keys decoded once per author), and the one before
+//!   core, `verify_strict` per format-1 entry or commit, author keys decoded once per author),
+//!   and the one before
 //!   is written meanwhile. Cursors still move batch by batch, each after its own commit.
 //!
 //! See: docs/OPERATIONS.md#sync, docs/SQL.md#mindoosync
@@ -37,10 +40,11 @@ use bytes::{BufMut as _, Bytes, BytesMut};
 use futures_util::SinkExt as _;
 use futures_util::future::{MaybeDone, maybe_done};
 use mindoodb_protocol::{
-    AuthorKeys, DataKey, EntryHash, KeyRef, UnverifiedEntry, VerifiedEntry, open,
+    DataKey, EntryHash, KeyRef, Receiver, UnverifiedEntry, VerifiedEntry, open,
 };
 use mindoodb_storage::{
-    CommitReceipt, Outcome, Seq, Store, SyncCursor, TableInfo, TenantId, Transaction, Write,
+    CarriedRecord, CommitReceipt, Outcome, Seq, Store, SyncCursor, TableInfo, TenantId,
+    Transaction, Write,
 };
 
 use crate::peer::Peer;
@@ -352,7 +356,7 @@ impl TableSync<'_> {
             }
         }
         let statement = client
-            .prepare("SELECT seq, sealed FROM mindoo.entries($1::text, $2::int8, $3::int4)")
+            .prepare("SELECT seq, sealed, proof FROM mindoo.entries($1::text, $2::int8, $3::int4)")
             .await?;
         let limit = i32::try_from(self.config.batch).unwrap_or(i32::MAX);
         let local = self.local;
@@ -373,7 +377,7 @@ impl TableSync<'_> {
                 .take_output()
                 .ok_or_else(|| Error::Peer("a batch fetched twice".into()))??;
             if raw.len() >= self.config.batch
-                && let Some(&(last, _)) = raw.last()
+                && let Some(&(last, ..)) = raw.last()
             {
                 let mut next = Box::pin(maybe_done(fetch(client, &statement, &name, last, limit)));
                 send_now(next.as_mut()).await;
@@ -475,12 +479,15 @@ impl TableSync<'_> {
         if self.cursor.pushed.0 > 0 {
             let page = store
                 .snapshot()
-                .log(table, Seq(self.cursor.pushed.0 - 1), 1)?;
-            if let Some(record) = page.first().filter(|r| r.seq == self.cursor.pushed) {
+                .carried_log(table, Seq(self.cursor.pushed.0 - 1), 1)?;
+            if let Some(CarriedRecord { record, proof }) =
+                page.first().filter(|c| c.record.seq == self.cursor.pushed)
+            {
+                let proof = proof.as_ref().map(|p| p.bytes.as_slice());
                 let row = client
                     .query_one(
-                        "SELECT applied FROM mindoo.apply($1::text, $2::bytea)",
-                        &[&name, &record.entry.bytes()],
+                        "SELECT applied FROM mindoo.apply($1::text, $2::bytea, $3::bytea)",
+                        &[&name, &record.entry.bytes(), &proof],
                     )
                     .await?;
                 if row.try_get::<_, bool>(0)? {
@@ -492,16 +499,20 @@ impl TableSync<'_> {
         }
         let copy = format!("COPY {name} FROM STDIN (FORMAT binary)");
         loop {
-            let page = store
-                .snapshot()
-                .log(table, self.cursor.pushed, self.config.batch)?;
-            let Some(last) = page.last().map(|r| r.seq) else {
+            let page =
+                store
+                    .snapshot()
+                    .carried_log(table, self.cursor.pushed, self.config.batch)?;
+            let Some(last) = page.last().map(|c| c.record.seq) else {
                 break;
             };
-            let (sealed, hashes): (Vec<&[u8]>, Vec<EntryHash>) = page
+            let (sealed, hashes): (Vec<CopyRow<'_>>, Vec<EntryHash>) = page
                 .iter()
-                .filter(|record| !self.from_peer.contains(&record.entry.hash()))
-                .map(|record| (record.entry.bytes(), record.entry.hash()))
+                .filter(|c| !self.from_peer.contains(&c.record.entry.hash()))
+                .map(|CarriedRecord { record, proof }| {
+                    let proof = proof.as_ref().map(|p| p.bytes.as_slice());
+                    ((record.entry.bytes(), proof), record.entry.hash())
+                })
                 .unzip();
             if !sealed.is_empty() {
                 let before = peer_last_seq(client, &name).await?;
@@ -569,7 +580,7 @@ async fn fetch(
     table: &str,
     since: i64,
     limit: i32,
-) -> Result<Vec<(i64, Vec<u8>)>> {
+) -> Result<Vec<Carried>> {
     let rows = client.query(statement, &[&table, &since, &limit]).await?;
     let mut raw = Vec::with_capacity(rows.len());
     let mut previous = since;
@@ -581,7 +592,7 @@ async fn fetch(
             )));
         }
         previous = seq;
-        raw.push((seq, row.try_get::<_, Vec<u8>>(1)?));
+        raw.push((seq, row.try_get(1)?, row.try_get(2)?));
     }
     Ok(raw)
 }
@@ -608,24 +619,27 @@ async fn peer_last_seq(client: &tokio_postgres::Client, table: &str) -> Result<u
     }
 }
 
+/// One pulled entry: its seq on the peer, its sealed bytes, its carried proof (format 2).
+type Carried = (i64, Vec<u8>, Option<Vec<u8>>);
+
 /// Parses and verifies `raw` (in parallel for big batches); returns the verified prefix and
 /// the error that ended it, if any.
 fn verify_all(
     table: &str,
-    raw: Vec<(i64, Vec<u8>)>,
+    raw: Vec<Carried>,
     local: &dyn LocalNode,
 ) -> (Vec<(i64, VerifiedEntry)>, Option<Error>) {
     let n_workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
     let results: Vec<Result<(i64, VerifiedEntry)>> = if raw.len() < PARALLEL_FROM || n_workers < 2 {
-        let mut authors = AuthorKeys::new();
+        let mut receiver = Receiver::new();
         raw.into_iter()
-            .map(|(seq, bytes)| verify_one(table, seq, bytes, local, &mut authors))
+            .map(|carried| verify_one(table, carried, local, &mut receiver))
             .collect()
     } else {
         let chunk = raw.len().div_ceil(n_workers);
-        let mut chunks: Vec<Vec<(i64, Vec<u8>)>> = Vec::with_capacity(n_workers);
+        let mut chunks: Vec<Vec<Carried>> = Vec::with_capacity(n_workers);
         let mut rest = raw;
         while rest.len() > chunk {
             let tail = rest.split_off(chunk);
@@ -638,10 +652,10 @@ fn verify_all(
                 .into_iter()
                 .map(|chunk| {
                     scope.spawn(move || {
-                        let mut authors = AuthorKeys::new();
+                        let mut receiver = Receiver::new();
                         chunk
                             .into_iter()
-                            .map(|(seq, bytes)| verify_one(table, seq, bytes, local, &mut authors))
+                            .map(|carried| verify_one(table, carried, local, &mut receiver))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -668,10 +682,9 @@ fn verify_all(
 
 fn verify_one(
     table: &str,
-    seq: i64,
-    bytes: Vec<u8>,
+    (seq, bytes, proof): Carried,
     local: &dyn LocalNode,
-    authors: &mut AuthorKeys,
+    receiver: &mut Receiver,
 ) -> Result<(i64, VerifiedEntry)> {
     let entry = UnverifiedEntry::parse(bytes).map_err(|err| Error::Undecodable {
         table: table.to_owned(),
@@ -686,8 +699,8 @@ fn verify_one(
         doc_id: doc_id.clone(),
         why,
     };
-    let entry = authors
-        .verify(entry)
+    let entry = receiver
+        .verify(entry, proof.as_deref())
         .map_err(|err| rejected(err.to_string()))?;
     if let Some(key) = local.key(entry.header().key()) {
         open(&entry, &key).map_err(|_| {
@@ -700,19 +713,38 @@ fn verify_one(
     Ok((seq, entry))
 }
 
-/// Postgres' binary COPY stream: signature, flags, no extension, one bytea field per row,
-/// then the trailer.
-pub(crate) fn binary_copy(sealed: &[&[u8]]) -> Bytes {
-    let size = 21 + sealed.iter().map(|s| 6 + s.len()).sum::<usize>();
+/// One row of a binary COPY of sealed entries: the entry, and its carried proof (format 2).
+pub(crate) type CopyRow<'a> = (&'a [u8], Option<&'a [u8]>);
+
+/// Postgres' binary COPY stream: signature, flags, no extension, one row per entry (the
+/// sealed bytes, then its carried proof for format 2), then the trailer.
+pub(crate) fn binary_copy(rows: &[CopyRow<'_>]) -> Bytes {
+    let size = 21
+        + rows
+            .iter()
+            .map(|(sealed, proof)| 6 + sealed.len() + proof.map_or(0, |p| 4 + p.len()))
+            .sum::<usize>();
     let mut buf = BytesMut::with_capacity(size);
     buf.put_slice(b"PGCOPY\n\xff\r\n\0");
     buf.put_i32(0);
     buf.put_i32(0);
-    for bytes in sealed {
-        buf.put_i16(1);
-        // Entries are at most 16 MiB and some header bytes: far below i32::MAX.
-        buf.put_i32(bytes.len() as i32);
-        buf.put_slice(bytes);
+    for (sealed, proof) in rows {
+        // Entries are at most 16 MiB and some header bytes, proofs a few hundred bytes: far
+        // below i32::MAX.
+        match proof {
+            None => {
+                buf.put_i16(1);
+                buf.put_i32(sealed.len() as i32);
+                buf.put_slice(sealed);
+            }
+            Some(proof) => {
+                buf.put_i16(2);
+                buf.put_i32(sealed.len() as i32);
+                buf.put_slice(sealed);
+                buf.put_i32(proof.len() as i32);
+                buf.put_slice(proof);
+            }
+        }
     }
     buf.put_i16(-1);
     buf.freeze()

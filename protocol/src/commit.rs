@@ -26,7 +26,7 @@
 
 use std::fmt;
 use std::ops::Deref;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use ed25519_dalek::{Signature, VerifyingKey};
 
@@ -190,6 +190,22 @@ impl fmt::Debug for Commit {
     }
 }
 
+/// The length of the signed commit record at the front of `bytes`, read from its fixed part
+/// (for formats that carry bytes of their own after a commit).
+pub fn commit_len(bytes: &[u8]) -> Result<usize> {
+    let fixed = bytes
+        .get(..FIXED_LEN)
+        .ok_or(Error::Malformed("commit shorter than its fixed part"))?;
+    if fixed[..4] != MAGIC {
+        return Err(Error::Malformed("bad commit magic"));
+    }
+    let len = FIXED_LEN + usize::from(fixed[ROLE_LEN_OFFSET]) + SIGNATURE_LEN;
+    if bytes.len() < len {
+        return Err(Error::Malformed("truncated commit"));
+    }
+    Ok(len)
+}
+
 /// The canonical body of a commit.
 fn encode_body(
     author: AuthorKey,
@@ -271,11 +287,21 @@ impl Deref for VerifiedCommit {
 
 /// A verified commit with all its leaves (the entry hashes, in order), checked against its
 /// root: proves any of its entries with one comparison, and gives any leaf's path.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct CommitTree {
     commit: Arc<VerifiedCommit>,
     leaves: Vec<EntryHash>, // Invariant: commit.count() of them, whose root is commit.root().
+    /// The tree's levels, built by the first path asked for: later paths cost log2 n.
+    levels: OnceLock<Vec<Vec<Node>>>,
 }
+
+impl PartialEq for CommitTree {
+    fn eq(&self, other: &CommitTree) -> bool {
+        self.commit == other.commit && self.leaves == other.leaves
+    }
+}
+
+impl Eq for CommitTree {}
 
 impl CommitTree {
     /// Checks that `leaves` are exactly the commit's: as many as it counts, giving its root.
@@ -288,7 +314,11 @@ impl CommitTree {
         {
             return Err(VerifyError::BadLeaves);
         }
-        Ok(CommitTree { commit, leaves })
+        Ok(CommitTree {
+            commit,
+            leaves,
+            levels: OnceLock::new(),
+        })
     }
 
     /// The signed commit.
@@ -301,22 +331,16 @@ impl CommitTree {
         &self.leaves
     }
 
-    /// The inclusion path of leaf `index` (builds the tree: O(n)).
+    /// The inclusion path of leaf `index`: the first path of a tree builds its levels (O(n)),
+    /// later ones read them (log2 n).
     pub fn path(&self, index: u32) -> Option<InclusionPath> {
-        (index < self.commit.count).then(|| self.paths_for(&[index]).remove(0))
-    }
-
-    /// The inclusion paths of the leaves at `indexes`, building the tree once.
-    pub fn paths_for(&self, indexes: &[u32]) -> Vec<InclusionPath> {
-        let levels = merkle::levels(self.leaves.iter().map(|l| &l.0));
-        indexes
-            .iter()
-            .map(|&index| {
-                let siblings = merkle::path_from_levels(&levels, index);
-                InclusionPath::new(index, siblings)
-                    .unwrap_or_else(|_| unreachable!("a u32-sized tree is at most 32 deep"))
-            })
-            .collect()
+        (index < self.commit.count).then(|| {
+            let levels = self
+                .levels
+                .get_or_init(|| merkle::levels(self.leaves.iter().map(|l| &l.0)));
+            InclusionPath::new(index, merkle::path_from_levels(levels, index))
+                .unwrap_or_else(|_| unreachable!("a u32-sized tree is at most 32 deep"))
+        })
     }
 }
 
@@ -378,6 +402,7 @@ impl UnsignedCommit {
         Ok(CommitTree {
             commit,
             leaves: self.leaves,
+            levels: OnceLock::new(),
         })
     }
 }

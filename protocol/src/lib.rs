@@ -19,6 +19,7 @@
 //! - Secret material (`DataKey`, `Identity`, tokens, plaintext) zeroizes on drop and never prints.
 
 mod authors;
+mod carry;
 mod commit;
 mod entry;
 mod error;
@@ -34,9 +35,10 @@ mod seal;
 mod token;
 
 pub use authors::AuthorKeys;
+pub use carry::{Receiver, carry_proof, carry_receipt, parse_proof, verify_carried_receipt};
 pub use commit::{
     Commit, CommitDraft, CommitHash, CommitTree, SignedCommit, UnsignedCommit, UnverifiedCommit,
-    VerifiedCommit, prepare_commit, sign_commit,
+    VerifiedCommit, commit_len, prepare_commit, sign_commit,
 };
 pub use entry::{
     Draft, Entry, EntryFormat, Header, MAX_DOC_ID_LEN, MAX_PARENTS, MAX_PAYLOAD_LEN, MAX_ROLE_LEN,
@@ -51,7 +53,7 @@ pub use keybox::{
     export_text, open_box, parse_export_text, peek_box, seal_box,
 };
 pub use keys::{DataKey, Kcv, KdfParams, KeyName, MAX_KEY_NAME_LEN};
-pub use merkle::{InclusionPath, MAX_PATH_LEN, Node, merkle_path};
+pub use merkle::{InclusionPath, MAX_PATH_LEN, Node, merkle_path, merkle_paths};
 pub use receipt::{
     RECEIPT_LEN, Receipt, ServerTime, UnverifiedReceipt, VerifiedReceipt, sign_receipt,
 };

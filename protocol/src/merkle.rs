@@ -86,14 +86,30 @@ pub fn merkle_path<'a>(
     leaves: impl ExactSizeIterator<Item = &'a [u8; 32]>,
     index: u32,
 ) -> Option<InclusionPath> {
-    if index as usize >= leaves.len() {
+    merkle_paths(leaves, &[index]).map(|mut paths| paths.remove(0))
+}
+
+/// The inclusion paths of the leaves at `indexes`, building the tree once: O(n) for all of
+/// them. `None` when an index is past the last leaf.
+pub fn merkle_paths<'a>(
+    leaves: impl ExactSizeIterator<Item = &'a [u8; 32]>,
+    indexes: &[u32],
+) -> Option<Vec<InclusionPath>> {
+    let n = leaves.len();
+    if indexes.iter().any(|&index| index as usize >= n) {
         return None;
     }
-    let siblings = path_from_levels(&levels(leaves), index);
-    Some(InclusionPath {
-        index,
-        siblings, // At most 32: the tree of a u32-indexed leaf is at most 32 deep.
-    })
+    let levels = levels(leaves);
+    Some(
+        indexes
+            .iter()
+            .map(|&index| InclusionPath {
+                index,
+                // At most 32: the tree of a u32-indexed leaf is at most 32 deep.
+                siblings: path_from_levels(&levels, index),
+            })
+            .collect(),
+    )
 }
 
 fn next_level(level: &[Node]) -> Vec<Node> {

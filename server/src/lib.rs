@@ -181,6 +181,7 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
         tracing::info!(addr = %bound, "serving metrics");
         runtime.spawn(metrics::serve(listener, engine.clone()));
     }
+    runtime.spawn(engine::sign_receipts(engine.clone()));
     let listener = pg::listener::run(engine.clone(), args);
     runtime.block_on(node.run(engine, listener))?;
     tracing::info!("shut down cleanly");

@@ -249,12 +249,50 @@ impl Snapshot<'_> {
         decode_receipt(range.seq, &bytes).map(Some)
     }
 
-    /// The commits of `tenant` after the last one a receipt of `server` covers, at most `max`
-    /// of them; `None` when there are none. A server signs its next receipt over these.
+    /// A receipt, of any server, that covers the commit `hash` at seq `seq` of `tenant`'s
+    /// commit log, with the commit's path to the receipt's root: what a proof shows as "stored
+    /// by server S no later than T". A receipt in another store's seq space covers `seq` only
+    /// when it names this very commit there, so it is checked by hash, not trusted by seq.
+    pub fn receipt_for(
+        &self,
+        tenant: TenantId,
+        seq: CommitSeq,
+        hash: &CommitHash,
+    ) -> Result<Option<(StoredReceipt, InclusionPath)>> {
+        let all = layout::receipt_servers_prefix(tenant);
+        let mut servers = self.index_iter(&all);
+        servers.seek(&all);
+        while let Some(key) = servers.key() {
+            let server = layout::server_of_receipt_range_key(key)
+                .ok_or_else(|| Error::Corrupted("bad receipt index key".into()))?;
+            if let Some(stored) = self.receipt_covering(tenant, &server, seq)? {
+                let index = seq.0 - stored.receipt.first();
+                if stored.commits.get(index as usize) == Some(hash) {
+                    let path = merkle_path(stored.commits.iter().map(|c| &c.0), index as u32)
+                        .ok_or_else(|| {
+                            Error::Corrupted(format!(
+                                "receipt {} is shorter than its range",
+                                stored.seq.0
+                            ))
+                        })?;
+                    return Ok(Some((stored, path)));
+                }
+            }
+            servers.seek(prefix_end(&layout::receipt_ranges_prefix(tenant, &server)));
+        }
+        servers.status()?;
+        Ok(None)
+    }
+
+    /// The commits of `tenant` after the last one a receipt of `server` covers and after
+    /// `after`, at most `max` of them; `None` when there are none. A server signs its next
+    /// receipt over these (`after`: what it will not vouch for, such as commits stored before
+    /// it started).
     pub fn unreceipted(
         &self,
         tenant: TenantId,
         server: &AuthorKey,
+        after: CommitSeq,
         max: usize,
     ) -> Result<Option<Unreceipted>> {
         let prefix = layout::receipt_ranges_prefix(tenant, server);
@@ -268,7 +306,7 @@ impl Snapshot<'_> {
                 0
             }
         };
-        let commits = self.commits(tenant, CommitSeq(covered), max)?;
+        let commits = self.commits(tenant, CommitSeq(covered.max(after.0)), max)?;
         let Some(first) = commits.first() else {
             return Ok(None);
         };

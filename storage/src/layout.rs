@@ -209,6 +209,17 @@ pub(crate) fn receipt_ranges_prefix(tenant: TenantId, server: &AuthorKey) -> Vec
     tagged(tenant, RECEIPT_RANGE_TAG, &server.0)
 }
 
+/// The prefix of every `receipt_range_key` of `tenant`, whatever the server.
+pub(crate) fn receipt_servers_prefix(tenant: TenantId) -> Vec<u8> {
+    tagged(tenant, RECEIPT_RANGE_TAG, &[])
+}
+
+/// The server of a `receipt_range_key`.
+pub(crate) fn server_of_receipt_range_key(key: &[u8]) -> Option<AuthorKey> {
+    let raw: [u8; 32] = key.get(5..37)?.try_into().ok()?;
+    (key.len() == 45).then_some(AuthorKey(raw))
+}
+
 /// The last covered seq of a `receipt_range_key`.
 pub(crate) fn last_of_receipt_range_key(key: &[u8]) -> Option<u64> {
     let raw: [u8; 8] = key.get(37..45)?.try_into().ok()?;

@@ -21,6 +21,7 @@
 
 mod backup;
 mod backup_file;
+mod carried;
 mod catalog;
 mod codec;
 mod commit;
@@ -47,6 +48,7 @@ pub use backup::{
     BackupError, BackupInfo, LogRange, Progress, RestoreSummary, TableRange, TenantRange, Until,
     verify_backups,
 };
+pub use carried::{CarriedProof, CarriedRecord};
 pub use catalog::{KeyRecord, RoleRecord, SyncCursor, TableInfo, TenantInfo, ViewInfo};
 pub use commit::{
     CommitImport, CommitReceipt, Outcome, SignedCommitReceipt, SigningTransaction, Transaction,

@@ -43,6 +43,8 @@ fn row(seq: i64, entry: &VerifiedEntry, head: bool, winner: bool) -> ProofEntry 
         sealed: entry.bytes().to_vec(),
         head,
         winner,
+        proof: None,
+        receipt: None,
     }
 }
 

@@ -34,6 +34,7 @@ mod write;
 pub(crate) use mindoo::sync::TenantNode;
 pub(crate) use prepared::Prepared;
 pub(crate) use session::listen::{CHANNEL, Commit};
+pub(crate) use session::receipts::sign_receipts;
 pub(crate) use session::sync_lag::PeerLag;
 pub(crate) use session::txn::TxnStatus;
 pub(crate) use session::{Engine, Login, NodeMode, Session};

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use mindoodb_client::{ProofEntry, verify_proof};
-use mindoodb_protocol::{DocId, UnverifiedEntry};
+use mindoodb_protocol::{DocId, SIGNATURE_LEN, UnverifiedEntry, entry_len};
 use mindoodb_storage::{Store, StoreConfig, Table};
 use serde_json::{Value, json};
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
@@ -94,7 +94,7 @@ async fn prepared_statements_bind_every_function() {
     assert_eq!(ids(&first), ["b"]);
 
     let entries = client
-        .prepare("SELECT seq, sealed FROM mindoo.entries($1, $2)")
+        .prepare("SELECT seq, sealed, proof FROM mindoo.entries($1, $2)")
         .await
         .unwrap();
     assert_eq!(entries.params(), [Type::TEXT, Type::INT8]);
@@ -102,6 +102,7 @@ async fn prepared_statements_bind_every_function() {
     let log = client.query(&entries, &[&"crm", &0i64]).await.unwrap();
     assert_eq!(log.len(), 3);
     let sealed: Vec<u8> = log[0].get("sealed");
+    let sealed_proof: Vec<u8> = log[0].get("proof");
 
     let history = client
         .prepare("SELECT op, data FROM mindoo.history($1, $2)")
@@ -177,12 +178,19 @@ async fn prepared_statements_bind_every_function() {
     assert_eq!(ids(&everything), ["b", "a"]);
 
     for sql in [
-        "SELECT * FROM mindoo.apply($1, $2)",
-        "SELECT mindoo.apply($1, $2)",
+        "SELECT * FROM mindoo.apply($1, $2, $3)",
+        "SELECT mindoo.apply($1, $2, $3)",
     ] {
         let apply = client.prepare(sql).await.unwrap();
-        assert_eq!(apply.params(), [Type::TEXT, Type::BYTEA], "{sql}");
-        let outcome = client.query_one(&apply, &[&"crm", &sealed]).await.unwrap();
+        assert_eq!(
+            apply.params(),
+            [Type::TEXT, Type::BYTEA, Type::BYTEA],
+            "{sql}"
+        );
+        let outcome = client
+            .query_one(&apply, &[&"crm", &sealed, &sealed_proof])
+            .await
+            .unwrap();
         assert!(
             !outcome.get::<_, bool>("applied"),
             "an entry the table holds"
@@ -437,10 +445,23 @@ pub(crate) fn flip_log_byte(dir: &Path, table: &str, seq: u64) -> String {
     let log = db.cf_handle("log").unwrap();
     let key = log_key(table, seq);
     let mut bytes = db.get_cf(&log, &key).unwrap().unwrap();
-    let at = bytes.len() - 70;
+    let at = last_ciphertext_byte(&bytes);
     bytes[at] ^= 0x01;
     db.put_cf(&log, &key, &bytes).unwrap();
-    UnverifiedEntry::parse(bytes).unwrap().hash().to_string()
+    let end = entry_len(&bytes).unwrap();
+    UnverifiedEntry::parse(&bytes[..end])
+        .unwrap()
+        .hash()
+        .to_string()
+}
+
+/// Where the last ciphertext byte (of the AEAD tag) of the entry at the front of `bytes` is: a
+/// log value holds its commit's leaf after a format-2 entry, and a format-1 entry ends with
+/// its signature.
+pub(crate) fn last_ciphertext_byte(bytes: &[u8]) -> usize {
+    let end = entry_len(bytes).unwrap();
+    let signature = if bytes[4] == 1 { SIGNATURE_LEN } else { 0 };
+    end - signature - 1
 }
 
 #[allow(clippy::big_endian_bytes, reason = "mirrors the store's key layout")]
@@ -506,6 +527,8 @@ async fn proof_of(client: &Client, table: &str, id: &str) -> Vec<ProofEntry> {
             sealed: row.get("sealed"),
             head: row.get("head"),
             winner: row.get("winner"),
+            proof: row.get("proof"),
+            receipt: row.get("receipt"),
         })
         .collect()
 }
@@ -520,15 +543,56 @@ async fn apply_and_copy_import_verified_entries_once() {
         )
         .await
         .unwrap();
-    let sealed: Vec<Vec<u8>> = rows(&client, "SELECT sealed FROM mindoo.entries('src', 0)", &[])
-        .await
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    // Each entry with the proof it carries: its signed commit and inclusion path.
+    let sealed: Vec<(Vec<u8>, Option<Vec<u8>>)> = rows(
+        &client,
+        "SELECT sealed, proof FROM mindoo.entries('src', 0)",
+        &[],
+    )
+    .await
+    .iter()
+    .map(|r| (r.get(0), r.get(1)))
+    .collect();
+    assert!(
+        sealed.iter().all(|(_, proof)| proof.is_some()),
+        "entries written here are format 2, proven by their commit"
+    );
+
+    // Without its proof, or with a proof whose commit signature was altered, a format-2
+    // entry is refused.
+    let (entry, proof) = &sealed[0];
+    let err = expect_err(
+        client
+            .query("SELECT * FROM mindoo.apply('dst', $1)", &[entry])
+            .await,
+        "applying a format-2 entry without its proof",
+    );
+    assert_eq!(
+        err.code(),
+        Some(&SqlState::INVALID_PARAMETER_VALUE),
+        "{err}"
+    );
+    let mut forged = proof.clone().unwrap();
+    let commit_len = mindoodb_protocol::commit_len(&forged).unwrap();
+    forged[commit_len - 1] ^= 0x01;
+    let err = expect_err(
+        client
+            .query(
+                "SELECT * FROM mindoo.apply('dst', $1, $2)",
+                &[entry, &forged],
+            )
+            .await,
+        "applying with a forged commit signature",
+    );
+    assert_eq!(
+        err.code(),
+        Some(&SqlState::INVALID_PARAMETER_VALUE),
+        "{err}"
+    );
 
     // A tampered entry fails with 22023 naming it, and nothing is written.
-    let mut tampered = sealed[0].clone();
-    let at = tampered.len() - 70;
+    let mut tampered = sealed[0].0.clone();
+    let at = last_ciphertext_byte(&tampered);
     tampered[at] ^= 0x01;
     let bad_hash = UnverifiedEntry::parse(tampered.clone())
         .unwrap()
@@ -536,7 +600,10 @@ async fn apply_and_copy_import_verified_entries_once() {
         .to_string();
     let err = expect_err(
         client
-            .query("SELECT * FROM mindoo.apply('dst', $1)", &[&tampered])
+            .query(
+                "SELECT * FROM mindoo.apply('dst', $1, $2)",
+                &[&tampered, &sealed[0].1],
+            )
             .await,
         "applying a tampered entry",
     );
@@ -553,9 +620,12 @@ async fn apply_and_copy_import_verified_entries_once() {
     );
 
     for (round, expect_applied) in [(1, true), (2, false)] {
-        for bytes in &sealed {
+        for (bytes, proof) in &sealed {
             let outcome = client
-                .query_one("SELECT applied FROM mindoo.apply('dst', $1)", &[bytes])
+                .query_one(
+                    "SELECT applied FROM mindoo.apply('dst', $1, $2)",
+                    &[bytes, proof],
+                )
                 .await
                 .unwrap();
             assert_eq!(outcome.get::<_, bool>(0), expect_applied, "round {round}");
@@ -576,7 +646,10 @@ async fn apply_and_copy_import_verified_entries_once() {
     client.batch_execute("BEGIN").await.unwrap();
     let err = expect_err(
         client
-            .query("SELECT * FROM mindoo.apply('dst', $1)", &[&sealed[0]])
+            .query(
+                "SELECT * FROM mindoo.apply('dst', $1, $2)",
+                &[&sealed[0].0, &sealed[0].1],
+            )
             .await,
         "apply in a block",
     );
@@ -585,7 +658,7 @@ async fn apply_and_copy_import_verified_entries_once() {
 
     // COPY FROM STDIN (FORMAT binary): one transaction; a bad row writes nothing.
     let mut with_bad = sealed.clone();
-    with_bad.push(tampered.clone());
+    with_bad.push((tampered.clone(), sealed[0].1.clone()));
     let err = expect_err(
         copy_in(&client, &with_bad).await,
         "COPY with a tampered row",
@@ -620,9 +693,13 @@ async fn apply_and_copy_import_verified_entries_once() {
             .copy_in("COPY abandoned FROM STDIN (FORMAT binary)")
             .await
             .unwrap();
-        let writer = BinaryCopyInWriter::new(sink, &[Type::BYTEA]);
+        let writer = BinaryCopyInWriter::new(sink, &[Type::BYTEA, Type::BYTEA]);
         futures::pin_mut!(writer);
-        writer.as_mut().write(&[&sealed[0]]).await.unwrap();
+        writer
+            .as_mut()
+            .write(&[&sealed[0].0, &sealed[0].1])
+            .await
+            .unwrap();
         // Dropped unfinished: tokio-postgres sends CopyFail.
     }
     assert!(
@@ -654,15 +731,18 @@ async fn apply_and_copy_import_verified_entries_once() {
     client.batch_execute("ROLLBACK").await.unwrap();
 }
 
-/// `COPY copied FROM STDIN (FORMAT binary)` of `rows`, one sealed entry each.
-async fn copy_in(client: &Client, rows: &[Vec<u8>]) -> Result<u64, tokio_postgres::Error> {
+/// `COPY copied FROM STDIN (FORMAT binary)` of `rows`, one sealed entry and its proof each.
+async fn copy_in(
+    client: &Client,
+    rows: &[(Vec<u8>, Option<Vec<u8>>)],
+) -> Result<u64, tokio_postgres::Error> {
     let sink = client
         .copy_in("COPY copied FROM STDIN (FORMAT binary)")
         .await?;
-    let writer = BinaryCopyInWriter::new(sink, &[Type::BYTEA]);
+    let writer = BinaryCopyInWriter::new(sink, &[Type::BYTEA, Type::BYTEA]);
     futures::pin_mut!(writer);
-    for row in rows {
-        writer.as_mut().write(&[row]).await?;
+    for (entry, proof) in rows {
+        writer.as_mut().write(&[entry, proof]).await?;
     }
     writer.finish().await
 }
@@ -834,13 +914,16 @@ async fn conflicts_list_every_head_and_proofs_cover_them() {
         .batch_execute(r#"INSERT INTO left (id, data) VALUES ('x', '{"v":0}')"#)
         .await
         .unwrap();
-    let create: Vec<u8> = client
-        .query_one("SELECT sealed FROM mindoo.entries('left', 0)", &[])
+    let create = client
+        .query_one("SELECT sealed, proof FROM mindoo.entries('left', 0)", &[])
         .await
-        .unwrap()
-        .get(0);
+        .unwrap();
+    let (create, create_proof): (Vec<u8>, Vec<u8>) = (create.get(0), create.get(1));
     client
-        .query_one("SELECT * FROM mindoo.apply('right', $1)", &[&create])
+        .query_one(
+            "SELECT * FROM mindoo.apply('right', $1, $2)",
+            &[&create, &create_proof],
+        )
         .await
         .unwrap();
     client
@@ -850,13 +933,16 @@ async fn conflicts_list_every_head_and_proofs_cover_them() {
         )
         .await
         .unwrap();
-    let right_edit: Vec<u8> = client
-        .query_one("SELECT sealed FROM mindoo.entries('right', 1)", &[])
+    let right_edit = client
+        .query_one("SELECT sealed, proof FROM mindoo.entries('right', 1)", &[])
         .await
-        .unwrap()
-        .get(0);
+        .unwrap();
+    let (right_edit, right_proof): (Vec<u8>, Vec<u8>) = (right_edit.get(0), right_edit.get(1));
     client
-        .query_one("SELECT * FROM mindoo.apply('left', $1)", &[&right_edit])
+        .query_one(
+            "SELECT * FROM mindoo.apply('left', $1, $2)",
+            &[&right_edit, &right_proof],
+        )
         .await
         .unwrap();
 

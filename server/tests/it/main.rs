@@ -11,6 +11,7 @@ mod auth;
 mod backups;
 mod bad_input;
 mod clients;
+mod commits;
 mod copy;
 mod crash;
 mod differential;

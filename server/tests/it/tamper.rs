@@ -11,6 +11,7 @@ use rocksdb::{DB, Options};
 use tokio_postgres::Client;
 use tokio_postgres::error::SqlState;
 
+use crate::feeds::last_ciphertext_byte;
 use crate::support::{code, column, keyed, mindoodb, one};
 
 #[tokio::test]
@@ -45,7 +46,7 @@ async fn raw_edits_are_named_by_verify_and_never_read_as_data() {
         let get = |seq: u64| db.get_cf(log, key(seq)).unwrap().expect("stored entry");
         // Flip one ciphertext byte of b.
         let mut flipped = get(2);
-        let at = flipped.len() - 70;
+        let at = last_ciphertext_byte(&flipped);
         flipped[at] ^= 0x20;
         db.put_cf(log, key(2), flipped).unwrap();
         // Truncate c.

@@ -283,7 +283,7 @@ fn receipt_now(store: &Store, tenant: TenantId, time: i64) {
     let server = Identity::from_seed(&[0x5e; 32]);
     let pending = store
         .snapshot()
-        .unreceipted(tenant, &server.public(), 1000)
+        .unreceipted(tenant, &server.public(), CommitSeq(0), 1000)
         .unwrap()
         .unwrap();
     let receipt =

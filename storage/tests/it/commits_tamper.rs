@@ -32,7 +32,7 @@ fn two_commits() -> (tempfile::TempDir, Table) {
     let pending = fx
         .store
         .snapshot()
-        .unreceipted(tenant, &server.public(), 10)
+        .unreceipted(tenant, &server.public(), CommitSeq(0), 10)
         .unwrap()
         .unwrap();
     let receipt = sign_receipt(&server, ServerTime(5), 1, &pending.commits).unwrap();

@@ -23,7 +23,7 @@ fn write_commits(store: &Store, table: Table, from: i64, n: i64) {
 fn receipt_now(store: &Store, table: Table, time: i64, max: usize) -> Option<ReceiptSeq> {
     let pending = store
         .snapshot()
-        .unreceipted(table.tenant, &server().public(), max)
+        .unreceipted(table.tenant, &server().public(), CommitSeq(0), max)
         .unwrap()?;
     let receipt = sign_receipt(
         &server(),
@@ -87,6 +87,19 @@ fn receipts_cover_each_commit_once_in_seq_ranges() {
             .unwrap()
             .is_none()
     );
+    // Whatever the server: found by the commit's seq and checked by its hash.
+    let (found, found_path) = snap
+        .receipt_for(tenant, CommitSeq(5), &commit.commit.hash())
+        .unwrap()
+        .unwrap();
+    assert_eq!((found.seq, &found_path), (ReceiptSeq(2), &path));
+    let other = snap.commit(tenant, CommitSeq(4)).unwrap().unwrap();
+    assert!(
+        snap.receipt_for(tenant, CommitSeq(5), &other.commit.hash())
+            .unwrap()
+            .is_none(),
+        "a receipt names the commit at that seq, not another"
+    );
     let report = snap.verify_commits(tenant).unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
     assert_eq!(report.receipts, 3);
@@ -100,7 +113,7 @@ fn the_same_receipt_is_stored_once_and_an_overlapping_one_is_refused() {
     let pending = fx
         .store
         .snapshot()
-        .unreceipted(tenant, &server().public(), 100)
+        .unreceipted(tenant, &server().public(), CommitSeq(0), 100)
         .unwrap()
         .unwrap();
     let receipt = sign_receipt(&server(), ServerTime(1), 1, &pending.commits).unwrap();

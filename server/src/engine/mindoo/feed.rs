@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 use mindoodb_client::glob;
-use mindoodb_storage::{Document, Seq, Snapshot, Table};
+use mindoodb_storage::{CarriedRecord, Document, Seq, Snapshot, Table};
 
 use super::cells::{author, data_cell, op, parents};
 use crate::catalog::names;
@@ -70,7 +70,7 @@ pub(crate) static ENTRIES: TableFn = TableFn {
     params: FEED,
     columns: Columns::Fixed(
         "seq int8, hash text, doc_id text, parents jsonb, key_id text, key_version int4, \
-         signer text, created_at timestamptz, sealed bytea",
+         signer text, created_at timestamptz, sealed bytea, commit text, leaf int4, proof bytea",
     ),
     sorted_by: &["seq"],
     writes: false,
@@ -81,11 +81,19 @@ pub(crate) static ENTRIES: TableFn = TableFn {
             out,
             since,
             limit,
-            |after, n| snapshot.log(table, after, n),
-            |r| r.seq,
+            |after, n| snapshot.carried_log(table, after, n),
+            |carried| carried.record.seq,
             |out, page| {
-                for record in page {
+                for CarriedRecord { record, proof } in page {
                     let header = record.entry.header();
+                    let (commit, leaf, proof) = match (proof, &record.leaf) {
+                        (Some(proof), Some(leaf)) => (
+                            Cell::Text(proof.commit.to_string()),
+                            Cell::Int4(leaf.path.index() as i32),
+                            Cell::Bytes(proof.bytes.clone()),
+                        ),
+                        _ => (Cell::Null, Cell::Null, Cell::Null),
+                    };
                     out.push(vec![
                         Cell::Int(record.seq.0 as i64),
                         Cell::Text(record.entry.hash().to_string()),
@@ -96,6 +104,9 @@ pub(crate) static ENTRIES: TableFn = TableFn {
                         Cell::Text(header.author().to_string()),
                         Cell::Time(header.clock().0),
                         Cell::Bytes(record.entry.bytes().to_vec()),
+                        commit,
+                        leaf,
+                        proof,
                     ])?;
                 }
                 Ok(())
@@ -272,7 +283,7 @@ pub(crate) fn cursors_arg(json: &str) -> Result<BTreeMap<String, u64>> {
 
 /// A per-table feed's `(table, since [, limit])`, the limit the smaller of the argument's and
 /// the query's.
-fn feed_args(
+pub(super) fn feed_args(
     ctx: &FnCtx,
     args: &Args,
     limit: Option<usize>,

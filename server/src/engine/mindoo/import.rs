@@ -7,6 +7,7 @@
 //!   `mindoodb_client::sync`).
 //! - They run only outside a transaction block and never on a mirror (`read/query.rs`).
 
+use mindoodb_protocol::Receiver;
 use mindoodb_storage::Outcome;
 
 use super::sync;
@@ -15,16 +16,25 @@ use crate::engine::write::{apply, graft};
 use crate::error::{Error, Result};
 use crate::output::PgType;
 
-/// `mindoo.apply(table, sealed)`.
+/// `mindoo.apply(table, sealed [, proof])`.
 pub(crate) static APPLY: TableFn = TableFn {
     name: "apply",
-    params: &[param("table", PgType::Text), param("sealed", PgType::Bytea)],
+    params: &[
+        param("table", PgType::Text),
+        param("sealed", PgType::Bytea),
+        optional("proof", PgType::Bytea),
+    ],
     columns: Columns::Fixed("seq int8, rev text, id text, applied bool"),
     sorted_by: &[],
     writes: true,
     run: |ctx, args, _limit, out| {
         let table = args.table(ctx, 0)?;
-        let entry = apply::verify(args.bytes(1)?.to_vec(), "argument sealed")?;
+        let entry = apply::verify(
+            &mut Receiver::new(),
+            args.bytes(1)?.to_vec(),
+            args.optional_bytes(2)?,
+            "argument sealed",
+        )?;
         let (rev, doc_id) = (entry.hash(), entry.header().doc_id().clone());
         let receipt = apply::import(&ctx.store, &ctx.notifier, ctx.tenant, table, vec![entry])?;
         let (seq, applied) = match receipt.outcomes.first() {

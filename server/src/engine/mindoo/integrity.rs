@@ -1,17 +1,65 @@
 //! Checking a table without keys: `mindoo.verify` (every hash, chain link and signature, and
-//! the first bad entry) and `mindoo.proof` (what a client needs to check one document's
-//! history itself, `mindoodb_client::verify_proof`).
+//! the first bad entry), `mindoo.proof` (what a client needs to check one document's history
+//! itself, `mindoodb_client::verify_proof`: entries, their commits and paths, and the receipts
+//! that say when a server stored them) and `mindoo.receipts` (the database's receipt log).
 //!
 //! Invariants:
 //! - Neither needs or uses a key: they read sealed bytes and metadata only.
 //!
 //! See: docs/SQL.md#change-feeds-history-and-verification
 
-use mindoodb_storage::{Problem, VerifyReport};
+use mindoodb_protocol::{carry_receipt, parse_proof};
+use mindoodb_storage::{Problem, ReceiptSeq, VerifyReport};
 
 use super::cells::{op, parents};
-use crate::engine::read::table_fn::{Cell, Columns, TableFn, param};
+use super::feed::feed_args;
+use crate::engine::read::table_fn::{Cell, Columns, PAGE, TableFn, optional, param};
+use crate::error::Error;
 use crate::output::PgType;
+
+/// `mindoo.receipts(table, since [, limit])`: the receipts of the table's database after
+/// receipt seq `since`, in the order this server stored them.
+pub(crate) static RECEIPTS: TableFn = TableFn {
+    name: "receipts",
+    params: &[
+        param("table", PgType::Text),
+        param("since", PgType::Int8),
+        optional("limit", PgType::Int4),
+    ],
+    columns: Columns::Fixed(
+        "seq int8, server text, signed_at timestamptz, first_commit int8, last_commit int8, \
+         receipt bytea",
+    ),
+    sorted_by: &["seq"],
+    writes: false,
+    run: |ctx, args, limit, out| {
+        let (table, since, limit) = feed_args(ctx, args, limit)?;
+        let mut since = ReceiptSeq(since.0);
+        let mut left = limit.unwrap_or(usize::MAX);
+        let snapshot = ctx.store.snapshot();
+        while left > 0 {
+            let page = snapshot.receipts(table.tenant, since, left.min(PAGE))?;
+            let Some(last) = page.last() else { break };
+            since = last.seq;
+            left = left.saturating_sub(page.len());
+            for stored in &page {
+                let receipt = &stored.receipt;
+                out.push(vec![
+                    Cell::Int(stored.seq.0 as i64),
+                    Cell::Text(receipt.server().to_string()),
+                    Cell::Time(receipt.time().0),
+                    Cell::Int(receipt.first() as i64),
+                    Cell::Int(receipt.last() as i64),
+                    Cell::Bytes(receipt.bytes().to_vec()),
+                ])?;
+            }
+            if !out.flush()? {
+                break;
+            }
+        }
+        Ok(())
+    },
+};
 
 /// `mindoo.verify(table)`.
 pub(crate) static VERIFY: TableFn = TableFn {
@@ -38,7 +86,7 @@ pub(crate) static PROOF: TableFn = TableFn {
     columns: Columns::Fixed(
         "seq int8, rev text, op text, parents jsonb, signer text, signer_role text, \
          key_id text, key_version int4, updated_at timestamptz, header bytea, \
-         signature bytea, sealed bytea, head bool, winner bool",
+         signature bytea, sealed bytea, head bool, winner bool, proof bytea, receipt bytea",
     ),
     sorted_by: &[],
     writes: false,
@@ -49,7 +97,22 @@ pub(crate) static PROOF: TableFn = TableFn {
         let Some(doc) = snapshot.doc(table, &doc_id)? else {
             return Ok(());
         };
-        for revision in snapshot.history(table, &doc_id)? {
+        let revisions = snapshot.history(table, &doc_id)?;
+        let leaves: Vec<_> = revisions.iter().map(|r| r.leaf.as_ref()).collect();
+        let proofs = snapshot.carried_proofs(ctx.tenant, &leaves, &[])?;
+        for (revision, proof) in revisions.iter().zip(proofs) {
+            let receipt = match (&revision.leaf, &proof) {
+                (Some(leaf), Some(proof)) => {
+                    let (commit, _) = parse_proof(proof)
+                        .map_err(|err| Error::Internal(format!("a stored proof: {err}")))?;
+                    snapshot
+                        .receipt_for(ctx.tenant, leaf.commit, &commit.hash())?
+                        .map_or(Cell::Null, |(stored, path)| {
+                            Cell::Bytes(carry_receipt(stored.receipt.bytes(), &path))
+                        })
+                }
+                _ => Cell::Null,
+            };
             let entry = &revision.entry;
             let header = entry.header();
             let hash = entry.hash();
@@ -68,6 +131,8 @@ pub(crate) static PROOF: TableFn = TableFn {
                 Cell::Bytes(entry.bytes().to_vec()),
                 Cell::Bool(doc.heads.iter().any(|h| h.hash == hash)),
                 Cell::Bool(doc.winner.hash() == hash),
+                proof.map_or(Cell::Null, Cell::Bytes),
+                receipt,
             ])?;
         }
         Ok(())

@@ -21,7 +21,7 @@ use crate::engine::read::table_fn::TableFn;
 pub(crate) use feed::cursors_arg;
 
 /// Every table function of schema `mindoo`.
-pub(crate) static TABLE_FUNCTIONS: [&TableFn; 15] = [
+pub(crate) static TABLE_FUNCTIONS: [&TableFn; 16] = [
     &feed::CHANGES,
     &feed::CHANGES_ALL,
     &feed::ENTRIES,
@@ -31,6 +31,7 @@ pub(crate) static TABLE_FUNCTIONS: [&TableFn; 15] = [
     &history::CONFLICTS,
     &integrity::VERIFY,
     &integrity::PROOF,
+    &integrity::RECEIPTS,
     &import::APPLY,
     &feed::TABLES,
     &import::SYNC,

@@ -230,9 +230,15 @@ impl Args {
 
     /// A bytea argument that must be given.
     pub(crate) fn bytes(&self, idx: usize) -> Result<&[u8]> {
+        self.optional_bytes(idx)?.ok_or_else(|| self.null(idx))
+    }
+
+    /// A bytea argument that may be NULL or left out.
+    pub(crate) fn optional_bytes(&self, idx: usize) -> Result<Option<&[u8]>> {
         match self.values.get(idx) {
-            Some(Arg::Bytes(bytes)) => Ok(bytes),
-            _ => Err(self.null(idx)),
+            Some(Arg::Bytes(bytes)) => Ok(Some(bytes)),
+            None | Some(Arg::Null) => Ok(None),
+            Some(_) => Err(Error::Internal("bytea argument is not bytea".into())),
         }
     }
 

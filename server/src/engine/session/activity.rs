@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use mindoodb_storage::TenantId;
 
+use super::clock::now_micros;
 use super::sync_lag::SyncLag;
 
 /// One session as `mindoo.activity` shows it.
@@ -174,8 +175,4 @@ impl Drop for Registration {
     fn drop(&mut self) {
         self.activity.lock().remove(&self.pid);
     }
-}
-
-fn now_micros() -> i64 {
-    chrono::Utc::now().timestamp_micros()
 }

@@ -11,10 +11,12 @@
 
 mod access;
 pub(crate) mod activity;
+pub(crate) mod clock;
 pub(crate) mod commit;
 pub(crate) mod copy_in;
 pub(crate) mod keys;
 pub(crate) mod listen;
+pub(crate) mod receipts;
 #[allow(
     clippy::module_inception,
     reason = "the session type's own file in the session folder"

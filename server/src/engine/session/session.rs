@@ -17,17 +17,16 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use datafusion::prelude::SessionContext;
-use mindoodb_protocol::Identity;
 use mindoodb_storage::{RoleRecord, Store, Table, TenantInfo};
 
 use super::Engine;
 use super::activity::Registration;
-use super::commit::commit;
+use super::commit::commit_signed;
 use super::copy_in::CopyInProgress;
 use super::keys::{self, KeySet};
 use super::listen::Listening;
 use super::state::{SharedState, StatementScope};
-use super::txn::{PendingDoc, TxnStatus};
+use super::txn::{PendingDoc, Signer, TxnStatus, Writes};
 use crate::catalog::Settings;
 use crate::engine::sql::classify::TxnCommand;
 use crate::error::{Error, Result};
@@ -223,7 +222,7 @@ impl Session {
                 }
             }
         };
-        if let Some(writes) = to_commit.filter(|txn| !txn.writes.is_empty()) {
+        if let Some(writes) = to_commit.flatten() {
             self.commit_now(writes).await?;
         }
         output
@@ -234,19 +233,20 @@ impl Session {
         if docs.is_empty() {
             return Ok(());
         }
-        let autocommit = self.state.write().txn.queue(table, docs);
+        let signer = self.signer();
+        let autocommit = self.state.write().txn.queue(signer, table, docs);
         match autocommit {
             Some(txn) => self.commit_now(txn).await,
             None => Ok(()),
         }
     }
 
-    async fn commit_now(&self, txn: mindoodb_storage::Transaction) -> Result<()> {
-        let res = commit(
+    async fn commit_now(&self, writes: Writes) -> Result<()> {
+        let res = commit_signed(
             self.engine.store(),
             self.engine.notifier(),
             self.tenant.id,
-            txn,
+            writes,
         )
         .await;
         match res {
@@ -301,10 +301,15 @@ impl Session {
         f(&mut self.state.write().keys)
     }
 
-    /// Who signs the session's writes: its own identity, else the node's on behalf of the
-    /// role (whose name then goes into the signed header).
-    pub(crate) fn signer(&self) -> (Arc<Identity>, Option<String>) {
-        match self.state.read().keys.identity() {
+    /// Who signs the session's writes: the open transaction's signer once it wrote, else the
+    /// session's own identity, else the node's on behalf of the role (whose name then goes
+    /// into the signed header).
+    pub(crate) fn signer(&self) -> Signer {
+        let state = self.state.read();
+        if let Some(signer) = state.txn.signer() {
+            return signer.clone();
+        }
+        match state.keys.identity() {
             Some(identity) => (identity.clone(), None),
             None => (self.engine.node().clone(), Some(self.role.name.clone())),
         }

@@ -6,7 +6,9 @@
 //! - After an error inside a block (`Failed`) only COMMIT (which then rolls back), ROLLBACK
 //!   and ROLLBACK TO a savepoint (which resumes the block) run, as in Postgres.
 //! - `log` holds every write of the transaction in the order its statements made them; it is
-//!   what COMMIT hands to the store, whole.
+//!   what COMMIT hands to the store, whole, as one commit signed by `signer`.
+//! - A transaction has one author: the signer of its first write seals every later write of
+//!   the block too (a key change inside a block takes effect at the next transaction).
 //! - `latest` maps each touched document to its newest write in `log`, so the transaction's
 //!   reads see its own writes.
 //! - Rolling back to a savepoint undoes exactly the writes made after it, newest first, and
@@ -14,14 +16,16 @@
 
 use std::collections::BTreeMap;
 
-use mindoodb_protocol::{AuthorClock, DocId, VerifiedEntry};
-use mindoodb_storage::{Table, Transaction, Write};
+use std::sync::Arc;
+
+use mindoodb_protocol::{AuthorClock, DocId, Identity, SealedEntry};
+use mindoodb_storage::Table;
 
 use crate::error::{Error, Result};
 
 /// One uncommitted revision of a document, as this session sees it.
 pub(crate) struct PendingDoc {
-    pub(crate) entry: VerifiedEntry,
+    pub(crate) entry: SealedEntry,
     /// The document's JSON; `None` for a delete.
     pub(crate) json: Option<String>,
     pub(crate) created: AuthorClock,
@@ -39,10 +43,22 @@ pub(crate) enum TxnStatus {
     Failed,
 }
 
+/// Who signs a transaction's commit, and the signer role its entries name (`None`: the
+/// identity's own).
+pub(crate) type Signer = (Arc<Identity>, Option<String>);
+
+/// The writes of one transaction, to be stored under one commit that `signer` signs.
+pub(crate) struct Writes {
+    pub(crate) signer: Signer,
+    /// In order: the commit's leaves.
+    pub(crate) writes: Vec<(Table, SealedEntry)>,
+}
+
 /// A session's transaction: its status, writes and savepoints.
 #[derive(Default)]
 pub(crate) struct Txn {
     status: TxnStatus,
+    signer: Option<Signer>,
     log: Vec<Logged>,
     latest: BTreeMap<Table, BTreeMap<DocId, usize>>,
     savepoints: Vec<Savepoint>,
@@ -81,27 +97,33 @@ impl Txn {
         }
     }
 
-    /// Ends the transaction, returning what it stood at and every write, in order, for one
-    /// commit (or none, for a rollback); nothing stays pending.
-    pub(crate) fn end(&mut self) -> (TxnStatus, Transaction) {
+    /// Ends the transaction, returning what it stood at and its writes, in order, for one
+    /// commit (none when it wrote nothing; dropped by a rollback); nothing stays pending.
+    pub(crate) fn end(&mut self) -> (TxnStatus, Option<Writes>) {
         let status = std::mem::take(&mut self.status);
         (status, self.take())
     }
 
-    /// Inside a block, queues `docs` and gives back none; outside one, gives them back to be
-    /// committed at once.
-    pub(crate) fn queue(&mut self, table: Table, docs: Vec<PendingDoc>) -> Option<Transaction> {
+    /// The signer of the open transaction's writes, once it wrote.
+    pub(crate) fn signer(&self) -> Option<&Signer> {
+        self.signer.as_ref()
+    }
+
+    /// Inside a block, queues `docs` sealed by `signer` and gives back none; outside one,
+    /// gives them back to be committed at once.
+    pub(crate) fn queue(
+        &mut self,
+        signer: Signer,
+        table: Table,
+        docs: Vec<PendingDoc>,
+    ) -> Option<Writes> {
         if self.status != TxnStatus::InBlock {
-            return Some(Transaction {
-                writes: docs
-                    .into_iter()
-                    .map(|doc| Write::Local {
-                        table,
-                        entry: doc.entry,
-                    })
-                    .collect(),
+            return Some(Writes {
+                signer,
+                writes: docs.into_iter().map(|doc| (table, doc.entry)).collect(),
             });
         }
+        self.signer.get_or_insert(signer);
         for doc in docs {
             self.push(table, doc);
         }
@@ -178,18 +200,15 @@ impl Txn {
     }
 
     /// Every write, in order; nothing stays pending.
-    fn take(&mut self) -> Transaction {
+    fn take(&mut self) -> Option<Writes> {
         self.latest.clear();
         self.savepoints.clear();
-        Transaction {
-            writes: std::mem::take(&mut self.log)
-                .into_iter()
-                .map(|logged| Write::Local {
-                    table: logged.table,
-                    entry: logged.doc.entry,
-                })
-                .collect(),
-        }
+        let signer = self.signer.take()?;
+        let writes: Vec<_> = std::mem::take(&mut self.log)
+            .into_iter()
+            .map(|logged| (logged.table, logged.doc.entry))
+            .collect();
+        (!writes.is_empty()).then_some(Writes { signer, writes })
     }
 
     /// Savepoints exist only inside a block (a failed one included).

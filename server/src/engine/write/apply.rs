@@ -2,28 +2,36 @@
 //! parse, verify, then append them in one transaction.
 //!
 //! Invariants:
-//! - Every entry is parsed and its signature verified (which covers its hash) before anything
-//!   is written; one bad entry fails the whole import and nothing is written.
+//! - Every entry is parsed and verified before anything is written: a format-1 entry by its
+//!   signature (which covers its hash), a format-2 entry by the commit and inclusion path it
+//!   carries (docs/FORMAT.md#carried-proofs), one signature per commit. One bad entry fails
+//!   the whole import and nothing is written.
 //! - Importing is idempotent: an entry the table already holds is reported, not stored again.
 //! - Errors name the entry by its hash and document (or by its position when the bytes do not
 //!   even parse), never by its content.
 //!
 //! See: docs/SQL.md#mindooapply
 
-use mindoodb_protocol::{UnverifiedEntry, VerifiedEntry};
+use mindoodb_protocol::{Receiver, UnverifiedEntry, VerifiedEntry};
 use mindoodb_storage::{CommitReceipt, Store, Table, TenantId, Transaction, Write};
 
 use crate::engine::session::commit::commit_blocking;
 use crate::engine::session::listen::Notifier;
 use crate::error::{Error, Result};
 
-/// Parses and verifies one sealed entry; `what` names it in errors ("row 3").
-pub(crate) fn verify(bytes: Vec<u8>, what: &str) -> Result<VerifiedEntry> {
+/// Parses and verifies one sealed entry with its carried proof (format 2); `what` names it
+/// in errors ("row 3").
+pub(crate) fn verify(
+    receiver: &mut Receiver,
+    bytes: Vec<u8>,
+    proof: Option<&[u8]>,
+    what: &str,
+) -> Result<VerifiedEntry> {
     let entry = UnverifiedEntry::parse(bytes)
         .map_err(|err| Error::InvalidParameter(format!("{what} is not a sealed entry: {err}")))?;
     let hash = entry.hash();
     let doc_id = entry.header().doc_id().clone();
-    entry.verify().map_err(|err| {
+    receiver.verify(entry, proof).map_err(|err| {
         Error::InvalidParameter(format!(
             "{what}: entry {hash} of document {doc_id} failed verification: {err}"
         ))

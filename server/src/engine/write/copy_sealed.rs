@@ -1,6 +1,7 @@
 //! `COPY <table> FROM STDIN (FORMAT binary)`: sealed entries, one per row, imported as one
-//! transaction. The rows arrive in Postgres' binary COPY format; each must hold exactly one
-//! non-NULL field, the sealed bytes (what `mindoo.entries(...).sealed` returns).
+//! transaction. The rows arrive in Postgres' binary COPY format; each holds the sealed bytes
+//! (what `mindoo.entries(...).sealed` returns) and, as an optional second field, the entry's
+//! carried proof (`mindoo.entries(...).proof`: NULL or absent for a format-1 entry).
 //!
 //! Invariants:
 //! - Each row is parsed and verified as soon as it is complete; the first bad row fails the
@@ -14,7 +15,7 @@
     reason = "the binary COPY format is big-endian"
 )]
 
-use mindoodb_protocol::{MAX_PAYLOAD_LEN, VerifiedEntry};
+use mindoodb_protocol::{MAX_PAYLOAD_LEN, Receiver, VerifiedEntry};
 use mindoodb_storage::Table;
 
 use futures::future::BoxFuture;
@@ -36,6 +37,7 @@ pub(crate) struct SealedIn {
     header_done: bool,
     trailer_seen: bool,
     n_rows: usize,
+    receiver: Receiver,
     entries: Vec<VerifiedEntry>,
     /// The first error; reported at CopyDone, as Postgres does.
     failure: Option<Error>,
@@ -50,6 +52,7 @@ impl SealedIn {
             header_done: false,
             trailer_seen: false,
             n_rows: 0,
+            receiver: Receiver::new(),
             entries: Vec::new(),
             failure: None,
         }
@@ -91,29 +94,37 @@ impl SealedIn {
                 pos += 2;
                 break;
             }
-            if count != 1 {
+            let row = self.n_rows + 1;
+            if !(1..=2).contains(&count) {
                 return Err(bad(&format!(
-                    "row {} has {count} fields; each row holds one sealed entry",
-                    self.n_rows + 1
+                    "row {row} has {count} fields; each row holds one sealed entry and its proof"
                 )));
             }
-            let Some(len) = rest.get(2..6) else { break };
-            let len = be_i32(len)?;
-            let len = usize::try_from(len)
-                .map_err(|_| bad(&format!("row {} holds NULL, not an entry", self.n_rows + 1)))?;
-            if len > MAX_FIELD {
-                return Err(bad(&format!(
-                    "row {} is larger than any entry",
-                    self.n_rows + 1
-                )));
+            let mut at = 2;
+            let mut fields: [Option<&[u8]>; 2] = [None, None];
+            let mut complete = true;
+            for field in fields.iter_mut().take(count as usize) {
+                match read_field(rest, at, row)? {
+                    Some((value, next)) => {
+                        *field = value;
+                        at = next;
+                    }
+                    None => {
+                        complete = false;
+                        break;
+                    }
+                }
             }
-            let Some(field) = rest.get(6..6 + len) else {
+            if !complete {
                 break;
-            };
-            let what = format!("COPY row {}", self.n_rows + 1);
-            self.entries.push(apply::verify(field.to_vec(), &what)?);
+            }
+            let sealed =
+                fields[0].ok_or_else(|| bad(&format!("row {row} holds NULL, not an entry")))?;
+            let what = format!("COPY row {row}");
+            let entry = apply::verify(&mut self.receiver, sealed.to_vec(), fields[1], &what)?;
+            self.entries.push(entry);
             self.n_rows += 1;
-            pos += 6 + len;
+            pos += at;
         }
         self.buf.drain(..pos);
         if self.trailer_seen && !self.buf.is_empty() {
@@ -158,6 +169,27 @@ impl CopyInProgress for SealedIn {
             Ok(this.n_rows)
         })
     }
+}
+
+/// A field's value (`None` for NULL) and where the next field starts.
+type Field<'a> = (Option<&'a [u8]>, usize);
+
+/// The field at `at` of a row; `None` while it is incomplete.
+fn read_field(rest: &[u8], at: usize, row: usize) -> Result<Option<Field<'_>>> {
+    let Some(len) = rest.get(at..at + 4) else {
+        return Ok(None);
+    };
+    let len = be_i32(len)?;
+    if len == -1 {
+        return Ok(Some((None, at + 4)));
+    }
+    let len = usize::try_from(len).map_err(|_| bad(&format!("row {row} has a negative length")))?;
+    if len > MAX_FIELD {
+        return Err(bad(&format!("row {row} is larger than any entry")));
+    }
+    Ok(rest
+        .get(at + 4..at + 4 + len)
+        .map(|field| (Some(field), at + 4 + len)))
 }
 
 fn be_i32(bytes: &[u8]) -> Result<i32> {

@@ -4,14 +4,16 @@
 //!
 //! Invariants:
 //! - A move copies each document's whole history as the sealed bytes the source holds, with
-//!   their original signatures; nothing is decrypted, re-encrypted or re-signed (the table is
-//!   not in the signed bytes, docs/FORMAT.md). Every entry is verified before it is written.
+//!   their original signatures or commits; nothing is decrypted, re-encrypted or re-signed
+//!   (the table is not in the signed bytes, docs/FORMAT.md). Every entry is verified (by its
+//!   signature, or by its commit and path) before it is written.
 //! - A move is idempotent and resumable: entries the target holds already are skipped.
 //! - The source is never changed: its log is append-only (removing history is the purge of
 //!   a later feature). Archive it with `read_only` so it stops growing.
 //!
 //! See: docs/SQL.md#shards-over-time
 
+use mindoodb_protocol::Receiver;
 use mindoodb_storage::{Outcome, Store, Table, TenantId, Transaction, Write};
 
 use crate::engine::session::commit::commit_blocking;
@@ -52,23 +54,29 @@ pub(crate) fn graft(
         copied: 0,
     };
     let mut after = None;
+    let mut receiver = Receiver::new();
     loop {
         let snapshot = store.snapshot();
         let ids = snapshot.ids_with_prefix(src, prefix, after.as_ref(), MOVE_PAGE)?;
-        let mut writes = Vec::new();
+        let mut revisions = Vec::new();
         for id in &ids {
-            for revision in snapshot.history(src, id)? {
-                let hash = revision.entry.hash();
-                let entry = revision.entry.verify().map_err(|err| {
-                    mindoodb_storage::Error::DamagedEntry {
-                        seq: revision.seq,
-                        why: format!("entry {hash} of document {id} failed verification: {err}"),
-                    }
-                })?;
-                writes.push(Write::Import { table: dst, entry });
-            }
+            revisions.extend(snapshot.history(src, id)?);
         }
+        let leaves: Vec<_> = revisions.iter().map(|r| r.leaf.as_ref()).collect();
+        let proofs = snapshot.carried_proofs(tenant, &leaves, &[])?;
         drop(snapshot);
+        let mut writes = Vec::with_capacity(revisions.len());
+        for (revision, proof) in revisions.into_iter().zip(proofs) {
+            let (seq, hash) = (revision.seq, revision.entry.hash());
+            let doc_id = revision.entry.header().doc_id().clone();
+            let entry = receiver
+                .verify(revision.entry, proof.as_deref())
+                .map_err(|err| mindoodb_storage::Error::DamagedEntry {
+                    seq,
+                    why: format!("entry {hash} of document {doc_id} failed verification: {err}"),
+                })?;
+            writes.push(Write::Import { table: dst, entry });
+        }
         moved.documents += ids.len() as u64;
         moved.entries += writes.len() as u64;
         if !writes.is_empty() {

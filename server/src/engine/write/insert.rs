@@ -21,6 +21,7 @@ use crate::engine::read::query;
 use crate::engine::read::row::{Row, written_row};
 use crate::engine::read::visible::Current;
 use crate::engine::session::Session;
+use crate::engine::session::clock;
 use crate::error::{Error, Result};
 use crate::output::Output;
 
@@ -86,7 +87,7 @@ pub(crate) async fn insert_rows(
     rows: Vec<Vec<Option<String>>>,
     returning: bool,
 ) -> Result<(usize, Vec<Row>)> {
-    let now = revision::now();
+    let now = clock::now();
     let mut revisions = Vec::with_capacity(rows.len());
     for row in rows {
         let mut id = None;

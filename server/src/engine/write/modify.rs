@@ -24,6 +24,7 @@ use crate::engine::read::query;
 use crate::engine::read::row::written_row;
 use crate::engine::read::visible::Current;
 use crate::engine::session::Session;
+use crate::engine::session::clock;
 use crate::engine::sql::ast::select;
 use crate::error::{Error, Result};
 use crate::output::Output;
@@ -154,7 +155,7 @@ async fn modify(
     found: Vec<Found>,
     returning: Option<Returning>,
 ) -> Result<Output> {
-    let now = revision::now();
+    let now = clock::now();
     let mut revisions = Vec::with_capacity(found.len());
     let mut old_data = Vec::new();
     for [id, rev, key_id, data] in found {

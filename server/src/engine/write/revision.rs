@@ -1,6 +1,7 @@
 //! New revisions of documents: the table a write targets, the key it seals with, new ids and
-//! clocks, and sealing — on every core when a statement writes many documents (a multi-row
-//! INSERT, COPY, an UPDATE or DELETE of many rows).
+//! clocks, and sealing (format 2: encrypted and hashed here, signed once per transaction by
+//! its commit) — on every core when a statement writes many documents (a multi-row INSERT,
+//! COPY, an UPDATE or DELETE of many rows).
 //!
 //! Invariants:
 //! - A write uses the newest version of its key that the session holds; without it, 42501.
@@ -12,7 +13,7 @@ use std::sync::Arc;
 
 use datafusion::sql::sqlparser::ast::ObjectName;
 use mindoodb_protocol::{
-    AuthorClock, DataKey, DocId, Draft, EntryHash, EntryKind, Identity, KeyName, Nonce, seal,
+    AuthorClock, AuthorKey, DataKey, DocId, Draft, EntryHash, EntryKind, KeyName, Nonce, seal_entry,
 };
 use mindoodb_storage::TableInfo;
 
@@ -33,18 +34,18 @@ pub(crate) struct Revision {
 }
 
 /// Rows from which sealing is spread over every core: below it, starting threads costs more
-/// than it saves (one seal is tens of microseconds, mostly the Ed25519 signature).
+/// than it saves.
 const PARALLEL_SEAL_ROWS: usize = 32;
 
-/// Seals `revisions` in order, signed by the session's signer at clock `now`.
+/// Seals `revisions` in order, authored by the session's signer at clock `now`.
 pub(crate) fn seal_all(
     session: &Session,
     revisions: Vec<Revision>,
     now: AuthorClock,
 ) -> Result<Vec<PendingDoc>> {
     let (identity, role) = session.signer();
-    let role = role.unwrap_or_default();
-    let seal_one = |rev: Revision| seal_revision(&identity, &role, rev, now);
+    let (author, role) = (identity.public(), role.unwrap_or_default());
+    let seal_one = |rev: Revision| seal_revision(author, &role, rev, now);
     // Only a batch worth splitting asks for the core count: std reads it from cgroup files,
     // which took a sixth of the CPU of a one-row INSERT (profiled, 16 clients).
     let threads = if revisions.len() < PARALLEL_SEAL_ROWS {
@@ -84,7 +85,7 @@ pub(crate) fn seal_all(
 }
 
 fn seal_revision(
-    identity: &Identity,
+    author: AuthorKey,
     role: &str,
     rev: Revision,
     now: AuthorClock,
@@ -97,7 +98,7 @@ fn seal_revision(
         signer_role: role.to_owned(),
     };
     let plain = rev.json.as_deref().unwrap_or("").as_bytes();
-    let entry = seal(draft, plain, &rev.key, identity, Nonce::random()?)?;
+    let entry = seal_entry(draft, plain, &rev.key, author, Nonce::random()?)?;
     Ok(PendingDoc {
         entry,
         json: rev.json,
@@ -163,9 +164,4 @@ pub(crate) fn new_doc_id() -> String {
         id.push_str(&format!("{b:02x}"));
     }
     id
-}
-
-/// The clock of a statement's revisions.
-pub(crate) fn now() -> AuthorClock {
-    AuthorClock(chrono::Utc::now().timestamp_micros())
 }
