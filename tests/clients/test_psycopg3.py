@@ -186,14 +186,15 @@ def check_copy(token):
             # Documents come back as PostgreSQL prints jsonb.
             printed = [("c1", '{"name": "one"}'), ("c2", '{"text": "tab\\there"}')]
             check(copied == printed, f"COPY TO rows {copied}")
-        sealed = [r[0] for r in conn.execute("SELECT sealed FROM mindoo.entries('copied', 0)")]
+        # Each entry with its carried proof (its signed commit and inclusion path).
+        sealed = conn.execute("SELECT sealed, proof FROM mindoo.entries('copied', 0)").fetchall()
         conn.execute("CREATE TABLE mirror ()")
         with conn.cursor() as cur:
             for _ in range(2):  # the second import finds every entry there: idempotent
                 with cur.copy("COPY mirror FROM STDIN (FORMAT binary)") as copy:
-                    copy.set_types(["bytea"])
-                    for entry in sealed:
-                        copy.write_row((entry,))
+                    copy.set_types(["bytea", "bytea"])
+                    for entry, proof in sealed:
+                        copy.write_row((entry, proof))
                 check(cur.rowcount == len(sealed), f"binary COPY rowcount {cur.rowcount}")
         mirrored = conn.execute("SELECT id, data FROM mirror ORDER BY id").fetchall()
         check(mirrored == [("c1", {"name": "one"}), ("c2", {"text": "tab\there"})], f"{mirrored}")
@@ -205,8 +206,8 @@ def check_copy(token):
             try:
                 with conn.cursor() as cur, cur.copy(statement) as copy:
                     if "binary" in statement:
-                        copy.set_types(["bytea"])
-                        copy.write_row((sealed[0],))
+                        copy.set_types(["bytea", "bytea"])
+                        copy.write_row(sealed[0])
                     else:
                         copy.write_row(("c3", "{}"))
                     raise GaveUp(statement)
