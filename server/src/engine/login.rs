@@ -16,6 +16,7 @@ use datafusion::execution::SessionStateBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use mindoodb_storage::ViewInfo;
 
+use super::functions::datetime;
 use super::functions::jsonb::{self, JsonTypePlanner};
 use super::mindoo::TABLE_FUNCTIONS;
 use super::read::schema::DocSchema;
@@ -87,6 +88,7 @@ impl Engine {
         )?;
         ctx.register_catalog(names::CATALOG, Arc::new(catalog));
         jsonb::register(&mut ctx)?;
+        datetime::register(&mut ctx)?;
         rewrite::register(&mut ctx)?;
         udtf::register(
             &ctx,
