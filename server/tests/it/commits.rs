@@ -9,10 +9,11 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use mindoodb_client::{ProofEntry, ProofError, verify_proof};
+use mindoodb_client::{ProofError, verify_proof};
 use mindoodb_protocol::{DocId, UnverifiedCommit, commit_len};
 use tokio_postgres::Client;
 
+use crate::feeds::proof_of;
 use crate::support::{TestServer, USER, conninfo, keyed};
 
 /// `(commit, leaf)` of every entry of `table`, in seq order.
@@ -179,7 +180,7 @@ async fn one_table_of_a_commit_travels_alone_and_verifies() {
     assert!(verified(&third_sql, "a").await);
 
     // The client checks a document's history from the hub, commits and paths included.
-    let proof = proof_rows(&hub_sql, "a", "doc").await;
+    let proof = proof_of(&hub_sql, "a", "doc").await;
     assert_eq!(proof.len(), 2);
     let doc = DocId::new("doc").unwrap();
     let history = verify_proof(&doc, &proof).expect("the hub's proof verifies");
@@ -197,28 +198,6 @@ async fn one_table_of_a_commit_travels_alone_and_verifies() {
         verify_proof(&doc, &bare).is_err(),
         "format 2 needs its proof"
     );
-}
-
-/// `mindoo.proof('t', 'doc')` as the client crate takes it.
-async fn proof_rows(client: &Client, table: &str, id: &str) -> Vec<ProofEntry> {
-    client
-        .query("SELECT * FROM mindoo.proof($1, $2)", &[&table, &id])
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| ProofEntry {
-            seq: row.get("seq"),
-            rev: row.get("rev"),
-            signer: row.get("signer"),
-            header: row.get("header"),
-            signature: row.get("signature"),
-            sealed: row.get("sealed"),
-            head: row.get("head"),
-            winner: row.get("winner"),
-            proof: row.get("proof"),
-            receipt: row.get("receipt"),
-        })
-        .collect()
 }
 
 /// The server key and last covered commit of every receipt of `table`'s database, once at
@@ -254,7 +233,7 @@ async fn receipts_say_which_server_stored_a_commit_by_when() {
     assert_eq!(first.len(), 1, "one receipt over the one commit");
     assert_eq!(first[0].1, 1);
     let doc = DocId::new("doc").unwrap();
-    let history = verify_proof(&doc, &proof_rows(&client, "t", "doc").await).unwrap();
+    let history = verify_proof(&doc, &proof_of(&client, "t", "doc").await).unwrap();
     let stored = history.stored[0].expect("the proof carries the receipt");
     assert_eq!(stored.server.to_string(), first[0].0);
 
@@ -271,7 +250,7 @@ async fn receipts_say_which_server_stored_a_commit_by_when() {
     assert_eq!(all.len(), 2, "{all:?}");
     assert_ne!(all[1].0, all[0].0, "a new key after the restart");
     assert_eq!(all[1].1, 2, "it covers only the new commit");
-    let mut rows = proof_rows(&client, "t", "doc").await;
+    let mut rows = proof_of(&client, "t", "doc").await;
     let history = verify_proof(&doc, &rows).unwrap();
     let servers: Vec<String> = history
         .stored

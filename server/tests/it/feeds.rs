@@ -514,7 +514,7 @@ async fn proofs_verify_in_the_client_and_fail_after_tampering() {
 }
 
 /// `mindoo.proof(table, id)` as the client crate takes it.
-async fn proof_of(client: &Client, table: &str, id: &str) -> Vec<ProofEntry> {
+pub(crate) async fn proof_of(client: &Client, table: &str, id: &str) -> Vec<ProofEntry> {
     rows(client, "SELECT * FROM mindoo.proof($1, $2)", &[&table, &id])
         .await
         .iter()
