@@ -49,26 +49,11 @@ impl Snapshot<'_> {
         let page = self.log_page(table, since, limit)?;
         let leaves: Vec<_> = page.records.iter().map(|r| r.leaf.as_ref()).collect();
         let proofs = self.carried_proofs(table.tenant, &leaves, &page.commits)?;
-        let hashes: HashMap<CommitSeq, CommitHash> = page
-            .commits
-            .iter()
-            .map(|c| (c.seq, c.commit.hash()))
-            .collect();
         Ok(page
             .records
             .into_iter()
             .zip(proofs)
-            .map(|(record, proof)| {
-                let proof = record
-                    .leaf
-                    .as_ref()
-                    .zip(proof)
-                    .map(|(leaf, bytes)| CarriedProof {
-                        commit: hashes[&leaf.commit],
-                        bytes,
-                    });
-                CarriedRecord { record, proof }
-            })
+            .map(|(record, proof)| CarriedRecord { record, proof })
             .collect())
     }
 
@@ -79,7 +64,7 @@ impl Snapshot<'_> {
         tenant: TenantId,
         leaves: &[Option<&Leaf>],
         known: &[StoredCommit],
-    ) -> Result<Vec<Option<Vec<u8>>>> {
+    ) -> Result<Vec<Option<CarriedProof>>> {
         let mut commits: HashMap<CommitSeq, Cow<'_, StoredCommit>> = HashMap::new();
         let mut wanted: HashMap<CommitSeq, Vec<u32>> = HashMap::new();
         for leaf in leaves.iter().flatten() {
@@ -124,7 +109,10 @@ impl Snapshot<'_> {
                     let path = built
                         .get(&(leaf.commit, leaf.path.index()))
                         .unwrap_or(&leaf.path);
-                    carry_proof(commit.commit.bytes(), path)
+                    CarriedProof {
+                        commit: commit.commit.hash(),
+                        bytes: carry_proof(commit.commit.bytes(), path),
+                    }
                 })
             })
             .collect())

@@ -8,13 +8,12 @@
 //!
 //! See: docs/SQL.md#change-feeds-history-and-verification
 
-use mindoodb_protocol::{carry_receipt, parse_proof};
+use mindoodb_protocol::carry_receipt;
 use mindoodb_storage::{Problem, ReceiptSeq, VerifyReport};
 
 use super::cells::{op, parents};
 use super::feed::feed_args;
 use crate::engine::read::table_fn::{Cell, Columns, PAGE, TableFn, optional, param};
-use crate::error::Error;
 use crate::output::PgType;
 
 /// `mindoo.receipts(table, since [, limit])`: the receipts of the table's database after
@@ -102,15 +101,11 @@ pub(crate) static PROOF: TableFn = TableFn {
         let proofs = snapshot.carried_proofs(ctx.tenant, &leaves, &[])?;
         for (revision, proof) in revisions.iter().zip(proofs) {
             let receipt = match (&revision.leaf, &proof) {
-                (Some(leaf), Some(proof)) => {
-                    let (commit, _) = parse_proof(proof)
-                        .map_err(|err| Error::Internal(format!("a stored proof: {err}")))?;
-                    snapshot
-                        .receipt_for(ctx.tenant, leaf.commit, &commit.hash())?
-                        .map_or(Cell::Null, |(stored, path)| {
-                            Cell::Bytes(carry_receipt(stored.receipt.bytes(), &path))
-                        })
-                }
+                (Some(leaf), Some(proof)) => snapshot
+                    .receipt_for(ctx.tenant, leaf.commit, &proof.commit)?
+                    .map_or(Cell::Null, |(stored, path)| {
+                        Cell::Bytes(carry_receipt(stored.receipt.bytes(), &path))
+                    }),
                 _ => Cell::Null,
             };
             let entry = &revision.entry;
@@ -131,7 +126,7 @@ pub(crate) static PROOF: TableFn = TableFn {
                 Cell::Bytes(entry.bytes().to_vec()),
                 Cell::Bool(doc.heads.iter().any(|h| h.hash == hash)),
                 Cell::Bool(doc.winner.hash() == hash),
-                proof.map_or(Cell::Null, Cell::Bytes),
+                proof.map_or(Cell::Null, |p| Cell::Bytes(p.bytes)),
                 receipt,
             ])?;
         }

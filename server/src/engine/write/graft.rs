@@ -70,7 +70,7 @@ pub(crate) fn graft(
             let (seq, hash) = (revision.seq, revision.entry.hash());
             let doc_id = revision.entry.header().doc_id().clone();
             let entry = receiver
-                .verify(revision.entry, proof.as_deref())
+                .verify(revision.entry, proof.as_ref().map(|p| p.bytes.as_slice()))
                 .map_err(|err| mindoodb_storage::Error::DamagedEntry {
                     seq,
                     why: format!("entry {hash} of document {doc_id} failed verification: {err}"),
