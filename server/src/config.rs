@@ -12,6 +12,8 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
+use crate::engine::Limits;
+
 /// `mindoodb serve` options. Each is taken from the command line, else its environment
 /// variable, else the `--config` file, else its default.
 #[derive(Debug, Clone, clap::Args)]
@@ -43,6 +45,10 @@ pub(crate) struct ServeArgs {
     /// connection is closed (a slow or stalled startup never holds a connection longer).
     #[arg(long, env = "MINDOODB_STARTUP_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     pub(crate) startup_timeout: u64,
+    /// Connections that may be open at once; the next one is refused with 53300, as
+    /// PostgreSQL refuses a client past its max_connections.
+    #[arg(long, env = "MINDOODB_MAX_CONNECTIONS", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) max_connections: u32,
     /// Log line format on stdout; levels come from RUST_LOG (default `info`).
     #[arg(long, env = "MINDOODB_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub(crate) log_format: LogFormat,
@@ -52,6 +58,11 @@ pub(crate) struct ServeArgs {
     /// literals, so no key or document content); 0 logs every statement.
     #[arg(long, env = "MINDOODB_SLOW_STATEMENT_MS", default_value_t = 1000)]
     pub(crate) slow_statement_ms: u64,
+    /// MiB of memory one statement's sorts, hash aggregates and joins may hold together;
+    /// past it the statement fails with 53200 (out of memory) instead of the server running
+    /// out. Nothing spills to disk, where it would be plaintext.
+    #[arg(long, env = "MINDOODB_STATEMENT_MEMORY_MB", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) statement_memory_mb: u32,
     /// Address (`host:port`) of the Prometheus endpoint, `GET /metrics`; off when unset. It
     /// has no authentication: bind it where only monitoring reaches.
     #[arg(long, env = "MINDOODB_METRICS_LISTEN")]
@@ -59,9 +70,12 @@ pub(crate) struct ServeArgs {
 }
 
 impl ServeArgs {
-    /// The slow-statement threshold.
-    pub(crate) fn slow_statement(&self) -> Duration {
-        Duration::from_millis(self.slow_statement_ms)
+    /// What one statement may take.
+    pub(crate) fn limits(&self) -> Limits {
+        Limits {
+            slow_statement: Duration::from_millis(self.slow_statement_ms),
+            statement_memory: (self.statement_memory_mb as usize) << 20,
+        }
     }
 }
 

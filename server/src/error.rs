@@ -120,6 +120,9 @@ pub(crate) enum Error {
     /// The client address failed to authenticate too often in the last minute.
     #[error("too many failed authentication attempts from this address; try again in a minute")]
     TooManyAuthFailures,
+    /// The server has `--max-connections` connections open.
+    #[error("sorry, too many clients already")]
+    TooManyConnections,
     /// The server runs with --tls-only and the client did not start TLS.
     #[error("this server accepts TLS connections only; connect with sslmode=require")]
     TlsRequired,

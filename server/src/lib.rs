@@ -160,7 +160,7 @@ fn serve(args: &ServeArgs) -> Result<(), ServeError> {
         store,
         Identity::generate()?,
         node.take_mode(),
-        args.slow_statement(),
+        args.limits(),
     );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

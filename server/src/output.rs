@@ -3,14 +3,22 @@
 //!
 //! Invariants:
 //! - In `Output::Rows`, column `i` of every batch has exactly the Arrow type
-//!   `columns[i].pg_type.arrow_type()`; the engine casts before it returns.
+//!   `columns[i].pg_type.arrow_type()`; the engine casts before it hands a batch on.
+//! - Rows travel as `Batches`, a stream the wire layer sends from as batches arrive, so no
+//!   statement holds its whole result; a statement that fails midway ends its stream with the
+//!   error.
 
 use std::collections::HashMap;
+use std::fmt;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use datafusion::arrow::array::ArrayRef;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use datafusion::arrow::record_batch::RecordBatch;
+use futures::stream::{self, BoxStream};
+use futures::{Stream, StreamExt};
 
 use crate::error::{Error, Result};
 
@@ -302,7 +310,7 @@ pub(crate) enum Output {
         /// Column names and types.
         columns: Vec<Column>,
         /// The rows, typed as the module invariant says.
-        batches: Vec<RecordBatch>,
+        batches: Batches,
         /// The command tag without the row count (`SELECT`, `INSERT 0`, `UPDATE`, `DELETE`).
         tag: &'static str,
     },
@@ -318,7 +326,7 @@ pub(crate) enum Output {
         /// Column names and types.
         columns: Vec<Column>,
         /// The rows, typed as the module invariant says.
-        batches: Vec<RecordBatch>,
+        batches: Batches,
         /// Text or CSV, with its options.
         format: CopyFormat,
     },
@@ -371,8 +379,39 @@ impl Output {
             RecordBatch::try_new(schema, arrays).map_err(|e| Error::Internal(e.to_string()))?;
         Ok(Output::Rows {
             columns,
-            batches: vec![batch],
+            batches: Batches::ready(vec![batch]),
             tag,
         })
+    }
+}
+
+/// A statement's rows as it produces them.
+pub(crate) struct Batches(BoxStream<'static, Result<RecordBatch>>);
+
+impl Batches {
+    /// Rows already in memory (small outputs our own code builds).
+    pub(crate) fn ready(batches: Vec<RecordBatch>) -> Batches {
+        Batches(stream::iter(batches.into_iter().map(Ok)).boxed())
+    }
+
+    /// Rows still being produced.
+    pub(crate) fn streaming(
+        batches: impl Stream<Item = Result<RecordBatch>> + Send + 'static,
+    ) -> Batches {
+        Batches(batches.boxed())
+    }
+}
+
+impl Stream for Batches {
+    type Item = Result<RecordBatch>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.as_mut().poll_next(cx)
+    }
+}
+
+impl fmt::Debug for Batches {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Batches")
     }
 }

@@ -13,12 +13,16 @@ use std::sync::Arc;
 
 use datafusion::catalog::MemoryCatalogProvider;
 use datafusion::execution::SessionStateBuilder;
+use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
+use datafusion::execution::memory_pool::GreedyMemoryPool;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use mindoodb_storage::ViewInfo;
 
 use super::functions::datetime;
 use super::functions::jsonb::{self, JsonTypePlanner};
 use super::mindoo::TABLE_FUNCTIONS;
+use super::read::scan::PAGE_DOCS;
 use super::read::schema::DocSchema;
 use super::read::table_fn::FnCtx;
 use super::read::udtf::{self, Registered};
@@ -27,7 +31,7 @@ use super::rewrite;
 use super::session::state::SharedState;
 use super::session::{Engine, Login, Parts, Session};
 use crate::catalog::{self, CatalogSource, PgTypePlanner, Settings, names};
-use crate::error::Result;
+use crate::error::{Result, from_datafusion};
 
 impl Engine {
     /// Opens a session: the role must have LOGIN, the database must exist and the role must be
@@ -38,11 +42,23 @@ impl Engine {
         let config = SessionConfig::new()
             .with_default_catalog_and_schema(names::CATALOG, names::PUBLIC)
             .with_information_schema(false)
+            // A batch is what a streamed result holds at a time: as many rows as a scan page.
+            .with_batch_size(PAGE_DOCS)
             .set_str("datafusion.sql_parser.dialect", "PostgreSQL")
             .set_bool("datafusion.sql_parser.enable_ident_normalization", true)
             .with_extension(Arc::new(Registered::new(&TABLE_FUNCTIONS)));
+        // A statement's operators share one budget; past it they fail (53200) and never spill:
+        // DataFusion's spill files would hold decrypted rows on disk.
+        let runtime = RuntimeEnvBuilder::new()
+            .with_memory_pool(Arc::new(GreedyMemoryPool::new(self.statement_memory())))
+            .with_disk_manager_builder(
+                DiskManagerBuilder::default().with_mode(DiskManagerMode::Disabled),
+            )
+            .build_arc()
+            .map_err(from_datafusion)?;
         let df_state = SessionStateBuilder::new()
             .with_config(config)
+            .with_runtime_env(runtime)
             .with_default_features()
             .with_type_planner(Arc::new(PgTypePlanner::new(Arc::new(JsonTypePlanner))))
             .build();

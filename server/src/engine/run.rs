@@ -44,25 +44,37 @@ enum Work<'p> {
 
 impl Session {
     /// Simple protocol: runs each statement in turn and stops after the first error, whose
-    /// result is the last element.
+    /// result is the last element. (The wire layer runs them one by one with `run_simple`, so
+    /// a statement's rows reach the client before the next statement starts.)
     pub(crate) async fn simple(&mut self, sql: &str) -> Vec<Result<Output>> {
-        let statements = match parse(sql) {
+        let statements = match self.parse_simple(sql) {
             Ok(statements) => statements,
-            Err(err) => return vec![Err(self.fail(err))],
+            Err(err) => return vec![Err(err)],
         };
         let mut outputs = Vec::with_capacity(statements.len());
         for statement in statements {
-            let query = redact(&statement).into();
-            let res = self
-                .run(query, Work::Parsed(Box::new(statement)), &[])
-                .await;
+            let res = self.run_simple(statement).await;
             let failed = res.is_err();
-            outputs.push(res.map_err(|e| self.fail(e)));
+            outputs.push(res);
             if failed {
                 break;
             }
         }
         outputs
+    }
+
+    /// Simple protocol: the statements of one Query message.
+    pub(crate) fn parse_simple(&mut self, sql: &str) -> Result<Vec<Statement>> {
+        parse(sql).map_err(|e| self.fail(e))
+    }
+
+    /// Simple protocol: runs one statement of a Query message.
+    pub(crate) async fn run_simple(&mut self, statement: Statement) -> Result<Output> {
+        let query = redact(&statement).into();
+        let res = self
+            .run(query, Work::Parsed(Box::new(statement)), &[])
+            .await;
+        res.map_err(|e| self.fail(e))
     }
 
     /// Extended protocol: parses, classifies and describes one statement.

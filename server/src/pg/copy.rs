@@ -4,8 +4,8 @@
 //! (engine/copy.rs holds the COPY in progress and reads its data).
 //!
 //! Invariants:
-//! - One CopyData message per row (pgwire counts them for the `COPY n` tag); a CSV header
-//!   travels with the first row.
+//! - One CopyData message per row, sent as the row arrives, and a CSV header in its own
+//!   message before them, as PostgreSQL sends it; `COPY n` counts the rows.
 //! - CopyDone answers CommandComplete `COPY n` only after the rows were written (or, inside a
 //!   transaction block, queued in it); pgwire then sends ReadyForQuery (simple protocol) or
 //!   waits for Sync (extended).
@@ -15,20 +15,20 @@
 use std::fmt::Debug;
 
 use async_trait::async_trait;
-use datafusion::arrow::record_batch::RecordBatch;
-use futures::{Sink, SinkExt, stream};
+use futures::{Sink, SinkExt, StreamExt, stream};
 use pgwire::api::ClientInfo;
 use pgwire::api::copy::CopyHandler;
 use pgwire::api::portal::Format;
-use pgwire::api::results::{CopyResponse, Response};
+use pgwire::api::results::{CopyResponse, Response, Tag};
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::PgWireBackendMessage;
-use pgwire::messages::copy::{CopyData, CopyDone, CopyFail};
+use pgwire::messages::copy::{CopyData, CopyDone, CopyFail, CopyOutResponse};
 
 use crate::copy_text;
-use crate::output::{Column, CopyFormat};
+use crate::output::{Batches, Column, CopyFormat};
 use crate::pg::encode;
 use crate::pg::error::{internal, to_pg_error};
+use crate::pg::interrupt::Interrupt;
 use crate::pg::startup::session_of;
 use crate::pg::status::wire_status;
 use crate::pg::values::text_value;
@@ -41,14 +41,40 @@ const BINARY_FORMAT: i8 = 1;
 #[derive(Debug)]
 pub(crate) struct CopyIn;
 
-/// The CopyOut response for rows: one CopyData per row.
-pub(crate) fn copy_out(
+/// Sends `COPY ... TO STDOUT` as its rows arrive: CopyOutResponse, the header line (CSV
+/// `HEADER`), one CopyData per row, CopyDone and CommandComplete `COPY n`.
+pub(crate) async fn send_out<C>(
+    client: &mut C,
     columns: &[Column],
-    batches: &[RecordBatch],
+    mut batches: Batches,
     format: &CopyFormat,
-) -> PgWireResult<Response> {
-    let mut lines: Vec<String> = Vec::new();
-    for batch in batches {
+    interrupt: &mut Interrupt,
+) -> PgWireResult<()>
+where
+    C: Sink<PgWireBackendMessage> + Unpin,
+    C::Error: Debug,
+    PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+{
+    let formats = vec![i16::from(TEXT_FORMAT); columns.len()];
+    client
+        .feed(PgWireBackendMessage::CopyOutResponse(CopyOutResponse::new(
+            TEXT_FORMAT,
+            columns.len() as i16,
+            formats,
+        )))
+        .await?;
+    if format.header {
+        let names: Vec<Option<String>> = columns.iter().map(|c| Some(c.name.clone())).collect();
+        let header = copy_text::line(&names, format);
+        client
+            .feed(PgWireBackendMessage::CopyData(CopyData::new(
+                header.into_bytes().into(),
+            )))
+            .await?;
+    }
+    let mut sent = 0;
+    while let Some(batch) = interrupt.guard(batches.next()).await? {
+        let batch = batch.map_err(|err| to_pg_error(&err))?;
         for row in 0..batch.num_rows() {
             let fields = batch
                 .columns()
@@ -56,25 +82,23 @@ pub(crate) fn copy_out(
                 .zip(columns)
                 .map(|(array, column)| text_value(array.as_ref(), row, column.pg_type))
                 .collect::<PgWireResult<Vec<_>>>()?;
-            lines.push(copy_text::line(&fields, format));
+            let line = copy_text::line(&fields, format);
+            client
+                .feed(PgWireBackendMessage::CopyData(CopyData::new(
+                    line.into_bytes().into(),
+                )))
+                .await?;
+            sent += 1;
         }
     }
-    if format.header {
-        let names: Vec<Option<String>> = columns.iter().map(|c| Some(c.name.clone())).collect();
-        let header = copy_text::line(&names, format);
-        match lines.first_mut() {
-            Some(first) => first.insert_str(0, &header),
-            None => lines.push(header),
-        }
-    }
-    let data = lines
-        .into_iter()
-        .map(|line| Ok(CopyData::new(line.into_bytes().into())));
-    Ok(Response::CopyOut(CopyResponse::new(
-        TEXT_FORMAT,
-        columns.len(),
-        stream::iter(data.collect::<Vec<_>>()),
-    )))
+    client
+        .feed(PgWireBackendMessage::CopyDone(CopyDone::new()))
+        .await?;
+    let tag = Tag::new("COPY").with_rows(sent);
+    client
+        .feed(PgWireBackendMessage::CommandComplete(tag.into()))
+        .await?;
+    Ok(())
 }
 
 /// The CopyIn response that asks the client for `n_columns`-wide rows.

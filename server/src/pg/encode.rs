@@ -13,7 +13,9 @@
 
 use std::sync::Arc;
 
-use futures::stream;
+use datafusion::arrow::record_batch::RecordBatch;
+use futures::StreamExt;
+use futures::stream::{self, BoxStream};
 use pgwire::api::Type;
 use pgwire::api::portal::Format;
 use pgwire::api::results::{FieldFormat, FieldInfo, QueryResponse, Response, Tag};
@@ -22,7 +24,7 @@ use pgwire::messages::data::DataRow;
 
 use crate::output::{Column, Output, PgType};
 use crate::pg::copy;
-use crate::pg::error::{internal, protocol_violation};
+use crate::pg::error::{internal, protocol_violation, to_pg_error};
 use crate::pg::values::encode_cell;
 
 /// The wire response for one statement's output; `formats` are the client's result formats
@@ -35,41 +37,67 @@ pub(crate) fn response(output: Output, formats: &Format) -> PgWireResult<Respons
             tag,
         } => {
             let fields = Arc::new(fields(&columns, formats)?);
-            let mut rows = Vec::new();
-            for batch in &batches {
-                if batch.num_columns() != fields.len() {
-                    return Err(internal(format!(
-                        "batch has {} columns, the statement describes {}",
-                        batch.num_columns(),
-                        fields.len()
-                    )));
-                }
-                for row_idx in 0..batch.num_rows() {
-                    let mut buf = Vec::new();
-                    for (array, field) in batch.columns().iter().zip(fields.iter()) {
-                        let pg_type = pg_type_of(field)?;
-                        encode_cell(array.as_ref(), row_idx, pg_type, field.format(), &mut buf)?;
-                    }
-                    rows.push(Ok(DataRow::new(buf.as_slice().into(), fields.len() as i16)));
-                }
-            }
-            let mut res = QueryResponse::new(fields, stream::iter(rows));
+            let encoded = fields.clone();
+            // A row is encoded when the client takes it: only the batch at hand is in memory.
+            let rows = batches.flat_map(move |batch| {
+                let fields = encoded.clone();
+                let rows: BoxStream<'static, PgWireResult<DataRow>> = match batch
+                    .map_err(|err| to_pg_error(&err))
+                    .and_then(|batch| row_encoder(batch, fields))
+                {
+                    Ok((batch, fields, types)) => stream::iter(0..batch.num_rows())
+                        .map(move |row_idx| data_row(&batch, row_idx, &fields, &types))
+                        .boxed(),
+                    Err(err) => stream::once(async { Err(err) }).boxed(),
+                };
+                rows
+            });
+            let mut res = QueryResponse::new(fields, rows);
             // pgwire appends the row count: "SELECT n", "INSERT 0 n".
             res.set_command_tag(tag);
             Response::Query(res)
         }
         Output::Command { tag, rows } => Response::Execution(command_tag(tag, rows)),
-        Output::CopyOut {
-            columns,
-            batches,
-            format,
-        } => copy::copy_out(&columns, &batches, &format)?,
+        // COPY TO is no single response: `copy::send_out` sends it as its rows arrive.
+        Output::CopyOut { .. } => return Err(internal("COPY TO reached encode".into())),
         Output::CopyIn { n_columns, binary } => copy::copy_in(n_columns, binary),
         Output::Deallocate { name: Some(_) } => Response::Execution(Tag::new("DEALLOCATE")),
         Output::Deallocate { name: None } => Response::Execution(Tag::new("DEALLOCATE ALL")),
         Output::TxnStart => Response::TransactionStart(Tag::new("BEGIN")),
         Output::TxnEnd { tag } => Response::TransactionEnd(Tag::new(tag)),
     })
+}
+
+/// A batch checked against the fields it is sent as, with the fields' types.
+type RowEncoder = (RecordBatch, Arc<Vec<FieldInfo>>, Vec<PgType>);
+
+fn row_encoder(batch: RecordBatch, fields: Arc<Vec<FieldInfo>>) -> PgWireResult<RowEncoder> {
+    if batch.num_columns() != fields.len() {
+        return Err(internal(format!(
+            "batch has {} columns, the statement describes {}",
+            batch.num_columns(),
+            fields.len()
+        )));
+    }
+    let types = fields
+        .iter()
+        .map(pg_type_of)
+        .collect::<PgWireResult<Vec<_>>>()?;
+    Ok((batch, fields, types))
+}
+
+/// Row `row_idx` of `batch` as a DataRow, each value in its field's format.
+fn data_row(
+    batch: &RecordBatch,
+    row_idx: usize,
+    fields: &[FieldInfo],
+    types: &[PgType],
+) -> PgWireResult<DataRow> {
+    let mut buf = Vec::new();
+    for ((array, field), pg_type) in batch.columns().iter().zip(fields).zip(types) {
+        encode_cell(array.as_ref(), row_idx, *pg_type, field.format(), &mut buf)?;
+    }
+    Ok(DataRow::new(buf.as_slice().into(), fields.len() as i16))
 }
 
 /// Row description for `columns`, each in the format the client asked for.
@@ -162,6 +190,7 @@ mod tests {
     use datafusion::arrow::record_batch::RecordBatch;
 
     use super::*;
+    use crate::output::Batches;
 
     #[test]
     fn tags_are_exact() {
@@ -186,7 +215,7 @@ mod tests {
         let res = response(
             Output::Rows {
                 columns,
-                batches: vec![batch],
+                batches: Batches::ready(vec![batch]),
                 tag: "SELECT",
             },
             &Format::UnifiedText,

@@ -96,6 +96,7 @@ mod code {
     pub(super) const INVALID_OBJECT_DEFINITION: &str = "42P17";
     // Class 53: insufficient resources.
     pub(super) const INSUFFICIENT_RESOURCES: &str = "53000";
+    pub(super) const TOO_MANY_CONNECTIONS: &str = "53300";
     pub(super) const DISK_FULL: &str = "53100";
     pub(super) const OUT_OF_MEMORY: &str = "53200";
     // Class 54: program limit exceeded.
@@ -241,6 +242,20 @@ impl ErrorHandler for ErrorLog {
     }
 }
 
+/// A statement ended by a CancelRequest (`timeout` false) or by `statement_timeout`.
+pub(crate) fn canceled(timeout: bool) -> PgWireError {
+    let why = if timeout {
+        "statement timeout"
+    } else {
+        "user request"
+    };
+    user_error(
+        SEVERITY_ERROR,
+        code::QUERY_CANCELED,
+        format!("canceling statement due to {why}"),
+    )
+}
+
 fn user_error(severity: &str, code: &str, message: String) -> PgWireError {
     PgWireError::UserError(Box::new(ErrorInfo::new(
         severity.to_owned(),
@@ -284,6 +299,7 @@ fn classify(err: &Error) -> Classified {
         Error::TooManyAuthFailures | Error::TlsRequired => {
             (code::INVALID_AUTHORIZATION_SPECIFICATION, false)
         }
+        Error::TooManyConnections => (code::TOO_MANY_CONNECTIONS, false),
         Error::AccessRevoked(_) => (code::ADMIN_SHUTDOWN, false),
         Error::ActiveTransaction(_) => (code::ACTIVE_SQL_TRANSACTION, false),
         Error::ReadOnly(_) => (code::READ_ONLY_SQL_TRANSACTION, false),
@@ -576,6 +592,7 @@ mod tests {
             (Error::UndefinedSavepoint("s".into()), "3B001"),
             (Error::LoginNotPermitted("r".into()), "28000"),
             (Error::TooManyAuthFailures, "28000"),
+            (Error::TooManyConnections, "53300"),
             (Error::TlsRequired, "28000"),
             (Error::AccessRevoked("x".into()), "57P01"),
             (Error::WrongObjectType("x".into()), "42809"),

@@ -5,6 +5,8 @@
 //! - A statement is prepared once, at Parse, by `Session::prepare`; Describe S reports its
 //!   `param_types` (never OID 0) and `columns` (none = NoData).
 //! - Result formats are the portal's, per column, as the client asked at Bind.
+//! - A portal's statement runs once; its rows stream to the client, up to each Execute's row
+//!   limit, and a suspended portal keeps its stream (never its rows) until the next Execute.
 //! - An error leaves the connection usable: pgwire discards messages until Sync.
 //! - An error in any step (Parse, Bind, Describe, Execute) inside a transaction block aborts the
 //!   block, as in Postgres; after every step the client's transaction status (ReadyForQuery at
@@ -15,28 +17,32 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use futures::{Sink, SinkExt};
-use pgwire::api::portal::{Format, Portal};
+use pgwire::api::copy::send_copy_in_response;
+use pgwire::api::portal::{Format, Portal, PortalExecutionState};
 use pgwire::api::query::ExtendedQueryHandler;
 use pgwire::api::results::{
-    DescribePortalResponse, DescribeStatementResponse, FieldInfo, Response,
+    DescribePortalResponse, DescribeStatementResponse, FieldInfo, Response, Tag,
 };
 use pgwire::api::stmt::{QueryParser, StoredStatement};
 use pgwire::api::store::{Entry, PortalStore};
-use pgwire::api::{ClientInfo, ClientPortalStore, DEFAULT_NAME, Type};
+use pgwire::api::{ClientInfo, ClientPortalStore, DEFAULT_NAME, PgWireConnectionState, Type};
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::PgWireBackendMessage;
 use pgwire::messages::data::{NoData, ParameterDescription};
 use pgwire::messages::extendedquery::{
     Bind, BindComplete, Describe, Execute, TARGET_TYPE_BYTE_STATEMENT,
 };
+use pgwire::messages::response::EmptyQueryResponse;
+use tokio::sync::Mutex;
 
-use crate::engine::Prepared;
-use crate::output::PgType;
-use crate::pg::error::{protocol_violation, to_pg_error};
+use crate::engine::{Prepared, Session};
+use crate::output::{Output, PgType};
+use crate::pg::error::{internal, protocol_violation, to_pg_error};
+use crate::pg::interrupt::{Interrupt, statement_timeout};
 use crate::pg::simple::forget_deallocated;
 use crate::pg::startup::session_of;
 use crate::pg::status::{self, settle};
-use crate::pg::{decode, encode};
+use crate::pg::{copy, decode, encode, send};
 
 /// Runs Parse/Bind/Describe/Execute.
 #[derive(Debug)]
@@ -139,7 +145,10 @@ impl ExtendedQueryHandler for ExtendedQueries {
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
         status::start(client).await?;
-        let res = self._on_execute(client, message).await;
+        let res = execute(client, message).await;
+        if !matches!(client.state(), PgWireConnectionState::CopyInProgress(_)) {
+            client.set_state(PgWireConnectionState::ReadyForQuery);
+        }
         settle(client, res).await
     }
 
@@ -195,8 +204,8 @@ impl ExtendedQueryHandler for ExtendedQueries {
 
     async fn do_query<C>(
         &self,
-        client: &mut C,
-        portal: &Portal<Self::Statement>,
+        _client: &mut C,
+        _portal: &Portal<Self::Statement>,
         _max_rows: usize,
     ) -> PgWireResult<Response>
     where
@@ -205,24 +214,9 @@ impl ExtendedQueryHandler for ExtendedQueries {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        // max_rows is pgwire's: it keeps the encoded rows in the portal and suspends.
-        let prepared = &portal.statement.statement;
-        let params = decode::params(
-            &prepared.param_types,
-            &portal.statement.parameter_types,
-            &portal.parameter_format,
-            portal.parameters.as_slice(),
-        )?;
-        let session = session_of(client)?;
-        let mut session = session.lock().await;
-        let res = session.execute(prepared, params).await;
-        match res {
-            Ok(output) => {
-                forget_deallocated(client, &output);
-                encode::response(output, &portal.result_column_format)
-            }
-            Err(err) => Err(to_pg_error(&err)),
-        }
+        // pgwire calls this only from its own `on_execute`, which ours replaces: it keeps a
+        // suspended portal's rows in memory and cannot interrupt a stream.
+        Err(internal("Execute runs through on_execute".into()))
     }
 }
 
@@ -257,6 +251,112 @@ impl ExtendedQueries {
         }
         self._on_describe(client, message).await
     }
+}
+
+/// Execute: runs the portal's statement the first time, then sends up to `max_rows` of its rows
+/// (all when 0) as they are produced; a portal with rows left is suspended with its stream, so
+/// the next Execute resumes it without running the statement again.
+async fn execute<C>(client: &mut C, message: Execute) -> PgWireResult<()>
+where
+    C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+    C::PortalStore: PortalStore<Statement = Arc<Prepared>>,
+    C::Error: Debug,
+    PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+{
+    if !matches!(client.state(), PgWireConnectionState::ReadyForQuery) {
+        return Err(PgWireError::NotReadyForQuery);
+    }
+    client.set_state(PgWireConnectionState::QueryInProgress);
+    let name = message.name.as_deref().unwrap_or(DEFAULT_NAME);
+    let portal = match client.portal_store().get_portal(name) {
+        Some(Entry::Value(portal)) => portal,
+        Some(Entry::Empty) => {
+            client
+                .feed(PgWireBackendMessage::EmptyQueryResponse(
+                    EmptyQueryResponse::new(),
+                ))
+                .await?;
+            return Ok(());
+        }
+        None => return Err(PgWireError::PortalNotFound(name.to_owned())),
+    };
+    let max_rows = usize::try_from(message.max_rows).unwrap_or(0);
+    let session = session_of(client)?;
+    let timeout = statement_timeout(session.lock().await.setting("statement_timeout").as_deref());
+    let mut interrupt = Interrupt::start(client, timeout).await;
+    let state = portal.state();
+    let mut state = state.lock().await;
+    if matches!(*state, PortalExecutionState::Initial) {
+        let output = interrupt.guard(run(&session, &portal)).await??;
+        forget_deallocated(client, &output);
+        let response = match output {
+            Output::CopyOut {
+                columns,
+                batches,
+                format,
+            } => {
+                *state = PortalExecutionState::Finished;
+                return copy::send_out(client, &columns, batches, &format, &mut interrupt).await;
+            }
+            output => encode::response(output, &portal.result_column_format)?,
+        };
+        match response {
+            Response::Query(rows) => *state = PortalExecutionState::Suspended(rows),
+            Response::Execution(tag) | Response::TransactionStart(tag) => {
+                *state = PortalExecutionState::Finished;
+                return feed(client, PgWireBackendMessage::CommandComplete(tag.into())).await;
+            }
+            Response::TransactionEnd(tag) => {
+                *state = PortalExecutionState::Finished;
+                // The unnamed portal ends with the transaction.
+                client.portal_store().rm_portal(DEFAULT_NAME);
+                return feed(client, PgWireBackendMessage::CommandComplete(tag.into())).await;
+            }
+            Response::CopyIn(copy_in) => {
+                *state = PortalExecutionState::Finished;
+                client.set_state(PgWireConnectionState::CopyInProgress(true));
+                return send_copy_in_response(client, copy_in).await;
+            }
+            _ => return Err(internal("a statement answered no Execute reply".into())),
+        }
+    }
+    match &mut *state {
+        PortalExecutionState::Suspended(rows) => {
+            let more = send::rows(client, rows, max_rows, &mut interrupt).await;
+            if !matches!(more, Ok(true)) {
+                *state = PortalExecutionState::Finished;
+            }
+            more.map(|_| ())
+        }
+        // A portal run to its end answers again with no rows, as in Postgres.
+        _ => {
+            let tag = Tag::new("SELECT").with_rows(0);
+            feed(client, PgWireBackendMessage::CommandComplete(tag.into())).await
+        }
+    }
+}
+
+/// Runs a portal's statement with its parameters.
+async fn run(session: &Mutex<Session>, portal: &Portal<Arc<Prepared>>) -> PgWireResult<Output> {
+    let prepared = &portal.statement.statement;
+    let params = decode::params(
+        &prepared.param_types,
+        &portal.statement.parameter_types,
+        &portal.parameter_format,
+        portal.parameters.as_slice(),
+    )?;
+    let res = session.lock().await.execute(prepared, params).await;
+    res.map_err(|err| to_pg_error(&err))
+}
+
+async fn feed<C>(client: &mut C, message: PgWireBackendMessage) -> PgWireResult<()>
+where
+    C: Sink<PgWireBackendMessage> + Unpin,
+    C::Error: Debug,
+    PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+{
+    client.feed(message).await?;
+    Ok(())
 }
 
 /// pgwire's default Bind: the portal for a stored statement (or an empty one).

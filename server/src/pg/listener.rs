@@ -136,6 +136,7 @@ pub(crate) async fn run(engine: Arc<Engine>, args: &ServeArgs) -> Result<(), Lis
             connections.clone(),
             AuthLimiter::new(args.auth_failures_per_minute),
             args.tls_only,
+            args.max_connections,
         )),
         simple: Arc::new(SimpleQueries),
         extended: Arc::new(ExtendedQueries::new()),

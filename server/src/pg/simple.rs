@@ -1,31 +1,42 @@
 //! Simple Query protocol: start here. One `Query` message, possibly several statements, runs
-//! through the connection's `Session` and comes back as one `Response` per statement.
+//! through the connection's `Session` one statement at a time: each statement's reply (its
+//! rows as they are produced) reaches the client before the next statement starts.
 //!
 //! Invariants:
-//! - `do_query` only decodes, calls `Session::simple` and encodes; no SQL is inspected here.
-//! - Statements after a failed one are not run; the failure is the last response.
-//! - ReadyForQuery's status follows the session (`status.rs`): BEGIN/COMMIT/ROLLBACK travel
-//!   as TransactionStart/TransactionEnd, and a lone failed statement reports the session's own
-//!   status (a failed COMMIT ends the block).
+//! - Only decoding, `Session::parse_simple`/`run_simple` and encoding here; no SQL is
+//!   inspected.
+//! - Statements after a failed one are not run; the failure is the last reply.
+//! - Every statement runs under its own `Interrupt` (cancel, `statement_timeout`), which covers
+//!   sending its rows too.
+//! - ReadyForQuery reports the session's transaction status (`status.rs`), and leaves in one
+//!   write with the replies before it (node-pg reads the status before it rejects a query).
 
 use std::fmt::Debug;
+use std::sync::Arc;
 
 use async_trait::async_trait;
-use futures::Sink;
+use datafusion::sql::sqlparser::ast::Statement;
+use futures::{Sink, SinkExt};
+use pgwire::api::copy::send_copy_in_response;
 use pgwire::api::portal::Format;
-use pgwire::api::query::SimpleQueryHandler;
+use pgwire::api::query::{SimpleQueryHandler, send_ready_for_query};
 use pgwire::api::results::Response;
 use pgwire::api::store::PortalStore;
-use pgwire::api::{ClientInfo, ClientPortalStore};
-use pgwire::error::{PgWireError, PgWireResult};
+use pgwire::api::{ClientInfo, ClientPortalStore, PgWireConnectionState};
+use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
 use pgwire::messages::PgWireBackendMessage;
+use pgwire::messages::data::RowDescription;
+use pgwire::messages::response::EmptyQueryResponse;
 use pgwire::messages::simplequery::Query;
+use tokio::sync::Mutex;
 
+use crate::engine::Session;
 use crate::output::Output;
-use crate::pg::encode;
-use crate::pg::error::{to_error_info, to_pg_error};
+use crate::pg::error::{internal, to_error_info};
+use crate::pg::interrupt::{Interrupt, statement_timeout};
 use crate::pg::startup::session_of;
-use crate::pg::status::{self, wire_status};
+use crate::pg::status::wire_status;
+use crate::pg::{copy, encode, send};
 
 /// Runs Simple Query messages.
 #[derive(Debug)]
@@ -53,49 +64,147 @@ impl SimpleQueryHandler for SimpleQueries {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        status::start(client).await?;
-        let res = self._on_query(client, query).await;
-        status::settle(client, res).await
+        if !matches!(client.state(), PgWireConnectionState::ReadyForQuery) {
+            return Err(PgWireError::NotReadyForQuery);
+        }
+        client.set_state(PgWireConnectionState::QueryInProgress);
+        let session = session_of(client)?;
+        let parsed = session.lock().await.parse_simple(&query.query);
+        match parsed {
+            // Only comments: Postgres answers EmptyQueryResponse.
+            Ok(statements) if statements.is_empty() => {
+                client
+                    .feed(PgWireBackendMessage::EmptyQueryResponse(
+                        EmptyQueryResponse::new(),
+                    ))
+                    .await?;
+            }
+            Ok(statements) => {
+                for statement in statements {
+                    if !run_one(client, &session, statement).await? {
+                        break;
+                    }
+                }
+            }
+            Err(err) => {
+                client
+                    .feed(PgWireBackendMessage::ErrorResponse(
+                        (*to_error_info(&err)).into(),
+                    ))
+                    .await?;
+            }
+        }
+        // A COPY FROM STDIN now waits for its data; CopyDone or CopyFail ends the cycle.
+        if !matches!(client.state(), PgWireConnectionState::CopyInProgress(_)) {
+            let status = wire_status(session.lock().await.txn_status());
+            client.set_state(PgWireConnectionState::ReadyForQuery);
+            client.set_transaction_status(status);
+            send_ready_for_query(client, status).await?;
+        }
+        Ok(())
     }
 
-    async fn do_query<C>(&self, client: &mut C, query: &str) -> PgWireResult<Vec<Response>>
+    async fn do_query<C>(&self, _client: &mut C, _query: &str) -> PgWireResult<Vec<Response>>
     where
         C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::PortalStore: PortalStore,
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let session = session_of(client)?;
-        let mut session = session.lock().await;
-        let mut outputs = session.simple(query).await;
-        if outputs.is_empty() {
-            // Only comments: Postgres answers EmptyQueryResponse.
-            return Ok(vec![Response::EmptyQuery]);
-        }
-        // pgwire derives ReadyForQuery from the responses (an error turns T into E and
-        // leaves I), starting from the status `status::start` set; when do_query fails it
-        // uses the client's status, which `status::settle` sets to the session's. A lone
-        // failure whose derived status is the session's own travels as a response, so the
-        // error and ReadyForQuery leave in one write as from Postgres (node-pg reads the
-        // status before it rejects the query); otherwise (a failed COMMIT ends the block)
-        // do_query fails.
-        if let [Err(_)] = outputs.as_slice()
-            && let Some(Err(err)) = outputs.pop()
-        {
-            if client.transaction_status().to_error_state() == wire_status(session.txn_status()) {
-                return Ok(vec![Response::Error(to_error_info(&err))]);
-            }
-            return Err(to_pg_error(&err));
-        }
-        for output in outputs.iter().flatten() {
-            forget_deallocated(client, output);
-        }
-        outputs
-            .into_iter()
-            .map(|res| match res {
-                Ok(output) => encode::response(output, &Format::UnifiedText),
-                Err(err) => Ok(Response::Error(to_error_info(&err))),
-            })
-            .collect()
+        // pgwire calls this only from its own `on_query`, which ours replaces: collecting every
+        // statement's replies before sending any cannot stream.
+        Err(internal("the simple protocol runs through on_query".into()))
     }
+}
+
+/// Runs one statement and sends its reply; false when it failed, so the rest do not run.
+async fn run_one<C>(
+    client: &mut C,
+    session: &Arc<Mutex<Session>>,
+    statement: Statement,
+) -> PgWireResult<bool>
+where
+    C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+    C::PortalStore: PortalStore,
+    C::Error: Debug,
+    PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+{
+    let timeout = statement_timeout(session.lock().await.setting("statement_timeout").as_deref());
+    let mut interrupt = Interrupt::start(client, timeout).await;
+    let ran = interrupt
+        .guard(async { session.lock().await.run_simple(statement).await })
+        .await;
+    let output = match ran {
+        Ok(Ok(output)) => output,
+        Ok(Err(err)) => {
+            client
+                .feed(PgWireBackendMessage::ErrorResponse(
+                    (*to_error_info(&err)).into(),
+                ))
+                .await?;
+            return Ok(false);
+        }
+        Err(interrupted) => return failed(client, session, interrupted).await,
+    };
+    forget_deallocated(client, &output);
+    let sent = match output {
+        Output::CopyOut {
+            columns,
+            batches,
+            format,
+        } => copy::send_out(client, &columns, batches, &format, &mut interrupt).await,
+        output => match encode::response(output, &Format::UnifiedText)? {
+            Response::Query(mut rows) => {
+                let fields = rows.row_schema().iter().map(Into::into).collect();
+                client
+                    .feed(PgWireBackendMessage::RowDescription(RowDescription::new(
+                        fields,
+                    )))
+                    .await?;
+                send::rows(client, &mut rows, 0, &mut interrupt)
+                    .await
+                    .map(|_| ())
+            }
+            Response::Execution(tag)
+            | Response::TransactionStart(tag)
+            | Response::TransactionEnd(tag) => client
+                .feed(PgWireBackendMessage::CommandComplete(tag.into()))
+                .await
+                .map_err(PgWireError::from),
+            Response::CopyIn(copy_in) => {
+                send_copy_in_response(client, copy_in).await?;
+                client.set_state(PgWireConnectionState::CopyInProgress(false));
+                Ok(())
+            }
+            _ => Err(internal(
+                "a statement answered no simple-protocol reply".into(),
+            )),
+        },
+    };
+    match sent {
+        Ok(()) => Ok(true),
+        Err(err @ PgWireError::IoError(_)) => Err(err),
+        Err(err) => failed(client, session, err).await,
+    }
+}
+
+/// A statement failed after it started answering (its rows, an interrupt): the block fails
+/// and the error is its last reply.
+async fn failed<C>(
+    client: &mut C,
+    session: &Arc<Mutex<Session>>,
+    err: PgWireError,
+) -> PgWireResult<bool>
+where
+    C: Sink<PgWireBackendMessage> + Unpin,
+    C::Error: Debug,
+    PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+{
+    session.lock().await.abort_block();
+    client
+        .feed(PgWireBackendMessage::ErrorResponse(
+            ErrorInfo::from(err).into(),
+        ))
+        .await?;
+    Ok(false)
 }

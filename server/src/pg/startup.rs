@@ -30,7 +30,7 @@ use pgwire::api::auth::{
 use pgwire::api::{ClientInfo, ConnectionManager, METADATA_DATABASE, METADATA_USER};
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
 use zeroize::Zeroizing;
 
 use crate::auth_limit::AuthLimiter;
@@ -53,6 +53,13 @@ pub(crate) struct Startup {
     scram: ScramAuth,
     limiter: AuthLimiter,
     tls_only: bool,
+    /// One permit per open connection past its startup message (`--max-connections`).
+    slots: Arc<Semaphore>,
+}
+
+/// A connection's hold on one of the server's connection slots, released when it closes.
+struct ConnectionSlot {
+    _permit: OwnedSemaphorePermit,
 }
 
 /// `mindoo.keys` from the startup options, until the login takes it.
@@ -69,6 +76,7 @@ impl Startup {
         connections: Arc<ConnectionManager>,
         limiter: AuthLimiter,
         tls_only: bool,
+        max_connections: u32,
     ) -> Startup {
         let mut params = DefaultServerParameterProvider::default();
         params.server_version = server_version();
@@ -81,6 +89,7 @@ impl Startup {
             engine,
             limiter,
             tls_only,
+            slots: Arc::new(Semaphore::new(max_connections as usize)),
         }
     }
 
@@ -208,6 +217,13 @@ impl StartupHandler for Startup {
                     tracing::info!(%peer, "plaintext connection refused (--tls-only)");
                     return Err(fatal(to_pg_error(&Error::TlsRequired)));
                 }
+                let Ok(slot) = self.slots.clone().try_acquire_owned() else {
+                    tracing::warn!(%peer, "connection refused: max_connections reached");
+                    return Err(fatal(to_pg_error(&Error::TooManyConnections)));
+                };
+                client
+                    .session_extensions()
+                    .insert(ConnectionSlot { _permit: slot });
                 if self.limiter.is_blocked(peer.ip()) {
                     tracing::warn!(%peer, "authentication refused: too many failed attempts in the last minute");
                     return Err(fatal(to_pg_error(&Error::TooManyAuthFailures)));

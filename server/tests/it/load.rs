@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use tokio_postgres::Client;
 use tokio_postgres::error::SqlState;
 
-use crate::support::{keyed, one};
+use crate::support::{Options, TestServer, keyed_on, one};
 
 const CONNECTIONS: usize = 200;
 /// Documents every writer updates, so updates collide.
@@ -38,7 +38,10 @@ struct Tally {
 }
 
 async fn run_load(duration: Duration) {
-    let (server, client, token) = keyed(&["crm2025"]).await;
+    // Past the default max_connections of 100, as PostgreSQL's.
+    let server =
+        TestServer::start_with(Options::default().with_args(&["--max-connections", "250"]));
+    let (server, client, token) = keyed_on(server, &["crm2025"]).await;
     for n in 0..SHARED_DOCS {
         client
             .batch_execute(&format!(

@@ -35,6 +35,7 @@ mod secrets;
 mod security;
 mod shards;
 mod sql;
+mod streaming;
 mod support;
 mod sync;
 mod tamper;

@@ -167,13 +167,22 @@ impl TestServer {
 
     /// The server's resident memory in KiB (VmRSS), from /proc.
     pub(crate) fn rss_kib(&self) -> u64 {
+        self.proc_status_kib("VmRSS:")
+    }
+
+    /// The server's peak resident memory so far in KiB (VmHWM), from /proc.
+    pub(crate) fn peak_rss_kib(&self) -> u64 {
+        self.proc_status_kib("VmHWM:")
+    }
+
+    fn proc_status_kib(&self, field: &str) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .expect("read the server's /proc status");
         status
             .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .find_map(|line| line.strip_prefix(field))
             .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-            .expect("VmRSS in /proc status")
+            .unwrap_or_else(|| panic!("{field} in /proc status"))
     }
 
     /// The data directory.
@@ -337,7 +346,11 @@ impl Drop for TestServer {
 
 /// A server and a client holding a fresh `default` key, with `tables` created.
 pub(crate) async fn keyed(tables: &[&str]) -> (TestServer, Client, String) {
-    let server = TestServer::start();
+    keyed_on(TestServer::start(), tables).await
+}
+
+/// `keyed` on a server already started.
+pub(crate) async fn keyed_on(server: TestServer, tables: &[&str]) -> (TestServer, Client, String) {
     let client = server.connect().await;
     let token: String = client
         .query_one("SELECT mindoo.create_key('default')", &[])

@@ -13,7 +13,7 @@ pub(crate) mod id_filter;
 pub(crate) mod point_read;
 pub(crate) mod query;
 pub(crate) mod row;
-mod scan;
+pub(crate) mod scan;
 pub(crate) mod schema;
 pub(crate) mod shape;
 pub(crate) mod table_fn;

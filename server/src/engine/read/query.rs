@@ -12,11 +12,12 @@ use std::collections::HashMap;
 use datafusion::arrow::array::{Array, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, TimeUnit};
-use datafusion::common::{DFSchema, ParamValues, ScalarValue};
+use datafusion::common::{ParamValues, ScalarValue};
 use datafusion::execution::SessionState;
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::prelude::SessionContext;
 use datafusion::sql::sqlparser::ast::Statement;
+use futures::{StreamExt, TryStreamExt, stream};
 use mindoodb_protocol::DocId;
 
 use super::point_read::PointRead;
@@ -26,7 +27,7 @@ use crate::engine::rewrite;
 use crate::engine::session::Session;
 use crate::engine::session::txn::TxnStatus;
 use crate::error::{Error, Result, from_datafusion};
-use crate::output::{Column, Output, PgType, Value};
+use crate::output::{Batches, Column, Output, PgType, Value};
 
 /// What Describe learns of a query.
 pub(crate) struct Described {
@@ -106,7 +107,8 @@ pub(crate) async fn run(
         None => self::plan(session.ctx(), statement.clone()).await?,
     };
     let plan = bind(plan, params)?;
-    if let Some(name) = udtf::writing_function(&plan) {
+    let writes = udtf::writing_function(&plan);
+    if let Some(name) = &writes {
         let name = format!("mindoo.{name}");
         session.writable(&name)?;
         if session.txn_status() != TxnStatus::Idle {
@@ -124,9 +126,24 @@ pub(crate) async fn run(
         .execute_logical_plan(plan)
         .await
         .map_err(from_datafusion)?;
-    let schema: DFSchema = frame.schema().clone();
-    let batches = frame.collect().await.map_err(from_datafusion)?;
-    let (columns, batches) = shape::shape(&schema, names, batches)?;
+    let columns = columns_of(frame.schema(), names);
+    // Physical planning takes the statement's snapshot, keys and pending writes
+    // (`DocTable::scan`), so the rows are the statement's whenever the client reads them.
+    let stream = frame.execute_stream().await.map_err(from_datafusion)?;
+    let shaped = columns.clone();
+    let state = session.state().clone();
+    let mut batches = stream
+        .map(move |batch| shape::cast_batch(&shaped, batch.map_err(from_datafusion)?))
+        .inspect_err(move |_| state.write().txn.fail());
+    let batches = if writes.is_some() {
+        // A writing function has done all it does before the statement answers.
+        Batches::ready(batches.try_collect().await?)
+    } else {
+        // The first batch is awaited here: most results fit in it, and an error before any
+        // row is the statement's own (timed, logged and failing the block like any other).
+        let first = batches.next().await.transpose()?;
+        Batches::streaming(stream::iter(first.map(Ok)).chain(batches))
+    };
     Ok(Output::Rows {
         columns,
         batches,
@@ -145,7 +162,7 @@ pub(crate) fn point_read(
     let batches = shape::cast_columns(&columns, read.run(id)?)?;
     Ok(Output::Rows {
         columns,
-        batches,
+        batches: Batches::ready(batches),
         tag: "SELECT",
     })
 }

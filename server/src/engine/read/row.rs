@@ -25,6 +25,7 @@ use crate::engine::session::txn::PendingDoc;
 use crate::error::Error;
 
 /// A row of a document table before it becomes Arrow.
+#[derive(Clone)]
 pub(crate) struct Row {
     pub(crate) id: String,
     /// Empty when the projection does not ask for `data`.

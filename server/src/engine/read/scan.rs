@@ -5,6 +5,9 @@
 //! Invariants:
 //! - Every scan of one statement reads the statement's one `SharedSnapshot`, taken by its first
 //!   scan: a statement never sees half a commit, however many tables it reads.
+//! - The snapshot, the keys and the pending writes are taken when the scan is planned, within
+//!   the statement: rows a client reads later (a streamed result, a suspended portal) are still
+//!   the statement's, whatever the session did since.
 //! - Memory is bounded by the pages in flight (one being read, one being decrypted, at most
 //!   `CHANNEL_BATCHES` waiting), never by the table.
 //! - Rows come in id order, each document at most once; a pending write of the session stands in
@@ -40,7 +43,7 @@ use crate::engine::session::state::SharedState;
 use crate::error::Error;
 
 /// Documents read from storage per page; each page becomes at most one batch.
-const PAGE_DOCS: usize = 1024;
+pub(crate) const PAGE_DOCS: usize = 1024;
 /// Batches that may wait for the consumer before the scan thread blocks.
 const CHANNEL_BATCHES: usize = 2;
 /// The smallest page a `LIMIT` shrinks pages to (rows under other keys are skipped).
@@ -48,9 +51,12 @@ const MIN_LIMIT_PAGE: usize = 64;
 
 /// Scans one document table for one session.
 pub(crate) struct DocScanExec {
-    store: Store,
     table: Table,
-    state: SharedState,
+    /// The statement's snapshot, and the session's keys and pending writes at planning.
+    snapshot: SharedSnapshot,
+    keys: KeySet,
+    /// The session's pending writes to this table, in id order; `None` rows are deletes.
+    pending: Arc<Vec<(DocId, Option<Row>)>>,
     projection: Projection,
     /// `id = '<literal>'` pushed down: a point read instead of a scan.
     only: Option<DocId>,
@@ -60,29 +66,42 @@ pub(crate) struct DocScanExec {
 }
 
 impl DocScanExec {
+    /// The scan as the session's statement sees `table` now.
     pub(crate) fn new(
-        store: Store,
+        store: &Store,
         table: Table,
-        state: SharedState,
+        state: &SharedState,
         projection: Projection,
         only: Option<DocId>,
         limit: Option<usize>,
-    ) -> DocScanExec {
+    ) -> Result<DocScanExec, Error> {
+        let (keys, pending, snapshot) = {
+            let mut state = state.write();
+            let pending: Vec<(DocId, Option<Row>)> = state
+                .txn
+                .table(table)
+                .filter(|(id, _)| only.as_ref().is_none_or(|only| only == *id))
+                .map(|(id, doc)| (id.clone(), pending_row(id, doc)))
+                .collect();
+            let snapshot = state.statement_snapshot(store)?;
+            (state.keys.for_reading(), pending, snapshot)
+        };
         let properties = PlanProperties::new(
             EquivalenceProperties::new(projection.schema()),
             Partitioning::UnknownPartitioning(1),
             EmissionType::Incremental,
             Boundedness::Bounded,
         );
-        DocScanExec {
-            store,
+        Ok(DocScanExec {
             table,
-            state,
+            snapshot,
+            keys,
+            pending: Arc::new(pending),
             projection,
             only,
             limit,
             properties: Arc::new(properties),
-        }
+        })
     }
 }
 
@@ -152,29 +171,15 @@ impl ExecutionPlan for DocScanExec {
                 "a table scan has one partition, not {partition}"
             )));
         }
-        // Keys, pending writes and the snapshot as they are now, when the statement runs.
-        let (keys, pending, snapshot) = {
-            let mut state = self.state.write();
-            let pending: Vec<(DocId, Option<Row>)> = state
-                .txn
-                .table(self.table)
-                .filter(|(id, _)| self.only.as_ref().is_none_or(|only| only == *id))
-                .map(|(id, doc)| (id.clone(), pending_row(id, doc)))
-                .collect();
-            let snapshot = state
-                .statement_snapshot(&self.store)
-                .map_err(Error::into_datafusion)?;
-            (state.keys.for_reading(), pending, snapshot)
-        };
         let (tx, rx) = mpsc::channel(CHANNEL_BATCHES);
         let job = Job {
-            snapshot,
+            snapshot: self.snapshot.clone(),
             table: self.table,
-            keys,
+            keys: self.keys.for_reading(),
             projection: self.projection.clone(),
             only: self.only.clone(),
             limit: self.limit,
-            pending,
+            pending: self.pending.clone(),
             tx,
         };
         let runtime = tokio::runtime::Handle::try_current()
@@ -215,7 +220,7 @@ struct Job {
     only: Option<DocId>,
     limit: Option<usize>,
     /// The session's pending writes to this table, in id order; `None` rows are deletes.
-    pending: Vec<(DocId, Option<Row>)>,
+    pending: Arc<Vec<(DocId, Option<Row>)>>,
     tx: mpsc::Sender<DfResult<RecordBatch>>,
 }
 
@@ -238,7 +243,7 @@ impl Job {
         let mut out = Output {
             keys: &self.keys,
             projection: &self.projection,
-            pending: self.pending.into_iter().peekable(),
+            pending: Arc::unwrap_or_clone(self.pending).into_iter().peekable(),
             remaining: self.limit.unwrap_or(usize::MAX),
             rows: Vec::new(),
             tx: &self.tx,

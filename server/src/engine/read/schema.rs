@@ -121,14 +121,16 @@ impl TableProvider for DocTable {
         limit: Option<usize>,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
         let projection = Projection::new(projection).map_err(Error::into_datafusion)?;
-        Ok(Arc::new(DocScanExec::new(
-            self.store.clone(),
+        let scan = DocScanExec::new(
+            &self.store,
             self.table,
-            self.state.clone(),
+            &self.state,
             projection,
             filters.iter().find_map(pushed_id),
             limit,
-        )))
+        )
+        .map_err(Error::into_datafusion)?;
+        Ok(Arc::new(scan))
     }
 }
 

@@ -6,8 +6,10 @@
 //! - Output columns have exactly `PgType::arrow_type()` (see output.rs); anything else is cast
 //!   here or refused.
 
+use std::sync::Arc;
+
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::Field;
+use datafusion::arrow::datatypes::{Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::DFSchema;
 use datafusion::sql::sqlparser::ast::{Expr, SelectItem, SetExpr, Statement};
@@ -15,17 +17,6 @@ use datafusion::sql::sqlparser::ast::{Expr, SelectItem, SetExpr, Statement};
 use crate::catalog::names;
 use crate::error::{Error, Result};
 use crate::output::{Column, PgType};
-
-/// Casts every column to its Postgres type's canonical Arrow type.
-pub(crate) fn shape(
-    schema: &DFSchema,
-    names: Vec<String>,
-    batches: Vec<RecordBatch>,
-) -> Result<(Vec<Column>, Vec<RecordBatch>)> {
-    let columns = columns_of(schema, names);
-    let batches = cast_columns(&columns, batches)?;
-    Ok((columns, batches))
-}
 
 /// The result columns of a plan with output `schema`, named `names`.
 pub(crate) fn columns_of(schema: &DFSchema, names: Vec<String>) -> Vec<Column> {
@@ -45,37 +36,44 @@ pub(crate) fn cast_columns(
     columns: &[Column],
     batches: Vec<RecordBatch>,
 ) -> Result<Vec<RecordBatch>> {
-    let arrow_schema = std::sync::Arc::new(datafusion::arrow::datatypes::Schema::new(
+    batches
+        .into_iter()
+        .map(|batch| cast_batch(columns, batch))
+        .collect()
+}
+
+/// `batch` with every column cast to its column's canonical Arrow type.
+pub(crate) fn cast_batch(columns: &[Column], batch: RecordBatch) -> Result<RecordBatch> {
+    if batch
+        .columns()
+        .iter()
+        .zip(columns)
+        .all(|(array, column)| *array.data_type() == column.pg_type.arrow_type())
+    {
+        return Ok(batch);
+    }
+    let arrow_schema = Arc::new(Schema::new(
         columns
             .iter()
             .map(|c| Field::new(&c.name, c.pg_type.arrow_type(), true))
             .collect::<Vec<_>>(),
     ));
-    batches
-        .into_iter()
-        .map(|batch| {
-            let arrays = batch
-                .columns()
-                .iter()
-                .zip(columns)
-                .map(|(array, column)| {
-                    let target = column.pg_type.arrow_type();
-                    if array.data_type() == &target {
-                        Ok(array.clone())
-                    } else {
-                        cast(array, &target).map_err(|e| {
-                            Error::FeatureNotSupported(format!(
-                                "result column {}: {e}",
-                                column.name
-                            ))
-                        })
-                    }
+    let arrays = batch
+        .columns()
+        .iter()
+        .zip(columns)
+        .map(|(array, column)| {
+            let target = column.pg_type.arrow_type();
+            if array.data_type() == &target {
+                Ok(array.clone())
+            } else {
+                cast(array, &target).map_err(|e| {
+                    Error::FeatureNotSupported(format!("result column {}: {e}", column.name))
                 })
-                .collect::<Result<Vec<_>>>()?;
-            RecordBatch::try_new(arrow_schema.clone(), arrays)
-                .map_err(|e| Error::Internal(e.to_string()))
+            }
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    RecordBatch::try_new(arrow_schema, arrays).map_err(|e| Error::Internal(e.to_string()))
 }
 
 /// Column names as Postgres gives them: aliases, column names, function names, else `?column?`.

@@ -29,4 +29,4 @@ pub(crate) mod sync_lag;
 pub(crate) mod txn;
 
 pub(crate) use session::{Parts, Session};
-pub(crate) use shared::{Engine, Login, NodeMode};
+pub(crate) use shared::{Engine, Limits, Login, NodeMode};

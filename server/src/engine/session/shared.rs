@@ -24,11 +24,20 @@ pub(crate) struct Engine {
     node: Arc<Identity>,
     mode: NodeMode,
     notifier: Arc<Notifier>,
-    /// Statements that take longer are logged (redacted).
-    slow_statement: Duration,
+    limits: Limits,
     activity: Arc<Activity>,
     /// Bumped after every change that can take access away (`access.rs`).
     pub(super) access: tokio::sync::watch::Sender<u64>,
+}
+
+/// What one statement may take before the server steps in.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// Statements that take longer are logged (redacted).
+    pub(crate) slow_statement: Duration,
+    /// Bytes a statement's sorts, hash aggregates and joins may hold together; past them it
+    /// fails with 53200. Nothing spills to disk: spilled rows would be plaintext.
+    pub(crate) statement_memory: usize,
 }
 
 /// What kind of node a server is (a plain server, a local node holding a keyring, or a
@@ -63,20 +72,15 @@ pub(crate) struct Login {
 
 impl Engine {
     /// An engine over `store`; `node` signs entries for sessions without an identity; `mode`
-    /// says whether this is a plain server, a local node or a mirror; statements slower than
-    /// `slow_statement` are logged.
-    pub(crate) fn new(
-        store: Store,
-        node: Identity,
-        mode: NodeMode,
-        slow_statement: Duration,
-    ) -> Arc<Engine> {
+    /// says whether this is a plain server, a local node or a mirror; `limits` bound every
+    /// statement.
+    pub(crate) fn new(store: Store, node: Identity, mode: NodeMode, limits: Limits) -> Arc<Engine> {
         Arc::new(Engine {
             store,
             node: Arc::new(node),
             mode,
             notifier: Arc::default(),
-            slow_statement,
+            limits,
             activity: Arc::default(),
             access: tokio::sync::watch::Sender::new(0),
         })
@@ -94,7 +98,12 @@ impl Engine {
 
     /// The slow-statement threshold.
     pub(crate) fn slow_statement(&self) -> Duration {
-        self.slow_statement
+        self.limits.slow_statement
+    }
+
+    /// The memory budget of one statement's operators, in bytes.
+    pub(crate) fn statement_memory(&self) -> usize {
+        self.limits.statement_memory
     }
 
     /// The store.

@@ -12,7 +12,7 @@ use crate::catalog::names;
 use crate::engine::read::row::{Projection, Row};
 use crate::engine::read::shape;
 use crate::error::{Error, Result};
-use crate::output::{Column, Output};
+use crate::output::{Batches, Column, Output};
 
 /// RETURNING as the list of document columns it names.
 pub(crate) struct Returning {
@@ -91,7 +91,7 @@ pub(crate) fn finish(
     let batches = shape::cast_columns(&returning.columns, vec![projected])?;
     Ok(Output::Rows {
         columns: returning.columns,
-        batches,
+        batches: Batches::ready(batches),
         tag,
     })
 }

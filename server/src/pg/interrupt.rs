@@ -1,0 +1,111 @@
+//! What ends a running statement early: a CancelRequest for its connection, or the session's
+//! `statement_timeout`. Both cover the whole statement, from its start until its last row has
+//! been handed to the socket, since a streamed result does its work while it is sent.
+//!
+//! Invariants:
+//! - An interrupt answers 57014 with PostgreSQL's message and drops the statement's work
+//!   (its future or its row stream); the connection stays usable.
+//! - A cancel only ever reaches the statement running when it arrives: every statement
+//!   installs a fresh receiver (pgwire's `ConnectionHandle::start_query`).
+
+use std::future::{Future, poll_fn};
+use std::pin::{Pin, pin};
+use std::sync::Arc;
+use std::task::Poll;
+use std::time::Duration;
+
+use futures::channel::oneshot;
+use pgwire::api::{ClientInfo, ConnectionHandle};
+use pgwire::error::PgWireError;
+use tokio::time::Sleep;
+
+use crate::pg::error::canceled;
+
+/// One statement's interrupts.
+pub(crate) struct Interrupt {
+    /// Fires on a CancelRequest; `None` once its sender is gone (nothing can cancel).
+    cancel: Option<oneshot::Receiver<()>>,
+    timeout: Option<Pin<Box<Sleep>>>,
+}
+
+impl Interrupt {
+    /// Starts a statement on `client`'s connection, ending it after `timeout` if one is set.
+    pub(crate) async fn start<C: ClientInfo>(client: &C, timeout: Option<Duration>) -> Interrupt {
+        let cancel = match client.session_extensions().get::<Arc<ConnectionHandle>>() {
+            Some(handle) => Some(handle.start_query().await),
+            None => None,
+        };
+        Interrupt {
+            cancel,
+            timeout: timeout.map(|timeout| Box::pin(tokio::time::sleep(timeout))),
+        }
+    }
+
+    /// `work`'s result, unless the statement is interrupted first. The interrupts are
+    /// checked before `work` is polled, so a stream that always has a row ready still stops.
+    pub(crate) async fn guard<T>(
+        &mut self,
+        work: impl Future<Output = T>,
+    ) -> Result<T, PgWireError> {
+        let mut work = pin!(work);
+        poll_fn(|cx| {
+            if let Some(cancel) = &mut self.cancel {
+                match Pin::new(cancel).poll(cx) {
+                    Poll::Ready(Ok(())) => return Poll::Ready(Err(canceled(false))),
+                    // The sender is gone: nothing can cancel this statement any more.
+                    Poll::Ready(Err(_)) => self.cancel = None,
+                    Poll::Pending => {}
+                }
+            }
+            if let Some(timeout) = &mut self.timeout
+                && timeout.as_mut().poll(cx).is_ready()
+            {
+                return Poll::Ready(Err(canceled(true)));
+            }
+            work.as_mut().poll(cx).map(Ok)
+        })
+        .await
+    }
+}
+
+/// The `statement_timeout` setting as a duration: a number is milliseconds, a unit may follow
+/// (`ms`, `s`, `min`, `h`, `d`), and 0 (the default) means none.
+pub(crate) fn statement_timeout(setting: Option<&str>) -> Option<Duration> {
+    let text = setting?.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    let ms_per_unit = match unit.trim() {
+        "" | "ms" => 1.0,
+        "s" => 1_000.0,
+        "min" => 60_000.0,
+        "h" => 3_600_000.0,
+        "d" => 86_400_000.0,
+        _ => return None,
+    };
+    let ms = number * ms_per_unit;
+    (ms >= 1.0 && ms.is_finite()).then(|| Duration::from_millis(ms as u64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_read_as_postgres_reads_them() {
+        assert_eq!(statement_timeout(Some("0")), None);
+        assert_eq!(statement_timeout(None), None);
+        assert_eq!(
+            statement_timeout(Some("250")),
+            Some(Duration::from_millis(250))
+        );
+        assert_eq!(statement_timeout(Some("2s")), Some(Duration::from_secs(2)));
+        assert_eq!(
+            statement_timeout(Some("1min")),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(statement_timeout(Some("nonsense")), None);
+    }
+}
