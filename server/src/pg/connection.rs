@@ -29,6 +29,7 @@ use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::io;
 use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -44,12 +45,16 @@ use tokio::net::TcpStream;
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::watch;
+use tokio::time::Sleep;
 use tokio_util::codec::{Encoder, Framed, FramedParts};
 
-use crate::engine::{CHANNEL, Commit};
+use crate::engine::{CHANNEL, Commit, TxnStatus};
 use crate::error::Error;
 use crate::pg::deferred::Deferred;
-use crate::pg::error::{admin_shutdown, fatal, protocol_violation, scrub, to_pg_error};
+use crate::pg::error::{
+    admin_shutdown, fatal, idle_in_transaction_timeout, protocol_violation, scrub, to_pg_error,
+};
+use crate::pg::interrupt::timeout_setting;
 use crate::pg::startup::opened_session;
 
 /// What woke the loop.
@@ -60,6 +65,8 @@ enum Event {
     Shutdown,
     /// Access may have been revoked; false when the engine is gone.
     Access(bool),
+    /// The session sat idle inside a transaction block past its timeout.
+    IdleInTransaction,
 }
 
 /// Serves one TCP connection until the client leaves, a FATAL error, an I/O error, or
@@ -96,6 +103,8 @@ where
     let mut access: Option<watch::Receiver<u64>> = None;
     // Inside a request cycle that has not reached its ReadyForQuery yet.
     let mut mid_cycle = false;
+    // Runs while the session waits, idle inside a transaction block, for its next request.
+    let mut idle_in_block: Option<Pin<Box<Sleep>>> = None;
 
     loop {
         let starting = matches!(
@@ -111,6 +120,7 @@ where
             }
             commit = recv(&mut inbox.receiver), if inbox.receiver.is_some() => Event::Commit(commit),
             open = changed(&mut access), if access.is_some() => Event::Access(open),
+            () = expired(&mut idle_in_block), if idle_in_block.is_some() => Event::IdleInTransaction,
         };
         let message = match event {
             Event::StartupTimeout => {
@@ -131,6 +141,11 @@ where
                 };
                 tracing::info!(%peer, error = %err, "ending a session that lost access");
                 process_error(&mut socket, fatal(to_pg_error(&err)), false).await?;
+                break;
+            }
+            Event::IdleInTransaction => {
+                tracing::info!(%peer, "ending a session idle in a transaction past its timeout");
+                process_error(&mut socket, idle_in_transaction_timeout(), false).await?;
                 break;
             }
             Event::Message(None) => break,
@@ -217,6 +232,20 @@ where
         inbox.idle = ends_cycle && matches!(socket.state(), PgWireConnectionState::ReadyForQuery);
         mid_cycle = matches!(socket.state(), PgWireConnectionState::CopyInProgress(_))
             || (is_extended && !is_sync);
+        idle_in_block = match opened_session(&socket) {
+            Some(session) if inbox.idle => {
+                let session = session.lock().await;
+                let timeout = timeout_setting(
+                    session
+                        .setting("idle_in_transaction_session_timeout")
+                        .as_deref(),
+                );
+                timeout
+                    .filter(|_| session.txn_status() != TxnStatus::Idle)
+                    .map(|timeout| Box::pin(tokio::time::sleep(timeout)))
+            }
+            _ => None,
+        };
         inbox.follow(&socket).await;
         if inbox.can_deliver(&socket) {
             inbox.deliver(&mut socket).await?;
@@ -354,6 +383,14 @@ async fn changed(access: &mut Option<watch::Receiver<u64>>) -> bool {
 async fn recv(receiver: &mut Option<Receiver<Commit>>) -> Result<Commit, RecvError> {
     match receiver {
         Some(receiver) => receiver.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Waits for a timer that is set (`select!` polls this only while it is).
+async fn expired(timer: &mut Option<Pin<Box<Sleep>>>) {
+    match timer {
+        Some(timer) => timer.as_mut().await,
         None => std::future::pending().await,
     }
 }

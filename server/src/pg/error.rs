@@ -65,6 +65,7 @@ mod code {
     pub(super) const ACTIVE_SQL_TRANSACTION: &str = "25001";
     pub(super) const READ_ONLY_SQL_TRANSACTION: &str = "25006";
     pub(super) const IN_FAILED_SQL_TRANSACTION: &str = "25P02";
+    pub(super) const IDLE_IN_TRANSACTION_SESSION_TIMEOUT: &str = "25P03";
     // Class 28: invalid authorization specification.
     pub(super) const INVALID_AUTHORIZATION_SPECIFICATION: &str = "28000";
     pub(super) const INVALID_PASSWORD: &str = "28P01";
@@ -168,6 +169,16 @@ pub(crate) fn admin_shutdown() -> PgWireError {
         SEVERITY_FATAL,
         code::ADMIN_SHUTDOWN,
         "terminating connection due to administrator command".to_owned(),
+    )
+}
+
+/// Ends a session that sat idle inside a transaction block past its
+/// `idle_in_transaction_session_timeout` (25P03, FATAL).
+pub(crate) fn idle_in_transaction_timeout() -> PgWireError {
+    user_error(
+        SEVERITY_FATAL,
+        code::IDLE_IN_TRANSACTION_SESSION_TIMEOUT,
+        "terminating connection due to idle-in-transaction timeout".to_owned(),
     )
 }
 

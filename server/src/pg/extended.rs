@@ -38,7 +38,7 @@ use tokio::sync::Mutex;
 use crate::engine::{Prepared, Session};
 use crate::output::{Output, PgType};
 use crate::pg::error::{internal, protocol_violation, to_pg_error};
-use crate::pg::interrupt::{Interrupt, statement_timeout};
+use crate::pg::interrupt::{Interrupt, timeout_setting};
 use crate::pg::simple::forget_deallocated;
 use crate::pg::startup::session_of;
 use crate::pg::status::{self, settle};
@@ -282,7 +282,7 @@ where
     };
     let max_rows = usize::try_from(message.max_rows).unwrap_or(0);
     let session = session_of(client)?;
-    let timeout = statement_timeout(session.lock().await.setting("statement_timeout").as_deref());
+    let timeout = timeout_setting(session.lock().await.setting("statement_timeout").as_deref());
     let mut interrupt = Interrupt::start(client, timeout).await;
     let state = portal.state();
     let mut state = state.lock().await;

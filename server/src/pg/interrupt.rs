@@ -68,9 +68,10 @@ impl Interrupt {
     }
 }
 
-/// The `statement_timeout` setting as a duration: a number is milliseconds, a unit may follow
-/// (`ms`, `s`, `min`, `h`, `d`), and 0 (the default) means none.
-pub(crate) fn statement_timeout(setting: Option<&str>) -> Option<Duration> {
+/// A timeout setting (`statement_timeout`, `idle_in_transaction_session_timeout`) as a
+/// duration: a number is milliseconds, a unit may follow (`ms`, `s`, `min`, `h`, `d`), and 0
+/// (the default) means none.
+pub(crate) fn timeout_setting(setting: Option<&str>) -> Option<Duration> {
     let text = setting?.trim();
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -95,17 +96,14 @@ mod tests {
 
     #[test]
     fn timeouts_read_as_postgres_reads_them() {
-        assert_eq!(statement_timeout(Some("0")), None);
-        assert_eq!(statement_timeout(None), None);
+        assert_eq!(timeout_setting(Some("0")), None);
+        assert_eq!(timeout_setting(None), None);
         assert_eq!(
-            statement_timeout(Some("250")),
+            timeout_setting(Some("250")),
             Some(Duration::from_millis(250))
         );
-        assert_eq!(statement_timeout(Some("2s")), Some(Duration::from_secs(2)));
-        assert_eq!(
-            statement_timeout(Some("1min")),
-            Some(Duration::from_secs(60))
-        );
-        assert_eq!(statement_timeout(Some("nonsense")), None);
+        assert_eq!(timeout_setting(Some("2s")), Some(Duration::from_secs(2)));
+        assert_eq!(timeout_setting(Some("1min")), Some(Duration::from_secs(60)));
+        assert_eq!(timeout_setting(Some("nonsense")), None);
     }
 }

@@ -33,7 +33,7 @@ use tokio::sync::Mutex;
 use crate::engine::Session;
 use crate::output::Output;
 use crate::pg::error::{internal, to_error_info};
-use crate::pg::interrupt::{Interrupt, statement_timeout};
+use crate::pg::interrupt::{Interrupt, timeout_setting};
 use crate::pg::startup::session_of;
 use crate::pg::status::wire_status;
 use crate::pg::{copy, encode, send};
@@ -129,7 +129,7 @@ where
     C::Error: Debug,
     PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
 {
-    let timeout = statement_timeout(session.lock().await.setting("statement_timeout").as_deref());
+    let timeout = timeout_setting(session.lock().await.setting("statement_timeout").as_deref());
     let mut interrupt = Interrupt::start(client, timeout).await;
     let ran = interrupt
         .guard(async { session.lock().await.run_simple(statement).await })

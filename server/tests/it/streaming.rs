@@ -292,3 +292,33 @@ async fn a_statement_past_its_memory_budget_fails_with_53200_and_nothing_spills(
     let message = err.as_db_error().unwrap().message();
     assert!(message.contains("DiskManager is disabled"), "{message}");
 }
+
+#[tokio::test]
+async fn a_session_idle_in_a_block_past_its_timeout_ends_with_25p03() {
+    let server = TestServer::start();
+    let mut config = server.config(USER, PASSWORD, USER);
+    config.ssl_mode(tokio_postgres::config::SslMode::Disable);
+    let (client, connection) = config.connect(NoTls).await.unwrap();
+    let connection = tokio::spawn(connection);
+    client
+        .batch_execute("SET idle_in_transaction_session_timeout = '300ms'")
+        .await
+        .unwrap();
+    // Idle outside a block: nothing happens.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(one(&client, "SELECT 1").await, "1");
+    client.batch_execute("BEGIN").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let err = connection
+        .await
+        .unwrap()
+        .expect_err("the server ends the connection");
+    assert_eq!(
+        err.code(),
+        Some(&SqlState::IDLE_IN_TRANSACTION_SESSION_TIMEOUT),
+        "{err}"
+    );
+    assert!(client.simple_query("SELECT 1").await.is_err());
+    // Other sessions are untouched.
+    assert_eq!(one(&server.connect().await, "SELECT 2").await, "2");
+}
