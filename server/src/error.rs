@@ -105,6 +105,15 @@ pub(crate) enum Error {
     /// SAVEPOINT, ROLLBACK TO or RELEASE outside a transaction block.
     #[error("{0} can only be used in transaction blocks")]
     NoActiveTransaction(&'static str),
+    /// FETCH or CLOSE of a cursor the session has not declared.
+    #[error("cursor \"{0}\" does not exist")]
+    UndefinedCursor(String),
+    /// DECLARE of a cursor name the session already has.
+    #[error("cursor \"{0}\" already exists")]
+    DuplicateCursor(String),
+    /// A FETCH direction other than forward.
+    #[error("cursor can only scan forward")]
+    CursorForwardOnly,
     /// ROLLBACK TO or RELEASE of a savepoint the transaction does not have.
     #[error("savepoint \"{0}\" does not exist")]
     UndefinedSavepoint(String),

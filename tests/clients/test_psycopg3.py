@@ -1,7 +1,7 @@
 """psycopg 3 against MindooDB (issue 5): SCRAM and TLS, parameters, prepare=True, pipeline
 executemany, binary cursors, conn.transaction() with the driver's transaction status, an
 error followed by a working statement, savepoints as psycopg's ReadyForQuery status shows them
-(issue 3), jsonb through the Jsonb adapter, COPY of documents
+(issue 3), a named (server-side) cursor fetched in pages, jsonb through the Jsonb adapter, COPY of documents
 (text) and of sealed entries (binary) with a CopyFail, LISTEN mindoo_changes through
 `conn.notifies()` while the listener sits idle (issue 4) with the change feed binding
 psycopg's parameters, and protocol 3.2 (psycopg-binary bundles libpq 18)."""
@@ -115,6 +115,7 @@ def main():
         check(conn.execute("SELECT count(*) FROM docs").fetchone()[0] == 7, "rows over TLS")
 
     check_savepoints(token)
+    check_named_cursor(token)
     check_copy(token)
     check_listen(token)
 
@@ -167,6 +168,22 @@ def check_savepoints(token):
         rows = conn.execute("SELECT id FROM sp ORDER BY id").fetchall()
         conn.commit()
         check(rows == [("a",), ("kept",)], f"rows after savepoints: {rows}")
+
+
+def check_named_cursor(token):
+    """A server-side cursor (DECLARE ... CURSOR, FETCH FORWARD n) with a bound parameter,
+    fetched in pages: exactly the rows of the whole query."""
+    with psycopg.connect(dsn()) as conn:
+        conn.execute("SET mindoo.keys = %s", (token,))
+        whole = conn.execute("SELECT id FROM docs WHERE (data->>'n')::int >= %s ORDER BY id", (0,)).fetchall()
+        with conn.cursor(name="pages") as cur:
+            cur.itersize = 2
+            cur.execute("SELECT id FROM docs WHERE (data->>'n')::int >= %s ORDER BY id", (0,))
+            check(cur.description[0].name == "id", "a named cursor describes its columns")
+            first = cur.fetchmany(2)
+            rest = list(cur)
+        check(first + rest == whole and len(whole) > 3, f"paged {first + rest} vs {whole}")
+        conn.rollback()
 
 
 def check_copy(token):

@@ -19,6 +19,7 @@ use mindoodb_protocol::DocId;
 use super::ddl::{databases, roles, tables, views};
 use super::mindoo::keys;
 use super::prepared::Prepared;
+use super::read::cursor;
 use super::read::point_read::PointRead;
 use super::read::query;
 use super::session::Session;
@@ -187,6 +188,9 @@ async fn dispatch(
         Classified::Deallocate(name) => Ok(Output::Deallocate { name }),
         Classified::Listen(command) => Ok(session.listening_mut().run(command)),
         Classified::Copy(node) => copy::run(session, *node).await,
+        Classified::DeclareCursor { name, query } => cursor::declare(session, name, *query).await,
+        Classified::Fetch { name, count } => cursor::fetch(session, &name, count).await,
+        Classified::CloseCursor(name) => cursor::close(session, name.as_deref()),
     }
 }
 
@@ -235,6 +239,7 @@ async fn describe(
         Classified::Update(node) => returning::columns(node.returning.as_deref()),
         Classified::Delete(node) => returning::columns(node.returning.as_deref()),
         Classified::Show(variable) => set_show::show_columns(variable),
+        Classified::Fetch { name, .. } => session.cursors().columns(name).unwrap_or_default(),
         _ => Vec::new(),
     };
     Ok(Prepared {

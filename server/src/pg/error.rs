@@ -73,6 +73,8 @@ mod code {
     pub(super) const DEPENDENT_OBJECTS_STILL_EXIST: &str = "2BP01";
     // Class 3B: savepoint exception.
     pub(super) const INVALID_SAVEPOINT_SPECIFICATION: &str = "3B001";
+    // Class 34: invalid cursor name.
+    pub(super) const INVALID_CURSOR_NAME: &str = "34000";
     // Class 3D: invalid catalog name.
     pub(super) const INVALID_CATALOG_NAME: &str = "3D000";
     // Class 40: transaction rollback.
@@ -93,6 +95,7 @@ mod code {
     pub(super) const DUPLICATE_DATABASE: &str = "42P04";
     pub(super) const DUPLICATE_TABLE: &str = "42P07";
     pub(super) const DUPLICATE_OBJECT: &str = "42710";
+    pub(super) const DUPLICATE_CURSOR: &str = "42P03";
     pub(super) const INVALID_TABLE_DEFINITION: &str = "42P16";
     pub(super) const INVALID_OBJECT_DEFINITION: &str = "42P17";
     // Class 53: insufficient resources.
@@ -103,6 +106,8 @@ mod code {
     // Class 54: program limit exceeded.
     pub(super) const PROGRAM_LIMIT_EXCEEDED: &str = "54000";
     pub(super) const STATEMENT_TOO_COMPLEX: &str = "54001";
+    // Class 55: object not in prerequisite state.
+    pub(super) const OBJECT_NOT_IN_PREREQUISITE_STATE: &str = "55000";
     // Class 57: operator intervention.
     pub(super) const QUERY_CANCELED: &str = "57014";
     pub(super) const ADMIN_SHUTDOWN: &str = "57P01";
@@ -305,6 +310,9 @@ fn classify(err: &Error) -> Classified {
         Error::SerializationFailure(_) => (code::SERIALIZATION_FAILURE, false),
         Error::NoActiveTransaction(_) => (code::NO_ACTIVE_SQL_TRANSACTION, false),
         Error::UndefinedSavepoint(_) => (code::INVALID_SAVEPOINT_SPECIFICATION, false),
+        Error::UndefinedCursor(_) => (code::INVALID_CURSOR_NAME, false),
+        Error::DuplicateCursor(_) => (code::DUPLICATE_CURSOR, false),
+        Error::CursorForwardOnly => (code::OBJECT_NOT_IN_PREREQUISITE_STATE, false),
         Error::InFailedTransaction => (code::IN_FAILED_SQL_TRANSACTION, false),
         Error::LoginNotPermitted(_) => (code::INVALID_AUTHORIZATION_SPECIFICATION, false),
         Error::TooManyAuthFailures | Error::TlsRequired => {
@@ -600,6 +608,9 @@ mod tests {
             (Error::SerializationFailure("1".into()), "40001"),
             (Error::InFailedTransaction, "25P02"),
             (Error::NoActiveTransaction("SAVEPOINT"), "25P01"),
+            (Error::UndefinedCursor("c".into()), "34000"),
+            (Error::DuplicateCursor("c".into()), "42P03"),
+            (Error::CursorForwardOnly, "55000"),
             (Error::UndefinedSavepoint("s".into()), "3B001"),
             (Error::LoginNotPermitted("r".into()), "28000"),
             (Error::TooManyAuthFailures, "28000"),

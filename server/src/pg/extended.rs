@@ -28,9 +28,9 @@ use pgwire::api::store::{Entry, PortalStore};
 use pgwire::api::{ClientInfo, ClientPortalStore, DEFAULT_NAME, PgWireConnectionState, Type};
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::PgWireBackendMessage;
-use pgwire::messages::data::{NoData, ParameterDescription};
+use pgwire::messages::data::{NoData, ParameterDescription, RowDescription};
 use pgwire::messages::extendedquery::{
-    Bind, BindComplete, Describe, Execute, TARGET_TYPE_BYTE_STATEMENT,
+    Bind, BindComplete, Describe, Execute, TARGET_TYPE_BYTE_PORTAL, TARGET_TYPE_BYTE_STATEMENT,
 };
 use pgwire::messages::response::EmptyQueryResponse;
 use tokio::sync::Mutex;
@@ -231,6 +231,25 @@ impl ExtendedQueries {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
+        // A SQL cursor is a portal too, as in Postgres: psycopg describes its named cursors.
+        if message.target_type == TARGET_TYPE_BYTE_PORTAL {
+            let name = message.name.as_deref().unwrap_or(DEFAULT_NAME);
+            if client.portal_store().get_portal(name).is_none() {
+                let session = session_of(client)?;
+                let columns = session.lock().await.cursors().columns(name);
+                if let Some(columns) = columns {
+                    let fields = encode::fields(&columns, &Format::UnifiedText)?;
+                    let message = if fields.is_empty() {
+                        PgWireBackendMessage::NoData(NoData::new())
+                    } else {
+                        let fields = fields.iter().map(Into::into).collect();
+                        PgWireBackendMessage::RowDescription(RowDescription::new(fields))
+                    };
+                    client.send(message).await?;
+                    return Ok(());
+                }
+            }
+        }
         if message.target_type == TARGET_TYPE_BYTE_STATEMENT {
             let name = message.name.as_deref().unwrap_or(DEFAULT_NAME);
             if let Some(Entry::Value(stmt)) = client.portal_store().get_statement(name)

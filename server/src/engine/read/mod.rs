@@ -9,6 +9,7 @@
 //! - A table scan never holds a table in memory: it pages through the snapshot.
 //! - Every fast path answers exactly what the general path answers, or declines.
 
+pub(crate) mod cursor;
 pub(crate) mod id_filter;
 pub(crate) mod point_read;
 pub(crate) mod query;

@@ -28,6 +28,7 @@ use super::listen::Listening;
 use super::state::{SharedState, StatementScope};
 use super::txn::{PendingDoc, Signer, TxnStatus, Writes};
 use crate::catalog::Settings;
+use crate::engine::read::cursor::Cursors;
 use crate::engine::sql::classify::TxnCommand;
 use crate::error::{Error, Result};
 use crate::output::Output;
@@ -48,6 +49,8 @@ pub(crate) struct Session {
     activity: Registration,
     /// The COPY FROM STDIN in progress, waiting for its data.
     copy_in: Option<Box<dyn CopyInProgress>>,
+    /// Cursors of the open block.
+    cursors: Cursors,
 }
 
 /// What a session is made of; `engine/login.rs` builds the context around the state.
@@ -95,6 +98,7 @@ impl Session {
             listening: Listening::default(),
             activity,
             copy_in: None,
+            cursors: Cursors::default(),
         }
     }
 
@@ -143,6 +147,15 @@ impl Session {
 
     pub(crate) fn listening_mut(&mut self) -> &mut Listening {
         &mut self.listening
+    }
+
+    /// The open block's cursors.
+    pub(crate) fn cursors(&self) -> &Cursors {
+        &self.cursors
+    }
+
+    pub(crate) fn cursors_mut(&mut self) -> &mut Cursors {
+        &mut self.cursors
     }
 
     /// Where the transaction stands.
@@ -194,6 +207,9 @@ impl Session {
     /// Runs a transaction control statement.
     pub(crate) async fn txn_command(&mut self, command: TxnCommand) -> Result<Output> {
         let command_tag = |tag| Output::Command { tag, rows: None };
+        if matches!(command, TxnCommand::Commit | TxnCommand::Rollback) {
+            self.cursors.clear();
+        }
         // The state lock is released before a COMMIT waits for the store.
         let (output, to_commit) = {
             let txn = &mut self.state.write().txn;

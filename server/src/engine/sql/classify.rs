@@ -10,10 +10,11 @@
 //!   other statement; its names are folded by `catalog::names`.
 
 use datafusion::sql::sqlparser::ast::{
-    AlterRoleOperation, AlterTable, CopyLegacyOption, CopyOption, CopySource, CopyTarget,
-    CreateRole, CreateTable, CreateView, Delete, DiscardObject, Expr, Function, FunctionArg,
-    FunctionArgExpr, FunctionArguments, Grant, Ident, Insert, ObjectName, ObjectType, Query,
-    Revoke, SelectItem, Set, SetExpr, Statement, Update,
+    AlterRoleOperation, AlterTable, CloseCursor, CopyLegacyOption, CopyOption, CopySource,
+    CopyTarget, CreateRole, CreateTable, CreateView, Declare, DeclareType, Delete, DiscardObject,
+    Expr, FetchDirection, Function, FunctionArg, FunctionArgExpr, FunctionArguments, Grant, Ident,
+    Insert, ObjectName, ObjectType, Query, Revoke, SelectItem, Set, SetExpr, Statement, Update,
+    Value as SqlValue, ValueWithSpan,
 };
 
 use super::params;
@@ -64,6 +65,19 @@ pub(crate) enum Classified {
     Deallocate(Option<String>),
     Listen(ListenCommand),
     Copy(Box<Copy>),
+    /// `DECLARE name [NO SCROLL] CURSOR [WITHOUT HOLD] FOR query`: a forward-only cursor of the
+    /// open block; the name is folded.
+    DeclareCursor {
+        name: String,
+        query: Box<Query>,
+    },
+    /// `FETCH`: up to `count` rows of a cursor (`None`: all that are left).
+    Fetch {
+        name: String,
+        count: Option<u64>,
+    },
+    /// `CLOSE name`, or `CLOSE ALL` (`None`).
+    CloseCursor(Option<String>),
 }
 
 /// A transaction control statement; savepoint names are folded.
@@ -229,6 +243,20 @@ pub(crate) fn classify(statement: Statement) -> Result<Classified> {
         Statement::Set(set) => Classified::Set(Box::new(set)),
         Statement::ShowVariable { variable } => Classified::Show(variable),
         Statement::Discard { object_type } => Classified::Discard(object_type),
+        Statement::Declare { mut stmts } if stmts.len() == 1 => declare_cursor(stmts.remove(0))?,
+        Statement::Fetch {
+            name,
+            direction,
+            into: None,
+            ..
+        } => Classified::Fetch {
+            name: names::fold(&name),
+            count: fetch_count(&direction)?,
+        },
+        Statement::Close { cursor } => Classified::CloseCursor(match cursor {
+            CloseCursor::All => None,
+            CloseCursor::Specific { name } => Some(names::fold(&name)),
+        }),
         Statement::Deallocate { name, .. } => Classified::Deallocate(
             (name.quote_style.is_some() || !names::is(&name, "all")).then(|| names::fold(&name)),
         ),
@@ -307,6 +335,9 @@ impl Classified {
             | Classified::Set(_)
             | Classified::Show(_)
             | Classified::Discard(_)
+            | Classified::DeclareCursor { .. }
+            | Classified::Fetch { .. }
+            | Classified::CloseCursor(_)
             | Classified::Deallocate(_)
             | Classified::Listen(_) => return None,
         })
@@ -329,6 +360,7 @@ impl Classified {
             Classified::CreateRole(node) => params::bind(node.as_mut(), values),
             Classified::AlterRole { operation, .. } => params::bind(&mut **operation, values),
             Classified::Copy(node) => params::bind(&mut node.source, values),
+            Classified::DeclareCursor { query, .. } => params::bind(query.as_mut(), values),
             Classified::Query(_)
             | Classified::CreateView(_)
             | Classified::Txn(_)
@@ -341,8 +373,62 @@ impl Classified {
             | Classified::Show(_)
             | Classified::Discard(_)
             | Classified::Deallocate(_)
-            | Classified::Listen(_) => Ok(()),
+            | Classified::Listen(_)
+            | Classified::Fetch { .. }
+            | Classified::CloseCursor(_) => Ok(()),
         }
+    }
+}
+
+/// `DECLARE ... CURSOR`: forward-only cursors of the open block; SCROLL would keep every row
+/// fetched, and WITH HOLD would keep the whole result past the commit.
+fn declare_cursor(declare: Declare) -> Result<Classified> {
+    let Declare {
+        names: cursor_names,
+        declare_type: Some(DeclareType::Cursor),
+        scroll,
+        hold,
+        for_query: Some(query),
+        ..
+    } = declare
+    else {
+        return Err(Error::FeatureNotSupported("DECLARE of a variable".into()));
+    };
+    if scroll == Some(true) {
+        return Err(Error::FeatureNotSupported(
+            "DECLARE ... SCROLL CURSOR".into(),
+        ));
+    }
+    if hold == Some(true) {
+        return Err(Error::FeatureNotSupported(
+            "DECLARE ... CURSOR WITH HOLD".into(),
+        ));
+    }
+    match cursor_names.as_slice() {
+        [name] => Ok(Classified::DeclareCursor {
+            name: names::fold(name),
+            query,
+        }),
+        _ => Err(Error::FeatureNotSupported(
+            "DECLARE of several names".into(),
+        )),
+    }
+}
+
+/// The rows a forward FETCH asks for (`None`: all); any other direction needs a scrollable
+/// cursor, which MindooDB does not have.
+fn fetch_count(direction: &FetchDirection) -> Result<Option<u64>> {
+    let count = |limit: &ValueWithSpan| match &limit.value {
+        SqlValue::Number(n, _) => n.parse::<u64>().ok(),
+        _ => None,
+    };
+    match direction {
+        FetchDirection::Next | FetchDirection::Forward { limit: None } => Ok(Some(1)),
+        FetchDirection::All | FetchDirection::ForwardAll => Ok(None),
+        FetchDirection::Count { limit } | FetchDirection::Forward { limit: Some(limit) } => {
+            count(limit).map(Some).ok_or(Error::CursorForwardOnly)
+        }
+        _ => Err(Error::CursorForwardOnly),
     }
 }
 
