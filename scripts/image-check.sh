@@ -17,8 +17,9 @@
 # The podman here runs with runc and cgroupfs and without default ulimits (the machine uses
 # cgroup v1 and forbids raising rlimits); that configuration goes to CONTAINERS_CONF in a work
 # directory, nothing in /etc changes. The build compiles RocksDB and DataFusion in release mode:
-# 30-60 minutes on 2 cores, so scripts/test.sh does not run this. podman keeps the build's
-# layers: a rerun on an unchanged tree reuses them.
+# about an hour on 2 shared cores, so scripts/test.sh does not run this. podman keeps the build's
+# layers: a rerun reuses them unless the sources changed (.dockerignore keeps docs/ and scripts/
+# out of the context, so fixing this script or the documentation does not recompile).
 #
 # Usage: scripts/image-check.sh [--rebuild-base]
 set -euo pipefail
