@@ -1,9 +1,12 @@
-//! `mindoodb-bench`: runs W1–W7 on a throwaway PostgreSQL 15 and a MindooDB release server in
+//! `mindoodb-bench`: runs W1–W7 and W10 on a throwaway PostgreSQL 15 and a MindooDB release server in
 //! one run, alternating the two (A B, then B A) round by round, and reports medians and
 //! MindooDB/PostgreSQL ratios on stdout and in docs/BENCHMARKS.md. W8 (initial sync, MindooDB
 //! only) runs first, before the other systems start.
 //!
-//! Usage: `mindoodb-bench [all|w1 .. w8]... [--quick] [--server-bin PATH] [--out PATH]`; no
+//! W10 (bounded memory) loads, reads, follows and updates 1 KiB documents and prints each
+//! phase's rate and the server's peak resident memory.
+//!
+//! Usage: `mindoodb-bench [all|w1 .. w8|w10]... [--quick] [--server-bin PATH] [--out PATH]`; no
 //! workload named means all.
 //! (scripts/bench.sh builds the release binaries and installs PostgreSQL first).
 //!
@@ -43,6 +46,8 @@ struct Sizes {
     /// W8 entries in the synced table, and initial pulls of it.
     sync_entries: u64,
     sync_rounds: usize,
+    /// W10 documents of 1 KiB (the issue's 2 GB in full mode).
+    memory_docs: u64,
 }
 
 const FULL: Sizes = Sizes {
@@ -56,6 +61,7 @@ const FULL: Sizes = Sizes {
     restarts: 3,
     sync_entries: 1_000_000,
     sync_rounds: 3,
+    memory_docs: 2_000_000,
 };
 
 const QUICK: Sizes = Sizes {
@@ -69,6 +75,7 @@ const QUICK: Sizes = Sizes {
     restarts: 2,
     sync_entries: 100_000,
     sync_rounds: 2,
+    memory_docs: 100_000,
 };
 
 /// W1 documents are 1 KiB, like the issue asks; bulk documents are smaller so 1M of them fit a
@@ -76,6 +83,8 @@ const QUICK: Sizes = Sizes {
 const W1_DOC: usize = 1024;
 const BULK_DOC: usize = 256;
 const CLIENTS: usize = 16;
+/// Every workload, for `all` or none named.
+const ALL: [u8; 9] = [1, 2, 3, 4, 5, 6, 7, 8, 10];
 
 struct Args {
     workloads: BTreeSet<u8>,
@@ -117,7 +126,7 @@ fn parse_args() -> Result<Args> {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "all" => workloads.extend(1..=8),
+            "all" => workloads.extend(ALL),
             "--quick" => sizes = &QUICK,
             "--server-bin" => {
                 server_bin = args
@@ -136,7 +145,7 @@ fn parse_args() -> Result<Args> {
                 .or_else(|| w.strip_prefix('W'))
                 .and_then(|n| n.parse().ok())
             {
-                Some(n @ 1..=8) => {
+                Some(n @ (1..=8 | 10)) => {
                     workloads.insert(n);
                 }
                 _ => return Err(usage(&format!("unknown argument {w:?}"))),
@@ -144,7 +153,7 @@ fn parse_args() -> Result<Args> {
         }
     }
     if workloads.is_empty() {
-        workloads.extend(1..=8);
+        workloads.extend(ALL);
     }
     Ok(Args {
         workloads,
@@ -156,7 +165,7 @@ fn parse_args() -> Result<Args> {
 
 fn usage(why: &str) -> Error {
     Error::Usage(format!(
-        "{why}\nusage: mindoodb-bench [all|w1..w8]... [--quick] [--server-bin PATH] [--out PATH]"
+        "{why}\nusage: mindoodb-bench [all|w1..w8|w10]... [--quick] [--server-bin PATH] [--out PATH]"
     ))
 }
 
@@ -167,7 +176,7 @@ async fn run(args: &Args) -> Result<()> {
     if wants(8) {
         rows.push(initial_sync(args).await?);
     }
-    if !(1..=7).any(wants) {
+    if !(1..=7).any(wants) && !wants(10) {
         let context = Context {
             date: shell(&["date", "-u", "+%Y-%m-%d %H:%M UTC"]),
             machine: machine(),
@@ -344,8 +353,62 @@ async fn run(args: &Args) -> Result<()> {
     if wants(7) && needs_data {
         rows.extend(restarts(&mut postgres, &mut mindoo, sizes, "loaded").await?);
     }
+    if wants(10) {
+        rows.extend(bounded_memory(&postgres, &mindoo, sizes).await?);
+    }
 
     finish(args, &context, &rows)
+}
+
+/// W10: loads `sizes.memory_docs` documents of 1 KiB with COPY, reads them back with `SELECT *`
+/// and with the change feed, and updates all of them in one statement; per phase its rate and
+/// the server's peak resident memory during it.
+async fn bounded_memory(
+    postgres: &System,
+    mindoo: &System,
+    sizes: &Sizes,
+) -> Result<Vec<Measurement>> {
+    let n = sizes.memory_docs;
+    let phases = ["COPY FROM STDIN", "SELECT *", "change feed", "UPDATE of every document"];
+    let mut rates: Vec<Measurement> = phases
+        .iter()
+        .map(|phase| {
+            Measurement::new(
+                "W10",
+                format!("{phase}, {n} documents of {W1_DOC} B"),
+                "docs/s",
+                Better::Higher,
+            )
+        })
+        .collect();
+    let mut peaks: Vec<Measurement> = phases
+        .iter()
+        .map(|phase| {
+            Measurement::new(
+                "W10",
+                format!("peak resident memory of the server during {phase}"),
+                "MiB",
+                Better::Lower,
+            )
+            .goal(Goal::AtMost(300.0))
+        })
+        .collect();
+    for system in order(postgres, mindoo, 0) {
+        let table = "w10";
+        workload::create_table(system, table).await?;
+        for (phase, (rate, peak)) in rates.iter_mut().zip(peaks.iter_mut()).enumerate() {
+            system.reset_peak()?;
+            let value = match phase {
+                0 => workload::copy_load(system, table, n, W1_DOC).await?,
+                1 => workload::read_all(system, table, n).await?,
+                2 => workload::feed_catch_up(system, table, n).await?,
+                _ => workload::update_all(system, table, n).await?,
+            };
+            push(rate, system.kind, value);
+            push(peak, system.kind, system.peak_rss_mib());
+        }
+    }
+    Ok(rates.into_iter().chain(peaks).collect())
 }
 
 /// Prints the report and writes it into `args.out`.

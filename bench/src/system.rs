@@ -283,6 +283,39 @@ impl System {
         kib as f64 / 1024.0
     }
 
+    /// The server's processes: MindooDB's one, PostgreSQL's postmaster and its backends.
+    fn pids(&self) -> Vec<u32> {
+        let Some(pid) = self.child.as_ref().map(Child::id) else {
+            return Vec::new();
+        };
+        let mut pids = vec![pid];
+        if self.kind == Kind::Postgres {
+            pids.extend(children(pid));
+        }
+        pids
+    }
+
+    /// Starts a new peak-memory measurement: every server process's VmHWM falls to its current
+    /// VmRSS (`/proc/PID/clear_refs`; needs root or the processes' owner).
+    pub(crate) fn reset_peak(&self) -> Result<()> {
+        for pid in self.pids() {
+            fs::write(format!("/proc/{pid}/clear_refs"), "5")
+                .map_err(Error::io("resetting a server process's peak memory"))?;
+        }
+        Ok(())
+    }
+
+    /// Peak resident memory since `reset_peak`, in MiB: the sum of the processes' VmHWM
+    /// (for PostgreSQL an upper bound, as backends peak at different moments).
+    pub(crate) fn peak_rss_mib(&self) -> f64 {
+        let kib: u64 = self
+            .pids()
+            .into_iter()
+            .map(|pid| proc_status_kib(pid, "VmHWM:"))
+            .sum();
+        kib as f64 / 1024.0
+    }
+
     /// Bytes under the data dir.
     pub(crate) fn data_bytes(&self) -> u64 {
         dir_bytes(&self.root.path().join("data"))
@@ -375,12 +408,16 @@ fn free_port() -> Result<u16> {
 }
 
 fn vm_rss_kib(pid: u32) -> u64 {
+    proc_status_kib(pid, "VmRSS:")
+}
+
+fn proc_status_kib(pid: u32, field: &str) -> u64 {
     fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|status| {
             status
                 .lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .find_map(|l| l.strip_prefix(field))
                 .and_then(|v| v.split_whitespace().next()?.parse().ok())
         })
         .unwrap_or(0)

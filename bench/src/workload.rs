@@ -11,7 +11,7 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use futures::SinkExt;
+use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_postgres::Client;
 use tokio_postgres::error::SqlState;
@@ -156,6 +156,49 @@ pub(crate) async fn copy_load(system: &System, table: &str, n: u64, size: usize)
 
 fn bytes_of(chunk: &mut String) -> std::io::Cursor<Vec<u8>> {
     std::io::Cursor::new(std::mem::take(chunk).into_bytes())
+}
+
+/// W10: `SELECT *` of a table of `n` documents, read row by row as the rows arrive; rows/s.
+pub(crate) async fn read_all(system: &System, table: &str, n: u64) -> Result<f64> {
+    let client = system.connect().await?;
+    let began = Instant::now();
+    let rows = client
+        .query_raw(&format!("SELECT * FROM {table}"), Vec::<i64>::new())
+        .await
+        .map_err(|e| system.sql(e))?;
+    futures::pin_mut!(rows);
+    let mut seen = 0u64;
+    while let Some(row) = rows.next().await {
+        std::hint::black_box(row.map_err(|e| system.sql(e))?);
+        seen += 1;
+    }
+    expect_count(system, "W10 read", seen, n)?;
+    Ok(seen as f64 / began.elapsed().as_secs_f64())
+}
+
+/// W10: one UPDATE of every document of a table of `n`; documents/s.
+pub(crate) async fn update_all(system: &System, table: &str, n: u64) -> Result<f64> {
+    let client = system.connect().await?;
+    let began = Instant::now();
+    let updated = client
+        .execute(
+            &format!("UPDATE {table} SET data = jsonb_set(data, '{{v}}', '0')"),
+            &[],
+        )
+        .await
+        .map_err(|e| system.sql(e))?;
+    expect_count(system, "W10 update", updated, n)?;
+    Ok(n as f64 / began.elapsed().as_secs_f64())
+}
+
+fn expect_count(system: &System, what: &str, seen: u64, n: u64) -> Result<()> {
+    if seen == n {
+        return Ok(());
+    }
+    Err(Error::process(
+        format!("{} {what}", system.kind.name()),
+        format!("{seen} rows, expected {n}"),
+    ))
 }
 
 /// W3: point reads by id from `clients` connections for `duration`; queries/s.
