@@ -369,7 +369,12 @@ async fn bounded_memory(
     sizes: &Sizes,
 ) -> Result<Vec<Measurement>> {
     let n = sizes.memory_docs;
-    let phases = ["COPY FROM STDIN", "SELECT *", "change feed", "UPDATE of every document"];
+    let phases = [
+        "COPY FROM STDIN",
+        "SELECT *",
+        "change feed",
+        "UPDATE of every document",
+    ];
     let mut rates: Vec<Measurement> = phases
         .iter()
         .map(|phase| {
@@ -393,11 +398,14 @@ async fn bounded_memory(
             .goal(Goal::AtMost(300.0))
         })
         .collect();
+    // Resident memory when each phase starts, by phase, PostgreSQL then MindooDB.
+    let mut at_start = vec![[0.0f64; 2]; phases.len()];
     for system in order(postgres, mindoo, 0) {
         let table = "w10";
         workload::create_table(system, table).await?;
         for (phase, (rate, peak)) in rates.iter_mut().zip(peaks.iter_mut()).enumerate() {
             system.reset_peak()?;
+            at_start[phase][usize::from(system.kind == Kind::Mindoo)] = system.rss_mib();
             let value = match phase {
                 0 => workload::copy_load(system, table, n, W1_DOC).await?,
                 1 => workload::read_all(system, table, n).await?,
@@ -407,6 +415,10 @@ async fn bounded_memory(
             push(rate, system.kind, value);
             push(peak, system.kind, system.peak_rss_mib());
         }
+    }
+    for (peak, [pg, mdb]) in peaks.iter_mut().zip(at_start) {
+        peak.note =
+            format!("resident when it started: PostgreSQL {pg:.0} MiB, MindooDB {mdb:.0} MiB");
     }
     Ok(rates.into_iter().chain(peaks).collect())
 }
