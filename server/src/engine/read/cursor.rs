@@ -9,51 +9,24 @@
 //! - Cursors are forward-only (no SCROLL) and live until CLOSE or the end of their
 //!   transaction block (no WITH HOLD); DECLARE outside a block fails with 25P01.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::PoisonError;
 
-use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::sql::sqlparser::ast::{Query, Statement};
 use futures::{StreamExt, stream};
 
 use super::query;
 use crate::engine::session::Session;
+use crate::engine::session::cursors::Cursor;
 use crate::engine::session::txn::TxnStatus;
 use crate::error::{Error, Result};
-use crate::output::{Batches, Column, Output};
-
-/// An open cursor: its columns and the rows not fetched yet.
-pub(crate) struct Cursor {
-    columns: Vec<Column>,
-    /// Rows of a batch a FETCH took only part of.
-    held: Option<RecordBatch>,
-    /// The rest. (A Mutex only to make the session `Sync`; FETCH owns the cursor and never
-    /// locks it.)
-    batches: Mutex<Batches>,
-}
-
-/// A session's cursors, by folded name.
-#[derive(Default)]
-pub(crate) struct Cursors(HashMap<String, Cursor>);
-
-impl Cursors {
-    /// The columns FETCH from cursor `name` returns, for Describe; `None` without such a cursor.
-    pub(crate) fn columns(&self, name: &str) -> Option<Vec<Column>> {
-        self.0.get(name).map(|cursor| cursor.columns.clone())
-    }
-
-    /// Closes every cursor (the block ended).
-    pub(crate) fn clear(&mut self) {
-        self.0.clear();
-    }
-}
+use crate::output::{Batches, Output};
 
 /// `DECLARE name CURSOR FOR query`.
 pub(crate) async fn declare(session: &mut Session, name: String, query: Query) -> Result<Output> {
     if session.txn_status() == TxnStatus::Idle {
         return Err(Error::NoActiveTransaction("DECLARE CURSOR"));
     }
-    if session.cursors().0.contains_key(&name) {
+    if session.cursors().contains(&name) {
         return Err(Error::DuplicateCursor(name));
     }
     let Output::Rows {
@@ -62,12 +35,9 @@ pub(crate) async fn declare(session: &mut Session, name: String, query: Query) -
     else {
         return Err(Error::Internal("a cursor's query returned no rows".into()));
     };
-    let cursor = Cursor {
-        columns,
-        held: None,
-        batches: Mutex::new(batches),
-    };
-    session.cursors_mut().0.insert(name, cursor);
+    session
+        .cursors_mut()
+        .insert(name, Cursor::new(columns, batches));
     Ok(Output::Command {
         tag: "DECLARE CURSOR",
         rows: None,
@@ -79,7 +49,6 @@ pub(crate) async fn declare(session: &mut Session, name: String, query: Query) -
 pub(crate) async fn fetch(session: &mut Session, name: &str, count: Option<u64>) -> Result<Output> {
     let cursor = session
         .cursors_mut()
-        .0
         .get_mut(name)
         .ok_or_else(|| Error::UndefinedCursor(name.to_owned()))?;
     let columns = cursor.columns.clone();
@@ -125,7 +94,7 @@ pub(crate) async fn fetch(session: &mut Session, name: &str, count: Option<u64>)
 pub(crate) fn close(session: &mut Session, name: Option<&str>) -> Result<Output> {
     match name {
         Some(name) => {
-            if session.cursors_mut().0.remove(name).is_none() {
+            if !session.cursors_mut().remove(name) {
                 return Err(Error::UndefinedCursor(name.to_owned()));
             }
         }

@@ -14,6 +14,7 @@ pub(crate) mod activity;
 pub(crate) mod clock;
 pub(crate) mod commit;
 pub(crate) mod copy_in;
+pub(crate) mod cursors;
 pub(crate) mod keys;
 pub(crate) mod listen;
 pub(crate) mod receipts;
