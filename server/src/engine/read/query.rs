@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use datafusion::arrow::array::{Array, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, TimeUnit};
-use datafusion::common::{ParamValues, ScalarValue};
+use datafusion::common::{DFSchemaRef, ParamValues, ScalarValue};
 use datafusion::execution::SessionState;
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::prelude::SessionContext;
@@ -54,6 +54,21 @@ pub(crate) async fn plan_in(state: &SessionState, mut statement: Statement) -> R
         .map_err(from_datafusion)
 }
 
+/// The result columns' types as the plan runs them: after the analyzer, whose rules turn a
+/// cast of a jsonb value into a function of the cast's type (`j::text` is text, though the
+/// cast as planned carries the jsonb mark of its input). A plan the analyzer cannot check
+/// yet (unbound parameters of unknown type) keeps its planned schema.
+fn result_schema(ctx: &SessionContext, plan: &LogicalPlan) -> DFSchemaRef {
+    let state = ctx.state();
+    state
+        .analyzer()
+        .execute_and_check(plan.clone(), state.config_options(), |_, _| {})
+        .map_or_else(
+            |_| plan.schema().clone(),
+            |analyzed| analyzed.schema().clone(),
+        )
+}
+
 /// Plans a query and types its parameters and result columns; `declared` are the types the
 /// client gave at Parse.
 pub(crate) async fn describe(
@@ -85,7 +100,10 @@ pub(crate) async fn describe(
             declared.or(inferred).unwrap_or(PgType::Text)
         })
         .collect();
-    let columns = columns_of(plan.schema(), column_names(statement, plan.schema()));
+    let columns = columns_of(
+        &result_schema(session.ctx(), &plan),
+        column_names(statement, plan.schema()),
+    );
     let point_read = PointRead::of(&plan);
     Ok(Described {
         param_types,
@@ -121,12 +139,13 @@ pub(crate) async fn run(
     {
         return point_read(session, &read, &id, columns_of(plan.schema(), names));
     }
+    let schema = result_schema(session.ctx(), &plan);
     let frame = session
         .ctx()
         .execute_logical_plan(plan)
         .await
         .map_err(from_datafusion)?;
-    let columns = columns_of(frame.schema(), names);
+    let columns = columns_of(&schema, names);
     // Physical planning takes the statement's snapshot, keys and pending writes
     // (`DocTable::scan`), so the rows are the statement's whenever the client reads them.
     let stream = frame.execute_stream().await.map_err(from_datafusion)?;

@@ -169,7 +169,7 @@ impl AnalyzerRule for JsonbCasts {
                 schema.merge(input.schema());
             }
             let names = NamePreserver::new(&node);
-            node.map_expressions(|expr| {
+            let rewritten = node.map_expressions(|expr| {
                 let saved = names.save(&expr);
                 let rewritten = expr.transform_up(|e| match e {
                     Expr::Cast(cast) => rewrite_cast(cast, &schema),
@@ -180,7 +180,14 @@ impl AnalyzerRule for JsonbCasts {
                 } else {
                     rewritten
                 })
-            })
+            })?;
+            // A node's schema was computed from its old expressions: a cast of a jsonb value
+            // kept the jsonb mark of its input until the node's fields are derived again.
+            if rewritten.transformed {
+                rewritten.map_data(LogicalPlan::recompute_schema)
+            } else {
+                Ok(rewritten)
+            }
         })
         .map(|t| t.data)
     }
