@@ -20,7 +20,8 @@ use pgwire::api::Type;
 use pgwire::api::portal::Format;
 use pgwire::api::results::{FieldFormat, FieldInfo, QueryResponse, Response, Tag};
 use pgwire::error::PgWireResult;
-use pgwire::messages::data::DataRow;
+use pgwire::messages::PgWireBackendMessage;
+use pgwire::messages::data::{DataRow, RowDescription};
 
 use crate::output::{Column, Output, PgType};
 use crate::pg::copy;
@@ -98,6 +99,13 @@ fn data_row(
         encode_cell(array.as_ref(), row_idx, *pg_type, field.format(), &mut buf)?;
     }
     Ok(DataRow::new(buf.as_slice().into(), fields.len() as i16))
+}
+
+/// The RowDescription message of `fields`.
+pub(crate) fn row_description(fields: &[FieldInfo]) -> PgWireBackendMessage {
+    PgWireBackendMessage::RowDescription(RowDescription::new(
+        fields.iter().map(Into::into).collect(),
+    ))
 }
 
 /// Row description for `columns`, each in the format the client asked for.

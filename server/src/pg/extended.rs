@@ -28,7 +28,7 @@ use pgwire::api::store::{Entry, PortalStore};
 use pgwire::api::{ClientInfo, ClientPortalStore, DEFAULT_NAME, PgWireConnectionState, Type};
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::PgWireBackendMessage;
-use pgwire::messages::data::{NoData, ParameterDescription, RowDescription};
+use pgwire::messages::data::{NoData, ParameterDescription};
 use pgwire::messages::extendedquery::{
     Bind, BindComplete, Describe, Execute, TARGET_TYPE_BYTE_PORTAL, TARGET_TYPE_BYTE_STATEMENT,
 };
@@ -38,7 +38,7 @@ use tokio::sync::Mutex;
 use crate::engine::{Prepared, Session};
 use crate::output::{Output, PgType};
 use crate::pg::error::{internal, protocol_violation, to_pg_error};
-use crate::pg::interrupt::{Interrupt, timeout_setting};
+use crate::pg::interrupt::Interrupt;
 use crate::pg::simple::forget_deallocated;
 use crate::pg::startup::session_of;
 use crate::pg::status::{self, settle};
@@ -242,8 +242,7 @@ impl ExtendedQueries {
                     let message = if fields.is_empty() {
                         PgWireBackendMessage::NoData(NoData::new())
                     } else {
-                        let fields = fields.iter().map(Into::into).collect();
-                        PgWireBackendMessage::RowDescription(RowDescription::new(fields))
+                        encode::row_description(&fields)
                     };
                     client.send(message).await?;
                     return Ok(());
@@ -301,8 +300,7 @@ where
     };
     let max_rows = usize::try_from(message.max_rows).unwrap_or(0);
     let session = session_of(client)?;
-    let timeout = timeout_setting(session.lock().await.setting("statement_timeout").as_deref());
-    let mut interrupt = Interrupt::start(client, timeout).await;
+    let mut interrupt = Interrupt::start(client, &session).await;
     let state = portal.state();
     let mut state = state.lock().await;
     if matches!(*state, PortalExecutionState::Initial) {

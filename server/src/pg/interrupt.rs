@@ -17,8 +17,10 @@ use std::time::Duration;
 use futures::channel::oneshot;
 use pgwire::api::{ClientInfo, ConnectionHandle};
 use pgwire::error::PgWireError;
+use tokio::sync::Mutex;
 use tokio::time::Sleep;
 
+use crate::engine::Session;
 use crate::pg::error::canceled;
 
 /// One statement's interrupts.
@@ -29,8 +31,10 @@ pub(crate) struct Interrupt {
 }
 
 impl Interrupt {
-    /// Starts a statement on `client`'s connection, ending it after `timeout` if one is set.
-    pub(crate) async fn start<C: ClientInfo>(client: &C, timeout: Option<Duration>) -> Interrupt {
+    /// Starts a statement of `session` on `client`'s connection, ending it after the session's
+    /// `statement_timeout` if one is set.
+    pub(crate) async fn start<C: ClientInfo>(client: &C, session: &Mutex<Session>) -> Interrupt {
+        let timeout = timeout_setting(session.lock().await.setting("statement_timeout").as_deref());
         let cancel = match client.session_extensions().get::<Arc<ConnectionHandle>>() {
             Some(handle) => Some(handle.start_query().await),
             None => None,

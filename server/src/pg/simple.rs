@@ -25,7 +25,6 @@ use pgwire::api::store::PortalStore;
 use pgwire::api::{ClientInfo, ClientPortalStore, PgWireConnectionState};
 use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
 use pgwire::messages::PgWireBackendMessage;
-use pgwire::messages::data::RowDescription;
 use pgwire::messages::response::EmptyQueryResponse;
 use pgwire::messages::simplequery::Query;
 use tokio::sync::Mutex;
@@ -33,7 +32,7 @@ use tokio::sync::Mutex;
 use crate::engine::Session;
 use crate::output::Output;
 use crate::pg::error::{internal, to_error_info};
-use crate::pg::interrupt::{Interrupt, timeout_setting};
+use crate::pg::interrupt::Interrupt;
 use crate::pg::startup::session_of;
 use crate::pg::status::wire_status;
 use crate::pg::{copy, encode, send};
@@ -129,8 +128,7 @@ where
     C::Error: Debug,
     PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
 {
-    let timeout = timeout_setting(session.lock().await.setting("statement_timeout").as_deref());
-    let mut interrupt = Interrupt::start(client, timeout).await;
+    let mut interrupt = Interrupt::start(client, session).await;
     let ran = interrupt
         .guard(async { session.lock().await.run_simple(statement).await })
         .await;
@@ -155,11 +153,8 @@ where
         } => copy::send_out(client, &columns, batches, &format, &mut interrupt).await,
         output => match encode::response(output, &Format::UnifiedText)? {
             Response::Query(mut rows) => {
-                let fields = rows.row_schema().iter().map(Into::into).collect();
                 client
-                    .feed(PgWireBackendMessage::RowDescription(RowDescription::new(
-                        fields,
-                    )))
+                    .feed(encode::row_description(&rows.row_schema()))
                     .await?;
                 send::rows(client, &mut rows, 0, &mut interrupt)
                     .await
