@@ -102,7 +102,7 @@ fn seed(data: &Path, tenant: &str, n: u64) -> Result<()> {
         .map_err(storage("creating the source tenant"))?
         .id;
     let table = store
-        .create_table(tenant, TABLE, None)
+        .create_table(tenant, TABLE, None, Default::default())
         .map_err(storage("creating the source table"))?
         .table;
     let key = DataKey::from_secret(

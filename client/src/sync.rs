@@ -283,7 +283,7 @@ async fn sync_table(
     let store = local.store();
     let info = match store.table(local.tenant(), name) {
         Some(info) => info,
-        None => match store.create_table(local.tenant(), name, None) {
+        None => match store.create_table(local.tenant(), name, None, Default::default()) {
             Ok(info) => info,
             // Created meanwhile by someone else: use theirs.
             Err(mindoodb_storage::Error::AlreadyExists(_)) => store

@@ -57,9 +57,15 @@ pub(crate) fn bootstrap(
         auth: verifier::make(password),
         login: true,
         superuser: true,
+        inherit: true,
+        member_of: Vec::new(),
     })?;
     if store.tenant(&config.database).is_none() {
-        store.create_tenant(&config.database)?;
+        let tenant = store.create_tenant(&config.database)?;
+        store.update_tenant_access(tenant.id, |access| {
+            access.owner.clone_from(&config.user);
+            Ok::<(), mindoodb_storage::Error>(())
+        })?;
     }
     store.grant(&config.user, &config.database)?;
     Ok(match generated {

@@ -82,6 +82,17 @@ pub(crate) enum Error {
     /// The session lacks the key a statement needs, or the role lacks a privilege.
     #[error("permission denied: {0}")]
     NotAllowed(String),
+    /// The current role lacks a privilege, in PostgreSQL's words (`permission denied for
+    /// table t`, `must be owner of view v`).
+    #[error("{0}")]
+    InsufficientPrivilege(String),
+    /// A GRANT or REVOKE that cannot be (a privilege the object does not have, a circular
+    /// role membership).
+    #[error("{0}")]
+    InvalidGrant(String),
+    /// SET ROLE to a role that does not exist.
+    #[error("role \"{0}\" does not exist")]
+    NoSuchRoleToSet(String),
     /// A presented key does not match the check value the tenant registered for it.
     #[error("key {0} does not match the key registered under that name and version")]
     WrongKey(String),

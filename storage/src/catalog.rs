@@ -4,11 +4,13 @@
 //! ```text
 //! "n"                                   -> next id (u32)
 //! "t" tenant_name                       -> tenant id (u32)
-//! "T" tenant_id(4) table_name           -> TableInfo (tenant, id, name, default key, read-only)
+//! "T" tenant_id(4) table_name           -> TableInfo (tenant, id, name, default key, read-only,
+//!                                          owner and grants)
 //! "v" tenant_id(4) view_name            -> ViewInfo
 //! "r" role_name                         -> RoleRecord
 //! "g" role_name 0x00 tenant_name        -> (grant of CONNECT)
 //! "k" tenant_id(4) key_name 0x00 ver(4) -> KeyRecord
+//! "a" tenant_id(4)                      -> TenantAccess (`access.rs`)
 //! "s" tenant_id(4) table_id(4) peer_id  -> SyncCursor
 //! ```
 //!
@@ -31,6 +33,7 @@ use std::collections::BTreeMap;
 
 use mindoodb_protocol::{EntryHash, Kcv, KdfParams, KeyName};
 
+use crate::access::{self, Access, TenantAccess};
 use crate::codec::{Reader, Writer};
 use crate::{Error, Result, Seq, Table, TableId, TenantId};
 
@@ -42,6 +45,7 @@ const GRANT: u8 = b'g';
 const KEY: u8 = b'k';
 const SYNC: u8 = b's';
 const VIEW: u8 = b'v';
+const TENANT_ACCESS: u8 = b'a';
 const MAX_NAME_LEN: usize = 63;
 
 /// A tenant: an organisation with its own tables, keys and grants (a Postgres database).
@@ -65,6 +69,8 @@ pub struct TableInfo {
     /// An archived shard: readable, syncable and backed up, but every commit that writes to
     /// it is refused (`Error::ReadOnlyTable`).
     pub read_only: bool,
+    /// Its owner and grants.
+    pub access: Access,
 }
 
 /// A view of a tenant: a name for a query over its tables. The text is opaque here; the server
@@ -77,6 +83,8 @@ pub struct ViewInfo {
     pub name: String,
     /// The defining query, as the server wrote it.
     pub sql: String,
+    /// Its owner and grants.
+    pub access: Access,
 }
 
 /// A login role. `auth` is the server's password verifier (for example SCRAM); never a password.
@@ -90,6 +98,21 @@ pub struct RoleRecord {
     pub login: bool,
     /// May create tenants and roles and sees every tenant.
     pub superuser: bool,
+    /// Uses the privileges of the roles it is a member of without SET ROLE.
+    pub inherit: bool,
+    /// The roles it is a member of (GRANT role TO this).
+    pub member_of: Vec<Membership>,
+}
+
+/// A role's membership in another role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    /// The role it is a member of.
+    pub role: String,
+    /// May grant that role to others.
+    pub admin: bool,
+    /// Who granted it.
+    pub grantor: String,
 }
 
 /// What a server may know about one key version.
@@ -134,6 +157,7 @@ pub(crate) struct Catalog {
     pub(crate) tenants: BTreeMap<String, TenantInfo>,
     pub(crate) tables: BTreeMap<(TenantId, String), TableInfo>,
     pub(crate) views: BTreeMap<(TenantId, String), ViewInfo>,
+    pub(crate) access: BTreeMap<TenantId, TenantAccess>,
 }
 
 impl Catalog {
@@ -177,6 +201,13 @@ impl Catalog {
                     let info = decode_view(&value)?;
                     catalog.views.insert((info.tenant, info.name.clone()), info);
                 }
+                Some(&TENANT_ACCESS) => {
+                    let id: [u8; 4] = key[1..].try_into().map_err(|_| corrupt("access key"))?;
+                    catalog.access.insert(
+                        TenantId(u32::from_be_bytes(id)),
+                        access::decode_tenant_access(&value)?,
+                    );
+                }
                 _ => {}
             }
         }
@@ -214,6 +245,10 @@ pub(crate) fn table_key(tenant: TenantId, name: &str) -> Vec<u8> {
 
 pub(crate) fn view_key(tenant: TenantId, name: &str) -> Vec<u8> {
     tagged(VIEW, &[&tenant.0.to_be_bytes(), name.as_bytes()])
+}
+
+pub(crate) fn tenant_access_key(tenant: TenantId) -> Vec<u8> {
+    tagged(TENANT_ACCESS, &[&tenant.0.to_be_bytes()])
 }
 
 pub(crate) fn views_of_prefix(tenant: TenantId) -> Vec<u8> {
@@ -281,7 +316,7 @@ pub(crate) fn decode_u32(bytes: &[u8]) -> Result<u32> {
 }
 
 pub(crate) fn encode_table(info: &TableInfo) -> Vec<u8> {
-    Writer::new()
+    let w = Writer::new()
         .u32(info.table.tenant.0)
         .u32(info.table.id.0)
         .bytes(info.name.as_bytes())
@@ -291,8 +326,8 @@ pub(crate) fn encode_table(info: &TableInfo) -> Vec<u8> {
                 .map_or("", |k| k.as_str())
                 .as_bytes(),
         )
-        .u8(u8::from(info.read_only))
-        .finish()
+        .u8(u8::from(info.read_only));
+    access::write_access(w, &info.access).finish()
 }
 
 pub(crate) fn decode_table(bytes: &[u8]) -> Result<TableInfo> {
@@ -316,23 +351,25 @@ pub(crate) fn decode_table(bytes: &[u8]) -> Result<TableInfo> {
                 _ => return None,
             },
         };
+        let access = access::read_access(&mut r)?;
         r.end()?;
         Some(TableInfo {
             table: Table { tenant, id },
             name,
             default_key,
             read_only,
+            access,
         })
     })();
     info.ok_or_else(|| corrupt("table record"))
 }
 
 pub(crate) fn encode_view(info: &ViewInfo) -> Vec<u8> {
-    Writer::new()
+    let w = Writer::new()
         .u32(info.tenant.0)
         .bytes(info.name.as_bytes())
-        .bytes(info.sql.as_bytes())
-        .finish()
+        .bytes(info.sql.as_bytes());
+    access::write_access(w, &info.access).finish()
 }
 
 pub(crate) fn decode_view(bytes: &[u8]) -> Result<ViewInfo> {
@@ -341,17 +378,33 @@ pub(crate) fn decode_view(bytes: &[u8]) -> Result<ViewInfo> {
         let tenant = TenantId(r.u32()?);
         let name = r.str()?.to_owned();
         let sql = r.str()?.to_owned();
+        let access = access::read_access(&mut r)?;
         r.end()?;
-        Some(ViewInfo { tenant, name, sql })
+        Some(ViewInfo {
+            tenant,
+            name,
+            sql,
+            access,
+        })
     })();
     info.ok_or_else(|| corrupt("view record"))
 }
 
 pub(crate) fn encode_role(role: &RoleRecord) -> Vec<u8> {
-    Writer::new()
+    // NOINHERIT is a set bit so that records written before it existed read as INHERIT.
+    let flags = u8::from(role.login) | u8::from(role.superuser) << 1 | u8::from(!role.inherit) << 2;
+    let w = Writer::new()
         .bytes(role.name.as_bytes())
         .bytes(&role.auth)
-        .u8(u8::from(role.login) | u8::from(role.superuser) << 1)
+        .u8(flags);
+    let len = u32::try_from(role.member_of.len()).unwrap_or(u32::MAX);
+    role.member_of
+        .iter()
+        .fold(w.u32(len), |w, m| {
+            w.bytes(m.role.as_bytes())
+                .u8(u8::from(m.admin))
+                .bytes(m.grantor.as_bytes())
+        })
         .finish()
 }
 
@@ -361,12 +414,24 @@ pub(crate) fn decode_role(bytes: &[u8]) -> Result<RoleRecord> {
         let name = r.str()?.to_owned();
         let auth = r.bytes()?.to_vec();
         let flags = r.u8()?;
+        let mut member_of = Vec::new();
+        if r.end().is_none() {
+            for _ in 0..r.u32()? {
+                member_of.push(Membership {
+                    role: r.str()?.to_owned(),
+                    admin: r.u8()? != 0,
+                    grantor: r.str()?.to_owned(),
+                });
+            }
+        }
         r.end()?;
         Some(RoleRecord {
             name,
             auth,
             login: flags & 1 != 0,
             superuser: flags & 2 != 0,
+            inherit: flags & 4 == 0,
+            member_of,
         })
     })();
     role.ok_or_else(|| corrupt("role record"))

@@ -19,6 +19,7 @@
 //!
 //! See: docs/ARCHITECTURE.md#storage, docs/FORMAT.md#storage-layout
 
+mod access;
 mod backup;
 mod backup_file;
 mod carried;
@@ -44,12 +45,13 @@ mod store;
 mod verify;
 mod verify_commits;
 
+pub use access::{Access, AclItem, DefaultAcl, TenantAccess};
 pub use backup::{
     BackupError, BackupInfo, LogRange, Progress, RestoreSummary, TableRange, TenantRange, Until,
     verify_backups,
 };
 pub use carried::{CarriedProof, CarriedRecord};
-pub use catalog::{KeyRecord, RoleRecord, SyncCursor, TableInfo, TenantInfo, ViewInfo};
+pub use catalog::{KeyRecord, Membership, RoleRecord, SyncCursor, TableInfo, TenantInfo, ViewInfo};
 pub use commit::{
     CommitImport, CommitReceipt, Outcome, SignedCommitReceipt, SigningTransaction, Transaction,
     Write,

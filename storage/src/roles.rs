@@ -6,6 +6,8 @@
 //!   (`Store::write_catalog`), like every other catalog change.
 //! - A grant names a role and a tenant that exist when it is written; dropping either removes
 //!   its grants in the same batch.
+//! - A membership (`RoleRecord::member_of`) names a role that exists: dropping a role removes
+//!   the memberships in it in the same batch.
 
 use rocksdb::WriteBatch;
 
@@ -51,7 +53,7 @@ impl Store {
             .collect()
     }
 
-    /// Drops a role and its grants.
+    /// Drops a role, its grants of tenants and every membership in it.
     pub fn drop_role(&self, name: &str) -> Result<()> {
         let mut cat = self.shared.catalog.write();
         if self.role(name)?.is_none() {
@@ -60,6 +62,17 @@ impl Store {
         let cf = self.shared.cf(CF_CATALOG);
         let mut batch = WriteBatch::default();
         batch.delete_cf(&cf, catalog::role_key(name));
+        for mut member in self.roles()? {
+            let before = member.member_of.len();
+            member.member_of.retain(|m| m.role != name);
+            if member.member_of.len() != before {
+                batch.put_cf(
+                    &cf,
+                    catalog::role_key(&member.name),
+                    catalog::encode_role(&member),
+                );
+            }
+        }
         let grants = catalog::grants_of_prefix(name);
         batch.delete_range_cf(&cf, &grants, &prefix_end(&grants));
         self.write_catalog(batch, &mut cat)

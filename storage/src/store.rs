@@ -24,6 +24,7 @@ use rocksdb::{
     WriteOptions,
 };
 
+use crate::access::Access;
 use crate::catalog::{self, Catalog, KeyRecord, SyncCursor, TableInfo, TenantInfo, ViewInfo};
 use crate::commit::Pipeline;
 use crate::layout::{
@@ -315,6 +316,7 @@ impl Store {
             batch.delete_range_cf(&self.shared.cf(name), &start[..], &end[..]);
         }
         batch.delete_cf(&cf, catalog::tenant_key(name));
+        batch.delete_cf(&cf, catalog::tenant_access_key(tenant.id));
         for prefix in [
             catalog::keys_of_prefix(tenant.id),
             catalog::views_of_prefix(tenant.id),
@@ -328,6 +330,7 @@ impl Store {
         cat.tenants.remove(name);
         cat.tables.retain(|(t, _), _| *t != tenant.id);
         cat.views.retain(|(t, _), _| *t != tenant.id);
+        cat.access.remove(&tenant.id);
         Ok(())
     }
 
@@ -337,6 +340,7 @@ impl Store {
         tenant: TenantId,
         name: &str,
         default_key: Option<KeyName>,
+        access: Access,
     ) -> Result<TableInfo> {
         catalog::check_name(name)?;
         let mut cat = self.shared.catalog.write();
@@ -354,6 +358,7 @@ impl Store {
             name: name.to_owned(),
             default_key,
             read_only: false,
+            access,
         };
         let mut batch = WriteBatch::default();
         let cf = self.shared.cf(CF_CATALOG);
@@ -468,21 +473,38 @@ impl Store {
     }
 
     /// Creates a view; fails if a table or view of that name exists.
-    pub fn create_view(&self, tenant: TenantId, name: &str, sql: &str) -> Result<ViewInfo> {
+    pub fn create_view(
+        &self,
+        tenant: TenantId,
+        name: &str,
+        sql: &str,
+        access: Access,
+    ) -> Result<ViewInfo> {
         let mut cat = self.shared.catalog.write();
         if cat.has_relation(tenant, name) {
             return Err(Error::AlreadyExists(format!("relation {name}")));
         }
-        self.put_view_locked(tenant, name, sql, &mut cat)
+        self.put_view_locked(tenant, name, sql, access, &mut cat)
     }
 
-    /// Creates a view or replaces the text of the view of that name; fails if a table has it.
-    pub fn replace_view(&self, tenant: TenantId, name: &str, sql: &str) -> Result<ViewInfo> {
+    /// Creates a view with `access`, or replaces the text of the view of that name, which
+    /// keeps its own owner and grants; fails if a table has the name.
+    pub fn replace_view(
+        &self,
+        tenant: TenantId,
+        name: &str,
+        sql: &str,
+        access: Access,
+    ) -> Result<ViewInfo> {
         let mut cat = self.shared.catalog.write();
         if cat.tables.contains_key(&(tenant, name.to_owned())) {
             return Err(Error::AlreadyExists(format!("table {name}")));
         }
-        self.put_view_locked(tenant, name, sql, &mut cat)
+        let access = match cat.views.get(&(tenant, name.to_owned())) {
+            Some(old) => old.access.clone(),
+            None => access,
+        };
+        self.put_view_locked(tenant, name, sql, access, &mut cat)
     }
 
     /// The view of that name in `tenant`.
@@ -591,6 +613,7 @@ impl Store {
         tenant: TenantId,
         name: &str,
         sql: &str,
+        access: Access,
         cat: &mut Catalog,
     ) -> Result<ViewInfo> {
         catalog::check_name(name)?;
@@ -601,6 +624,7 @@ impl Store {
             tenant,
             name: name.to_owned(),
             sql: sql.to_owned(),
+            access,
         };
         let mut batch = WriteBatch::default();
         batch.put_cf(

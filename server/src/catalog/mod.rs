@@ -13,6 +13,7 @@
 //! See: docs/SQL.md#compatibility
 
 mod access;
+pub(crate) mod acl;
 mod array_fns;
 mod describe;
 pub(crate) mod doc_columns;
@@ -55,7 +56,7 @@ use std::sync::Arc;
 use datafusion::catalog::{CatalogProvider, SchemaProvider};
 use datafusion::prelude::SessionContext;
 
-pub(crate) use settings::{KEYS as KEYS_SETTING, Settings, server_version};
+pub(crate) use settings::{KEYS as KEYS_SETTING, ROLE as ROLE_SETTING, Settings, server_version};
 pub(crate) use source::CatalogSource;
 use table::{SearchPath, SystemSchema, SystemTable};
 pub(crate) use type_planner::PgTypePlanner;

@@ -136,6 +136,8 @@ mod tests {
             auth: Vec::new(),
             login: true,
             superuser: false,
+            inherit: true,
+            member_of: Vec::new(),
         }
     }
 

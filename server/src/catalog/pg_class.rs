@@ -5,10 +5,14 @@
 //! - Document tables report row security on: rows sealed under keys the session does not
 //!   hold are invisible to every role, the owner included (`relforcerowsecurity`).
 //! - A table created `WITH (key = ...)` shows it in `reloptions`.
+//! - `relowner` and `relacl` are the table's or view's owner and grants; `relacl` is NULL
+//!   until the first GRANT, as in PostgreSQL.
 
-use super::oids;
+use mindoodb_storage::Access;
+
 use super::relations::{RelKind, relations};
 use super::table::{Cell, ColType, Scan, SystemTable};
+use super::{acl, oids, pg_roles};
 use crate::error::Result;
 
 pub(crate) const TABLE: SystemTable = SystemTable {
@@ -56,6 +60,19 @@ pub(crate) const TABLE: SystemTable = SystemTable {
 
 fn rows(scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
     let all = relations(scan.source)?;
+    let roles = scan.source.store.roles()?;
+    let tenant = scan.source.store.tenant_access(scan.source.tenant.id);
+    let owner_oid = |access: &Option<Access>| {
+        access
+            .as_ref()
+            .map(|access| acl::relation_owner(access, &tenant))
+            .and_then(|owner| pg_roles::role_oid(&roles, &owner))
+            .unwrap_or(oids::DATABASE_OWNER)
+    };
+    let acl_cell = |access: &Option<Access>| match access.as_ref().and_then(|a| a.acl.as_ref()) {
+        Some(items) => Cell::from(items.iter().map(acl::item_text).collect::<Vec<String>>()),
+        None => Cell::Null,
+    };
     let has_index = |oid: u32| {
         all.iter()
             .any(|r| r.primary_key.as_ref().is_some_and(|pk| pk.table == oid))
@@ -75,7 +92,7 @@ fn rows(scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
                 Cell::from(relation.namespace),
                 Cell::from(0u32),
                 Cell::from(0u32),
-                Cell::from(oids::DATABASE_OWNER),
+                Cell::from(owner_oid(&relation.access)),
                 Cell::from(access_method),
                 Cell::from(if relation.stored { relation.oid } else { 0 }),
                 Cell::from(0u32),
@@ -101,7 +118,7 @@ fn rows(scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
                 Cell::from(0u32),
                 Cell::from(0u32),
                 Cell::from(0u32),
-                Cell::Null,
+                acl_cell(&relation.access),
                 if relation.options.is_empty() {
                     Cell::Null
                 } else {

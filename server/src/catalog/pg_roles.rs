@@ -65,6 +65,8 @@ fn rows(scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
         auth: Vec::new(),
         login: false,
         superuser: false,
+        inherit: true,
+        member_of: Vec::new(),
     };
     let mut rows: Vec<Vec<Cell>> = oids::roles(&roles)
         .into_iter()

@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 
 use datafusion::arrow::datatypes::Field;
-use mindoodb_storage::{TableInfo, ViewInfo};
+use mindoodb_storage::{Access, TableInfo, ViewInfo};
 
 use super::doc_columns::doc_schema;
 use super::source::CatalogSource;
@@ -75,6 +75,9 @@ pub(crate) struct Relation {
     pub(crate) stored: bool,
     /// A view's query, as stored.
     pub(crate) definition: Option<String>,
+    /// The owner and grants of a table or view of the tenant; `None` for system relations
+    /// and indexes.
+    pub(crate) access: Option<Access>,
 }
 
 /// Every relation of the session's tenant, then the system relations.
@@ -153,6 +156,7 @@ fn document_table(info: &TableInfo, out: &mut Vec<Relation>) -> Result<()> {
         primary_key: None,
         stored: true,
         definition: None,
+        access: Some(info.access.clone()),
     });
     let id_column = columns
         .into_iter()
@@ -175,6 +179,7 @@ fn document_table(info: &TableInfo, out: &mut Vec<Relation>) -> Result<()> {
         options: Vec::new(),
         stored: true,
         definition: None,
+        access: None,
     });
     Ok(())
 }
@@ -196,6 +201,7 @@ fn view<'a>(oid: u32, info: ViewInfo, columns: impl Iterator<Item = &'a Field>) 
         primary_key: None,
         stored: false,
         definition: Some(info.sql),
+        access: Some(info.access),
     }
 }
 
@@ -222,5 +228,6 @@ fn system(table: &SystemTable) -> Relation {
         primary_key: None,
         stored: false,
         definition: None,
+        access: None,
     }
 }

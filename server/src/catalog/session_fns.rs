@@ -20,7 +20,7 @@ use datafusion::logical_expr::{
     ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
 
-use super::settings::{KEYS as KEYS_SETTING, server_version};
+use super::settings::{KEYS as KEYS_SETTING, ROLE as ROLE_SETTING, server_version};
 use super::source::CatalogSource;
 use super::udf::{Returns, bool_arg, row_fn, text, text_arg, text_type};
 use crate::error::Error;
@@ -68,10 +68,7 @@ pub(crate) fn functions(source: &Arc<CatalogSource>) -> Vec<ScalarUDF> {
             &["current_database", "current_catalog"][..],
             source.tenant.name.clone(),
         ),
-        (
-            &["current_user", "session_user", "user", "current_role"][..],
-            source.role.name.clone(),
-        ),
+        (&["session_user"][..], source.role.name.clone()),
     ];
     for (aliases, value) in names {
         for name in aliases {
@@ -84,6 +81,16 @@ pub(crate) fn functions(source: &Arc<CatalogSource>) -> Vec<ScalarUDF> {
                 Arc::new(move |_| Ok(text(Some(value.clone())))),
             ));
         }
+    }
+    for name in ["current_user", "user", "current_role"] {
+        let current = source.clone();
+        out.push(row_fn(
+            name,
+            &[0],
+            Volatility::Stable,
+            text_result,
+            Arc::new(move |_| Ok(text(Some(current.current_role())))),
+        ));
     }
     let getter = source.clone();
     out.push(row_fn(
@@ -124,6 +131,14 @@ pub(crate) fn functions(source: &Arc<CatalogSource>) -> Vec<ScalarUDF> {
                 return Err(Error::NotAllowed(
                     "set_config cannot present keys; use SET mindoo.keys".into(),
                 ));
+            }
+            // SET ROLE checks membership; a set_config around it would skip the check.
+            let guarded = [ROLE_SETTING, "session_authorization"];
+            if guarded.iter().any(|g| name.trim().eq_ignore_ascii_case(g)) {
+                return Err(Error::FeatureNotSupported(format!(
+                    "set_config('{}'): use SET ROLE",
+                    name.trim()
+                )));
             }
             let value = value.unwrap_or_default();
             setter.settings.set(&name, value.clone());

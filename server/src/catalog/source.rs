@@ -30,3 +30,10 @@ pub(crate) struct CatalogSource {
     pub(crate) held_keys: HeldKeys,
     pub(crate) view_schema: ViewSchema,
 }
+
+impl CatalogSource {
+    /// `current_user`: the role SET ROLE chose, else the session's.
+    pub(crate) fn current_role(&self) -> String {
+        self.settings.current_role(&self.role.name)
+    }
+}

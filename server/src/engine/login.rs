@@ -109,7 +109,7 @@ impl Engine {
         udtf::register(
             &ctx,
             &TABLE_FUNCTIONS,
-            &FnCtx::new(self, &role, tenant.id, state.clone()),
+            &FnCtx::new(self, &role, tenant.id, state.clone(), settings.clone()),
         );
         let mut session = Session::new(Parts {
             engine: self.clone(),

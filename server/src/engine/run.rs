@@ -9,6 +9,8 @@
 //! - Inside a failed block only COMMIT, ROLLBACK and ROLLBACK TO run; any error inside a block
 //!   (at Parse, Describe or Execute) fails the block.
 //! - A read-only mirror refuses every statement that writes (25006) before it runs.
+//! - Every statement passes the current role's privilege check (`session/privileges.rs`)
+//!   before it runs, the prepared point read included.
 
 use std::sync::Arc;
 
@@ -16,7 +18,7 @@ use datafusion::logical_expr::LogicalPlan;
 use datafusion::sql::sqlparser::ast::Statement;
 use mindoodb_protocol::DocId;
 
-use super::ddl::{databases, roles, tables, views};
+use super::ddl::{databases, grants, roles, tables, views};
 use super::mindoo::keys;
 use super::prepared::Prepared;
 use super::read::cursor;
@@ -39,8 +41,9 @@ enum Work<'p> {
     Parsed(Box<Statement>),
     /// A prepared statement, with its plan when it is a query.
     Prepared(Box<Classified>, Option<LogicalPlan>),
-    /// A prepared point read of document `id`, shaped as `columns`.
-    PointRead(&'p PointRead, DocId, &'p [Column]),
+    /// A prepared point read of document `id`, shaped as `columns`, with the statement it
+    /// answers (for its privilege check).
+    PointRead(&'p PointRead, DocId, &'p [Column], &'p Classified),
 }
 
 impl Session {
@@ -96,7 +99,7 @@ impl Session {
     ) -> Result<Output> {
         let work = match &prepared.point_read {
             Some(read) if let Some(id) = read.id(&params) => {
-                Work::PointRead(read, id, &prepared.columns)
+                Work::PointRead(read, id, &prepared.columns, &prepared.classified)
             }
             _ => Work::Prepared(Box::new(prepared.classified.clone()), prepared.plan.clone()),
         };
@@ -124,10 +127,15 @@ impl Session {
     async fn run(&mut self, query: Arc<str>, work: Work<'_>, params: &[Value]) -> Result<Output> {
         let running = self.start(query);
         let res = match work {
-            Work::PointRead(read, id, columns) => match self.check_failed_block(false) {
-                Ok(()) => query::point_read(self, read, &id, columns.to_vec()),
-                Err(err) => Err(err),
-            },
+            Work::PointRead(read, id, columns, classified) => {
+                match self
+                    .check_failed_block(false)
+                    .and_then(|()| self.check_statement(classified))
+                {
+                    Ok(()) => query::point_read(self, read, &id, columns.to_vec()),
+                    Err(err) => Err(err),
+                }
+            }
             Work::Parsed(statement) => match self.admit(*statement) {
                 Ok(classified) => dispatch(self, classified, None, params).await,
                 Err(err) => Err(err),
@@ -154,6 +162,7 @@ async fn dispatch(
     if let Some(what) = classified.writes() {
         session.writable(what)?;
     }
+    session.check_statement(&classified)?;
     classified.bind(params)?;
     match classified {
         Classified::Txn(command) => session.txn_command(command).await,
@@ -176,15 +185,12 @@ async fn dispatch(
         Classified::CreateRole(node) => roles::create(session, &node),
         Classified::AlterRole { name, operation } => roles::alter(session, &name, *operation),
         Classified::DropRole { names, if_exists } => roles::drop(session, &names, if_exists),
-        Classified::Grant(grant) => {
-            roles::grant(session, true, grant.objects.as_ref(), &grant.grantees)
-        }
-        Classified::Revoke(revoke) => {
-            roles::grant(session, false, revoke.objects.as_ref(), &revoke.grantees)
-        }
+        Classified::Grant(grant) => grants::grant(session, &grant),
+        Classified::Revoke(revoke) => grants::revoke(session, &revoke),
         Classified::Set(set) => set_show::set(session, *set),
         Classified::Show(variable) => set_show::show(session, &variable),
         Classified::Discard(object) => Ok(set_show::discard(session, object)),
+        Classified::Reset(reset) => set_show::reset(session, &reset),
         Classified::Deallocate(name) => Ok(Output::Deallocate { name }),
         Classified::Listen(command) => Ok(session.listening_mut().run(command)),
         Classified::Copy(node) => copy::run(session, *node).await,

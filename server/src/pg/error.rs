@@ -83,6 +83,7 @@ mod code {
     pub(super) const SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION: &str = "42000";
     pub(super) const SYNTAX_ERROR: &str = "42601";
     pub(super) const INSUFFICIENT_PRIVILEGE: &str = "42501";
+    pub(super) const INVALID_GRANT_OPERATION: &str = "0LP01";
     pub(super) const INVALID_NAME: &str = "42602";
     pub(super) const DUPLICATE_COLUMN: &str = "42701";
     pub(super) const AMBIGUOUS_COLUMN: &str = "42702";
@@ -304,7 +305,11 @@ fn classify(err: &Error) -> Classified {
         Error::CardinalityViolation => (code::CARDINALITY_VIOLATION, false),
         Error::BadCopyData(_) => (code::BAD_COPY_FILE_FORMAT, false),
         Error::CopyFailed(_) => (code::QUERY_CANCELED, false),
-        Error::NotAllowed(_) => (code::INSUFFICIENT_PRIVILEGE, false),
+        Error::NotAllowed(_) | Error::InsufficientPrivilege(_) => {
+            (code::INSUFFICIENT_PRIVILEGE, false)
+        }
+        Error::InvalidGrant(_) => (code::INVALID_GRANT_OPERATION, false),
+        Error::NoSuchRoleToSet(_) => (code::INVALID_PARAMETER_VALUE, false),
         Error::WrongKey(_) | Error::InvalidPassword(_) => (code::INVALID_PASSWORD, false),
         Error::InsecureTransport => (code::INVALID_AUTHORIZATION_SPECIFICATION, false),
         Error::SerializationFailure(_) => (code::SERIALIZATION_FAILURE, false),
@@ -603,6 +608,9 @@ mod tests {
             ),
             (Error::CannotCoerce("integer to jsonb".into()), "42846"),
             (Error::NotAllowed("x".into()), "42501"),
+            (Error::InsufficientPrivilege("x".into()), "42501"),
+            (Error::InvalidGrant("x".into()), "0LP01"),
+            (Error::NoSuchRoleToSet("r".into()), "22023"),
             (Error::WrongKey("k".into()), "28P01"),
             (Error::InsecureTransport, "28000"),
             (Error::SerializationFailure("1".into()), "40001"),

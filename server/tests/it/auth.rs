@@ -86,6 +86,8 @@ async fn role_without_grant_is_42501_and_without_login_28000() {
                     auth: verifier("secret"),
                     login,
                     superuser: false,
+                    inherit: true,
+                    member_of: Vec::new(),
                 })
                 .expect("create role");
         }

@@ -26,6 +26,7 @@ mod load;
 mod names;
 mod operations;
 mod point_reads;
+mod privileges;
 mod psql;
 mod psql_catalog;
 mod queries;

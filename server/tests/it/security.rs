@@ -82,6 +82,14 @@ async fn a_role_never_sees_another_tenants_tables_feeds_or_entries() {
     assert_eq!(err.code(), Some(&SqlState::INSUFFICIENT_PRIVILEGE), "{err}");
 
     let bob = server.connect_as("bob", "bob-pw", "beta").await.unwrap();
+    // As in PostgreSQL 15, only the database's owner (alice) creates in its schema at first.
+    server
+        .connect_as(USER, PASSWORD, "beta")
+        .await
+        .unwrap()
+        .batch_execute("GRANT CREATE ON SCHEMA public TO bob")
+        .await
+        .unwrap();
     for sql in [
         "SELECT * FROM crm2025",
         "SELECT * FROM alice_only",

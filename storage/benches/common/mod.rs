@@ -126,7 +126,7 @@ impl StoreRig {
         let store = open_store(&dir, cache_bytes);
         let tenant = store.create_tenant("bench").expect("create tenant");
         let table = store
-            .create_table(tenant.id, "docs", None)
+            .create_table(tenant.id, "docs", None, Default::default())
             .expect("create table")
             .table;
         StoreRig {

@@ -72,7 +72,7 @@ fn an_incremental_chain_of_three_restores_to_each_point() {
             // A second table appears in the middle of the chain, then is archived.
             let other = fx
                 .store
-                .create_table(tenant, "crm2026", None)
+                .create_table(tenant, "crm2026", None, Default::default())
                 .unwrap()
                 .table;
             write_docs(&fx.store, other, 250, 3);
@@ -297,7 +297,7 @@ fn commits_and_receipts_are_backed_up_incrementally_and_restored_at_their_seqs()
     let tenant = fx.store.tenant("acme").unwrap().id;
     let other = fx
         .store
-        .create_table(tenant, "crm2026", None)
+        .create_table(tenant, "crm2026", None, Default::default())
         .unwrap()
         .table;
     let backups = tempfile::tempdir().unwrap();

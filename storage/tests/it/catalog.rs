@@ -17,6 +17,8 @@ fn everything_survives_a_reopen() {
             auth: b"verifier".to_vec(),
             login: true,
             superuser: false,
+            inherit: true,
+            member_of: Vec::new(),
         })
         .unwrap();
     fx.store.grant("alice", "acme").unwrap();
@@ -71,7 +73,10 @@ fn dropping_a_table_removes_its_data_and_a_new_one_starts_empty() {
         .unwrap();
     fx.store.drop_table(tenant.id, "crm2025").unwrap();
     assert!(fx.store.table(tenant.id, "crm2025").is_none());
-    let again = fx.store.create_table(tenant.id, "crm2025", None).unwrap();
+    let again = fx
+        .store
+        .create_table(tenant.id, "crm2025", None, Default::default())
+        .unwrap();
     assert_ne!(again.table, fx.table, "ids are never reused");
     let snap = fx.store.snapshot();
     assert!(snap.scan(again.table, None, 10).unwrap().is_empty());
@@ -86,28 +91,44 @@ fn views_persist_share_the_table_namespace_and_drop_atomically() {
     let fx = fixture();
     let tenant = fx.store.tenant("acme").unwrap();
     let sql = "SELECT * FROM crm2025 UNION ALL SELECT * FROM crm2026";
-    fx.store.create_view(tenant.id, "crm", sql).unwrap();
+    fx.store
+        .create_view(tenant.id, "crm", sql, Default::default())
+        .unwrap();
     assert!(matches!(
-        fx.store.create_view(tenant.id, "crm", sql),
+        fx.store
+            .create_view(tenant.id, "crm", sql, Default::default()),
         Err(Error::AlreadyExists(_))
     ));
     assert!(matches!(
-        fx.store.create_view(tenant.id, "crm2025", sql),
+        fx.store
+            .create_view(tenant.id, "crm2025", sql, Default::default()),
         Err(Error::AlreadyExists(_))
     ));
     assert!(matches!(
-        fx.store.create_table(tenant.id, "crm", None),
+        fx.store
+            .create_table(tenant.id, "crm", None, Default::default()),
         Err(Error::AlreadyExists(_))
     ));
     assert!(matches!(
-        fx.store.replace_view(tenant.id, "crm2025", sql),
+        fx.store
+            .replace_view(tenant.id, "crm2025", sql, Default::default()),
         Err(Error::AlreadyExists(_))
     ));
     fx.store
-        .replace_view(tenant.id, "crm", "SELECT * FROM crm2025")
+        .replace_view(
+            tenant.id,
+            "crm",
+            "SELECT * FROM crm2025",
+            Default::default(),
+        )
         .unwrap();
     fx.store
-        .create_view(tenant.id, "customers", "SELECT * FROM crm")
+        .create_view(
+            tenant.id,
+            "customers",
+            "SELECT * FROM crm",
+            Default::default(),
+        )
         .unwrap();
     let dir = fx.dir;
     drop(fx.store);
@@ -138,7 +159,9 @@ fn views_persist_share_the_table_namespace_and_drop_atomically() {
         .unwrap();
     assert!(store.views(tenant.id).is_empty());
     assert!(store.table(tenant.id, "crm2025").is_none());
-    store.create_view(tenant.id, "v", "SELECT 1").unwrap();
+    store
+        .create_view(tenant.id, "v", "SELECT 1", Default::default())
+        .unwrap();
     drop(store);
 
     let store = Store::open(dir.path(), &config()).unwrap();
@@ -159,7 +182,7 @@ fn tenants_are_isolated() {
     let other = fx.store.create_tenant("globex").unwrap();
     let theirs = fx
         .store
-        .create_table(other.id, "crm2025", None)
+        .create_table(other.id, "crm2025", None, Default::default())
         .unwrap()
         .table;
     fx.store
@@ -275,7 +298,9 @@ fn sync_cursors_persist_per_peer_and_go_with_their_table() {
         store.set_sync_cursor(fx.table, hub, &at),
         Err(Error::NoSuchTable(_))
     ));
-    let again = store.create_table(tenant.id, "crm2025", None).unwrap();
+    let again = store
+        .create_table(tenant.id, "crm2025", None, Default::default())
+        .unwrap();
     assert_eq!(
         store.sync_cursor(again.table, hub).unwrap(),
         SyncCursor::START,
@@ -287,7 +312,9 @@ fn sync_cursors_persist_per_peer_and_go_with_their_table() {
         store.sync_cursors(again.table).unwrap().is_empty(),
         "DROP TABLE drops its cursors"
     );
-    let third = store.create_table(tenant.id, "crm2025", None).unwrap();
+    let third = store
+        .create_table(tenant.id, "crm2025", None, Default::default())
+        .unwrap();
     store.set_sync_cursor(third.table, hub, &at).unwrap();
     store.drop_tenant("acme").unwrap();
     assert!(store.sync_cursors(third.table).unwrap().is_empty());

@@ -16,7 +16,7 @@ use crate::{doc_id, entry, fixture, identity, local, sealed, signing};
 /// A second table of the fixture's tenant.
 fn second_table(store: &Store, first: Table) -> Table {
     store
-        .create_table(first.tenant, "crm2026", None)
+        .create_table(first.tenant, "crm2026", None, Default::default())
         .unwrap()
         .table
 }

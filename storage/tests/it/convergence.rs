@@ -116,7 +116,10 @@ fn store_with(entries: &[VerifiedEntry], batch: usize) -> (tempfile::TempDir, St
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path(), &config()).unwrap();
     let tenant = store.create_tenant("acme").unwrap();
-    let table = store.create_table(tenant.id, "crm", None).unwrap().table;
+    let table = store
+        .create_table(tenant.id, "crm", None, Default::default())
+        .unwrap()
+        .table;
     for chunk in entries.chunks(batch.max(1)) {
         store.commit(import(table, chunk)).unwrap();
     }

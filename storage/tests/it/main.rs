@@ -40,7 +40,7 @@ pub(crate) fn fixture() -> Fixture {
     let store = Store::open(dir.path(), &config()).unwrap();
     let tenant = store.create_tenant("acme").unwrap();
     let table = store
-        .create_table(tenant.id, "crm2025", None)
+        .create_table(tenant.id, "crm2025", None, Default::default())
         .unwrap()
         .table;
     Fixture { dir, store, table }

@@ -35,7 +35,7 @@ fn main() {
         Some(t) => t.table,
         None => {
             store
-                .create_table(tenant.id, name, None)
+                .create_table(tenant.id, name, None, Default::default())
                 .expect("table")
                 .table
         }

@@ -23,9 +23,14 @@ pub(crate) fn create(session: &Session, name: &ObjectName, if_not_exists: bool) 
         }
         return Err(Error::DuplicateDatabase(name));
     }
-    store
+    let tenant = store
         .create_tenant(&name)
         .map_err(|e| already(e, Error::DuplicateDatabase(name.clone())))?;
+    let owner = session.current_role();
+    store.update_tenant_access(tenant.id, |access| {
+        access.owner = owner;
+        Ok::<(), Error>(())
+    })?;
     Ok(command("CREATE DATABASE"))
 }
 

@@ -2,12 +2,14 @@
 //! grants.
 //!
 //! Invariants:
-//! - Only superusers create or drop databases and roles; any role admitted to a tenant may
-//!   create and drop its tables.
+//! - Only superusers create or drop databases and roles. Inside a tenant PostgreSQL's
+//!   privileges decide (`session/privileges.rs`): CREATE on the schema to create a table or
+//!   view, ownership to alter, replace or drop one, grant options to grant.
 //! - DROP ROLE, ALTER ROLE, REVOKE and DROP DATABASE announce `access_changed`, so open
 //!   sessions that lost access end.
 
 pub(crate) mod databases;
+pub(crate) mod grants;
 pub(crate) mod roles;
 pub(crate) mod tables;
 pub(crate) mod views;

@@ -1,15 +1,17 @@
-//! Roles and grants: CREATE ROLE, ALTER ROLE, DROP ROLE, and GRANT/REVOKE CONNECT ON DATABASE.
+//! Roles: CREATE ROLE, ALTER ROLE and DROP ROLE (grants are `grants.rs`).
 //!
 //! Invariants:
 //! - Superusers only, except that a role may change its own password.
 //! - Passwords become SCRAM verifiers (`verifier.rs`) before they reach the store.
-//! - ALTER ROLE, DROP ROLE and REVOKE announce `access_changed`.
+//! - ALTER ROLE and DROP ROLE announce `access_changed`.
+//! - A role that owns a relation or is named in a grant list cannot be dropped (2BP01), so no
+//!   list names a role that does not exist.
 
 use datafusion::sql::sqlparser::ast::{
-    AlterRoleOperation, CreateRole, Expr, GrantObjects, Grantee, GranteeName, Ident, ObjectName,
-    Password, RoleOption, Value as SqlValue,
+    AlterRoleOperation, CreateRole, Expr, Ident, ObjectName, Password, RoleOption,
+    Value as SqlValue,
 };
-use mindoodb_storage::RoleRecord;
+use mindoodb_storage::{Access, AclItem, RoleRecord};
 use zeroize::Zeroizing;
 
 use super::{already, command, require_superuser};
@@ -33,6 +35,8 @@ pub(crate) fn create(session: &Session, create: &CreateRole) -> Result<Output> {
             auth,
             login: create.login.unwrap_or(false),
             superuser: create.superuser.unwrap_or(false),
+            inherit: true,
+            member_of: Vec::new(),
         };
         match session.store().create_role(&role) {
             Ok(()) => {}
@@ -95,6 +99,11 @@ pub(crate) fn drop(session: &Session, dropped: &[ObjectName], if_exists: bool) -
     require_superuser(session, "drop roles")?;
     for name in dropped {
         let name = names::single(name)?;
+        if depended_on(session, &name) {
+            return Err(Error::DependentObjects(format!(
+                "role \"{name}\" cannot be dropped because some objects depend on it"
+            )));
+        }
         match session.store().drop_role(&name) {
             Ok(()) => {}
             Err(mindoodb_storage::Error::NoSuchRole(_)) if if_exists => {}
@@ -108,64 +117,26 @@ pub(crate) fn drop(session: &Session, dropped: &[ObjectName], if_exists: bool) -
     Ok(command("DROP ROLE"))
 }
 
-/// GRANT CONNECT ON DATABASE ... TO roles (`grant`) or REVOKE it (`!grant`).
-pub(crate) fn grant(
-    session: &Session,
-    grant: bool,
-    objects: Option<&GrantObjects>,
-    grantees: &[Grantee],
-) -> Result<Output> {
-    require_superuser(session, if grant { "grant" } else { "revoke" })?;
-    let (databases, roles) = grant_targets(objects, grantees)?;
+/// True when `role` owns a relation or the tenant, or a grant list of any tenant names it.
+fn depended_on(session: &Session, role: &str) -> bool {
     let store = session.store();
-    for database in &databases {
-        for role in &roles {
-            let res = if grant {
-                store.grant(role, database)
-            } else {
-                store.revoke(role, database)
-            };
-            res.map_err(grant_error)?;
-        }
-    }
-    if grant {
-        return Ok(command("GRANT"));
-    }
-    session.engine().access_changed();
-    Ok(command("REVOKE"))
-}
-
-fn grant_targets(
-    objects: Option<&GrantObjects>,
-    grantees: &[Grantee],
-) -> Result<(Vec<String>, Vec<String>)> {
-    let Some(GrantObjects::Databases(databases)) = objects else {
-        return Err(Error::FeatureNotSupported(
-            "only GRANT/REVOKE CONNECT ON DATABASE".into(),
-        ));
-    };
-    let databases = databases
-        .iter()
-        .map(names::single)
-        .collect::<Result<Vec<_>>>()?;
-    let roles = grantees
-        .iter()
-        .map(|g| match &g.name {
-            Some(GranteeName::ObjectName(name)) => names::single(name),
-            _ => Err(Error::FeatureNotSupported("this grantee form".into())),
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok((databases, roles))
-}
-
-fn grant_error(err: mindoodb_storage::Error) -> Error {
-    match err {
-        mindoodb_storage::Error::NoSuchRole(name) => {
-            Error::UndefinedObject(format!("role \"{name}\""))
-        }
-        mindoodb_storage::Error::NoSuchTenant(name) => Error::UndefinedDatabase(name),
-        other => other.into(),
-    }
+    let named = |items: &[AclItem]| items.iter().any(|i| i.grantee == role || i.grantor == role);
+    let names_role =
+        |access: &Access| access.owner == role || access.acl.as_deref().is_some_and(named);
+    store.tenants().into_iter().any(|tenant| {
+        let own = store.tenant_access(tenant.id);
+        own.owner == role
+            || own.schema.as_deref().is_some_and(named)
+            || own
+                .defaults
+                .iter()
+                .any(|d| d.owner == role || named(&d.items))
+            || store
+                .tables(tenant.id)
+                .iter()
+                .any(|t| names_role(&t.access))
+            || store.views(tenant.id).iter().any(|v| names_role(&v.access))
+    })
 }
 
 fn password_text(expr: &Expr) -> Result<Zeroizing<String>> {

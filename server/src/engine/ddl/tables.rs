@@ -7,7 +7,7 @@
 //! - Archiving changes only the catalog flag; the table's log is never changed.
 
 use datafusion::sql::sqlparser::ast::{
-    AlterTable, AlterTableOperation, CreateTable, CreateTableOptions, Expr, SqlOption,
+    AlterTable, AlterTableOperation, CreateTable, CreateTableOptions, Expr, Owner, SqlOption,
 };
 use mindoodb_protocol::KeyName;
 
@@ -35,19 +35,35 @@ pub(crate) fn create(session: &Session, create: &CreateTable) -> Result<Output> 
         }
         return Err(Error::DuplicateTable(name));
     }
+    session.require_create()?;
     store
-        .create_table(tenant, &name, default_key)
+        .create_table(tenant, &name, default_key, session.new_relation_access()?)
         .map_err(|e| already(e, Error::DuplicateTable(name.clone())))?;
     Ok(command("CREATE TABLE"))
 }
 
-/// `ALTER TABLE name SET (read_only = true|false)`.
+/// `ALTER TABLE name SET (read_only = true|false)` and `ALTER TABLE name OWNER TO role`.
 pub(crate) fn alter(session: &Session, alter: &AlterTable) -> Result<Output> {
     let name = names::relation(&alter.name)?;
-    let [AlterTableOperation::SetOptionsParens { options }] = alter.operations.as_slice() else {
-        return Err(Error::FeatureNotSupported(
-            "ALTER TABLE other than SET (read_only = true|false)".into(),
-        ));
+    let options = match alter.operations.as_slice() {
+        [AlterTableOperation::SetOptionsParens { options }] => options,
+        [AlterTableOperation::OwnerTo { new_owner }] => {
+            if !existing(session, &name, alter.if_exists)? {
+                return Ok(command("ALTER TABLE"));
+            }
+            let owner = match new_owner {
+                Owner::Ident(ident) => names::fold(ident),
+                Owner::CurrentRole | Owner::CurrentUser => session.current_role(),
+                Owner::SessionUser => session.role().name.clone(),
+            };
+            session.change_owner(&name, &owner)?;
+            return Ok(command("ALTER TABLE"));
+        }
+        _ => {
+            return Err(Error::FeatureNotSupported(
+                "ALTER TABLE other than SET (read_only = true|false) and OWNER TO".into(),
+            ));
+        }
     };
     let mut read_only = None;
     for option in options {
@@ -61,17 +77,12 @@ pub(crate) fn alter(session: &Session, alter: &AlterTable) -> Result<Output> {
     let Some(read_only) = read_only else {
         return Err(Error::FeatureNotSupported("ALTER TABLE SET ()".into()));
     };
+    if !existing(session, &name, alter.if_exists)? {
+        return Ok(command("ALTER TABLE"));
+    }
     let store = session.store();
     let tenant = session.tenant().id;
-    if store.table(tenant, &name).is_none() {
-        if alter.if_exists {
-            return Ok(command("ALTER TABLE"));
-        }
-        if store.view(tenant, &name).is_some() {
-            return Err(Error::WrongObjectType(format!("\"{name}\" is a view")));
-        }
-        return Err(Error::UndefinedTable(name));
-    }
+    session.require_owner(&name)?;
     store
         .set_read_only(tenant, &name, read_only)
         .map_err(|err| match err {
@@ -79,6 +90,22 @@ pub(crate) fn alter(session: &Session, alter: &AlterTable) -> Result<Output> {
             other => other.into(),
         })?;
     Ok(command("ALTER TABLE"))
+}
+
+/// True when table `name` exists; false when it does not and IF EXISTS was given.
+fn existing(session: &Session, name: &str, if_exists: bool) -> Result<bool> {
+    let store = session.store();
+    let tenant = session.tenant().id;
+    if store.table(tenant, name).is_some() {
+        return Ok(true);
+    }
+    if if_exists {
+        return Ok(false);
+    }
+    if store.view(tenant, name).is_some() {
+        return Err(Error::WrongObjectType(format!("\"{name}\" is a view")));
+    }
+    Err(Error::UndefinedTable(name.to_owned()))
 }
 
 /// `WITH (key = 'hr')` on CREATE TABLE.

@@ -18,10 +18,11 @@ use mindoodb_storage::{Store, TenantId};
 use super::command;
 use crate::catalog::names;
 use crate::engine::read::query::plan;
-use crate::engine::read::views::{check_acyclic, parse_query, references};
+use crate::engine::read::views::{check_acyclic, parse_query};
 use crate::engine::session::Session;
 use crate::engine::sql::classify::{DropRelations, RelationKind};
 use crate::engine::sql::params;
+use crate::engine::sql::relations::references;
 use crate::error::{Error, Result};
 use crate::output::Output;
 
@@ -59,6 +60,10 @@ pub(crate) async fn create(session: &mut Session, create: CreateView) -> Result<
         }
         return Err(Error::DuplicateTable(name));
     }
+    match &existing {
+        Some(_) => session.require_owner(&name)?,
+        None => session.require_create()?,
+    }
     if params::count(query.as_ref()) > 0 {
         return Err(Error::Syntax(
             "a view definition cannot have parameters ($n)".into(),
@@ -86,11 +91,11 @@ pub(crate) async fn create(session: &mut Session, create: CreateView) -> Result<
             {
                 compatible(&old_plan, &new_plan)?;
             }
-            store.replace_view(tenant, &name, &sql)?;
+            store.replace_view(tenant, &name, &sql, session.new_relation_access()?)?;
         }
         None => {
             store
-                .create_view(tenant, &name, &sql)
+                .create_view(tenant, &name, &sql, session.new_relation_access()?)
                 .map_err(|e| match e {
                     mindoodb_storage::Error::AlreadyExists(_) => {
                         Error::DuplicateTable(name.clone())
@@ -138,6 +143,9 @@ pub(crate) fn drop(session: &Session, drop: DropRelations) -> Result<Output> {
     }
     if targets.is_empty() {
         return Ok(command(tag));
+    }
+    for name in &targets {
+        session.require_owner(name)?;
     }
     let dependents = dependents(store, tenant, &targets)?;
     if !dependents.is_empty() && !cascade {

@@ -12,10 +12,10 @@
 
 use std::collections::BTreeMap;
 
-use mindoodb_client::glob;
 use mindoodb_storage::{CarriedRecord, Document, Seq, Snapshot, Table};
 
 use super::cells::{author, data_cell, op, parents};
+use crate::catalog::acl;
 use crate::catalog::names;
 use crate::engine::read::table_fn::{
     Args, Cell, Columns, FnCtx, Out, PAGE, Param, TableFn, optional, param,
@@ -126,11 +126,9 @@ pub(crate) static TABLES: TableFn = TableFn {
     run: |ctx, args, _limit, out| {
         let pattern = args.pattern(0)?;
         let snapshot = ctx.store.snapshot();
-        for info in ctx.store.tables(ctx.tenant) {
-            if glob(&pattern, &info.name) {
-                let last = snapshot.last_seq(info.table)?;
-                out.push(vec![Cell::Text(info.name), Cell::Int(last.0 as i64)])?;
-            }
+        for info in ctx.readable_tables(&pattern)? {
+            let last = snapshot.last_seq(info.table)?;
+            out.push(vec![Cell::Text(info.name), Cell::Int(last.0 as i64)])?;
         }
         Ok(())
     },
@@ -200,12 +198,7 @@ fn changes_all(ctx: &FnCtx, args: &Args, limit: Option<usize>, out: &mut Out<'_>
         Some(json) => cursors_arg(json)?,
         None => BTreeMap::new(),
     };
-    let tables: Vec<_> = ctx
-        .store
-        .tables(ctx.tenant)
-        .into_iter()
-        .filter(|info| glob(&pattern, &info.name))
-        .collect();
+    let tables = ctx.readable_tables(&pattern)?;
     let mut cursors: BTreeMap<String, u64> = tables
         .iter()
         .map(|info| {
@@ -289,7 +282,7 @@ pub(super) fn feed_args(
     limit: Option<usize>,
 ) -> Result<(Table, Seq, Option<usize>)> {
     Ok((
-        args.table(ctx, 0)?,
+        args.table(ctx, 0, acl::SELECT)?,
         args.seq(1)?,
         min_limit(args.limit(2)?, limit),
     ))

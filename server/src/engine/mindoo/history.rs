@@ -15,6 +15,7 @@ use mindoodb_protocol::AuthorClock;
 use mindoodb_storage::Cutoff;
 
 use super::cells::{author, data_cell, op, parents};
+use crate::catalog::acl;
 use crate::engine::read::row::{self, Projection, Row};
 use crate::engine::read::table_fn::{
     Arg, Args, Cell, Columns, FnCtx, Out, PAGE, Param, TableFn, param,
@@ -33,7 +34,7 @@ pub(crate) static HISTORY: TableFn = TableFn {
     sorted_by: &["seq"],
     writes: false,
     run: |ctx, args, _limit, out| {
-        let table = args.table(ctx, 0)?;
+        let table = args.table(ctx, 0, acl::SELECT)?;
         let doc_id = args.doc(1)?;
         for revision in ctx.store.snapshot().history(table, &doc_id)? {
             let entry = &revision.entry;
@@ -93,7 +94,7 @@ pub(crate) static CONFLICTS: TableFn = TableFn {
     sorted_by: &["id"],
     writes: false,
     run: |ctx, args, _limit, out| {
-        let table = args.table(ctx, 0)?;
+        let table = args.table(ctx, 0, acl::SELECT)?;
         let snapshot = ctx.store.snapshot();
         for doc in snapshot.conflicts(table)? {
             let revisions: HashMap<_, _> = snapshot
@@ -131,7 +132,7 @@ pub(crate) static CONFLICTS: TableFn = TableFn {
 
 /// The table at a time (a timestamptz argument) or a seq.
 fn as_of(ctx: &FnCtx, args: &Args, _limit: Option<usize>, out: &mut Out<'_>) -> Result<()> {
-    let table = args.table(ctx, 0)?;
+    let table = args.table(ctx, 0, acl::SELECT)?;
     let cutoff = match args.get(1) {
         Some(Arg::Time(us)) => Cutoff::Clock(AuthorClock(*us)),
         _ => Cutoff::Seq(args.seq(1)?),

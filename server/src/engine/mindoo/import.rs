@@ -11,6 +11,7 @@ use mindoodb_protocol::Receiver;
 use mindoodb_storage::Outcome;
 
 use super::sync;
+use crate::catalog::acl;
 use crate::engine::read::table_fn::{Cell, Columns, TableFn, optional, param};
 use crate::engine::write::{apply, graft};
 use crate::error::{Error, Result};
@@ -28,7 +29,7 @@ pub(crate) static APPLY: TableFn = TableFn {
     sorted_by: &[],
     writes: true,
     run: |ctx, args, _limit, out| {
-        let table = args.table(ctx, 0)?;
+        let table = args.table(ctx, 0, acl::INSERT)?;
         let entry = apply::verify(
             &mut Receiver::new(),
             args.bytes(1)?.to_vec(),
@@ -63,8 +64,8 @@ pub(crate) static MOVE: TableFn = TableFn {
     sorted_by: &[],
     writes: true,
     run: |ctx, args, _limit, out| {
-        let src = args.table(ctx, 0)?;
-        let dst = args.table(ctx, 1)?;
+        let src = args.table(ctx, 0, acl::SELECT | acl::DELETE)?;
+        let dst = args.table(ctx, 1, acl::INSERT)?;
         let prefix = args.text(2)?;
         let moved = graft::graft(&ctx.store, &ctx.notifier, ctx.tenant, (src, dst), prefix)?;
         out.push(vec![

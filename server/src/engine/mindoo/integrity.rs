@@ -13,6 +13,7 @@ use mindoodb_storage::{Problem, ReceiptSeq, VerifyReport};
 
 use super::cells::{op, parents};
 use super::feed::feed_args;
+use crate::catalog::acl;
 use crate::engine::read::table_fn::{Cell, Columns, PAGE, TableFn, optional, param};
 use crate::output::PgType;
 
@@ -72,7 +73,7 @@ pub(crate) static VERIFY: TableFn = TableFn {
     sorted_by: &[],
     writes: false,
     run: |ctx, args, _limit, out| {
-        let table = args.table(ctx, 0)?;
+        let table = args.table(ctx, 0, acl::SELECT)?;
         let report = ctx.store.snapshot().verify(table)?;
         out.push(verify_row(&report))
     },
@@ -90,7 +91,7 @@ pub(crate) static PROOF: TableFn = TableFn {
     sorted_by: &[],
     writes: false,
     run: |ctx, args, _limit, out| {
-        let table = args.table(ctx, 0)?;
+        let table = args.table(ctx, 0, acl::SELECT)?;
         let doc_id = args.doc(1)?;
         let snapshot = ctx.store.snapshot();
         let Some(doc) = snapshot.doc(table, &doc_id)? else {

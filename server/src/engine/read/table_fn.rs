@@ -18,11 +18,13 @@ use datafusion::arrow::array::{
 use datafusion::arrow::datatypes::{DataType, Schema, SchemaRef, TimeUnit};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::ScalarValue;
+use mindoodb_client::glob;
 use mindoodb_protocol::DocId;
-use mindoodb_storage::{RoleRecord, Seq, Store, Table, TenantId};
+use mindoodb_storage::{RoleRecord, Seq, Store, Table, TableInfo, TenantId};
 
+use crate::catalog::acl::{self, Subject};
 use crate::catalog::doc_columns::doc_schema;
-use crate::catalog::names;
+use crate::catalog::{Settings, names};
 use crate::engine::session::Engine;
 use crate::engine::session::activity::Activity;
 use crate::engine::session::listen::Notifier;
@@ -116,6 +118,9 @@ pub(crate) struct FnCtx {
     pub(crate) notifier: Arc<Notifier>,
     /// The session's role is a superuser (only superusers may make the server connect out).
     pub(crate) superuser: bool,
+    /// The session's role, and its settings, where SET ROLE records the current role.
+    role: String,
+    settings: Settings,
     pub(crate) activity: Arc<Activity>,
 }
 
@@ -126,6 +131,7 @@ impl FnCtx {
         role: &RoleRecord,
         tenant: TenantId,
         state: SharedState,
+        settings: Settings,
     ) -> Arc<FnCtx> {
         Arc::new(FnCtx {
             store: engine.store().clone(),
@@ -133,17 +139,45 @@ impl FnCtx {
             state,
             notifier: engine.notifier().clone(),
             superuser: role.superuser,
+            role: role.name.clone(),
+            settings,
             activity: engine.activity().clone(),
         })
     }
 
-    /// The table a text argument names (read as `regclass` reads a name).
-    pub(crate) fn table(&self, name: &str) -> Result<Table> {
+    /// The table a text argument names (read as `regclass` reads a name), when the current
+    /// role holds `needed` on it.
+    pub(crate) fn table(&self, name: &str, needed: u32) -> Result<Table> {
         let folded = names::relation_text(name)?;
-        self.store
+        let table = self
+            .store
             .table(self.tenant, &folded)
             .map(|info| info.table)
-            .ok_or_else(|| Error::UndefinedTable(name.to_owned()))
+            .ok_or_else(|| Error::UndefinedTable(name.to_owned()))?;
+        self.subject()?
+            .require(&self.store, self.tenant, &folded, needed)?;
+        Ok(table)
+    }
+
+    /// The tables whose names match `pattern` that the current role may read.
+    pub(crate) fn readable_tables(&self, pattern: &str) -> Result<Vec<TableInfo>> {
+        let subject = self.subject()?;
+        Ok(self
+            .store
+            .tables(self.tenant)
+            .into_iter()
+            .filter(|info| glob(pattern, &info.name))
+            .filter(|info| {
+                subject
+                    .relation(&self.store, self.tenant, &info.name)
+                    .is_some_and(|held| held & acl::SELECT != 0)
+            })
+            .collect())
+    }
+
+    /// The current role as privilege checks see it.
+    fn subject(&self) -> Result<Subject> {
+        Subject::of(&self.store, &self.settings.current_role(&self.role))
     }
 }
 
@@ -194,9 +228,9 @@ impl Args {
         }
     }
 
-    /// The table a text argument names.
-    pub(crate) fn table(&self, ctx: &FnCtx, idx: usize) -> Result<Table> {
-        ctx.table(self.text(idx)?)
+    /// The table a text argument names, when the current role holds `needed` on it.
+    pub(crate) fn table(&self, ctx: &FnCtx, idx: usize, needed: u32) -> Result<Table> {
+        ctx.table(self.text(idx)?, needed)
     }
 
     /// A relation-name pattern (`'crm*'`), folded like a name.

@@ -9,19 +9,18 @@
 //!   between two sessions cannot send the planner into endless recursion.
 
 use std::collections::BTreeSet;
-use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::catalog::TableProvider;
 use datafusion::datasource::ViewTable;
 use datafusion::execution::SessionState;
-use datafusion::sql::sqlparser::ast::{ObjectName, Query, Statement, Visit, Visitor};
+use datafusion::sql::sqlparser::ast::Statement;
 use mindoodb_storage::{Store, TenantId, ViewInfo};
 
 use super::query::plan_in;
-use crate::catalog::names;
 use crate::engine::sql::parse::parse_one;
+use crate::engine::sql::relations::references;
 use crate::error::{Error, Result};
 
 /// Views a view may nest through before planning gives up (Postgres has no limit, but a
@@ -79,39 +78,6 @@ pub(crate) fn check_acyclic(
         }
     }
     Ok(())
-}
-
-/// The relations of the tenant's schema that `sql` reads, without its CTE names.
-pub(crate) fn references(sql: &str) -> Result<BTreeSet<String>> {
-    #[derive(Default)]
-    struct Relations {
-        read: BTreeSet<String>,
-        ctes: BTreeSet<String>,
-    }
-    impl Visitor for Relations {
-        type Break = ();
-        fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
-            for cte in query.with.iter().flat_map(|with| &with.cte_tables) {
-                self.ctes.insert(names::fold(&cte.alias.name));
-            }
-            ControlFlow::Continue(())
-        }
-        fn pre_visit_relation(&mut self, relation: &ObjectName) -> ControlFlow<()> {
-            // Names outside the schema (`mindoo.changes(...)`) are functions, not relations.
-            if let Ok(name) = names::relation(relation) {
-                self.read.insert(name);
-            }
-            ControlFlow::Continue(())
-        }
-    }
-    let statement = parse_query(sql)?;
-    let mut relations = Relations::default();
-    let _ = statement.visit(&mut relations);
-    Ok(relations
-        .read
-        .difference(&relations.ctes)
-        .cloned()
-        .collect())
 }
 
 /// A stored view text as a statement.

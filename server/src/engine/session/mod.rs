@@ -17,6 +17,7 @@ pub(crate) mod copy_in;
 pub(crate) mod cursors;
 pub(crate) mod keys;
 pub(crate) mod listen;
+mod privileges;
 pub(crate) mod receipts;
 #[allow(
     clippy::module_inception,

@@ -1,18 +1,20 @@
-//! The session commands: SET, SHOW, DISCARD and DEALLOCATE.
+//! The session commands: SET (with SET ROLE), RESET, SHOW, DISCARD and DEALLOCATE.
 //!
 //! Invariants:
 //! - `SET mindoo.keys` goes to the session's keys (`Session::set_keys`) and never reaches the
 //!   settings map; SHOW reports only the names and versions of held keys.
 //! - Parameter names fold like identifiers; SHOW of an unknown parameter is 42704.
+//! - The current role changes only through `set_role`, which checks membership, whether it
+//!   is spelled `SET ROLE r` or `SET role = 'r'`.
 
 use std::sync::Arc;
 
 use datafusion::arrow::array::StringArray;
-use datafusion::sql::sqlparser::ast::{DiscardObject, Ident, Set};
+use datafusion::sql::sqlparser::ast::{DiscardObject, Ident, Reset, Set};
 use zeroize::Zeroizing;
 
 use super::Session;
-use crate::catalog::{KEYS_SETTING, names};
+use crate::catalog::{KEYS_SETTING, ROLE_SETTING, acl, names};
 use crate::engine::sql::literal::value_text;
 use crate::error::{Error, Result};
 use crate::output::{Column, Output, PgType};
@@ -28,6 +30,8 @@ pub(crate) fn set(session: &mut Session, set: Set) -> Result<Output> {
             if name == KEYS_SETTING {
                 let tokens = Zeroizing::new(value);
                 session.set_keys(&tokens)?;
+            } else if name == ROLE_SETTING {
+                set_role(session, &value)?;
             } else {
                 session.settings().set(&name, value);
             }
@@ -36,10 +40,50 @@ pub(crate) fn set(session: &mut Session, set: Set) -> Result<Output> {
         Set::SetNames { charset_name, .. } => session
             .settings()
             .set("client_encoding", charset_name.to_string()),
-        // SET SESSION CHARACTERISTICS, SET ROLE and the like change nothing MindooDB models.
+        Set::SetRole { role_name, .. } => {
+            let role = role_name.map_or_else(|| "none".to_owned(), |r| names::fold(&r));
+            set_role(session, &role)?;
+        }
+        // SET SESSION CHARACTERISTICS and the like change nothing MindooDB models.
         _ => {}
     }
     Ok(command("SET"))
+}
+
+/// SET ROLE: `role` (or `none`, the session's own) becomes the current role, when the
+/// session's role is a superuser or a member of it, directly or through other roles.
+fn set_role(session: &Session, role: &str) -> Result<()> {
+    if role != "none" {
+        let roles = session.store().roles()?;
+        let own = session.role();
+        if !roles.iter().any(|r| r.name == role) {
+            return Err(Error::NoSuchRoleToSet(role.to_owned()));
+        }
+        if !own.superuser && !acl::reachable(&roles, &own.name, false).contains(role) {
+            return Err(Error::InsufficientPrivilege(format!(
+                "permission denied to set role \"{role}\""
+            )));
+        }
+    }
+    session.settings().set(ROLE_SETTING, role.to_owned());
+    Ok(())
+}
+
+/// RESET name, RESET ALL: back to the value a new session starts with.
+pub(crate) fn reset(session: &Session, reset: &Reset) -> Result<Output> {
+    match reset {
+        Reset::ALL => session.settings().reset_all(),
+        Reset::ConfigurationParameter(name) => {
+            let name = names::parts(name)?.join(".");
+            if name == KEYS_SETTING {
+                return Err(Error::FeatureNotSupported(
+                    "RESET mindoo.keys: use mindoo.lock()".into(),
+                ));
+            }
+            session.settings().reset(&name);
+        }
+    }
+    Ok(command("RESET"))
 }
 
 /// SHOW name, SHOW ALL.

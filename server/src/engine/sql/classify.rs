@@ -13,8 +13,8 @@ use datafusion::sql::sqlparser::ast::{
     AlterRoleOperation, AlterTable, CloseCursor, CopyLegacyOption, CopyOption, CopySource,
     CopyTarget, CreateRole, CreateTable, CreateView, Declare, DeclareType, Delete, DiscardObject,
     Expr, FetchDirection, Function, FunctionArg, FunctionArgExpr, FunctionArguments, Grant, Ident,
-    Insert, ObjectName, ObjectType, Query, Revoke, SelectItem, Set, SetExpr, Statement, Update,
-    Value as SqlValue, ValueWithSpan,
+    Insert, ObjectName, ObjectType, Query, Reset, Revoke, SelectItem, Set, SetExpr, Statement,
+    Update, Value as SqlValue, ValueWithSpan,
 };
 
 use super::params;
@@ -61,6 +61,8 @@ pub(crate) enum Classified {
     /// SHOW of a parameter, its name as written (words).
     Show(Vec<Ident>),
     Discard(DiscardObject),
+    /// RESET.
+    Reset(Reset),
     /// DEALLOCATE of one prepared statement, or of all (`None`).
     Deallocate(Option<String>),
     Listen(ListenCommand),
@@ -243,6 +245,7 @@ pub(crate) fn classify(statement: Statement) -> Result<Classified> {
         Statement::Set(set) => Classified::Set(Box::new(set)),
         Statement::ShowVariable { variable } => Classified::Show(variable),
         Statement::Discard { object_type } => Classified::Discard(object_type),
+        Statement::Reset(statement) => Classified::Reset(statement.reset),
         Statement::Declare { mut stmts } if stmts.len() == 1 => declare_cursor(stmts.remove(0))?,
         Statement::Fetch {
             name,
@@ -335,6 +338,7 @@ impl Classified {
             | Classified::Set(_)
             | Classified::Show(_)
             | Classified::Discard(_)
+            | Classified::Reset(_)
             | Classified::DeclareCursor { .. }
             | Classified::Fetch { .. }
             | Classified::CloseCursor(_)
@@ -372,6 +376,7 @@ impl Classified {
             | Classified::Revoke(_)
             | Classified::Show(_)
             | Classified::Discard(_)
+            | Classified::Reset(_)
             | Classified::Deallocate(_)
             | Classified::Listen(_)
             | Classified::Fetch { .. }

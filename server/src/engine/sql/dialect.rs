@@ -37,6 +37,8 @@ use datafusion::sql::sqlparser::keywords::Keyword;
 use datafusion::sql::sqlparser::parser::{Parser, ParserError};
 use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
+use super::grant_syntax;
+
 /// Expression starts a parse may make per significant token. Of 19,089 parses of valid
 /// statements (the test suite, the nine client scripts, the fuzz corpus), none needed more than
 /// 1.24 (most under 0.5); the rest is headroom.
@@ -120,6 +122,10 @@ impl Dialect for PgDialect {
 
     fn supports_named_fn_args_with_expr_name(&self) -> bool {
         false
+    }
+
+    fn parse_statement(&self, parser: &mut Parser) -> Option<Result<Statement, ParserError>> {
+        grant_syntax::parse(parser)
     }
 
     /// Never parses anything itself; it only counts, and fails every expression once the budget

@@ -1,0 +1,187 @@
+//! What the session's current role may do inside its tenant: the checks every statement
+//! passes before it runs (`check_statement`, with what `sql/relations.rs` says it needs), and
+//! the single checks DDL, grants and the `mindoo.*` functions make.
+//!
+//! Invariants:
+//! - Checks use the current role (SET ROLE), as PostgreSQL's do; the session's role decides
+//!   only what SET ROLE may choose and who signs.
+//! - A view is read with its owner's privileges on what it reads, and the reader needs only
+//!   SELECT on the view itself, as in PostgreSQL; nested views follow their own owners.
+//! - A name that is not a relation passes here, so that planning reports it missing (42P01)
+//!   rather than a privilege error revealing nothing.
+//! - Refusals are 42501 with PostgreSQL's messages (`permission denied for table t`, `must be
+//!   owner of view v`, `permission denied for schema public`).
+
+use mindoodb_storage::{Access, AclItem, TenantAccess};
+
+use super::Session;
+use crate::catalog::acl::{self, Subject};
+use crate::engine::sql::classify::Classified;
+use crate::engine::sql::relations::{self, references};
+use crate::error::{Error, Result};
+
+/// How deep views may nest when their owners' privileges are checked; planning refuses
+/// deeper nesting anyway.
+const MAX_VIEW_DEPTH: usize = 32;
+
+impl Session {
+    /// The role privileges are checked for: the one SET ROLE chose, else the session's.
+    pub(crate) fn current_role(&self) -> String {
+        self.settings().current_role(&self.role().name)
+    }
+
+    /// The current role as privilege checks see it.
+    pub(crate) fn subject(&self) -> Result<Subject> {
+        Subject::of(self.store(), &self.current_role())
+    }
+
+    /// Refuses the statement when the current role lacks a privilege it needs.
+    pub(crate) fn check_statement(&self, classified: &Classified) -> Result<()> {
+        // A superuser passes every check; most sessions of a node are one, and their point
+        // reads should not list the roles.
+        let own = self.role();
+        if own.superuser && self.current_role() == own.name {
+            return Ok(());
+        }
+        let needs = relations::needs(classified);
+        if needs.is_empty() {
+            return Ok(());
+        }
+        let subject = self.subject()?;
+        for (name, needed) in &needs {
+            self.check_relation(&subject, name, *needed, 0)?;
+        }
+        Ok(())
+    }
+
+    /// Refuses unless the current role may act as the owner of relation `name`.
+    pub(crate) fn require_owner(&self, name: &str) -> Result<()> {
+        let store = self.store();
+        let tenant = self.tenant().id;
+        let (access, kind) = match store.table(tenant, name) {
+            Some(table) => (table.access, "table"),
+            None => match store.view(tenant, name) {
+                Some(view) => (view.access, "view"),
+                None => return Ok(()),
+            },
+        };
+        let owner = acl::relation_owner(&access, &store.tenant_access(tenant));
+        if self.subject()?.acts_as_owner(&owner) {
+            Ok(())
+        } else {
+            Err(Error::InsufficientPrivilege(format!(
+                "must be owner of {kind} {name}"
+            )))
+        }
+    }
+
+    /// Refuses unless the current role may create relations in the tenant's schema.
+    pub(crate) fn require_create(&self) -> Result<()> {
+        let access = self.store().tenant_access(self.tenant().id);
+        if self.subject()?.schema(&access) & acl::CREATE != 0 {
+            Ok(())
+        } else {
+            Err(Error::InsufficientPrivilege(
+                "permission denied for schema public".into(),
+            ))
+        }
+    }
+
+    /// The tenant's own access record.
+    pub(crate) fn tenant_access(&self) -> TenantAccess {
+        self.store().tenant_access(self.tenant().id)
+    }
+
+    /// The owner and grants of a relation the current role creates now: its own, plus the
+    /// default grants it set with ALTER DEFAULT PRIVILEGES.
+    pub(crate) fn new_relation_access(&self) -> Result<Access> {
+        let owner = self.current_role();
+        let defaults: Vec<AclItem> = self
+            .tenant_access()
+            .defaults
+            .into_iter()
+            .filter(|d| d.owner == owner)
+            .flat_map(|d| d.items)
+            .collect();
+        let acl = (!defaults.is_empty()).then(|| {
+            let mut list = acl::default_relation_list(&owner);
+            list.extend(defaults);
+            list
+        });
+        Ok(Access { owner, acl })
+    }
+
+    /// ALTER ... OWNER TO `owner` for relation `name`, with PostgreSQL's rules: the current
+    /// role must act as the owner now, be a member of the new owner, and the new owner must
+    /// be able to create in the schema (superusers skip all three). Grants made by or to
+    /// the old owner pass to the new one.
+    pub(crate) fn change_owner(&self, name: &str, owner: &str) -> Result<()> {
+        let store = self.store();
+        let roles = store.roles()?;
+        if !roles.iter().any(|r| r.name == owner) {
+            return Err(Error::UndefinedObject(format!("role \"{owner}\"")));
+        }
+        self.require_owner(name)?;
+        let subject = self.subject()?;
+        if !subject.superuser {
+            if !acl::reachable(&roles, &subject.name, false).contains(owner) {
+                return Err(Error::InsufficientPrivilege(format!(
+                    "must be member of role \"{owner}\""
+                )));
+            }
+            if Subject::of(store, owner)?.schema(&self.tenant_access()) & acl::CREATE == 0 {
+                return Err(Error::InsufficientPrivilege(
+                    "permission denied for schema public".into(),
+                ));
+            }
+        }
+        let tenant = self.tenant_access();
+        store.update_relation_access(self.tenant().id, name, |access| {
+            let old = acl::relation_owner(access, &tenant);
+            if let Some(list) = &mut access.acl {
+                for item in list.iter_mut() {
+                    if item.grantee == old {
+                        item.grantee = owner.to_owned();
+                    }
+                    if item.grantor == old {
+                        item.grantor = owner.to_owned();
+                    }
+                }
+            }
+            access.owner = owner.to_owned();
+            Ok::<(), Error>(())
+        })?;
+        Ok(())
+    }
+
+    fn check_relation(
+        &self,
+        subject: &Subject,
+        name: &str,
+        needed: u32,
+        depth: usize,
+    ) -> Result<()> {
+        if subject.superuser {
+            return Ok(());
+        }
+        let store = self.store();
+        let tenant = self.tenant().id;
+        subject.require(store, tenant, name, needed)?;
+        let Some(view) = store.view(tenant, name) else {
+            return Ok(());
+        };
+        if depth >= MAX_VIEW_DEPTH {
+            return Err(Error::RecursiveView(name.to_owned()));
+        }
+        let owner = acl::relation_owner(&view.access, &store.tenant_access(tenant));
+        if owner.is_empty() {
+            // A view no role owns belongs to the superusers, who may read everything.
+            return Ok(());
+        }
+        let owner = Subject::of(store, &owner)?;
+        for inner in references(&view.sql)? {
+            self.check_relation(&owner, &inner, acl::SELECT, depth + 1)?;
+        }
+        Ok(())
+    }
+}
