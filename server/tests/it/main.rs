@@ -42,4 +42,5 @@ mod tamper;
 mod terminal;
 mod tidy;
 mod tls;
+mod transports;
 mod views;
