@@ -29,7 +29,7 @@ use crate::support::{Options, PASSWORD, TestServer, USER, column, expect_err, on
 const EXIT_WAIT: Duration = Duration::from_secs(30);
 
 /// Connects as the first role through `host`: an IP address, or a socket directory.
-async fn connect_via(
+pub(crate) async fn connect_via(
     server: &TestServer,
     host: &str,
     options: Option<&str>,
