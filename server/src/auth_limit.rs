@@ -1,5 +1,6 @@
-//! Brute-force protection: failed password attempts per client address in the last minute,
-//! and the refusal of further attempts from an address that reached the limit.
+//! Brute-force protection: failed password attempts per client address (per local user over
+//! a Unix socket) in the last minute, and the refusal of further attempts from a source that
+//! reached the limit.
 //!
 //! Invariants:
 //! - Only failures count; a successful login neither counts nor resets the window, so a
@@ -18,10 +19,20 @@ const WINDOW: Duration = Duration::from_secs(60);
 /// Most addresses tracked at once.
 const MAX_TRACKED: usize = 100_000;
 
-/// Failed authentications per client address.
+/// Whom failures are counted for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Source {
+    /// A TCP client's IP address.
+    Ip(IpAddr),
+    /// A Unix-socket client's user id: every local process shares the socket's one address,
+    /// so one user's guessing must not lock out the others.
+    LocalUser(u32),
+}
+
+/// Failed authentications per source.
 pub(crate) struct AuthLimiter {
     per_minute: u32,
-    failures: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
+    failures: Mutex<HashMap<Source, VecDeque<Instant>>>,
 }
 
 impl AuthLimiter {
@@ -34,7 +45,7 @@ impl AuthLimiter {
     }
 
     /// True when `peer` used up its failures for the last minute and must wait.
-    pub(crate) fn is_blocked(&self, peer: IpAddr) -> bool {
+    pub(crate) fn is_blocked(&self, peer: Source) -> bool {
         if self.per_minute == 0 {
             return false;
         }
@@ -52,7 +63,7 @@ impl AuthLimiter {
     }
 
     /// Counts a failed authentication from `peer`; returns the failures in the last minute.
-    pub(crate) fn record_failure(&self, peer: IpAddr) -> usize {
+    pub(crate) fn record_failure(&self, peer: Source) -> usize {
         if self.per_minute == 0 {
             return 0;
         }
@@ -67,7 +78,7 @@ impl AuthLimiter {
                 && let Some(oldest) = failures
                     .iter()
                     .min_by_key(|(_, times)| times.back().copied())
-                    .map(|(ip, _)| *ip)
+                    .map(|(source, _)| *source)
             {
                 failures.remove(&oldest);
             }
@@ -99,20 +110,22 @@ mod tests {
     #[test]
     fn blocks_after_the_limit_per_address_only() {
         let limiter = AuthLimiter::new(3);
-        let guesser = IpAddr::from([10, 0, 0, 1]);
-        let bystander = IpAddr::from([10, 0, 0, 2]);
+        let guesser = Source::Ip(IpAddr::from([10, 0, 0, 1]));
+        let bystander = Source::Ip(IpAddr::from([10, 0, 0, 2]));
+        let local = Source::LocalUser(1000);
         for n in 1..=3 {
             assert!(!limiter.is_blocked(guesser));
             assert_eq!(limiter.record_failure(guesser), n);
         }
         assert!(limiter.is_blocked(guesser));
         assert!(!limiter.is_blocked(bystander));
+        assert!(!limiter.is_blocked(local));
     }
 
     #[test]
     fn zero_disables_the_limit() {
         let limiter = AuthLimiter::new(0);
-        let peer = IpAddr::from([10, 0, 0, 1]);
+        let peer = Source::Ip(IpAddr::from([10, 0, 0, 1]));
         for _ in 0..100 {
             limiter.record_failure(peer);
         }

@@ -25,6 +25,11 @@ pub(crate) struct ServeArgs {
     /// Address to listen on (`host:port`; port 0 picks a free port and logs it).
     #[arg(long, env = "MINDOODB_LISTEN", default_value = "0.0.0.0:5432")]
     pub(crate) listen: String,
+    /// Also listen on a Unix-domain socket in this directory, `DIR/.s.PGSQL.<port>` as
+    /// PostgreSQL names it (`psql -h DIR -p PORT`); mode 0777, logins still need the password.
+    /// Its sessions count as local: keys may be presented without TLS.
+    #[arg(long, env = "MINDOODB_UNIX_SOCKET_DIR")]
+    pub(crate) unix_socket_dir: Option<PathBuf>,
     /// Data directory (the RocksDB store); created when missing.
     #[arg(long, env = "MINDOODB_DATA_DIR", default_value = "./mindoodb-data")]
     pub(crate) data_dir: PathBuf,
@@ -34,7 +39,8 @@ pub(crate) struct ServeArgs {
     /// PEM private key for TLS; needs --tls-cert.
     #[arg(long, env = "MINDOODB_TLS_KEY", requires = "tls_cert")]
     pub(crate) tls_key: Option<PathBuf>,
-    /// Refuse connections that do not use TLS (needs --tls-cert and --tls-key).
+    /// Refuse TCP connections that do not use TLS (needs --tls-cert and --tls-key); the Unix
+    /// socket never leaves the machine and stays open.
     #[arg(long, env = "MINDOODB_TLS_ONLY", requires = "tls_cert")]
     pub(crate) tls_only: bool,
     /// Failed password attempts allowed per client address and minute; further attempts from

@@ -22,6 +22,7 @@ use crate::config::{LogFormat, ServeArgs};
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     listen: Option<String>,
+    unix_socket_dir: Option<PathBuf>,
     data_dir: Option<PathBuf>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
@@ -68,6 +69,11 @@ pub(crate) fn apply(args: &mut ServeArgs, matches: &ArgMatches) -> Result<(), Co
         && defaulted("listen")
     {
         args.listen = listen;
+    }
+    if let Some(dir) = file.unix_socket_dir
+        && defaulted("unix_socket_dir")
+    {
+        args.unix_socket_dir = Some(dir);
     }
     if let Some(dir) = file.data_dir
         && defaulted("data_dir")
@@ -142,6 +148,7 @@ mod tests {
     fn the_file_fills_defaults_and_flags_win() {
         let file = r#"
             listen = "127.0.0.1:6543"
+            unix_socket_dir = "/run/mindoodb"
             data_dir = "/srv/mindoodb"
             log_format = "json"
             slow_statement_ms = 250
@@ -150,6 +157,7 @@ mod tests {
         let args = parse(&[], file).expect("parse");
         assert_eq!(args.listen, "127.0.0.1:6543");
         assert_eq!(args.data_dir, PathBuf::from("/srv/mindoodb"));
+        assert_eq!(args.unix_socket_dir, Some(PathBuf::from("/run/mindoodb")));
         assert_eq!(args.log_format, LogFormat::Json);
         assert_eq!(args.slow_statement_ms, 250);
         assert_eq!(args.metrics_listen.as_deref(), Some("127.0.0.1:9187"));

@@ -60,7 +60,7 @@ pub(crate) async fn run(
             role: first.user.clone(),
             database: first.database.clone(),
             secure: true,
-            // Not a loopback client: a local node's keyring is for people, not init scripts.
+            // Not a local client: a local node's keyring is for people, not init scripts.
             local: false,
             startup_keys: None,
             peer: None,

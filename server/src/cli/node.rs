@@ -1,5 +1,5 @@
 //! The node options of `serve`: `--keyring FILE` makes a local node (the keyring's keys
-//! unlocked for loopback sessions), `--mirror-of CONNINFO` a keyless read-only mirror that
+//! unlocked for local sessions: loopback and the Unix socket), `--mirror-of CONNINFO` a keyless read-only mirror that
 //! replicates a peer's tenant while it serves.
 //!
 //! Invariants:
@@ -26,7 +26,8 @@ use crate::engine::{Engine, NodeMode, TenantNode};
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct NodeArgs {
     /// Run as a local node: unlock this keyring (passphrase from MINDOODB_KEYRING_PASSPHRASE
-    /// or the terminal) and give its keys to sessions from this machine (loopback).
+    /// or the terminal) and give its keys to sessions from this machine (loopback TCP and the
+    /// Unix socket).
     #[arg(long, env = "MINDOODB_KEYRING", conflicts_with = "mirror_of")]
     pub(crate) keyring: Option<PathBuf>,
     /// Run as a read-only mirror of this peer's database (a conninfo): replicate it, verify
@@ -51,7 +52,7 @@ impl Node {
             let keyring = open_keyring(path)?;
             tracing::info!(keyring = %path.display(), keys = keyring.keys().count(),
                 identity = keyring.identity().is_some(),
-                "local node: keyring unlocked for loopback sessions");
+                "local node: keyring unlocked for local sessions");
             return Ok(Node {
                 mode: NodeMode {
                     local_keys: Some(keyring.tokens(&[])?),

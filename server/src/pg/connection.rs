@@ -1,5 +1,6 @@
-//! One client connection: TLS negotiation, then pgwire's message dispatch in our own loop, so
-//! that `LISTEN mindoo_changes` notifications reach a connection while it sits idle.
+//! One client connection, TCP or Unix socket: TLS negotiation (`transport.rs`), then pgwire's
+//! message dispatch in our own loop, so that `LISTEN mindoo_changes` notifications reach a
+//! connection while it sits idle.
 //!
 //! pgwire's `process_socket` writes only while it handles a client message
 //! (pgwire's own loop); this loop is the same dispatch (`negotiate_tls`,
@@ -39,9 +40,8 @@ use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::response::{NotificationResponse, TransactionStatus};
 use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
 use pgwire::tokio::TlsAcceptor;
-use pgwire::tokio::server::{negotiate_tls, process_error, process_message};
+use pgwire::tokio::server::{process_error, process_message};
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::TcpStream;
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::watch;
@@ -56,6 +56,7 @@ use crate::pg::error::{
 };
 use crate::pg::interrupt::timeout_setting;
 use crate::pg::startup::opened_session;
+use crate::pg::transport::{Accepted, Peer};
 
 /// What woke the loop.
 enum Event {
@@ -69,10 +70,11 @@ enum Event {
     IdleInTransaction,
 }
 
-/// Serves one TCP connection until the client leaves, a FATAL error, an I/O error, or
-/// `shutdown` turns true.
+/// Serves one connection (TCP or Unix socket) from `peer` until the client leaves, a FATAL
+/// error, an I/O error, or `shutdown` turns true.
 pub(crate) async fn serve<H>(
-    tcp: TcpStream,
+    accepted: Accepted,
+    peer: Peer,
     tls: Option<TlsAcceptor>,
     handlers: Arc<H>,
     mut shutdown: watch::Receiver<bool>,
@@ -81,17 +83,18 @@ pub(crate) async fn serve<H>(
 where
     H: PgWireServerHandlers,
 {
-    let peer = tcp.peer_addr()?;
     let startup_timeout = tokio::time::sleep(startup_timeout);
     tokio::pin!(startup_timeout);
     let negotiated = tokio::select! {
         _ = &mut startup_timeout => return Ok(()),
-        socket = negotiate_tls(tcp, tls) => socket?,
+        socket = accepted.negotiate(tls) => socket?,
     };
-    // None: a direct-TLS client but no TLS configured.
+    // None: a direct-TLS client but no TLS configured, or a client that left.
     let Some(socket) = negotiated else {
         return Ok(());
     };
+    // For startup.rs: the one account of who connected.
+    socket.session_extensions().insert(peer);
     let mut socket = deferring(socket);
     let startup = handlers.startup_handler();
     let simple = handlers.simple_query_handler();

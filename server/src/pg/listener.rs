@@ -1,8 +1,12 @@
-//! The TCP listener: accept, optional TLS, one connection task each (`connection.rs`), cancel
-//! requests, and the SIGTERM/SIGINT drain.
+//! The listeners: TCP (optional TLS) and, with `--unix-socket-dir`, the Unix socket
+//! (`unix_socket.rs`); one connection task each (`connection.rs`), cancel requests, and the
+//! SIGTERM/SIGINT drain.
 //!
 //! Invariants:
-//! - After a shutdown signal no connection is accepted; idle ones are closed at once (57P01),
+//! - Both listeners feed the same connection task; the Unix socket is named after the TCP
+//!   listener's bound port, so `psql -h DIR -p PORT` reaches the server that logged PORT.
+//! - After a shutdown signal no connection is accepted (the Unix socket file is removed at
+//!   once); idle ones are closed at once (57P01),
 //!   busy ones after their statement, all within `DRAIN`, after which the rest are aborted;
 //!   `run` returns only when every connection task is gone (so the engine, and with it the
 //!   store, is dropped by the caller).
@@ -20,7 +24,7 @@ use pgwire::api::cancel::DefaultCancelHandler;
 use pgwire::api::{ConnectionManager, PgWireServerHandlers};
 use pgwire::tokio::tokio_rustls::TlsAcceptor;
 use rustls::ServerConfig;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, UnixStream};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -34,6 +38,8 @@ use crate::pg::error::ErrorLog;
 use crate::pg::extended::ExtendedQueries;
 use crate::pg::simple::SimpleQueries;
 use crate::pg::startup::Startup;
+use crate::pg::transport::Accepted;
+use crate::pg::unix_socket::{UnixSocket, UnixSocketError};
 
 /// How long open connections may take to finish after a shutdown signal.
 const DRAIN: Duration = Duration::from_secs(10);
@@ -51,6 +57,9 @@ pub(crate) enum ListenError {
         /// Why.
         source: std::io::Error,
     },
+    /// The Unix socket could not be created.
+    #[error(transparent)]
+    UnixSocket(#[from] UnixSocketError),
     /// A TLS file could not be read.
     #[error("cannot read {path}: {source}")]
     TlsFile {
@@ -109,7 +118,8 @@ impl PgWireServerHandlers for Handlers {
     }
 }
 
-/// Serves connections on `args.listen` until SIGTERM or SIGINT, then drains them.
+/// Serves connections on `args.listen` (and the Unix socket of `args.unix_socket_dir`) until
+/// SIGTERM or SIGINT, then drains them.
 pub(crate) async fn run(engine: Arc<Engine>, args: &ServeArgs) -> Result<(), ListenError> {
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => Some(tls_acceptor(cert, key)?),
@@ -127,7 +137,14 @@ pub(crate) async fn run(engine: Arc<Engine>, args: &ServeArgs) -> Result<(), Lis
         addr: args.listen.clone(),
         source,
     })?;
+    let unix = match &args.unix_socket_dir {
+        Some(dir) => Some(UnixSocket::bind(dir, addr.port())?),
+        None => None,
+    };
     tracing::info!(%addr, tls = tls.is_some(), tls_only = args.tls_only, "listening");
+    if let Some(unix) = &unix {
+        tracing::info!(path = %unix.path().display(), "listening on a Unix socket");
+    }
 
     let connections = Arc::new(ConnectionManager::new());
     let handlers = Arc::new(Handlers {
@@ -148,31 +165,48 @@ pub(crate) async fn run(engine: Arc<Engine>, args: &ServeArgs) -> Result<(), Lis
     let startup_timeout = Duration::from_secs(args.startup_timeout);
     let mut tasks = JoinSet::new();
     loop {
-        tokio::select! {
+        let accepted = tokio::select! {
             _ = terminate.recv() => break,
             _ = interrupt.recv() => break,
-            accepted = listener.accept() => match accepted {
-                Ok((socket, peer)) => {
-                    let handlers = handlers.clone();
-                    let tls = tls.clone();
-                    let stopping = stopping.clone();
-                    tasks.spawn(async move {
-                        let served =
-                            connection::serve(socket, tls, handlers, stopping, startup_timeout);
-                        if let Err(err) = served.await {
-                            tracing::debug!(%peer, error = %err, "connection closed with an I/O error");
-                        }
-                    });
-                }
-                Err(err) => {
-                    tracing::warn!(error = %err, "accept failed");
-                    tokio::time::sleep(ACCEPT_BACKOFF).await;
-                }
-            },
-            Some(joined) = tasks.join_next(), if !tasks.is_empty() => log_panic(joined),
-        }
+            accepted = listener.accept() => {
+                accepted.map(|(tcp, _)| Accepted::Tcp(tcp))
+            }
+            accepted = accept_unix(unix.as_ref()), if unix.is_some() => {
+                accepted.map(Accepted::Unix)
+            }
+            Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
+                log_panic(joined);
+                continue;
+            }
+        };
+        let accepted = match accepted {
+            Ok(accepted) => accepted,
+            Err(err) => {
+                tracing::warn!(error = %err, "accept failed");
+                tokio::time::sleep(ACCEPT_BACKOFF).await;
+                continue;
+            }
+        };
+        let peer = match accepted.peer() {
+            Ok(peer) => peer,
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot tell who connected; closing the connection");
+                continue;
+            }
+        };
+        let handlers = handlers.clone();
+        let tls = tls.clone();
+        let stopping = stopping.clone();
+        tasks.spawn(async move {
+            let served =
+                connection::serve(accepted, peer, tls, handlers, stopping, startup_timeout);
+            if let Err(err) = served.await {
+                tracing::debug!(%peer, error = %err, "connection closed with an I/O error");
+            }
+        });
     }
     drop(listener);
+    drop(unix);
     // Receivers live in the connection tasks; none left is fine.
     let _ = stop.send(true);
     tracing::info!(
@@ -193,6 +227,14 @@ pub(crate) async fn run(engine: Arc<Engine>, args: &ServeArgs) -> Result<(), Lis
         tasks.shutdown().await;
     }
     Ok(())
+}
+
+/// The next connection on the Unix socket (`select!` polls this only when there is one).
+async fn accept_unix(unix: Option<&UnixSocket>) -> std::io::Result<UnixStream> {
+    match unix {
+        Some(unix) => unix.accept().await,
+        None => std::future::pending().await,
+    }
 }
 
 fn log_panic(joined: Result<(), tokio::task::JoinError>) {

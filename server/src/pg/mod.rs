@@ -21,4 +21,6 @@ mod send;
 mod simple;
 mod startup;
 mod status;
+mod transport;
+mod unix_socket;
 mod values;

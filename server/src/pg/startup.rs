@@ -5,17 +5,19 @@
 //! - A connection gets a `Session` only after SCRAM succeeded and `Engine::login` accepted the
 //!   role and database; every later handler finds it in `session_extensions`.
 //! - Startup failures are FATAL: wrong password 28P01, unknown database 3D000, role not
-//!   granted 42501, role without LOGIN 28000; with --tls-only a plaintext startup 28000, and an
-//!   address over its failed-password budget (`AuthLimiter`) 28000 before any password check.
-//! - Every failed password is logged at warn level with the peer, the role and the count of
-//!   that address's failures in the last minute.
+//!   granted 42501, role without LOGIN 28000; with --tls-only a plaintext TCP startup 28000,
+//!   and a source over its failed-password budget (`AuthLimiter`) 28000 before any password
+//!   check.
+//! - Every failed password is logged at warn level with the peer (a Unix client with its uid,
+//!   gid and pid), the role and the count of that source's failures in the last minute.
+//! - Keys may be presented without TLS, and a local node's keyring is given, only when the
+//!   peer is local (`Peer::is_local`: loopback TCP or a Unix socket).
 //! - The startup `options` (which may carry `mindoo.keys`) are removed from the connection's
 //!   metadata as soon as they arrive and zeroized; only the parsed keys wait, zeroizing, for
 //!   the login. Options are never logged.
 
 use std::collections::HashMap;
 use std::fmt::Debug;
-use std::net::SocketAddr;
 use std::sync::{Arc, PoisonError};
 
 use async_trait::async_trait;
@@ -39,6 +41,7 @@ use crate::engine::{Engine, Login, Session};
 use crate::error::Error;
 use crate::pg::error::{fatal, internal, to_pg_error};
 use crate::pg::scram::RoleVerifiers;
+use crate::pg::transport::Peer;
 use crate::verifier::ITERATIONS;
 
 /// The startup parameter holding `-c name=value` settings.
@@ -103,7 +106,7 @@ impl Startup {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let peer = client.socket_addr();
+        let peer = peer_of(client)?;
         let user = client
             .metadata()
             .get(METADATA_USER)
@@ -119,7 +122,7 @@ impl Startup {
                     .await
             }
             Err(PgWireError::InvalidPassword(_)) => {
-                let failures = self.limiter.record_failure(peer.ip());
+                let failures = self.limiter.record_failure(peer.source());
                 tracing::warn!(%peer, user = %user, failures_last_minute = failures, "password authentication failed");
                 // pgwire names the SCRAM user, which libpq leaves empty; name the role.
                 Err(fatal(to_pg_error(&Error::InvalidPassword(user))))
@@ -134,7 +137,7 @@ impl Startup {
     fn open_session<C: ClientInfo>(
         &self,
         client: &mut C,
-        peer: SocketAddr,
+        peer: Peer,
         user: &str,
     ) -> PgWireResult<Session> {
         let database = client
@@ -146,15 +149,15 @@ impl Startup {
             .session_extensions()
             .get::<StartupKeys>()
             .and_then(|keys| keys.0.lock().unwrap_or_else(PoisonError::into_inner).take());
-        // Keys may travel over TLS or stay on this machine (loopback).
-        let local = peer.ip().to_canonical().is_loopback();
+        // Keys may travel over TLS or stay on this machine (loopback TCP, a Unix socket).
+        let local = peer.is_local();
         let login = Login {
             role: user.to_owned(),
             database: database.clone(),
             secure: client.is_secure() || local,
             local,
             startup_keys,
-            peer: Some(peer),
+            peer: Some(peer.client_addr()),
         };
         let session = match self.engine.login(login) {
             Ok(session) => session,
@@ -166,6 +169,15 @@ impl Startup {
         tracing::info!(%peer, user = %user, database = %database, tls = client.is_secure(), "connection authorized");
         Ok(session)
     }
+}
+
+/// Who connected, as `connection.rs` filed it before the first message.
+fn peer_of<C: ClientInfo>(client: &C) -> PgWireResult<Peer> {
+    client
+        .session_extensions()
+        .get::<Peer>()
+        .map(|peer| *peer)
+        .ok_or_else(|| internal("a connection without its peer".to_owned()))
 }
 
 /// The connection's session, opened at startup; a query before it is an internal error.
@@ -212,8 +224,10 @@ impl StartupHandler for Startup {
     {
         match message {
             PgWireFrontendMessage::Startup(ref startup) => {
-                let peer = client.socket_addr();
-                if self.tls_only && !client.is_secure() {
+                let peer = peer_of(client)?;
+                // A Unix socket never leaves the machine: --tls-only is about TCP, as
+                // PostgreSQL's `hostssl` lines are.
+                if self.tls_only && !client.is_secure() && matches!(peer, Peer::Tcp(_)) {
                     tracing::info!(%peer, "plaintext connection refused (--tls-only)");
                     return Err(fatal(to_pg_error(&Error::TlsRequired)));
                 }
@@ -224,7 +238,7 @@ impl StartupHandler for Startup {
                 client
                     .session_extensions()
                     .insert(ConnectionSlot { _permit: slot });
-                if self.limiter.is_blocked(peer.ip()) {
+                if self.limiter.is_blocked(peer.source()) {
                     tracing::warn!(%peer, "authentication refused: too many failed attempts in the last minute");
                     return Err(fatal(to_pg_error(&Error::TooManyAuthFailures)));
                 }

@@ -249,7 +249,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 /// A protocol 3.0 StartupMessage.
 #[allow(clippy::big_endian_bytes, reason = "the wire protocol is big-endian")]
-fn startup_message(user: &str, database: &str) -> Vec<u8> {
+pub(crate) fn startup_message(user: &str, database: &str) -> Vec<u8> {
     let mut body = 196_608i32.to_be_bytes().to_vec();
     for (name, value) in [("user", user), ("database", database)] {
         body.extend_from_slice(name.as_bytes());

@@ -43,4 +43,5 @@ mod tamper;
 mod terminal;
 mod tidy;
 mod tls;
+mod transports;
 mod views;

@@ -33,6 +33,7 @@ fn serve_help_documents_every_option_and_its_environment_variable() {
         ("--config", "MINDOODB_CONFIG"),
         ("--listen", "MINDOODB_LISTEN"),
         ("--data-dir", "MINDOODB_DATA_DIR"),
+        ("--unix-socket-dir", "MINDOODB_UNIX_SOCKET_DIR"),
         ("--tls-cert", "MINDOODB_TLS_CERT"),
         ("--tls-key", "MINDOODB_TLS_KEY"),
         ("--log-format", "MINDOODB_LOG_FORMAT"),

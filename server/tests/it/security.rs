@@ -1,6 +1,6 @@
 //! Authentication and isolation (issue 9): wrong passwords are rate-limited per address and
 //! logged, a role sees nothing of another tenant, a role that loses access loses its open
-//! sessions, and `--tls-only` refuses plaintext connections.
+//! sessions, and `--tls-only` refuses plaintext TCP connections (not the Unix socket).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -11,6 +11,7 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::support::{Options, PASSWORD, TestServer, USER, code, column, expect_err, keyed, one};
+use crate::transports::connect_via;
 
 /// Longest a test waits for the server to end a session it should end.
 const END_WAIT: Duration = Duration::from_secs(20);
@@ -200,12 +201,16 @@ async fn tls_only_refuses_plaintext_connections() {
     let key_path = pem_dir.path().join("server.key");
     std::fs::write(&cert_path, cert.cert.pem()).expect("write cert");
     std::fs::write(&key_path, cert.signing_key.serialize_pem()).expect("write key");
+    let sockets = tempfile::TempDir::new().expect("socket dir");
+    let socket_dir = sockets.path().to_str().expect("utf-8 path");
     let server = TestServer::start_with(Options::default().with_args(&[
         "--tls-cert",
         &cert_path.display().to_string(),
         "--tls-key",
         &key_path.display().to_string(),
         "--tls-only",
+        "--unix-socket-dir",
+        socket_dir,
     ]));
 
     let err = expect_err(
@@ -250,6 +255,12 @@ async fn tls_only_refuses_plaintext_connections() {
     tokio::spawn(connection);
     assert_eq!(one(&client, "SELECT 1").await, "1");
     assert!(server.logged("plaintext connection refused"));
+
+    // The Unix socket is not on the network: --tls-only leaves it open.
+    let local = connect_via(&server, socket_dir, None)
+        .await
+        .expect("a Unix-socket connection under --tls-only");
+    assert_eq!(one(&local, "SELECT 2").await, "2");
 }
 
 /// The server's message of a failed call.

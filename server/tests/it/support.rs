@@ -1,5 +1,6 @@
-//! `TestServer`: the real `mindoodb` binary on 127.0.0.1 with a temporary data directory,
-//! started, connected to, restarted, signalled and read back (its stdout is the log).
+//! `TestServer`: the real `mindoodb` binary on 127.0.0.1 (or the `--listen` its options give)
+//! with a temporary data directory, started, connected to, restarted, signalled and read back
+//! (its stdout is the log).
 //!
 //! Invariants:
 //! - `start` returns only after the server logged its bound address; it fails the test after
@@ -293,9 +294,11 @@ impl TestServer {
         lines: Arc<Mutex<Vec<String>>>,
     ) -> TestServer {
         let mut command = Command::new(env!("CARGO_BIN_EXE_mindoodb"));
+        command.arg("serve");
+        if !options.args.iter().any(|arg| arg == "--listen") {
+            command.args(["--listen", "127.0.0.1:0"]);
+        }
         command
-            .arg("serve")
-            .args(["--listen", "127.0.0.1:0"])
             .arg("--data-dir")
             .arg(data_dir.path())
             .args(&options.args)

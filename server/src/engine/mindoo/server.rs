@@ -6,6 +6,7 @@
 //! - Only the session's own tenant is shown.
 
 use crate::engine::read::table_fn::{Cell, Columns, TableFn};
+use crate::engine::session::ClientAddr;
 
 /// `mindoo.stats()`.
 pub(crate) static STATS: TableFn = TableFn {
@@ -40,7 +41,7 @@ pub(crate) static ACTIVITY: TableFn = TableFn {
     name: "activity",
     params: &[],
     columns: Columns::Fixed(
-        "pid int8, usename text, datname text, client_addr text, \
+        "pid int8, usename text, datname text, client_addr text, client_port int4, \
          backend_start timestamptz, state text, query_start timestamptz, query text",
     ),
     sorted_by: &["pid"],
@@ -51,8 +52,11 @@ pub(crate) static ACTIVITY: TableFn = TableFn {
                 Cell::Int(row.pid as i64),
                 Cell::Text(row.role),
                 Cell::Text(row.database),
-                row.client_addr
-                    .map_or(Cell::Null, |addr| Cell::Text(addr.ip().to_string())),
+                row.client
+                    .and_then(ClientAddr::ip)
+                    .map_or(Cell::Null, |ip| Cell::Text(ip.to_string())),
+                row.client
+                    .map_or(Cell::Null, |client| Cell::Int4(client.port())),
                 Cell::Time(row.backend_start),
                 Cell::Text(row.state.to_owned()),
                 row.query_start.map_or(Cell::Null, Cell::Time),

@@ -25,7 +25,8 @@ pub(crate) struct SessionRow {
     pub(crate) role: String,
     pub(crate) database: String,
     pub(crate) tenant: TenantId,
-    pub(crate) client_addr: Option<SocketAddr>,
+    /// Where the client connected from; `None` for the server's own sessions.
+    pub(crate) client: Option<ClientAddr>,
     /// Microseconds since the Unix epoch.
     pub(crate) backend_start: i64,
     /// `active`, `idle`, `idle in transaction`, `idle in transaction (aborted)`.
@@ -34,6 +35,33 @@ pub(crate) struct SessionRow {
     pub(crate) query: Arc<str>,
     /// When it started, microseconds since the Unix epoch.
     pub(crate) query_start: Option<i64>,
+}
+
+/// Where a session's client connected from, as `pg_stat_activity` tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ClientAddr {
+    /// TCP (plain or TLS): the client's address and port.
+    Tcp(SocketAddr),
+    /// A Unix-domain socket: no address, and port -1 in PostgreSQL's views.
+    Unix,
+}
+
+impl ClientAddr {
+    /// `client_addr`: the IP address, or `None` over a Unix socket (NULL, as in PostgreSQL).
+    pub(crate) fn ip(self) -> Option<std::net::IpAddr> {
+        match self {
+            ClientAddr::Tcp(addr) => Some(addr.ip()),
+            ClientAddr::Unix => None,
+        }
+    }
+
+    /// `client_port`: the TCP port, or -1 over a Unix socket, as PostgreSQL shows it.
+    pub(crate) fn port(self) -> i32 {
+        match self {
+            ClientAddr::Tcp(addr) => i32::from(addr.port()),
+            ClientAddr::Unix => -1,
+        }
+    }
 }
 
 /// The registry and counters, one per engine.
@@ -80,7 +108,7 @@ impl Activity {
         role: &str,
         database: &str,
         tenant: TenantId,
-        client_addr: Option<SocketAddr>,
+        client: Option<ClientAddr>,
     ) -> Registration {
         let pid = self.next_pid.fetch_add(1, Ordering::Relaxed) + 1;
         self.connections.fetch_add(1, Ordering::Relaxed);
@@ -91,7 +119,7 @@ impl Activity {
                 role: role.to_owned(),
                 database: database.to_owned(),
                 tenant,
-                client_addr,
+                client,
                 backend_start: now_micros(),
                 state: "idle",
                 query: Arc::from(""),

@@ -30,5 +30,6 @@ pub(crate) mod state;
 pub(crate) mod sync_lag;
 pub(crate) mod txn;
 
+pub(crate) use activity::ClientAddr;
 pub(crate) use session::{Parts, Session};
 pub(crate) use shared::{Engine, Limits, Login, NodeMode};

@@ -12,7 +12,6 @@
 //!   than the engine's threshold, logged once; both only as redacted text.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -20,7 +19,7 @@ use datafusion::prelude::SessionContext;
 use mindoodb_storage::{RoleRecord, Store, Table, TenantInfo};
 
 use super::Engine;
-use super::activity::Registration;
+use super::activity::{ClientAddr, Registration};
 use super::commit::commit_signed;
 use super::copy_in::CopyInProgress;
 use super::cursors::Cursors;
@@ -59,7 +58,7 @@ pub(crate) struct Parts {
     pub(crate) role: RoleRecord,
     pub(crate) tenant: TenantInfo,
     pub(crate) secure: bool,
-    pub(crate) peer: Option<SocketAddr>,
+    pub(crate) peer: Option<ClientAddr>,
     pub(crate) state: SharedState,
     pub(crate) settings: Settings,
     pub(crate) ctx: SessionContext,

@@ -7,7 +7,6 @@
 //!   present no identity of their own.
 //! - Nothing here holds a session's keys: keys live in each session's own state.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,7 +14,7 @@ use mindoodb_protocol::Identity;
 use mindoodb_storage::Store;
 use zeroize::Zeroizing;
 
-use super::activity::Activity;
+use super::activity::{Activity, ClientAddr};
 use super::listen::Notifier;
 
 /// State shared by every connection.
@@ -44,8 +43,8 @@ pub(crate) struct Limits {
 /// keyless read-only mirror).
 #[derive(Default)]
 pub(crate) struct NodeMode {
-    /// The tokens of the keyring a local node unlocked at start; every loopback session gets
-    /// them as if it had run `SET mindoo.keys`. Never written anywhere.
+    /// The tokens of the keyring a local node unlocked at start; every local session (loopback
+    /// TCP or a Unix socket) gets them as if it had run `SET mindoo.keys`. Never written anywhere.
     pub(crate) local_keys: Option<Zeroizing<String>>,
     /// A mirror: sessions cannot write (25006); only its replication imports entries.
     pub(crate) read_only: bool,
@@ -61,13 +60,14 @@ pub(crate) struct Login {
     pub database: String,
     /// True for TLS, loopback TCP and Unix sockets: the transports keys may travel over.
     pub secure: bool,
-    /// True for loopback TCP (the only local transport served): sessions a local node gives
-    /// its keyring to.
+    /// True for loopback TCP and Unix sockets, the connections from this machine: sessions a
+    /// local node gives its keyring to.
     pub local: bool,
     /// `mindoo.keys` from the startup options (`PGOPTIONS='-c mindoo.keys=...'`), if any.
     pub startup_keys: Option<Zeroizing<String>>,
-    /// The client's address, for `mindoo.activity` (none for the server's own sessions).
-    pub peer: Option<SocketAddr>,
+    /// Where the client connected from, for `mindoo.activity` (none for the server's own
+    /// sessions).
+    pub peer: Option<ClientAddr>,
 }
 
 impl Engine {
