@@ -113,8 +113,8 @@ async fn a_stored_view_is_in_psql_dv_and_the_catalog_and_survives_a_restart() {
 
     let (stdout, _) = psql(&server, &[], "\\dv\n\\dt\n\\d crm\n");
     for expected in [
-        " public | crm  | view | pg_database_owner",
-        " public | crm2025 | table | pg_database_owner",
+        " public | crm  | view | alice",
+        " public | crm2025 | table | alice",
         "View \"public.crm\"",
         " id     | text  |           |          | ",
         " data   | jsonb |           |          | ",

@@ -69,7 +69,7 @@ async fn psql_15_catalog_queries_answer_like_postgres() {
         .await
         .unwrap();
 
-    // \d and \dt: the document tables, owned by the tenant (pg_database_owner).
+    // \d and \dt: the document tables, owned by the role that created them.
     for file in [include_str!("psql15/d.sql"), include_str!("psql15/dt.sql")] {
         let answer = one(&client, file).await;
         assert_eq!(answer.columns, ["Schema", "Name", "Type", "Owner"]);
@@ -77,8 +77,8 @@ async fn psql_15_catalog_queries_answer_like_postgres() {
         assert_eq!(
             rows,
             [
-                ["public", "crm2025", "table", "pg_database_owner"],
-                ["public", "crm2026", "table", "pg_database_owner"],
+                ["public", "crm2025", "table", "alice"],
+                ["public", "crm2026", "table", "alice"],
             ]
         );
     }
