@@ -44,6 +44,7 @@ mod stats;
 mod store;
 mod verify;
 mod verify_commits;
+mod views;
 
 pub use access::{Access, AclItem, DefaultAcl, TenantAccess};
 pub use backup::{

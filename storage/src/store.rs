@@ -25,7 +25,7 @@ use rocksdb::{
 };
 
 use crate::access::Access;
-use crate::catalog::{self, Catalog, KeyRecord, SyncCursor, TableInfo, TenantInfo, ViewInfo};
+use crate::catalog::{self, Catalog, KeyRecord, SyncCursor, TableInfo, TenantInfo};
 use crate::commit::Pipeline;
 use crate::layout::{
     self, ALL_CFS, CF_CATALOG, CF_COMMITS, CF_LOG, TABLE_CFS, TENANT_CFS, prefix_end,
@@ -472,61 +472,6 @@ impl Store {
         Ok(())
     }
 
-    /// Creates a view; fails if a table or view of that name exists.
-    pub fn create_view(
-        &self,
-        tenant: TenantId,
-        name: &str,
-        sql: &str,
-        access: Access,
-    ) -> Result<ViewInfo> {
-        let mut cat = self.shared.catalog.write();
-        if cat.has_relation(tenant, name) {
-            return Err(Error::AlreadyExists(format!("relation {name}")));
-        }
-        self.put_view_locked(tenant, name, sql, access, &mut cat)
-    }
-
-    /// Creates a view with `access`, or replaces the text of the view of that name, which
-    /// keeps its own owner and grants; fails if a table has the name.
-    pub fn replace_view(
-        &self,
-        tenant: TenantId,
-        name: &str,
-        sql: &str,
-        access: Access,
-    ) -> Result<ViewInfo> {
-        let mut cat = self.shared.catalog.write();
-        if cat.tables.contains_key(&(tenant, name.to_owned())) {
-            return Err(Error::AlreadyExists(format!("table {name}")));
-        }
-        let access = match cat.views.get(&(tenant, name.to_owned())) {
-            Some(old) => old.access.clone(),
-            None => access,
-        };
-        self.put_view_locked(tenant, name, sql, access, &mut cat)
-    }
-
-    /// The view of that name in `tenant`.
-    pub fn view(&self, tenant: TenantId, name: &str) -> Option<ViewInfo> {
-        self.shared
-            .catalog
-            .read()
-            .views
-            .get(&(tenant, name.to_owned()))
-            .cloned()
-    }
-
-    /// Every view of `tenant`, by name.
-    pub fn views(&self, tenant: TenantId) -> Vec<ViewInfo> {
-        let cat = self.shared.catalog.read();
-        cat.views
-            .range((tenant, String::new())..)
-            .take_while(|((t, _), _)| *t == tenant)
-            .map(|(_, info)| info.clone())
-            .collect()
-    }
-
     /// Registers a key version's public facts. Registering the same facts again is a no-op;
     /// different facts for a registered version are refused.
     pub fn register_key(&self, tenant: TenantId, key: &KeyRecord) -> Result<()> {
@@ -606,35 +551,6 @@ impl Store {
             .into_iter()
             .map(|(key, value)| Ok((key[prefix.len()..].to_vec(), catalog::decode_sync(&value)?)))
             .collect()
-    }
-
-    fn put_view_locked(
-        &self,
-        tenant: TenantId,
-        name: &str,
-        sql: &str,
-        access: Access,
-        cat: &mut Catalog,
-    ) -> Result<ViewInfo> {
-        catalog::check_name(name)?;
-        if !cat.tenants.values().any(|t| t.id == tenant) {
-            return Err(Error::NoSuchTenant(tenant.0.to_string()));
-        }
-        let info = ViewInfo {
-            tenant,
-            name: name.to_owned(),
-            sql: sql.to_owned(),
-            access,
-        };
-        let mut batch = WriteBatch::default();
-        batch.put_cf(
-            &self.shared.cf(CF_CATALOG),
-            catalog::view_key(tenant, name),
-            catalog::encode_view(&info),
-        );
-        self.write_catalog(batch, cat)?;
-        cat.views.insert((tenant, name.to_owned()), info.clone());
-        Ok(info)
     }
 
     /// Writes a catalog batch synced; the `&mut Catalog` proves the write lock is held.

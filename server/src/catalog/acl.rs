@@ -118,6 +118,19 @@ pub(crate) fn relation_owner(access: &Access, tenant: &TenantAccess) -> String {
     }
 }
 
+/// The owner and grants of table or view `name` of `tenant`, with the word PostgreSQL's
+/// messages use for it (`table`, `view`).
+pub(crate) fn relation_access(
+    store: &Store,
+    tenant: TenantId,
+    name: &str,
+) -> Option<(Access, &'static str)> {
+    match store.table(tenant, name) {
+        Some(table) => Some((table.access, "table")),
+        None => store.view(tenant, name).map(|view| (view.access, "view")),
+    }
+}
+
 /// A relation's list, the default one when it has none.
 pub(crate) fn relation_list(access: &Access, tenant: &TenantAccess) -> Vec<AclItem> {
     match &access.acl {
@@ -184,16 +197,15 @@ impl Subject {
 
     /// The privileges it holds on relation `name` of `tenant`, or `None` when there is none.
     pub(crate) fn relation(&self, store: &Store, tenant: TenantId, name: &str) -> Option<u32> {
-        let access = store
-            .table(tenant, name)
-            .map(|t| t.access)
-            .or_else(|| store.view(tenant, name).map(|v| v.access))?;
+        let (access, _) = relation_access(store, tenant, name)?;
+        Some(self.held(store, tenant, &access))
+    }
+
+    /// The privileges it holds on a relation of `tenant` whose owner and grants are `access`.
+    fn held(&self, store: &Store, tenant: TenantId, access: &Access) -> u32 {
         let tenant_access = store.tenant_access(tenant);
-        let owner = relation_owner(&access, &tenant_access);
-        Some(
-            self.holds(&relation_list(&access, &tenant_access), &owner)
-                .0,
-        )
+        let owner = relation_owner(access, &tenant_access);
+        self.holds(&relation_list(access, &tenant_access), &owner).0
     }
 
     /// Refuses unless it holds `needed` on relation `name` of `tenant`; a name that is no
@@ -205,17 +217,10 @@ impl Subject {
         name: &str,
         needed: u32,
     ) -> Result<()> {
-        match self.relation(store, tenant, name) {
-            Some(held) if held & needed != needed => {
-                let kind = if store.view(tenant, name).is_some() {
-                    "view"
-                } else {
-                    "table"
-                };
-                Err(Error::InsufficientPrivilege(format!(
-                    "permission denied for {kind} {name}"
-                )))
-            }
+        match relation_access(store, tenant, name) {
+            Some((access, kind)) if self.held(store, tenant, &access) & needed != needed => Err(
+                Error::InsufficientPrivilege(format!("permission denied for {kind} {name}")),
+            ),
             _ => Ok(()),
         }
     }

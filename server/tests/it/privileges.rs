@@ -232,7 +232,8 @@ async fn group_roles_set_role_grant_options_and_owners() {
         .await,
         "false"
     );
-    // CREATE on the schema lets bob create; his table is his, alice (superuser) still drops it.
+    // CREATE on the schema lets bob create; the table is his to alter and drop, and he may
+    // not give it to a role he is not a member of.
     alice
         .batch_execute("GRANT CREATE ON SCHEMA public TO bob")
         .await

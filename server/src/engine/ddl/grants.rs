@@ -238,29 +238,42 @@ fn edit(
     grantees: &[String],
     refused: impl Fn() -> Error,
 ) -> Result<()> {
-    let (held, options) = subject.holds(list, owner);
+    // An owner holds every grant option (`holds`), so `bits & options` is all of `bits`.
+    let (_, options) = subject.holds(list, owner);
     let grantor = if subject.acts_as_owner(owner) && !owner.is_empty() {
         owner.to_owned()
     } else if subject.superuser {
         // An object no role owns: superusers grant in their own name.
         subject.name.clone()
+    } else if options & bits == 0 {
+        return Err(refused());
     } else {
-        if options & bits == 0 {
-            let _ = held;
-            return Err(refused());
-        }
         best_grantor(subject, list, bits)
     };
-    let bits = if subject.acts_as_owner(owner) {
-        bits
-    } else {
-        bits & options
-    };
+    change_items(
+        list,
+        change,
+        &grantor,
+        bits & options,
+        grantees,
+        change.cascade,
+    )
+}
+
+/// Grants (or revokes) `bits`, as `grantor`, to (or from) each of `grantees` in `items`.
+fn change_items(
+    items: &mut Vec<AclItem>,
+    change: &Change<'_>,
+    grantor: &str,
+    bits: u32,
+    grantees: &[String],
+    cascade: bool,
+) -> Result<()> {
     for grantee in grantees {
         if change.grant {
-            add(list, grantee, &grantor, bits, change.option);
+            add(items, grantee, grantor, bits, change.option);
         } else {
-            take(list, grantee, &grantor, bits, change.cascade)?;
+            take(items, grantee, grantor, bits, cascade)?;
         }
     }
     Ok(())
@@ -352,24 +365,18 @@ fn defaults(session: &Session, change: &Change<'_>, bits: u32, grantees: &[Strin
     session
         .store()
         .update_tenant_access(session.tenant().id, |access| {
-            let position = access.defaults.iter().position(|d| d.owner == owner);
-            let entry = match position {
-                Some(at) => &mut access.defaults[at],
+            let at = match access.defaults.iter().position(|d| d.owner == owner) {
+                Some(at) => at,
                 None => {
                     access.defaults.push(DefaultAcl {
                         owner: owner.clone(),
                         items: Vec::new(),
                     });
-                    access.defaults.last_mut().unwrap_or_else(|| unreachable!())
+                    access.defaults.len() - 1
                 }
             };
-            for grantee in grantees {
-                if change.grant {
-                    add(&mut entry.items, grantee, &owner, bits, change.option);
-                } else {
-                    take(&mut entry.items, grantee, &owner, bits, true)?;
-                }
-            }
+            let items = &mut access.defaults[at].items;
+            change_items(items, change, &owner, bits, grantees, true)?;
             access.defaults.retain(|d| !d.items.is_empty());
             Ok::<(), Error>(())
         })?;

@@ -18,10 +18,11 @@ use mindoodb_storage::{Store, TenantId};
 use super::command;
 use crate::catalog::names;
 use crate::engine::read::query::plan;
-use crate::engine::read::views::{check_acyclic, parse_query};
+use crate::engine::read::views::check_acyclic;
 use crate::engine::session::Session;
 use crate::engine::sql::classify::{DropRelations, RelationKind};
 use crate::engine::sql::params;
+use crate::engine::sql::parse::parse_view;
 use crate::engine::sql::relations::references;
 use crate::error::{Error, Result};
 use crate::output::Output;
@@ -76,7 +77,7 @@ pub(crate) async fn create(session: &mut Session, create: CreateView) -> Result<
         let alias = datafusion::sql::sqlparser::ast::Ident::with_quote('"', &name);
         format!("SELECT * FROM ({query}) AS {alias}({})", columns.join(", "))
     };
-    let new_plan = plan(session.ctx(), parse_query(&sql)?).await?;
+    let new_plan = plan(session.ctx(), parse_view(&sql)?).await?;
     let mut seen = BTreeSet::from([name.clone()]);
     check_acyclic(&store, tenant, &sql, &mut seen, 0).map_err(|err| match err {
         Error::RecursiveView(_) => Error::RecursiveView(name.clone()),
@@ -86,16 +87,16 @@ pub(crate) async fn create(session: &mut Session, create: CreateView) -> Result<
         Some(old) => {
             // Postgres keeps a replaced view's columns: same names and types, new ones only
             // at the end, so that whatever reads the view keeps working.
-            if let Ok(old_statement) = parse_query(&old.sql)
+            if let Ok(old_statement) = parse_view(&old.sql)
                 && let Ok(old_plan) = plan(session.ctx(), old_statement).await
             {
                 compatible(&old_plan, &new_plan)?;
             }
-            store.replace_view(tenant, &name, &sql, session.new_relation_access()?)?;
+            store.replace_view(tenant, &name, &sql, session.new_relation_access())?;
         }
         None => {
             store
-                .create_view(tenant, &name, &sql, session.new_relation_access()?)
+                .create_view(tenant, &name, &sql, session.new_relation_access())
                 .map_err(|e| match e {
                     mindoodb_storage::Error::AlreadyExists(_) => {
                         Error::DuplicateTable(name.clone())

@@ -15,11 +15,10 @@ use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::catalog::TableProvider;
 use datafusion::datasource::ViewTable;
 use datafusion::execution::SessionState;
-use datafusion::sql::sqlparser::ast::Statement;
 use mindoodb_storage::{Store, TenantId, ViewInfo};
 
 use super::query::plan_in;
-use crate::engine::sql::parse::parse_one;
+use crate::engine::sql::parse::parse_view;
 use crate::engine::sql::relations::references;
 use crate::error::{Error, Result};
 
@@ -41,7 +40,7 @@ pub(crate) async fn provider(
     let mut seen = BTreeSet::from([name.to_owned()]);
     check_acyclic(store, tenant, sql, &mut seen, 0)?;
     let state = planner().ok_or_else(|| Error::Internal("the session ended".into()))?;
-    let plan = plan_in(&state, parse_query(sql)?).await?;
+    let plan = plan_in(&state, parse_view(sql)?).await?;
     Ok(Arc::new(ViewTable::new(plan, Some(sql.to_owned()))))
 }
 
@@ -78,14 +77,4 @@ pub(crate) fn check_acyclic(
         }
     }
     Ok(())
-}
-
-/// A stored view text as a statement.
-pub(crate) fn parse_query(sql: &str) -> Result<Statement> {
-    match parse_one(sql) {
-        Ok(statement @ Statement::Query(_)) => Ok(statement),
-        _ => Err(Error::Internal(format!(
-            "a view definition is not one query: {sql}"
-        ))),
-    }
 }

@@ -56,16 +56,11 @@ impl Session {
 
     /// Refuses unless the current role may act as the owner of relation `name`.
     pub(crate) fn require_owner(&self, name: &str) -> Result<()> {
-        let store = self.store();
-        let tenant = self.tenant().id;
-        let (access, kind) = match store.table(tenant, name) {
-            Some(table) => (table.access, "table"),
-            None => match store.view(tenant, name) {
-                Some(view) => (view.access, "view"),
-                None => return Ok(()),
-            },
+        let Some((access, kind)) = acl::relation_access(self.store(), self.tenant().id, name)
+        else {
+            return Ok(());
         };
-        let owner = acl::relation_owner(&access, &store.tenant_access(tenant));
+        let owner = acl::relation_owner(&access, &self.tenant_access());
         if self.subject()?.acts_as_owner(&owner) {
             Ok(())
         } else {
@@ -77,7 +72,7 @@ impl Session {
 
     /// Refuses unless the current role may create relations in the tenant's schema.
     pub(crate) fn require_create(&self) -> Result<()> {
-        let access = self.store().tenant_access(self.tenant().id);
+        let access = self.tenant_access();
         if self.subject()?.schema(&access) & acl::CREATE != 0 {
             Ok(())
         } else {
@@ -94,7 +89,7 @@ impl Session {
 
     /// The owner and grants of a relation the current role creates now: its own, plus the
     /// default grants it set with ALTER DEFAULT PRIVILEGES.
-    pub(crate) fn new_relation_access(&self) -> Result<Access> {
+    pub(crate) fn new_relation_access(&self) -> Access {
         let owner = self.current_role();
         let defaults: Vec<AclItem> = self
             .tenant_access()
@@ -108,7 +103,7 @@ impl Session {
             list.extend(defaults);
             list
         });
-        Ok(Access { owner, acl })
+        Access { owner, acl }
     }
 
     /// ALTER ... OWNER TO `owner` for relation `name`, with PostgreSQL's rules: the current
@@ -173,7 +168,7 @@ impl Session {
         if depth >= MAX_VIEW_DEPTH {
             return Err(Error::RecursiveView(name.to_owned()));
         }
-        let owner = acl::relation_owner(&view.access, &store.tenant_access(tenant));
+        let owner = acl::relation_owner(&view.access, &self.tenant_access());
         if owner.is_empty() {
             // A view no role owns belongs to the superusers, who may read everything.
             return Ok(());

@@ -51,6 +51,16 @@ pub(crate) fn parse_one(sql: &str) -> Result<Statement> {
     }
 }
 
+/// A stored view's text as its one query; anything else is damage (the server stored it).
+pub(crate) fn parse_view(sql: &str) -> Result<Statement> {
+    match parse_one(sql) {
+        Ok(statement @ Statement::Query(_)) => Ok(statement),
+        _ => Err(Error::Internal(format!(
+            "a view definition is not one query: {sql}"
+        ))),
+    }
+}
+
 /// True when `statement`, parsed from `sql`, is a `COPY ... FROM STDIN` that text follows.
 /// Such a COPY must end its query string: its data comes as COPY data, and sqlparser reads
 /// whatever follows the COPY's `;` as inline data (keeping only whole lines), so the

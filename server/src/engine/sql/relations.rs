@@ -13,15 +13,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::ControlFlow;
 
 use datafusion::sql::sqlparser::ast::{
-    CopySource, Expr, FromTable, ObjectName, OnConflictAction, OnInsert, Query, Statement,
-    TableFactor, TableObject, TableWithJoins, Visit, Visitor,
+    CopySource, Expr, FromTable, ObjectName, OnConflictAction, OnInsert, Query, TableFactor,
+    TableObject, TableWithJoins, Visit, Visitor,
 };
 
 use super::classify::Classified;
-use super::parse::parse_one;
+use super::parse::parse_view;
 use crate::catalog::acl::{DELETE, INSERT, SELECT, UPDATE};
 use crate::catalog::names;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Relation name → the privilege bits a statement needs on it.
 pub(crate) type Needs = BTreeMap<String, u32>;
@@ -92,14 +92,7 @@ pub(crate) fn needs(classified: &Classified) -> Needs {
 
 /// The relations `sql` (a stored view's text) reads.
 pub(crate) fn references(sql: &str) -> Result<BTreeSet<String>> {
-    let statement = match parse_one(sql) {
-        Ok(statement @ Statement::Query(_)) => statement,
-        _ => {
-            return Err(Error::Internal(format!(
-                "a view definition is not one query: {sql}"
-            )));
-        }
-    };
+    let statement = parse_view(sql)?;
     Ok(read(&statement).into_keys().collect())
 }
 
