@@ -6,7 +6,8 @@
 //! Invariants:
 //! - As in PostgreSQL, a grant is recorded under the role whose grant options allow it: the
 //!   owner when the current role acts as the owner, else the role holding the grant option.
-//!   Without any grant option the statement is refused; it grants nothing it may not.
+//!   It grants nothing it may not: without any grant option it changes nothing, and a role
+//!   holding no privilege on the object at all is refused (42501).
 //! - REVOKE takes away what that grantor granted; a grant option others granted onward goes
 //!   only with CASCADE (2BP01 otherwise), and so do their grants.
 //! - Each relation's list changes in one catalog write under the catalog's lock.
@@ -105,7 +106,14 @@ fn run(session: &Session, change: &Change<'_>) -> Result<Output> {
             return Err(Error::FeatureNotSupported(format!("GRANT ON {other}")));
         }
     }
-    Ok(command(if change.grant { "GRANT" } else { "REVOKE" }))
+    // PostgreSQL's tags: role membership and default privileges have their own.
+    Ok(command(match (change.objects, change.grant) {
+        (Some(GrantObjects::FutureTablesInSchema { .. }), _) => "ALTER DEFAULT PRIVILEGES",
+        (None, true) => "GRANT ROLE",
+        (None, false) => "REVOKE ROLE",
+        (_, true) => "GRANT",
+        (_, false) => "REVOKE",
+    }))
 }
 
 /// The grantees' role names, PUBLIC as the empty name; 42704 for a role that does not exist.
@@ -239,14 +247,17 @@ fn edit(
     refused: impl Fn() -> Error,
 ) -> Result<()> {
     // An owner holds every grant option (`holds`), so `bits & options` is all of `bits`.
-    let (_, options) = subject.holds(list, owner);
+    let (held, options) = subject.holds(list, owner);
     let grantor = if subject.acts_as_owner(owner) && !owner.is_empty() {
         owner.to_owned()
     } else if subject.superuser {
         // An object no role owns: superusers grant in their own name.
         subject.name.clone()
     } else if options & bits == 0 {
-        return Err(refused());
+        // As in PostgreSQL: a role without any privilege on the object is refused; one that
+        // holds some but no grant option changes nothing (PostgreSQL warns "no privileges
+        // were granted") and the statement succeeds.
+        return if held == 0 { Err(refused()) } else { Ok(()) };
     } else {
         best_grantor(subject, list, bits)
     };
