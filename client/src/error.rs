@@ -6,8 +6,6 @@
 
 use std::path::PathBuf;
 
-use mindoodb_protocol::{DocId, EntryHash};
-
 use crate::proof::ProofError;
 
 /// Everything the client library can fail with.
@@ -39,32 +37,6 @@ pub enum Error {
     /// A server sent something that does not fit the protocol.
     #[error("peer sent {0}")]
     Peer(String),
-    /// A server's entry failed verification and was not stored.
-    #[error(
-        "rejected entry {hash} (document {doc_id}) at seq {seq} of the peer's table {table}: {why}"
-    )]
-    Rejected {
-        /// The table being synced.
-        table: String,
-        /// The entry's seq in the peer's log.
-        seq: i64,
-        /// Its hash (as the bytes give it).
-        hash: EntryHash,
-        /// Its document.
-        doc_id: DocId,
-        /// What failed.
-        why: String,
-    },
-    /// A server's bytes at some seq are not an entry at all.
-    #[error("rejected seq {seq} of the peer's table {table}: not a sealed entry: {why}")]
-    Undecodable {
-        /// The table being synced.
-        table: String,
-        /// The seq.
-        seq: i64,
-        /// The parser's complaint.
-        why: String,
-    },
     /// A document's proof did not verify.
     #[error(transparent)]
     Proof(#[from] ProofError),

@@ -25,6 +25,8 @@ mod peer;
 mod proof;
 mod remote;
 mod sync;
+mod sync_check;
+mod sync_writers;
 
 pub use error::{Error, Result};
 pub use keyring::Keyring;

@@ -3,10 +3,11 @@
 //! in batches, resuming from per-peer cursors kept in the local catalog.
 //!
 //! Invariants:
-//! - Nothing unverified is stored: every pulled entry is parsed and verified (a format-1 entry
-//!   by its signature, a format-2 entry by the commit and path it carries: one signature per
-//!   commit), and when this node holds the entry's key it must also decrypt; the first failure stops the
-//!   table's sync after storing the verified entries before it (`Error::Rejected`).
+//! - Nothing unverified is stored (`sync_check.rs`), and nothing refused stops a sync: an
+//!   entry that fails verification, or whose signer the tenant's writer list does not trust
+//!   (storage's `Write::Admit`), goes to the table's quarantine and the sync goes on.
+//! - The writer list moves before any entry (`sync_writers.rs`): a pull judges the peer's
+//!   entries by the newest list either side has.
 //! - Only sealed bytes and their proofs move: no key, token or plaintext is ever sent or asked
 //!   for.
 //! - Idempotent and resumable: storage keeps an entry once per hash, and a cursor moves only
@@ -17,10 +18,9 @@
 //! - Storage calls run inline: drive these functions from a thread that may block (a blocking
 //!   task, or a runtime of its own). On a multi-threaded runtime the connection keeps reading
 //!   while this thread verifies and writes.
-//! - Pulls overlap three batches: the next is requested before this one is verified (on every
-//!   core, `verify_strict` per format-1 entry or commit, author keys decoded once per author),
-//!   and the one before
-//!   is written meanwhile. Cursors still move batch by batch, each after its own commit.
+//! - Pulls overlap three batches: the next is requested before this one is checked and the
+//!   one before is written meanwhile. Cursors still move batch by batch, each after its own
+//!   commit.
 //!
 //! See: docs/OPERATIONS.md#sync, docs/SQL.md#mindoosync
 #![allow(
@@ -39,16 +39,15 @@ use std::time::Duration;
 use bytes::{BufMut as _, Bytes, BytesMut};
 use futures_util::SinkExt as _;
 use futures_util::future::{MaybeDone, maybe_done};
-use mindoodb_protocol::{
-    DataKey, EntryHash, KeyRef, Receiver, UnverifiedEntry, VerifiedEntry, open,
-};
+use mindoodb_protocol::{DataKey, EntryHash, KeyRef};
 use mindoodb_storage::{
     CarriedRecord, CommitReceipt, Outcome, Seq, Store, SyncCursor, TableInfo, TenantId,
     Transaction, Write,
 };
 
 use crate::peer::Peer;
-use crate::{Error, Result, glob};
+use crate::sync_check::{Carried, Checked, check_all};
+use crate::{Error, Result, glob, sync_writers};
 
 /// Entries per batch unless configured otherwise.
 pub const DEFAULT_BATCH: usize = 5000;
@@ -57,8 +56,6 @@ pub const DEFAULT_BATCH: usize = 5000;
 const RESYNC_EVERY: Duration = Duration::from_secs(30);
 /// Pause before reconnecting to a peer that failed.
 const RECONNECT_AFTER: Duration = Duration::from_secs(2);
-/// Batches smaller than this are verified on the calling thread.
-const PARALLEL_FROM: usize = 256;
 
 /// Which way entries move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,6 +154,9 @@ pub struct TableReport {
     pub pulled: u64,
     /// Of those, entries that were new here.
     pub pulled_new: u64,
+    /// Entries refused on arrival and kept in the table's quarantine instead: they failed
+    /// verification, or the tenant does not trust their signer.
+    pub quarantined: u64,
     /// Entries sent to the peer.
     pub pushed: u64,
     /// The peer's seq the pull cursor stands at.
@@ -211,6 +211,12 @@ pub async fn sync(
     }
     names.sort();
     names.dedup();
+    if config.direction.pulls() {
+        sync_writers::pull(local, peer).await?;
+    }
+    if config.direction.pushes() {
+        sync_writers::push(local, peer).await?;
+    }
     let mut reports = Vec::with_capacity(names.len());
     for name in names {
         let peer_last = peer_tables.get(&name).copied();
@@ -369,7 +375,8 @@ impl TableSync<'_> {
             self.cursor.pulled.0 as i64,
             limit,
         ))));
-        let mut verified: Vec<(i64, VerifiedEntry)> = Vec::new();
+        let source = format!("peer {}", self.peer.id());
+        let mut checked = Checked::default();
         while let Some(mut fetch_now) = fetching.take() {
             fetch_now.as_mut().await;
             let raw = fetch_now
@@ -383,62 +390,69 @@ impl TableSync<'_> {
                 send_now(next.as_mut()).await;
                 fetching = Some(next);
             }
-            let storing = std::mem::take(&mut verified);
-            let (stored, (checked, rejection)) = std::thread::scope(|scope| {
+            let storing = std::mem::take(&mut checked);
+            let (stored, next_checked) = std::thread::scope(|scope| {
                 let writer = scope.spawn(|| self.store_pulled(storing));
-                let checked = verify_all(&name, raw, local);
+                let next_checked = check_all(raw, local, &source);
                 let stored = writer
                     .join()
                     .unwrap_or_else(|_| Err(Error::Invalid("the sync writer panicked".into())));
-                (stored, checked)
+                (stored, next_checked)
             });
             if stored? {
                 progress(&self.report);
             }
-            verified = checked;
-            if let Some(rejection) = rejection {
-                if self.store_pulled(verified)? {
-                    progress(&self.report);
-                }
-                return Err(rejection);
-            }
+            checked = next_checked;
         }
-        if self.store_pulled(verified)? {
+        if self.store_pulled(checked)? {
             progress(&self.report);
         }
         Ok(())
     }
 
-    /// Imports verified entries in one commit and moves the pull cursor past them; false
-    /// when there was nothing to import.
-    fn store_pulled(&mut self, verified: Vec<(i64, VerifiedEntry)>) -> Result<bool> {
-        let Some((last_seq, last_entry)) = verified.last() else {
+    /// Quarantines a checked batch's refused entries, admits the verified ones in one commit
+    /// (storage quarantines those its tenant's writer list refuses), and moves the pull cursor
+    /// past the batch; false when the batch was empty.
+    fn store_pulled(&mut self, checked: Checked) -> Result<bool> {
+        let Some((last_seq, last_hash)) = checked.last else {
             return Ok(false);
         };
-        let (last_seq, last_hash) = (*last_seq, last_entry.hash());
         let store = self.local.store();
         let table = self.info.table;
+        if !checked.refused.is_empty() {
+            store.quarantine(table, &checked.refused)?;
+            self.report.quarantined += checked.refused.len() as u64;
+        }
         let caught_up = store.snapshot().last_seq(table)? == self.cursor.pushed;
         if self.config.direction.pushes() {
             self.from_peer
-                .extend(verified.iter().map(|(_, e)| e.hash()));
+                .extend(checked.entries.iter().map(|(_, e)| e.hash()));
         }
-        let n = verified.len() as u64;
+        let n = checked.entries.len() as u64;
+        let source = format!("peer {}", self.peer.id());
         let txn = Transaction {
-            writes: verified
+            writes: checked
+                .entries
                 .into_iter()
-                .map(|(_, entry)| Write::Import { table, entry })
+                .map(|(_, entry)| Write::Admit {
+                    table,
+                    entry,
+                    source: source.clone(),
+                })
                 .collect(),
         };
-        let receipt = self.local.commit(txn)?;
-        let appended: Vec<Seq> = receipt
-            .outcomes
-            .iter()
-            .filter_map(|outcome| match outcome {
-                Outcome::Appended(seq) => Some(*seq),
-                Outcome::Duplicate(_) => None,
-            })
-            .collect();
+        let outcomes = match txn.writes.is_empty() {
+            true => Vec::new(),
+            false => self.local.commit(txn)?.outcomes,
+        };
+        let mut appended: Vec<Seq> = Vec::with_capacity(outcomes.len());
+        for outcome in &outcomes {
+            match outcome {
+                Outcome::Appended(seq) => appended.push(*seq),
+                Outcome::Duplicate(_) => {}
+                Outcome::Quarantined => self.report.quarantined += 1,
+            }
+        }
         // When the peer had everything local before this commit and the commit's entries sit
         // right after it, the peer has those too: no need to push them back later.
         let contiguous = appended
@@ -617,100 +631,6 @@ async fn peer_last_seq(client: &tokio_postgres::Client, table: &str) -> Result<u
         Some(row) => Ok(u64::try_from(row.try_get::<_, i64>(0)?).unwrap_or(0)),
         None => Ok(0),
     }
-}
-
-/// One pulled entry: its seq on the peer, its sealed bytes, its carried proof (format 2).
-type Carried = (i64, Vec<u8>, Option<Vec<u8>>);
-
-/// Parses and verifies `raw` (in parallel for big batches); returns the verified prefix and
-/// the error that ended it, if any.
-fn verify_all(
-    table: &str,
-    raw: Vec<Carried>,
-    local: &dyn LocalNode,
-) -> (Vec<(i64, VerifiedEntry)>, Option<Error>) {
-    let n_workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    let results: Vec<Result<(i64, VerifiedEntry)>> = if raw.len() < PARALLEL_FROM || n_workers < 2 {
-        let mut receiver = Receiver::new();
-        raw.into_iter()
-            .map(|carried| verify_one(table, carried, local, &mut receiver))
-            .collect()
-    } else {
-        let chunk = raw.len().div_ceil(n_workers);
-        let mut chunks: Vec<Vec<Carried>> = Vec::with_capacity(n_workers);
-        let mut rest = raw;
-        while rest.len() > chunk {
-            let tail = rest.split_off(chunk);
-            chunks.push(rest);
-            rest = tail;
-        }
-        chunks.push(rest);
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = chunks
-                .into_iter()
-                .map(|chunk| {
-                    scope.spawn(move || {
-                        let mut receiver = Receiver::new();
-                        chunk
-                            .into_iter()
-                            .map(|carried| verify_one(table, carried, local, &mut receiver))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|worker| {
-                    worker.join().unwrap_or_else(|_| {
-                        vec![Err(Error::Invalid("a verification thread panicked".into()))]
-                    })
-                })
-                .collect()
-        })
-    };
-    let mut verified = Vec::with_capacity(results.len());
-    for result in results {
-        match result {
-            Ok(entry) => verified.push(entry),
-            Err(err) => return (verified, Some(err)),
-        }
-    }
-    (verified, None)
-}
-
-fn verify_one(
-    table: &str,
-    (seq, bytes, proof): Carried,
-    local: &dyn LocalNode,
-    receiver: &mut Receiver,
-) -> Result<(i64, VerifiedEntry)> {
-    let entry = UnverifiedEntry::parse(bytes).map_err(|err| Error::Undecodable {
-        table: table.to_owned(),
-        seq,
-        why: err.to_string(),
-    })?;
-    let (hash, doc_id) = (entry.hash(), entry.header().doc_id().clone());
-    let rejected = |why: String| Error::Rejected {
-        table: table.to_owned(),
-        seq,
-        hash,
-        doc_id: doc_id.clone(),
-        why,
-    };
-    let entry = receiver
-        .verify(entry, proof.as_deref())
-        .map_err(|err| rejected(err.to_string()))?;
-    if let Some(key) = local.key(entry.header().key()) {
-        open(&entry, &key).map_err(|_| {
-            rejected(format!(
-                "it does not decrypt with the held key {}: forged or altered",
-                entry.header().key()
-            ))
-        })?;
-    }
-    Ok((seq, entry))
 }
 
 /// One row of a binary COPY of sealed entries: the entry, and its carried proof (format 2).

@@ -115,6 +115,13 @@ pub struct AuthorClock(pub i64);
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AuthorKey(pub [u8; 32]);
 
+impl AuthorKey {
+    /// Parses 64 hex digits (what `Display` writes).
+    pub fn from_hex(text: &str) -> Option<AuthorKey> {
+        hex::decode::<32>(text).map(AuthorKey)
+    }
+}
+
 impl fmt::Display for AuthorKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&hex::encode(&self.0))

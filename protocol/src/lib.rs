@@ -33,6 +33,7 @@ mod merkle;
 mod receipt;
 mod seal;
 mod token;
+mod writers;
 
 pub use authors::AuthorKeys;
 pub use carry::{Receiver, carry_proof, carry_receipt, parse_proof, verify_carried_receipt};
@@ -58,6 +59,10 @@ pub use receipt::{
     RECEIPT_LEN, Receipt, ServerTime, UnverifiedReceipt, VerifiedReceipt, sign_receipt,
 };
 pub use seal::{Plaintext, open, seal, seal_entry};
+pub use writers::{
+    MAX_LABEL_LEN, Writer, WriterAction, WriterChange, WriterList, WriterListError, WriterRecord,
+    WriterRecordError,
+};
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -110,9 +110,6 @@ pub(crate) enum Error {
     /// A sync could not reach its peer, or the peer refused a request.
     #[error("sync: {0}")]
     Sync(String),
-    /// A sync stopped at an entry from the peer that failed verification.
-    #[error("sync: {0}")]
-    SyncRejected(String),
     /// SAVEPOINT, ROLLBACK TO or RELEASE outside a transaction block.
     #[error("{0} can only be used in transaction blocks")]
     NoActiveTransaction(&'static str),

@@ -155,11 +155,11 @@ fn render(engine: &Engine) -> String {
 
 /// Per peer this server pulled from (`--mirror-of`, `mindoo.sync`): the entries its last
 /// successful round found beyond this node's cursors, the seconds since that round ended,
-/// and the count of successful rounds.
+/// the count of successful rounds, and the entries it sent that were quarantined.
 fn render_sync_lag(out: &mut String, engine: &Engine) {
     type Value = fn(&PeerLag) -> String;
     let peers = engine.activity().sync_lag().peers();
-    let families: [(&str, &str, &str, Value); 3] = [
+    let families: [(&str, &str, &str, Value); 4] = [
         (
             "mindoodb_sync_lag_entries",
             "gauge",
@@ -177,6 +177,12 @@ fn render_sync_lag(out: &mut String, engine: &Engine) {
             "counter",
             "Successful sync rounds with the peer since start.",
             |lag| lag.rounds.to_string(),
+        ),
+        (
+            "mindoodb_sync_quarantined_total",
+            "counter",
+            "Entries from the peer refused and quarantined since start: failed verification or untrusted signer.",
+            |lag| lag.quarantined.to_string(),
         ),
     ];
     for (name, kind, help, value) in families {

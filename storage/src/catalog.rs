@@ -12,6 +12,8 @@
 //! "k" tenant_id(4) key_name 0x00 ver(4) -> KeyRecord
 //! "a" tenant_id(4)                      -> TenantAccess (`access.rs`)
 //! "s" tenant_id(4) table_id(4) peer_id  -> SyncCursor
+//! "w" tenant_id(4) seq(8)               -> writer record (`writers.rs`)
+//! "q" tenant_id(4) table_id(4) hash(32) -> quarantined entry (`quarantine.rs`)
 //! ```
 //!
 //! Invariants:
@@ -31,10 +33,11 @@
 
 use std::collections::BTreeMap;
 
-use mindoodb_protocol::{EntryHash, Kcv, KdfParams, KeyName};
+use mindoodb_protocol::{EntryHash, Kcv, KdfParams, KeyName, WriterList};
 
 use crate::access::{self, Access, TenantAccess};
 use crate::codec::{Reader, Writer};
+use crate::writers;
 use crate::{Error, Result, Seq, Table, TableId, TenantId};
 
 const NEXT_ID: &[u8] = b"n";
@@ -158,6 +161,7 @@ pub(crate) struct Catalog {
     pub(crate) tables: BTreeMap<(TenantId, String), TableInfo>,
     pub(crate) views: BTreeMap<(TenantId, String), ViewInfo>,
     pub(crate) access: BTreeMap<TenantId, TenantAccess>,
+    pub(crate) writers: BTreeMap<TenantId, WriterList>,
 }
 
 impl Catalog {
@@ -208,6 +212,7 @@ impl Catalog {
                         access::decode_tenant_access(&value)?,
                     );
                 }
+                Some(&writers::WRITER) => writers::load_row(&mut catalog, &key, &value)?,
                 _ => {}
             }
         }

@@ -68,6 +68,19 @@ pub enum Write {
         /// The verified entry.
         entry: VerifiedEntry,
     },
+    /// An entry arriving from outside (sync, mirror, `COPY` of sealed entries): stored as
+    /// `Import` is, unless its tenant trusts writers (`writers.rs`) and its signer is neither
+    /// trusted nor this node's own key: then it is quarantined (`Outcome::Quarantined`) and
+    /// nothing else of it is written. An entry the table holds already is a `Duplicate`,
+    /// whoever signed it: what was stored before a revocation stays.
+    Admit {
+        /// Target table.
+        table: Table,
+        /// The verified entry.
+        entry: VerifiedEntry,
+        /// Where it came from, kept in its quarantine record.
+        source: String,
+    },
 }
 
 /// Writes that commit atomically.
@@ -116,6 +129,8 @@ pub enum Outcome {
     Appended(Seq),
     /// The table already held this entry, at this seq; nothing was written.
     Duplicate(Seq),
+    /// Its signer is not a trusted writer of the tenant: it went to the table's quarantine.
+    Quarantined,
 }
 
 /// The outcome of each write, in order.

@@ -122,4 +122,8 @@ pub enum Error {
         /// What is wrong.
         why: String,
     },
+    /// A writer record that does not continue the tenant's list, or whose signer may not
+    /// make it.
+    #[error("{0}")]
+    WriterList(#[from] mindoodb_protocol::WriterListError),
 }

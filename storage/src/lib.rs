@@ -31,6 +31,7 @@ mod cursor;
 mod doc;
 mod error;
 mod layout;
+mod quarantine;
 mod read;
 mod record;
 mod restore;
@@ -45,6 +46,7 @@ mod store;
 mod verify;
 mod verify_commits;
 mod views;
+mod writers;
 
 pub use access::{Access, AclItem, DefaultAcl, TenantAccess};
 pub use backup::{
@@ -60,6 +62,7 @@ pub use commit::{
 pub use commit_read::{EntryProof, LogPage, Unreceipted};
 pub use doc::{Document, Head};
 pub use error::Error;
+pub use quarantine::QuarantineRecord;
 pub use read::{Change, Cutoff, LogRecord, Revision, Snapshot};
 pub use record::{Leaf, StoredCommit, StoredReceipt};
 pub use restore::restore;
@@ -69,6 +72,7 @@ pub use stats::TableStats;
 pub use store::{Store, StoreConfig};
 pub use verify::{Problem, VerifyReport};
 pub use verify_commits::{CommitProblem, CommitReport};
+pub use writers::WriterAdded;
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -17,7 +17,8 @@ use std::hash::Hash;
 use std::sync::Arc;
 
 use mindoodb_protocol::{
-    AuthorKey, CommitHash, CommitTree, DocId, Entry, EntryHash, EntryKind, Identity, UnsignedCommit,
+    AuthorKey, CommitHash, CommitTree, DocId, Entry, EntryHash, EntryKind, Identity,
+    UnsignedCommit, VerifiedEntry, carry_proof,
 };
 use rocksdb::WriteBatch;
 
@@ -25,8 +26,9 @@ use crate::catalog::Catalog;
 use crate::commit::{CommitReceipt, Done, Outcome, Transaction, Work, Write};
 use crate::doc::{DocRecord, Head, HistoryRecord};
 use crate::layout::{
-    self, CF_BY_HASH, CF_COMMIT_INDEX, CF_COMMITS, CF_DOCS, CF_FEED, CF_HISTORY, CF_LOG,
+    self, CF_BY_HASH, CF_CATALOG, CF_COMMIT_INDEX, CF_COMMITS, CF_DOCS, CF_FEED, CF_HISTORY, CF_LOG,
 };
+use crate::quarantine::{self, QuarantineRecord};
 use crate::record::{self, Leaf};
 use crate::store::Shared;
 use crate::{CommitSeq, Error, ReceiptSeq, Result, Seq, Table, TenantId};
@@ -76,6 +78,8 @@ pub(crate) struct Staged {
     pub(crate) receipt_ranges: BTreeMap<(TenantId, AuthorKey, u64), ReceiptRange>,
     /// A signing transaction's commit, staged and chained but not signed yet.
     pub(crate) pending: Option<PendingSignature>,
+    /// Arriving entries refused by writer trust, for the table's quarantine.
+    quarantined: Vec<(Table, QuarantineRecord)>,
 }
 
 /// A commit the commit thread signs after its group staged.
@@ -155,6 +159,9 @@ impl Staged {
     /// Puts this member's writes into `batch`.
     pub(crate) fn write_into(&self, shared: &Shared, batch: &mut WriteBatch) {
         let cf = |name| shared.cf(name);
+        for (table, record) in &self.quarantined {
+            quarantine::put(&cf(CF_CATALOG), batch, *table, record);
+        }
         for (table, seq) in &self.feed_deletes {
             batch.delete_cf(&cf(CF_FEED), layout::seq_key(*table, *seq));
         }
@@ -248,6 +255,17 @@ impl Staged {
             let (table, entry, local) = match write {
                 Write::Local { table, entry } => (table, entry, true),
                 Write::Import { table, entry } => (table, entry, false),
+                Write::Admit {
+                    table,
+                    entry,
+                    source,
+                } => {
+                    if let Some(outcome) = self.refuse_untrusted(ctx, table, &entry, source)? {
+                        outcomes.push(outcome);
+                        continue;
+                    }
+                    (table, entry, false)
+                }
             };
             if local && let Some(inclusion) = entry.inclusion() {
                 let commit = inclusion.commit();
@@ -280,6 +298,42 @@ impl Staged {
             }
         }
         Ok(CommitReceipt { outcomes })
+    }
+
+    /// Quarantines an arriving entry whose signer its tenant does not admit, unless the
+    /// table holds it already; `None` when it may be staged as an import.
+    fn refuse_untrusted(
+        &mut self,
+        ctx: &Ctx<'_>,
+        table: Table,
+        entry: &VerifiedEntry,
+        source: String,
+    ) -> Result<Option<Outcome>> {
+        let signer = entry.header().author();
+        let own = ctx.shared.node_key.get();
+        if ctx.catalog.admits(table.tenant, &signer, own) || ctx.catalog.table_info(table).is_none()
+        {
+            return Ok(None);
+        }
+        let hash = entry.hash();
+        if let Some(seq) = stored_seq(ctx.shared, ctx.group, self, table, &hash)? {
+            return Ok(Some(Outcome::Duplicate(seq)));
+        }
+        self.quarantined.push((
+            table,
+            QuarantineRecord {
+                hash: hash.0,
+                signer: Some(signer),
+                reason: format!("signed by {signer}, which is not a trusted writer of the tenant"),
+                at: crate::quarantine::now_micros(),
+                source,
+                sealed: entry.bytes().to_vec(),
+                proof: entry
+                    .inclusion()
+                    .map(|inclusion| carry_proof(inclusion.commit().bytes(), &inclusion.path())),
+            },
+        ));
+        Ok(Some(Outcome::Quarantined))
     }
 
     /// Stages an appended entry's log value: a verified entry's, or a signing transaction's

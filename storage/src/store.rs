@@ -15,9 +15,9 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use mindoodb_protocol::{KeyName, KeyRef};
+use mindoodb_protocol::{AuthorKey, KeyName, KeyRef};
 use rocksdb::{
     BlockBasedIndexType, BlockBasedOptions, Cache, ColumnFamily, ColumnFamilyDescriptor, DB,
     DBCompressionType, Direction, FlushOptions, IteratorMode, Options, ReadOptions, WriteBatch,
@@ -33,6 +33,7 @@ use crate::layout::{
 use crate::read::Snapshot;
 use crate::shared_snapshot::SharedSnapshot;
 use crate::{Error, Result, Seq, Table, TableId, TenantId};
+use crate::{quarantine, writers};
 
 /// Data block size of the log: a dozen 1 KiB entries per block, so a scan stepping through the
 /// log changes blocks (a block cache lookup each) a third as often as with RocksDB's 4 KiB.
@@ -71,6 +72,9 @@ pub(crate) struct Shared {
     pub(crate) secondary: bool,
     commits: AtomicU64,
     syncs: AtomicU64,
+    /// The serving node's signing key: entries it signed are admitted whatever the tenant's
+    /// writer list says (`Write::Admit`).
+    pub(crate) node_key: OnceLock<AuthorKey>,
 }
 
 pub(crate) struct CatalogLock(RwLock<Catalog>);
@@ -102,6 +106,7 @@ impl Shared {
             secondary,
             commits: AtomicU64::new(0),
             syncs: AtomicU64::new(0),
+            node_key: OnceLock::new(),
         })
     }
 
@@ -320,6 +325,8 @@ impl Store {
         for prefix in [
             catalog::keys_of_prefix(tenant.id),
             catalog::views_of_prefix(tenant.id),
+            writers::writers_of_prefix(tenant.id),
+            quarantine::tenant_prefix(tenant.id),
         ] {
             batch.delete_range_cf(&cf, &prefix, &prefix_end(&prefix));
         }
@@ -331,6 +338,7 @@ impl Store {
         cat.tables.retain(|(t, _), _| *t != tenant.id);
         cat.views.retain(|(t, _), _| *t != tenant.id);
         cat.access.remove(&tenant.id);
+        cat.writers.remove(&tenant.id);
         Ok(())
     }
 
@@ -571,22 +579,41 @@ impl Store {
         for name in TABLE_CFS {
             batch.delete_range_cf(&self.shared.cf(name), &start[..], &end[..]);
         }
-        let syncs = catalog::syncs_of_table_prefix(info.table);
-        batch.delete_range_cf(&self.shared.cf(CF_CATALOG), &syncs, &prefix_end(&syncs));
+        for prefix in [
+            catalog::syncs_of_table_prefix(info.table),
+            quarantine::table_prefix(info.table),
+        ] {
+            batch.delete_range_cf(&self.shared.cf(CF_CATALOG), &prefix, &prefix_end(&prefix));
+        }
     }
 
     pub(crate) fn catalog_prefix(&self, prefix: &[u8]) -> Result<Vec<layout::KeyValue>> {
+        self.catalog_range(prefix, &prefix_end(prefix), usize::MAX)
+    }
+
+    /// Up to `limit` catalog rows with keys in `start..end`, in key order.
+    pub(crate) fn catalog_range(
+        &self,
+        start: &[u8],
+        end: &[u8],
+        limit: usize,
+    ) -> Result<Vec<layout::KeyValue>> {
         let mut opts = ReadOptions::default();
-        opts.set_iterate_upper_bound(prefix_end(prefix));
+        opts.set_iterate_upper_bound(end.to_vec());
         self.shared
             .db
             .iterator_cf_opt(
                 &self.shared.cf(CF_CATALOG),
                 opts,
-                IteratorMode::From(prefix, Direction::Forward),
+                IteratorMode::From(start, Direction::Forward),
             )
+            .take(limit)
             .map(|row| row.map_err(Error::from))
             .collect()
+    }
+
+    pub(crate) fn catalog_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        Ok(self.shared.db.get_cf(&self.shared.cf(CF_CATALOG), key)?)
     }
 }
 

@@ -191,7 +191,7 @@ fn may_connect(source: &CatalogSource, role: &str, database: &str) -> Result<boo
     let Some(record) = store.role(role)? else {
         return Ok(false);
     };
-    Ok(record.superuser || store.grants(role)?.iter().any(|g| g == database))
+    acl::may_connect(store, &record, database)
 }
 
 /// The role a privilege function asks about: its first argument (a name or an OID) when it

@@ -252,3 +252,26 @@ pub(crate) fn reachable(roles: &[RoleRecord], role: &str, inheriting: bool) -> B
     }
     seen
 }
+
+/// Whether `role` holds CONNECT on tenant `database`: granted to it, or to a role whose
+/// privileges it uses (INHERIT memberships), as PostgreSQL decides; superusers always.
+pub(crate) fn may_connect(store: &Store, role: &RoleRecord, database: &str) -> Result<bool> {
+    let holds = |name: &str| -> Result<bool> {
+        Ok(store
+            .grants(name)?
+            .iter()
+            .any(|granted| granted == database))
+    };
+    if role.superuser || holds(&role.name)? {
+        return Ok(true);
+    }
+    if role.member_of.is_empty() {
+        return Ok(false);
+    }
+    for name in reachable(&store.roles()?, &role.name, true) {
+        if holds(&name)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}

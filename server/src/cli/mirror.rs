@@ -66,8 +66,12 @@ pub(crate) fn run(args: &MirrorArgs) -> Result<(), CliError> {
         batch: args.batch,
     };
     let mut progress = |report: &TableReport| {
+        let refused = match report.quarantined {
+            0 => String::new(),
+            n => format!("; {n} refused and quarantined so far"),
+        };
         println!(
-            "{}: pulled {} ({} new), at peer seq {}",
+            "{}: pulled {} ({} new), at peer seq {}{refused}",
             report.table, report.pulled, report.pulled_new, report.pull_seq
         );
     };

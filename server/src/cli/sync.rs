@@ -121,7 +121,7 @@ async fn once(local: &Peer, args: &SyncArgs) -> Result<(), CliError> {
     let rows = local
         .client()
         .query(
-            "SELECT table_name, pulled, pulled_new, pushed, pull_seq, push_seq \
+            "SELECT table_name, pulled, pulled_new, pushed, pull_seq, push_seq, quarantined \
              FROM mindoo.sync($1::text, $2::text, $3::text, $4::int4)",
             &[&args.peer, &pattern, &direction, &batch],
         )
@@ -141,6 +141,12 @@ async fn once(local: &Peer, args: &SyncArgs) -> Result<(), CliError> {
             get(4)?,
             get(5)?
         );
+        let quarantined = get(6)?;
+        if quarantined > 0 {
+            println!(
+                "{table}: {quarantined} entries refused and quarantined; see mindoo.quarantine('{table}')"
+            );
+        }
     }
     Ok(())
 }

@@ -174,6 +174,18 @@ where
         if matches!(message, PgWireFrontendMessage::Terminate(_)) {
             break;
         }
+        let copying = matches!(socket.state(), PgWireConnectionState::CopyInProgress(_));
+        let copy_message = matches!(
+            message,
+            PgWireFrontendMessage::CopyData(_)
+                | PgWireFrontendMessage::CopyDone(_)
+                | PgWireFrontendMessage::CopyFail(_)
+        );
+        if copy_message && !copying {
+            // As PostgreSQL does: a client whose COPY FROM STDIN was refused before it began
+            // may still send its data and CopyDone or CopyFail; they are ignored, not errors.
+            continue;
+        }
         let is_extended = match socket.state() {
             PgWireConnectionState::CopyInProgress(is_extended) => is_extended,
             _ => message.is_extended_query(),
@@ -322,11 +334,18 @@ impl Inbox {
 
     async fn deliver<C>(&mut self, client: &mut C) -> io::Result<()>
     where
-        C: Sink<PgWireBackendMessage> + Unpin,
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin,
         C::Error: Debug,
         PgWireError: From<C::Error>,
     {
-        for (table, seq) in std::mem::take(&mut self.pending) {
+        let pending = std::mem::take(&mut self.pending);
+        // A listener hears only of tables its current role may read, judged at delivery
+        // (once per flush, not per commit).
+        let audible = match opened_session(client) {
+            Some(session) => session.lock().await.audible(pending),
+            None => BTreeMap::new(),
+        };
+        for (table, seq) in audible {
             let commit = Commit { table, seq };
             // pid 0: the server, not a backend, notifies; clients that skip their own pid's
             // notifications must not skip these.

@@ -329,7 +329,6 @@ fn classify(err: &Error) -> Classified {
         Error::ReadOnly(_) => (code::READ_ONLY_SQL_TRANSACTION, false),
         Error::Sync(_) => (code::CONNECTION_FAILURE, false),
         // A peer served an entry that is forged or damaged: operators must hear of it.
-        Error::SyncRejected(_) => (code::DATA_CORRUPTED, true),
         Error::FeatureNotSupported(_) => (code::FEATURE_NOT_SUPPORTED, false),
         Error::Query(err) => return classify_query(err),
         Error::Storage(err) => storage_code(err),
@@ -374,6 +373,19 @@ fn storage_code(err: &mindoodb_storage::Error) -> (&'static str, bool) {
         S::InvalidCommit(_) | S::InvalidReceipt(_) => (code::INVALID_PARAMETER_VALUE, false),
         // Two receipts of one server over the same commits: the server equivocated. Logged.
         S::ReceiptConflict { .. } => (code::INTEGRITY_CONSTRAINT_VIOLATION, true),
+        S::WriterList(err) => writer_list_code(err),
+    }
+}
+
+fn writer_list_code(err: &mindoodb_protocol::WriterListError) -> (&'static str, bool) {
+    use mindoodb_protocol::WriterListError as W;
+    match err {
+        W::NotAdmin(_) => (code::INSUFFICIENT_PRIVILEGE, false),
+        // Another change landed first, or a peer's list forked from this one.
+        W::NotNext { .. } => (code::SERIALIZATION_FAILURE, false),
+        W::BadGenesis | W::Revoked(_) | W::Unknown(_) | W::LastAdmin(_) => {
+            (code::INVALID_PARAMETER_VALUE, false)
+        }
     }
 }
 
@@ -677,5 +689,10 @@ mod tests {
         assert_eq!(code_of(&dup), "42710");
         let closed = Error::Storage(mindoodb_storage::Error::Poisoned);
         assert_eq!(code_of(&closed), "58030");
+        let fork = mindoodb_protocol::WriterListError::NotNext {
+            seq: 3,
+            expected: 2,
+        };
+        assert_eq!(code_of(&Error::Storage(fork.into())), "40001");
     }
 }

@@ -144,3 +144,37 @@ async fn only_the_tenants_listeners_hear_and_payloads_carry_no_content() {
     );
     assert!(!payload.contains("doc-7") && !payload.contains("1234"));
 }
+
+#[tokio::test]
+async fn listeners_hear_only_of_tables_their_role_may_read() {
+    let (server, alice, _token) = crate::support::keyed(&["secret", "shared"]).await;
+    alice
+        .batch_execute(&format!(
+            "CREATE ROLE bob LOGIN PASSWORD 'bob-pw';
+             GRANT CONNECT ON DATABASE {} TO bob;
+             GRANT SELECT ON shared TO bob",
+            crate::support::USER
+        ))
+        .await
+        .unwrap();
+    let (bob, mut notifications) = server.connect_listening_as("bob", "bob-pw").await;
+    bob.batch_execute("LISTEN mindoo_changes").await.unwrap();
+    alice
+        .batch_execute(
+            r#"INSERT INTO secret (id, data) VALUES ('s', '{}');
+               INSERT INTO shared (id, data) VALUES ('p', '{}')"#,
+        )
+        .await
+        .unwrap();
+    // The secret commit came first; bob hears of the shared one only.
+    assert_eq!(next(&mut notifications).await, changes("shared:1"));
+    alice
+        .batch_execute("GRANT SELECT ON secret TO bob")
+        .await
+        .unwrap();
+    alice
+        .batch_execute(r#"INSERT INTO secret (id, data) VALUES ('t', '{}')"#)
+        .await
+        .unwrap();
+    assert_eq!(next(&mut notifications).await, changes("secret:2"));
+}

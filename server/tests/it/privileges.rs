@@ -169,11 +169,44 @@ async fn select_only_reads_and_writes_need_their_own_grants() {
         .await,
         "true"
     );
+    // A view reads with its owner's privileges even when a superuser reads it, as in
+    // PostgreSQL: bob may not SELECT ledger, so neither may bob's view.
+    alice
+        .batch_execute(
+            "CREATE VIEW bobs_view AS SELECT id FROM ledger; ALTER TABLE bobs_view OWNER TO bob",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        code(&alice, "SELECT * FROM bobs_view").await,
+        SqlState::INSUFFICIENT_PRIVILEGE
+    );
+    alice
+        .batch_execute("GRANT SELECT ON ledger TO bob")
+        .await
+        .unwrap();
+    assert_eq!(one(&alice, "SELECT count(*) FROM bobs_view").await, "2");
 }
 
 #[tokio::test]
 async fn group_roles_set_role_grant_options_and_owners() {
-    let (_server, alice, bob) = ledger_and_bob().await;
+    let (server, alice, bob) = ledger_and_bob().await;
+    // CONNECT granted to a group admits its members, as in PostgreSQL.
+    alice
+        .batch_execute(
+            "CREATE ROLE staff NOLOGIN; CREATE ROLE dora LOGIN PASSWORD 'dora-pw';
+             GRANT staff TO dora",
+        )
+        .await
+        .unwrap();
+    let refused = server.connect_as("dora", "dora-pw", USER).await;
+    assert!(refused.is_err(), "no CONNECT yet");
+    alice
+        .batch_execute(&format!("GRANT CONNECT ON DATABASE {USER} TO staff"))
+        .await
+        .unwrap();
+    let dora = server.connect_as("dora", "dora-pw", USER).await.unwrap();
+    assert_eq!(one(&dora, "SELECT current_user").await, "dora");
     alice
         .batch_execute(
             "CREATE ROLE readers NOLOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO readers;

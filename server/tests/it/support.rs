@@ -253,7 +253,16 @@ impl TestServer {
 
     /// Connects as the first role; the connection's NOTIFY messages arrive on the receiver.
     pub(crate) async fn connect_listening(&self) -> (Client, UnboundedReceiver<Notification>) {
-        let mut config = self.config(USER, PASSWORD, USER);
+        self.connect_listening_as(USER, PASSWORD).await
+    }
+
+    /// Connects as `user` to the first role's database; NOTIFY messages arrive on the receiver.
+    pub(crate) async fn connect_listening_as(
+        &self,
+        user: &str,
+        password: &str,
+    ) -> (Client, UnboundedReceiver<Notification>) {
+        let mut config = self.config(user, password, USER);
         config.ssl_mode(tokio_postgres::config::SslMode::Disable);
         let (client, mut connection) = config.connect(NoTls).await.expect("connect");
         let (tx, rx) = unbounded_channel();

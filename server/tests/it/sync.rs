@@ -4,7 +4,8 @@
 //! B. Both laptops converge, including a same-document conflict and its resolution; B's and
 //! C's files and logs hold no plaintext and no key; C verifies and refuses writes; a table goes
 //! to another tenant and is read there with the client library; entries forged or altered on B
-//! are rejected by A and D; an interrupted mirror resumes without duplicates. The client
+//! are quarantined by A and D, whose syncs go on; an interrupted mirror resumes without
+//! duplicates. The client
 //! examples run against a keyless server; `mindoodb sync --watch` follows both sides; a mirror
 //! started with `--mirror-accept-keys` serves plaintext to sessions that bring keys;
 //! `mindoodb mirror --watch` follows new entries, resumes at its cursor after a restart, keeps
@@ -27,8 +28,8 @@ use tempfile::TempDir;
 use tokio_postgres::Client;
 use tokio_postgres::error::SqlState;
 
-use crate::feeds::{flip_log_byte, message};
-use crate::support::{Options, PASSWORD, TestServer, USER, conninfo, expect_err};
+use crate::feeds::flip_log_byte;
+use crate::support::{Options, PASSWORD, TestServer, USER, column, conninfo, expect_err};
 
 const CONVERGE_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -608,23 +609,39 @@ async fn laptops_sync_through_a_keyless_hub_and_a_mirror() {
         )
         .await
         .expect("a keyless hub stores any signed entry");
-    let err = expect_err(
-        a_sql
-            .query("SELECT * FROM mindoo.sync($1, 'notes', 'pull')", &[&b_info])
-            .await,
-        "A pulling a forged entry",
-    );
-    assert_eq!(err.code(), Some(&SqlState::DATA_CORRUPTED), "{err}");
-    assert!(message(&err).contains("does not decrypt"), "{err:?}");
+    let refused: i64 = a_sql
+        .query_one(
+            "SELECT quarantined FROM mindoo.sync($1, 'notes', 'pull')",
+            &[&b_info],
+        )
+        .await
+        .expect("a forged entry does not stop the sync")
+        .get(0);
+    assert_eq!(refused, 1, "A quarantines the forgery");
+    let why = column(
+        &a_sql,
+        "SELECT hash || ' ' || reason FROM mindoo.quarantine('notes')",
+    )
+    .await;
+    let why = why[0].as_deref().unwrap_or_default();
+    assert!(why.starts_with(&forged.hash().to_string()), "{why}");
+    assert!(why.contains("does not decrypt"), "{why}");
     let out = cli(
         &[
             "sync", "--local", &d_info, "--peer", &b_info, "--table", "notes", "--pull",
         ],
         &[],
     );
-    assert!(!out.status.success(), "D refuses the forged entry");
-    let said = String::from_utf8_lossy(&out.stderr);
-    assert!(said.contains(&forged.hash().to_string()), "{said}");
+    assert!(
+        out.status.success(),
+        "D quarantines the forgery and goes on"
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("1 entries refused and quarantined"), "{said}");
+    assert_eq!(
+        column(&d_sql, "SELECT hash FROM mindoo.quarantine('notes')").await,
+        vec![Some(forged.hash().to_string())]
+    );
     let n2 = d_sql
         .query("SELECT * FROM mindoo.history('notes', 'n2')", &[])
         .await
@@ -748,26 +765,31 @@ async fn laptops_sync_through_a_keyless_hub_and_a_mirror() {
         altered.push(flip_log_byte(dir, "crm", y_seq));
     });
     let b_info = conninfo(&b, USER);
-    let err = expect_err(
-        a_sql
-            .query("SELECT * FROM mindoo.sync($1, 'crm', 'pull')", &[&b_info])
-            .await,
-        "A pulling altered entries",
-    );
-    assert_eq!(err.code(), Some(&SqlState::DATA_CORRUPTED), "{err}");
-    assert!(
-        altered.iter().any(|h| message(&err).contains(h.as_str())),
-        "{err:?}"
-    );
+    let refused: i64 = a_sql
+        .query_one(
+            "SELECT quarantined FROM mindoo.sync($1, 'crm', 'pull')",
+            &[&b_info],
+        )
+        .await
+        .expect("altered entries do not stop the sync")
+        .get(0);
+    assert_eq!(refused, 2, "A quarantines both altered entries");
+    let kept = column(&a_sql, "SELECT hash FROM mindoo.quarantine('crm')").await;
+    for hash in &altered {
+        assert!(kept.contains(&Some(hash.clone())), "{kept:?}");
+    }
     let out = cli(
         &[
             "sync", "--local", &d_info, "--peer", &b_info, "--table", "crm", "--pull",
         ],
         &[],
     );
-    assert!(!out.status.success(), "D refuses altered entries");
-    let said = String::from_utf8_lossy(&out.stderr);
-    assert!(altered.iter().any(|h| said.contains(h.as_str())), "{said}");
+    assert!(
+        out.status.success(),
+        "D quarantines altered entries and goes on"
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("2 entries refused and quarantined"), "{said}");
     let x_on_a: String = a_sql
         .query_one("SELECT rev FROM crm WHERE id = 'x-from-a'", &[])
         .await

@@ -155,7 +155,7 @@ fn concurrent_committers_get_gap_free_unique_seqs() {
                     let e = entry(&format!("t{t}-{i}"), EntryKind::Create, &[], i, 1, "{}");
                     match store.commit(local(table, &e)).unwrap().outcomes[0] {
                         Outcome::Appended(seq) => seqs.push(seq.0),
-                        Outcome::Duplicate(_) => panic!("fresh entry reported duplicate"),
+                        other => panic!("a fresh local entry was {other:?}"),
                     }
                 }
                 seqs

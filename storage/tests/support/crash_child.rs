@@ -88,7 +88,7 @@ fn main() {
                             .zip(&stored.outcomes)
                             .map(|(doc, outcome)| match outcome {
                                 Outcome::Appended(seq) => format!("{doc}:{}", seq.0),
-                                Outcome::Duplicate(_) => panic!("fresh entry was a duplicate"),
+                                other => panic!("a fresh local entry was {other:?}"),
                             })
                             .collect();
                         let mut out = stdout.lock().expect("stdout");

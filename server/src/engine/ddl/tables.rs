@@ -48,7 +48,9 @@ pub(crate) fn alter(session: &Session, alter: &AlterTable) -> Result<Output> {
     let options = match alter.operations.as_slice() {
         [AlterTableOperation::SetOptionsParens { options }] => options,
         [AlterTableOperation::OwnerTo { new_owner }] => {
-            if !existing(session, &name, alter.if_exists)? {
+            // PostgreSQL's ALTER TABLE ... OWNER TO also takes a view.
+            let (store, tenant) = (session.store(), session.tenant().id);
+            if store.view(tenant, &name).is_none() && !existing(session, &name, alter.if_exists)? {
                 return Ok(command("ALTER TABLE"));
             }
             let owner = match new_owner {

@@ -37,10 +37,25 @@ pub(crate) static APPLY: TableFn = TableFn {
             "argument sealed",
         )?;
         let (rev, doc_id) = (entry.hash(), entry.header().doc_id().clone());
-        let receipt = apply::import(&ctx.store, &ctx.notifier, ctx.tenant, table, vec![entry])?;
+        let signer = entry.header().author();
+        let source = apply::sent_by(ctx.login_role());
+        let receipt = apply::import(
+            &ctx.store,
+            &ctx.notifier,
+            ctx.tenant,
+            table,
+            vec![entry],
+            &source,
+        )?;
         let (seq, applied) = match receipt.outcomes.first() {
             Some(Outcome::Appended(seq)) => (*seq, true),
             Some(Outcome::Duplicate(seq)) => (*seq, false),
+            Some(Outcome::Quarantined) => {
+                return Err(Error::InsufficientPrivilege(format!(
+                    "entry {rev} of document {doc_id} is signed by {signer}, which is not a \
+                     trusted writer of this database; it was quarantined"
+                )));
+            }
             None => return Err(Error::Internal("import without an outcome".into())),
         };
         out.push(vec![
@@ -87,7 +102,7 @@ pub(crate) static SYNC: TableFn = TableFn {
     ],
     columns: Columns::Fixed(
         "table_name text, pulled int8, pulled_new int8, pushed int8, pull_seq int8, \
-         push_seq int8",
+         push_seq int8, quarantined int8",
     ),
     sorted_by: &["table_name"],
     writes: true,
@@ -104,6 +119,7 @@ pub(crate) static SYNC: TableFn = TableFn {
                 int(report.pushed),
                 int(report.pull_seq),
                 int(report.push_seq),
+                int(report.quarantined),
             ])?;
         }
         Ok(())

@@ -15,13 +15,14 @@ mod integrity;
 pub(crate) mod keys;
 mod server;
 pub(crate) mod sync;
+mod writers;
 
 use crate::engine::read::table_fn::TableFn;
 
 pub(crate) use feed::cursors_arg;
 
 /// Every table function of schema `mindoo`.
-pub(crate) static TABLE_FUNCTIONS: [&TableFn; 16] = [
+pub(crate) static TABLE_FUNCTIONS: [&TableFn; 23] = [
     &feed::CHANGES,
     &feed::CHANGES_ALL,
     &feed::ENTRIES,
@@ -38,6 +39,13 @@ pub(crate) static TABLE_FUNCTIONS: [&TableFn; 16] = [
     &import::MOVE,
     &server::STATS,
     &server::ACTIVITY,
+    &writers::TRUST_WRITER,
+    &writers::REVOKE_WRITER,
+    &writers::WRITERS,
+    &writers::WRITER_LOG,
+    &writers::ADD_WRITER_RECORD,
+    &writers::QUARANTINE,
+    &writers::DROP_QUARANTINED,
 ];
 
 #[cfg(test)]
@@ -51,10 +59,10 @@ mod tests {
         let mut names = BTreeSet::new();
         for func in TABLE_FUNCTIONS {
             assert!(!func.schema().fields().is_empty(), "{func:?}");
-            // mindoo.stats() and mindoo.activity cover the whole database.
+            // mindoo.stats(), mindoo.activity and mindoo.writers() cover the whole database.
             assert_eq!(
                 func.params.is_empty(),
-                ["stats", "activity"].contains(&func.name),
+                ["stats", "activity", "writers"].contains(&func.name),
                 "{func:?}"
             );
             assert!(names.insert(func.name), "{func:?} twice");

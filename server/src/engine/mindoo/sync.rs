@@ -119,7 +119,6 @@ impl LocalNode for SessionNode<'_> {
 fn from_client(err: mindoodb_client::Error) -> Error {
     use mindoodb_client::Error as C;
     match err {
-        C::Rejected { .. } | C::Undecodable { .. } => Error::SyncRejected(err.to_string()),
         C::Postgres(_) | C::Peer(_) => Error::Sync(err.to_string()),
         C::Storage(err) => Error::Storage(err),
         C::Protocol(err) => Error::Protocol(err),

@@ -175,6 +175,24 @@ impl FnCtx {
             .collect())
     }
 
+    /// Refuses unless the current role owns the tenant (or is a superuser): the tenant's
+    /// admin, who alone may change its writer list.
+    pub(crate) fn require_tenant_admin(&self, what: &str) -> Result<()> {
+        let owner = self.store.tenant_access(self.tenant).owner;
+        if self.subject()?.acts_as_owner(&owner) {
+            Ok(())
+        } else {
+            Err(Error::InsufficientPrivilege(format!(
+                "only the database's owner may {what}"
+            )))
+        }
+    }
+
+    /// The role the session logged in as (SET ROLE aside).
+    pub(crate) fn login_role(&self) -> &str {
+        &self.role
+    }
+
     /// The current role as privilege checks see it.
     fn subject(&self) -> Result<Subject> {
         Subject::of(&self.store, &self.settings.current_role(&self.role))
@@ -190,6 +208,7 @@ pub(crate) enum Arg {
     /// Microseconds since the Unix epoch.
     Time(i64),
     Bytes(Vec<u8>),
+    Bool(bool),
 }
 
 /// The arguments of one call.
@@ -276,6 +295,15 @@ impl Args {
         }
     }
 
+    /// A boolean argument that may be NULL or left out.
+    pub(crate) fn optional_bool(&self, idx: usize) -> Result<Option<bool>> {
+        match self.values.get(idx) {
+            Some(Arg::Bool(value)) => Ok(Some(*value)),
+            None | Some(Arg::Null) => Ok(None),
+            Some(_) => Err(Error::Internal("bool argument is not bool".into())),
+        }
+    }
+
     fn null(&self, idx: usize) -> Error {
         let name = self.func.params.get(idx).map_or("?", |p| p.name);
         Error::InvalidParameter(format!(
@@ -316,6 +344,10 @@ fn convert(func: &TableFn, idx: usize, value: &ScalarValue) -> Result<Arg> {
         PgType::Int8 | PgType::Int4 => match cast(&DataType::Int64) {
             Some(ScalarValue::Int64(Some(n))) => Arg::Int(n),
             _ => return Err(bad("an integer")),
+        },
+        PgType::Bool => match cast(&DataType::Boolean) {
+            Some(ScalarValue::Boolean(Some(b))) => Arg::Bool(b),
+            _ => return Err(bad("a boolean")),
         },
         PgType::Timestamptz => {
             let micros = DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()));

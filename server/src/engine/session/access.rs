@@ -3,7 +3,8 @@
 //!
 //! Invariants:
 //! - A session is admitted while its role exists, has LOGIN, and is a superuser or holds
-//!   CONNECT on the session's database, which must still be the same tenant (same id).
+//!   CONNECT on the session's database (itself or through a group it inherits from), which
+//!   must still be the same tenant (same id).
 //! - Every statement that can revoke access calls `Engine::access_changed` after its write;
 //!   each connection re-checks its session then (`pg/connection.rs`) and ends it when the
 //!   check fails, so a revoked role keeps no open session.
@@ -12,6 +13,7 @@ use mindoodb_storage::{RoleRecord, TenantInfo};
 use tokio::sync::watch;
 
 use super::{Engine, Session};
+use crate::catalog::acl;
 use crate::error::{Error, Result};
 
 impl Engine {
@@ -28,7 +30,7 @@ impl Engine {
             .store()
             .tenant(database)
             .ok_or_else(|| Error::UndefinedDatabase(database.to_owned()))?;
-        if !role.superuser && !self.store().grants(&role.name)?.contains(&tenant.name) {
+        if !acl::may_connect(self.store(), &role, &tenant.name)? {
             return Err(Error::NotAllowed(format!(
                 "role \"{}\" may not connect to database \"{}\"",
                 role.name, tenant.name

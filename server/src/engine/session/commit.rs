@@ -56,7 +56,9 @@ pub(crate) fn commit_blocking(
         .writes
         .iter()
         .map(|write| match write {
-            Write::Local { table, .. } | Write::Import { table, .. } => table.id,
+            Write::Local { table, .. }
+            | Write::Import { table, .. }
+            | Write::Admit { table, .. } => table.id,
         })
         .collect();
     let receipt = store.commit(txn)?;

@@ -5,7 +5,9 @@
 //! Invariants:
 //! - Publishing happens only after a commit is durable (`commit.rs`), so a listener never
 //!   hears of a seq it cannot read yet.
-//! - Payloads carry only a table name and a seq: no document ids, content or keys.
+//! - Payloads carry only a table name and a seq: no document ids, content or keys; and a
+//!   listener hears only of tables its current role may SELECT (`privileges.rs`, applied when
+//!   `pg/connection.rs` delivers).
 //! - Per table, published seqs only grow: a commit that finishes after a later one of the same
 //!   table publishes nothing (the later seq already covers it).
 //!

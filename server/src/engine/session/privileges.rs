@@ -12,6 +12,8 @@
 //! - Refusals are 42501 with PostgreSQL's messages (`permission denied for table t`, `must be
 //!   owner of view v`, `permission denied for schema public`).
 
+use std::collections::BTreeMap;
+
 use mindoodb_storage::{Access, AclItem, TenantAccess};
 
 use super::Session;
@@ -35,16 +37,41 @@ impl Session {
         Subject::of(self.store(), &self.current_role())
     }
 
-    /// Refuses the statement when the current role lacks a privilege it needs.
-    pub(crate) fn check_statement(&self, classified: &Classified) -> Result<()> {
-        // A superuser passes every check; most sessions of a node are one, and their point
-        // reads should not list the roles.
+    /// The entries of `commits` (table name → seq) whose table the current role may SELECT:
+    /// `LISTEN mindoo_changes` tells a role only of what it may read.
+    pub(crate) fn audible(&self, commits: BTreeMap<String, u64>) -> BTreeMap<String, u64> {
         let own = self.role();
         if own.superuser && self.current_role() == own.name {
-            return Ok(());
+            return commits;
         }
+        let Ok(subject) = self.subject() else {
+            return BTreeMap::new();
+        };
+        let tenant = self.tenant().id;
+        commits
+            .into_iter()
+            .filter(|(table, _)| {
+                subject
+                    .relation(self.store(), tenant, table)
+                    .is_some_and(|held| held & acl::SELECT != 0)
+            })
+            .collect()
+    }
+
+    /// Refuses the statement when the current role lacks a privilege it needs.
+    pub(crate) fn check_statement(&self, classified: &Classified) -> Result<()> {
         let needs = relations::needs(classified);
         if needs.is_empty() {
+            return Ok(());
+        }
+        // A superuser holds every privilege, but a view still reads its tables with its
+        // owner's, as in PostgreSQL. Most sessions of a node are superusers: their point
+        // reads of tables should not list the roles.
+        let own = self.role();
+        if own.superuser && self.current_role() == own.name {
+            for name in needs.keys() {
+                self.check_view(name, 0)?;
+            }
             return Ok(());
         }
         let subject = self.subject()?;
@@ -156,12 +183,16 @@ impl Session {
         needed: u32,
         depth: usize,
     ) -> Result<()> {
-        if subject.superuser {
-            return Ok(());
+        if !subject.superuser {
+            subject.require(self.store(), self.tenant().id, name, needed)?;
         }
+        self.check_view(name, depth)
+    }
+
+    /// When `name` is a view, checks that its owner may SELECT what it reads.
+    fn check_view(&self, name: &str, depth: usize) -> Result<()> {
         let store = self.store();
         let tenant = self.tenant().id;
-        subject.require(store, tenant, name, needed)?;
         let Some(view) = store.view(tenant, name) else {
             return Ok(());
         };

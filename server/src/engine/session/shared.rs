@@ -75,6 +75,8 @@ impl Engine {
     /// says whether this is a plain server, a local node or a mirror; `limits` bound every
     /// statement.
     pub(crate) fn new(store: Store, node: Identity, mode: NodeMode, limits: Limits) -> Arc<Engine> {
+        // What this node signed is its own, whatever a tenant's writer list says.
+        store.set_node_key(node.public());
         Arc::new(Engine {
             store,
             node: Arc::new(node),

@@ -1,6 +1,6 @@
 //! How far this server's sync with each peer lagged, for the Prometheus endpoint: per peer,
-//! the entries its last successful round found beyond this node's pull cursors, and when that
-//! round ended.
+//! the entries its last successful round found beyond this node's pull cursors, when that
+//! round ended, and how many of its entries were quarantined since start.
 //!
 //! Invariants:
 //! - Keyed by the peer id only (`host:port/dbname` of a configured peer): no password, no
@@ -22,6 +22,9 @@ pub(crate) struct PeerLag {
     pub(crate) at: Instant,
     /// Successful rounds with this peer since start.
     pub(crate) rounds: u64,
+    /// Entries from this peer quarantined since start (failed verification or untrusted
+    /// signer).
+    pub(crate) quarantined: u64,
 }
 
 /// Every peer this server synced with since start.
@@ -35,13 +38,17 @@ impl SyncLag {
     pub(crate) fn record(&self, peer: &str, reports: &[TableReport]) {
         let behind = reports.iter().map(|r| r.behind).sum();
         let mut peers = self.peers.lock().unwrap_or_else(PoisonError::into_inner);
-        let rounds = peers.get(peer).map_or(0, |lag| lag.rounds) + 1;
+        let quarantined: u64 = reports.iter().map(|r| r.quarantined).sum();
+        let (rounds, quarantined) = peers.get(peer).map_or((1, quarantined), |lag| {
+            (lag.rounds + 1, lag.quarantined + quarantined)
+        });
         peers.insert(
             peer.to_owned(),
             PeerLag {
                 behind,
                 at: Instant::now(),
                 rounds,
+                quarantined,
             },
         );
     }

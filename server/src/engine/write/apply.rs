@@ -7,6 +7,8 @@
 //!   carries (docs/FORMAT.md#carried-proofs), one signature per commit. One bad entry fails
 //!   the whole import and nothing is written.
 //! - Importing is idempotent: an entry the table already holds is reported, not stored again.
+//! - Entries are admitted, not merely imported: once the tenant trusts writers, one signed by
+//!   anyone else goes to the table's quarantine (storage's `Write::Admit`).
 //! - Errors name the entry by its hash and document (or by its position when the bytes do not
 //!   even parse), never by its content.
 //!
@@ -38,18 +40,29 @@ pub(crate) fn verify(
     })
 }
 
-/// Appends verified entries to `table` in one synced transaction and announces the commit.
+/// How a quarantine record names entries a session sent (sync names its peer instead).
+pub(crate) fn sent_by(role: &str) -> String {
+    format!("session of role {role}")
+}
+
+/// Appends verified entries that arrived from `source` to `table` in one synced transaction
+/// and announces the commit.
 pub(crate) fn import(
     store: &Store,
     notifier: &Notifier,
     tenant: TenantId,
     table: Table,
     entries: Vec<VerifiedEntry>,
+    source: &str,
 ) -> Result<CommitReceipt> {
     let txn = Transaction {
         writes: entries
             .into_iter()
-            .map(|entry| Write::Import { table, entry })
+            .map(|entry| Write::Admit {
+                table,
+                entry,
+                source: source.to_owned(),
+            })
             .collect(),
     };
     Ok(commit_blocking(store, notifier, tenant, txn)?)

@@ -171,7 +171,7 @@ fn copy_in(session: &Session, source: CopySource, format: Format) -> Result<In> 
                     "COPY FROM STDIN (FORMAT binary)".into(),
                 ));
             }
-            return Ok(In::Sealed(SealedIn::new(info.table)));
+            return Ok(In::Sealed(SealedIn::new(info.table, &session.role().name)));
         }
         Format::Text(format) => format,
     };

@@ -4,8 +4,12 @@
 //! carried proof (`mindoo.entries(...).proof`: NULL or absent for a format-1 entry).
 //!
 //! Invariants:
-//! - Each row is parsed and verified as soon as it is complete; the first bad row fails the
-//!   COPY, which then writes nothing (apply.rs).
+//! - Each row is parsed and verified as soon as it is complete. A row that is not a valid
+//!   entry (it does not parse, or fails verification) goes to the table's quarantine with the
+//!   reason, and the COPY goes on: a push never stops at one bad entry. Broken COPY framing
+//!   fails the COPY, which then writes nothing.
+//! - Entries are admitted (apply.rs): once the tenant trusts writers, untrusted signers'
+//!   entries are quarantined too.
 //! - Nothing is written before CopyDone, and only when the data ended with the binary trailer.
 //! - Importing is idempotent: entries the table holds already are not stored again.
 //!
@@ -16,7 +20,7 @@
 )]
 
 use mindoodb_protocol::{MAX_PAYLOAD_LEN, Receiver, VerifiedEntry};
-use mindoodb_storage::Table;
+use mindoodb_storage::{QuarantineRecord, Table};
 
 use futures::future::BoxFuture;
 
@@ -39,15 +43,21 @@ pub(crate) struct SealedIn {
     n_rows: usize,
     receiver: Receiver,
     entries: Vec<VerifiedEntry>,
+    /// Rows that were not valid entries, for the quarantine.
+    refused: Vec<QuarantineRecord>,
+    /// Who sent them, for their quarantine records.
+    source: String,
     /// The first error; reported at CopyDone, as Postgres does.
     failure: Option<Error>,
 }
 
 impl SealedIn {
-    /// An import into `table`, before any data.
-    pub(crate) fn new(table: Table) -> SealedIn {
+    /// An import into `table` sent by `role`, before any data.
+    pub(crate) fn new(table: Table, role: &str) -> SealedIn {
         SealedIn {
             table,
+            refused: Vec::new(),
+            source: apply::sent_by(role),
             buf: Vec::new(),
             header_done: false,
             trailer_seen: false,
@@ -121,8 +131,15 @@ impl SealedIn {
             let sealed =
                 fields[0].ok_or_else(|| bad(&format!("row {row} holds NULL, not an entry")))?;
             let what = format!("COPY row {row}");
-            let entry = apply::verify(&mut self.receiver, sealed.to_vec(), fields[1], &what)?;
-            self.entries.push(entry);
+            match apply::verify(&mut self.receiver, sealed.to_vec(), fields[1], &what) {
+                Ok(entry) => self.entries.push(entry),
+                Err(err) => self.refused.push(QuarantineRecord::refused(
+                    sealed.to_vec(),
+                    fields[1].map(<[u8]>::to_vec),
+                    err.to_string(),
+                    self.source.clone(),
+                )),
+            }
             self.n_rows += 1;
             pos += at;
         }
@@ -143,6 +160,7 @@ impl CopyInProgress for SealedIn {
             self.failure = Some(err);
             self.buf = Vec::new();
             self.entries = Vec::new();
+            self.refused = Vec::new();
         }
     }
 
@@ -159,9 +177,18 @@ impl CopyInProgress for SealedIn {
             let store = session.store().clone();
             let notifier = session.engine().notifier().clone();
             let (tenant, table, entries) = (session.tenant().id, this.table, this.entries);
-            if !entries.is_empty() {
+            let (refused, source) = (this.refused, this.source);
+            if !entries.is_empty() || !refused.is_empty() {
                 tokio::task::spawn_blocking(move || {
-                    apply::import(&store, &notifier, tenant, table, entries)
+                    if !refused.is_empty() {
+                        tracing::warn!(entries = refused.len(), %source,
+                            "COPY sent entries that failed verification; quarantined");
+                        store.quarantine(table, &refused)?;
+                    }
+                    if entries.is_empty() {
+                        return Ok(());
+                    }
+                    apply::import(&store, &notifier, tenant, table, entries, &source).map(drop)
                 })
                 .await
                 .map_err(|e| Error::Internal(format!("copy task: {e}")))??;
