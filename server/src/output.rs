@@ -65,11 +65,21 @@ pub(crate) enum PgType {
     OidArray,
     /// `text[]` (1009): Arrow List of Utf8.
     TextArray,
+    /// `name` (19): Arrow Utf8 marked `name`.
+    Name,
+    /// `aclitem` (1033): Arrow Utf8 marked `aclitem`, holding `aclitemout`'s text.
+    AclItem,
+    /// `aclitem[]` (1034): Arrow List of Utf8 marked `aclitem[]`.
+    AclItemArray,
+    /// `varchar` (1043): Arrow Utf8 marked `varchar`.
+    Varchar,
+    /// `"char"` (18), the one-byte type of catalog codes: Arrow Utf8 marked `char`.
+    Char,
 }
 
 impl PgType {
     /// Every variant, for tests that must cover them all and for the `wire` fuzz target.
-    pub(crate) const ALL: [PgType; 20] = [
+    pub(crate) const ALL: [PgType; 25] = [
         PgType::Bool,
         PgType::Int2,
         PgType::Int4,
@@ -90,6 +100,11 @@ impl PgType {
         PgType::Float8Array,
         PgType::OidArray,
         PgType::TextArray,
+        PgType::Name,
+        PgType::AclItem,
+        PgType::AclItemArray,
+        PgType::Varchar,
+        PgType::Char,
     ];
 
     /// The type's OID in `pg_type`.
@@ -115,6 +130,11 @@ impl PgType {
             PgType::Float8Array => 1022,
             PgType::OidArray => 1028,
             PgType::TextArray => 1009,
+            PgType::Name => 19,
+            PgType::AclItem => 1033,
+            PgType::AclItemArray => 1034,
+            PgType::Varchar => 1043,
+            PgType::Char => 18,
         }
     }
 
@@ -128,12 +148,13 @@ impl PgType {
             PgType::Float8Array => PgType::Float8,
             PgType::OidArray => PgType::Oid,
             PgType::TextArray => PgType::Text,
+            PgType::AclItemArray => PgType::AclItem,
             _ => return None,
         })
     }
 
-    /// The type with this OID; text-like and unknown OIDs a client may send map to `Text`
-    /// only through `from_param_oid`.
+    /// The type a client means by a parameter OID it declares: `varchar` and `name` are read
+    /// as `text`; OIDs of types no parameter takes give `None`.
     pub(crate) fn from_oid(oid: u32) -> Option<PgType> {
         Some(match oid {
             16 => PgType::Bool,
@@ -169,7 +190,13 @@ impl PgType {
             PgType::Int8 => DataType::Int64,
             PgType::Float4 => DataType::Float32,
             PgType::Float8 => DataType::Float64,
-            PgType::Numeric | PgType::Text | PgType::Jsonb => DataType::Utf8,
+            PgType::Numeric
+            | PgType::Text
+            | PgType::Jsonb
+            | PgType::Name
+            | PgType::AclItem
+            | PgType::Varchar
+            | PgType::Char => DataType::Utf8,
             PgType::Bytea => DataType::Binary,
             PgType::Timestamptz => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
             PgType::Date => DataType::Date32,
@@ -181,25 +208,49 @@ impl PgType {
             PgType::Float8Array => list_of(PgType::Float8),
             PgType::OidArray => list_of(PgType::Oid),
             PgType::TextArray => list_of(PgType::Text),
+            PgType::AclItemArray => list_of(PgType::AclItem),
         }
     }
 }
 
 impl PgType {
-    /// A result or parameter field of this type: its canonical Arrow type, and for `jsonb`
-    /// the metadata mark that tells it from `text` (both are Utf8).
+    /// A result or parameter field of this type: its canonical Arrow type, and for the types
+    /// that share an Arrow type with another (`jsonb`, `name` and `aclitem` are Utf8 like
+    /// `text`) the metadata mark that tells them apart.
     pub(crate) fn field(self, name: &str, nullable: bool) -> Field {
         let field = Field::new(name, self.arrow_type(), nullable);
-        match self {
-            PgType::Jsonb => {
-                field.with_metadata(HashMap::from([(PG_TYPE_KEY.into(), JSONB_MARK.into())]))
+        match MARKS.iter().find(|(pg_type, _)| *pg_type == self) {
+            Some((_, mark)) => {
+                field.with_metadata(HashMap::from([(PG_TYPE_KEY.into(), (*mark).into())]))
             }
-            _ => field,
+            None => field,
         }
     }
 
     /// The Postgres type a field travels as; `None` for Arrow types Postgres has no match for.
     pub(crate) fn of_field(field: &Field) -> Option<PgType> {
+        let marked = field
+            .metadata()
+            .get(PG_TYPE_KEY)
+            .and_then(|mark| MARKS.iter().find(|(_, m)| m == mark))
+            .map(|(pg_type, _)| *pg_type);
+        match (marked, field.data_type()) {
+            (
+                Some(
+                    pg_type @ (PgType::Jsonb
+                    | PgType::Name
+                    | PgType::AclItem
+                    | PgType::Varchar
+                    | PgType::Char),
+                ),
+                DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View,
+            ) => return Some(pg_type),
+            (
+                Some(PgType::AclItemArray),
+                DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..),
+            ) => return Some(PgType::AclItemArray),
+            _ => {}
+        }
         Some(match field.data_type() {
             DataType::Boolean => PgType::Bool,
             DataType::Int8 | DataType::Int16 | DataType::UInt8 => PgType::Int2,
@@ -212,9 +263,6 @@ impl PgType {
             | DataType::Decimal64(..)
             | DataType::Decimal128(..)
             | DataType::Decimal256(..) => PgType::Numeric,
-            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View if is_jsonb(field) => {
-                PgType::Jsonb
-            }
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null => {
                 PgType::Text
             }
@@ -240,16 +288,21 @@ impl PgType {
     }
 }
 
-/// Field metadata key and value that mark a Utf8 field as jsonb.
+/// Field metadata key whose value marks a field as one of the `MARKS` types.
 const PG_TYPE_KEY: &str = "pg_type";
-const JSONB_MARK: &str = "jsonb";
+/// The types told from another of the same Arrow type by a mark, with their marks.
+const MARKS: [(PgType, &str); 6] = [
+    (PgType::Jsonb, "jsonb"),
+    (PgType::Name, "name"),
+    (PgType::AclItem, "aclitem"),
+    (PgType::AclItemArray, "aclitem[]"),
+    (PgType::Varchar, "varchar"),
+    (PgType::Char, "char"),
+];
 
 /// True when a field carries the jsonb mark.
 pub(crate) fn is_jsonb(field: &Field) -> bool {
-    field
-        .metadata()
-        .get(PG_TYPE_KEY)
-        .is_some_and(|t| t == JSONB_MARK)
+    PgType::of_field(field) == Some(PgType::Jsonb)
 }
 
 /// An Arrow List of `element`'s canonical type, with nullable elements (Postgres arrays may

@@ -20,11 +20,37 @@ SELECT has_table_privilege('reader', 'products', 'SELECT'), has_table_privilege(
 
 SELECT relacl FROM pg_class WHERE relname = 'products'
 
+SELECT grantor, grantee, table_catalog, table_schema, table_name, privilege_type, is_grantable, with_hierarchy FROM information_schema.table_privileges WHERE table_schema = 'public' AND table_name = 'products' ORDER BY grantee, privilege_type
+
+SELECT grantor, grantee, table_name, privilege_type, is_grantable FROM information_schema.role_table_grants WHERE table_name = 'products' ORDER BY grantee, privilege_type
+
+SELECT relacl::text, array_to_string(relacl, ', ') FROM pg_class WHERE relname = 'products'
+
+SELECT nspname, nspacl FROM pg_namespace WHERE nspname = 'public'
+
+SELECT has_table_privilege('reader', 'products', 'SELECT WITH GRANT OPTION'), has_table_privilege('reader', 'products', ' select ,insert with grant option ')
+
+SELECT has_table_privilege('reader', 'products', 'SELEC')
+
+SELECT has_table_privilege('reader', 'products', 'USAGE')
+
+SELECT has_table_privilege('reader', 'products', 'SELECT  WITH GRANT OPTION')
+
+SELECT has_table_privilege('reader', 'products', 'RULE')
+
+SELECT has_schema_privilege('reader', 'public', 'USAGE WITH GRANT OPTION'), has_schema_privilege('public', 'CREATE WITH GRANT OPTION')
+
+SELECT has_schema_privilege('reader', 'public', 'SELECT')
+
 SET ROLE reader
 
 SELECT current_user
 
 SHOW role
+
+SELECT grantor, grantee, table_name, privilege_type FROM information_schema.table_privileges WHERE table_schema = 'public' ORDER BY table_name, grantee, privilege_type
+
+SELECT grantor, grantee, table_name, privilege_type FROM information_schema.role_table_grants WHERE table_schema = 'public' ORDER BY table_name, grantee, privilege_type
 
 SELECT count(*) FROM products
 
@@ -88,6 +114,28 @@ GRANT SELECT ON SCHEMA public TO reader
 
 GRANT ALL ON products TO writer
 
+GRANT SELECT ON products TO writer WITH GRANT OPTION
+
+SELECT relacl FROM pg_class WHERE relname = 'products'
+
+SELECT has_table_privilege('writer', 'products', 'SELECT WITH GRANT OPTION'), has_table_privilege('writer', 'products', 'INSERT WITH GRANT OPTION')
+
+SELECT grantee, privilege_type, is_grantable FROM information_schema.table_privileges WHERE table_name = 'products' AND grantee = 'writer' ORDER BY privilege_type
+
+SET ROLE writer
+
+GRANT SELECT ON products TO reader
+
+SELECT relacl FROM pg_class WHERE relname = 'products'
+
+SELECT grantor, grantee, table_name, privilege_type FROM information_schema.table_privileges WHERE table_schema = 'public' ORDER BY table_name, grantor, grantee, privilege_type
+
+RESET ROLE
+
+REVOKE SELECT ON products FROM writer CASCADE
+
+SELECT relacl FROM pg_class WHERE relname = 'products'
+
 SELECT has_table_privilege('writer', 'products', 'DELETE'), has_table_privilege('writer', 'products', 'select, update')
 
 REVOKE ALL ON products FROM writer
@@ -110,7 +158,13 @@ GRANT CREATE ON SCHEMA public TO writer
 
 SELECT has_schema_privilege('writer', 'public', 'CREATE')
 
+SELECT nspname, nspacl FROM pg_namespace WHERE nspname = 'public'
+
 ALTER DEFAULT PRIVILEGES FOR ROLE writer GRANT SELECT ON TABLES TO reader
+
+SELECT pg_get_userbyid(defaclrole), defaclnamespace, defaclobjtype, defaclacl FROM pg_default_acl
+
+SELECT pg_catalog.pg_get_userbyid(d.defaclrole) AS "Owner", n.nspname AS "Schema", CASE d.defaclobjtype WHEN 'r' THEN 'table' WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'function' WHEN 'T' THEN 'type' WHEN 'n' THEN 'schema' END AS "Type", pg_catalog.array_to_string(d.defaclacl, E'\n') AS "Access privileges" FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace ORDER BY 1, 2, 3
 
 SET ROLE writer
 
@@ -127,6 +181,8 @@ DROP TABLE writer_table
 RESET ROLE
 
 ALTER DEFAULT PRIVILEGES FOR ROLE writer REVOKE SELECT ON TABLES FROM reader
+
+SELECT count(*) FROM pg_default_acl
 
 ALTER TABLE scratch OWNER TO writer
 

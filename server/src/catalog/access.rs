@@ -116,15 +116,17 @@ pub(crate) fn functions(source: &Arc<CatalogSource>) -> Vec<ScalarUDF> {
                     )));
                 };
                 let subject = subject(&schema_source, user)?;
-                let wanted = wanted_privileges(wanted)?;
+                let wanted = wanted_privileges(wanted, &SCHEMA_PRIVILEGES)?;
                 let held = if name == "public" {
-                    subject.schema(&schema_source.store.tenant_access(schema_source.tenant.id))
+                    subject.schema_with_options(
+                        &schema_source.store.tenant_access(schema_source.tenant.id),
+                    )
                 } else if subject.superuser {
-                    acl::SCHEMA_ALL
+                    (acl::SCHEMA_ALL, acl::SCHEMA_ALL)
                 } else {
-                    acl::USAGE
+                    (acl::USAGE, 0)
                 };
-                Ok(ScalarValue::Boolean(Some(held & wanted != 0)))
+                Ok(ScalarValue::Boolean(Some(any_held(held, wanted))))
             }),
         ),
         row_fn(
@@ -157,20 +159,20 @@ pub(crate) fn functions(source: &Arc<CatalogSource>) -> Vec<ScalarUDF> {
                     return Ok(ScalarValue::Boolean(None));
                 };
                 let subject = subject(&relation_source, user)?;
-                let wanted = wanted_privileges(wanted)?;
+                let wanted = wanted_privileges(wanted, &TABLE_PRIVILEGES)?;
                 let held = match &relation.access {
                     Some(_) => subject
-                        .relation(
+                        .relation_with_options(
                             &relation_source.store,
                             relation_source.tenant.id,
                             &relation.name,
                         )
-                        .unwrap_or(0),
+                        .unwrap_or((0, 0)),
                     // System relations: everyone reads them, as in PostgreSQL.
-                    None if subject.superuser => acl::TABLE_ALL,
-                    None => acl::SELECT,
+                    None if subject.superuser => (acl::TABLE_ALL, acl::TABLE_ALL),
+                    None => (acl::SELECT, 0),
                 };
-                Ok(ScalarValue::Boolean(Some(held & wanted != 0)))
+                Ok(ScalarValue::Boolean(Some(any_held(held, wanted))))
             }),
         ),
         row_fn(
@@ -211,20 +213,57 @@ fn subject(source: &CatalogSource, user: Option<&ScalarValue>) -> Result<Subject
     Subject::of(&source.store, &name)
 }
 
-/// The privileges a privilege function's text names: a comma-separated list of privilege
-/// names, each optionally `WITH GRANT OPTION` (held options are not told apart here).
-fn wanted_privileges(value: &ScalarValue) -> Result<u32> {
+/// The privilege names `has_table_privilege` accepts, as PostgreSQL's `table_priv_map`:
+/// `RULE` is still accepted and names no privilege.
+const TABLE_PRIVILEGES: [(&str, u32); 8] = [
+    ("SELECT", acl::SELECT),
+    ("INSERT", acl::INSERT),
+    ("UPDATE", acl::UPDATE),
+    ("DELETE", acl::DELETE),
+    ("TRUNCATE", acl::TRUNCATE),
+    ("REFERENCES", acl::REFERENCES),
+    ("TRIGGER", acl::TRIGGER),
+    ("RULE", 0),
+];
+
+/// The privilege names `has_schema_privilege` accepts.
+const SCHEMA_PRIVILEGES: [(&str, u32); 2] = [("CREATE", acl::CREATE), ("USAGE", acl::USAGE)];
+
+/// The privileges and the grant options a privilege function's text asks about, as
+/// PostgreSQL's `convert_any_priv_string` reads it: comma-separated names from `known`, each
+/// optionally followed by `WITH GRANT OPTION`, case-insensitive, spaces around each item
+/// ignored; anything else is 22023.
+fn wanted_privileges(value: &ScalarValue, known: &[(&str, u32)]) -> Result<(u32, u32)> {
     let text = text_arg(value).unwrap_or_default();
     text.split(',')
-        .map(|part| {
-            let lower = part.trim().to_ascii_lowercase();
-            let name = lower
-                .strip_suffix(" with grant option")
-                .unwrap_or(&lower)
-                .trim();
-            acl::by_name(name).ok_or_else(|| {
-                Error::InvalidParameter(format!("unrecognized privilege type: \"{}\"", part.trim()))
+        .try_fold((0, 0), |(privileges, options), part| {
+            let item = part.trim_matches(|c: char| c.is_ascii_whitespace());
+            let (name, with_option) = match item.len().checked_sub(" WITH GRANT OPTION".len()) {
+                Some(at)
+                    if item.is_char_boundary(at)
+                        && item[at..].eq_ignore_ascii_case(" WITH GRANT OPTION") =>
+                {
+                    (&item[..at], true)
+                }
+                _ => (item, false),
+            };
+            let bit = known
+                .iter()
+                .find(|(known, _)| known.eq_ignore_ascii_case(name))
+                .map(|(_, bit)| *bit)
+                .ok_or_else(|| {
+                    Error::InvalidParameter(format!("unrecognized privilege type: \"{item}\""))
+                })?;
+            Ok(if with_option {
+                (privileges, options | bit)
+            } else {
+                (privileges | bit, options)
             })
         })
-        .try_fold(0, |acc, bit| Ok(acc | bit?))
+}
+
+/// True when `held` (privileges, grant options) covers any of `wanted`'s privileges or grant
+/// options, as PostgreSQL's checks with `ACLMASK_ANY` answer.
+fn any_held(held: (u32, u32), wanted: (u32, u32)) -> bool {
+    held.0 & wanted.0 != 0 || held.1 & wanted.1 != 0
 }

@@ -11,10 +11,11 @@
 //! - A relation without a recorded owner belongs to the tenant's owner; a tenant without one
 //!   is owned by no role (only superusers act as its owner).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use mindoodb_storage::{Access, AclItem, RoleRecord, Store, TenantAccess, TenantId};
 
+use super::oids;
 use crate::error::{Error, Result};
 
 pub(crate) const INSERT: u32 = 1;
@@ -45,12 +46,13 @@ const PRIVILEGES: [(u32, char, &str); 9] = [
     (CREATE, 'C', "CREATE"),
 ];
 
-/// The privilege an SQL name spells (`select`, `SELECT`), if any.
-pub(crate) fn by_name(name: &str) -> Option<u32> {
+/// The SQL names of the privileges in `bits`, in PostgreSQL's letter order (the order
+/// `aclexplode` and the information schema list them in).
+pub(crate) fn names(bits: u32) -> impl Iterator<Item = (u32, &'static str)> {
     PRIVILEGES
-        .iter()
-        .find(|(_, _, n)| n.eq_ignore_ascii_case(name))
-        .map(|(bit, _, _)| *bit)
+        .into_iter()
+        .filter(move |(bit, _, _)| bits & bit != 0)
+        .map(|(bit, _, name)| (bit, name))
 }
 
 /// One list entry as `aclitemout` prints it: `grantee=privileges/grantor`, `*` after each
@@ -88,6 +90,54 @@ pub(crate) fn default_relation_list(owner: &str) -> Vec<AclItem> {
         privileges: TABLE_ALL,
         grant_options: 0,
     }]
+}
+
+/// The list of a system relation (a `pg_catalog` table, an `information_schema` view): its
+/// owner, `pg_database_owner`, holds everything and PUBLIC reads it, as PostgreSQL 15's
+/// initdb grants.
+pub(crate) fn system_relation_list() -> Vec<AclItem> {
+    let owner = "pg_database_owner";
+    let mut list = default_relation_list(owner);
+    list.push(AclItem {
+        grantee: String::new(),
+        grantor: owner.to_owned(),
+        privileges: SELECT,
+        grant_options: 0,
+    });
+    list
+}
+
+/// The list a relation `owner` creates starts with under its default privileges `items`
+/// (`pg_default_acl.defaclacl` too), as PostgreSQL builds it: the owner's default list with
+/// the items merged in, sorted by grantee then grantor OID (`aclitemsort`; PUBLIC is 0).
+pub(crate) fn default_privileges(
+    owner: &str,
+    items: &[AclItem],
+    roles: &[RoleRecord],
+) -> Vec<AclItem> {
+    let mut list = default_relation_list(owner);
+    for item in items {
+        match list
+            .iter_mut()
+            .find(|l| l.grantee == item.grantee && l.grantor == item.grantor)
+        {
+            Some(merged) => {
+                merged.privileges |= item.privileges;
+                merged.grant_options |= item.grant_options;
+            }
+            None => list.push(item.clone()),
+        }
+    }
+    let by_name: HashMap<&str, u32> = oids::roles(roles)
+        .into_iter()
+        .map(|(oid, role)| (role.name.as_str(), oid))
+        .collect();
+    let oid = |name: &str| match name {
+        "" => 0,
+        name => by_name.get(name).copied().unwrap_or(u32::MAX),
+    };
+    list.sort_by_key(|item| (oid(&item.grantee), oid(&item.grantor)));
+    list
 }
 
 /// The list of the `public` schema before any GRANT, as PostgreSQL 15 creates it: its owner
@@ -197,15 +247,28 @@ impl Subject {
 
     /// The privileges it holds on relation `name` of `tenant`, or `None` when there is none.
     pub(crate) fn relation(&self, store: &Store, tenant: TenantId, name: &str) -> Option<u32> {
+        self.relation_with_options(store, tenant, name)
+            .map(|(privileges, _)| privileges)
+    }
+
+    /// The privileges and grant options it holds on relation `name` of `tenant`, or `None`
+    /// when there is none.
+    pub(crate) fn relation_with_options(
+        &self,
+        store: &Store,
+        tenant: TenantId,
+        name: &str,
+    ) -> Option<(u32, u32)> {
         let (access, _) = relation_access(store, tenant, name)?;
         Some(self.held(store, tenant, &access))
     }
 
-    /// The privileges it holds on a relation of `tenant` whose owner and grants are `access`.
-    fn held(&self, store: &Store, tenant: TenantId, access: &Access) -> u32 {
+    /// The privileges and grant options it holds on a relation of `tenant` whose owner and
+    /// grants are `access`.
+    fn held(&self, store: &Store, tenant: TenantId, access: &Access) -> (u32, u32) {
         let tenant_access = store.tenant_access(tenant);
         let owner = relation_owner(access, &tenant_access);
-        self.holds(&relation_list(access, &tenant_access), &owner).0
+        self.holds(&relation_list(access, &tenant_access), &owner)
     }
 
     /// Refuses unless it holds `needed` on relation `name` of `tenant`; a name that is no
@@ -218,7 +281,7 @@ impl Subject {
         needed: u32,
     ) -> Result<()> {
         match relation_access(store, tenant, name) {
-            Some((access, kind)) if self.held(store, tenant, &access) & needed != needed => Err(
+            Some((access, kind)) if self.held(store, tenant, &access).0 & needed != needed => Err(
                 Error::InsufficientPrivilege(format!("permission denied for {kind} {name}")),
             ),
             _ => Ok(()),
@@ -227,7 +290,12 @@ impl Subject {
 
     /// The privileges it holds on the tenant's `public` schema.
     pub(crate) fn schema(&self, tenant: &TenantAccess) -> u32 {
-        self.holds(&schema_list(tenant), &tenant.owner).0
+        self.schema_with_options(tenant).0
+    }
+
+    /// The privileges and grant options it holds on the tenant's `public` schema.
+    pub(crate) fn schema_with_options(&self, tenant: &TenantAccess) -> (u32, u32) {
+        self.holds(&schema_list(tenant), &tenant.owner)
     }
 }
 

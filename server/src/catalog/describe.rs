@@ -20,6 +20,7 @@ use super::relations::{Relation, namespace_name, relations};
 use super::source::CatalogSource;
 use super::types;
 use super::udf::{Returns, bool_type, int_arg, oid_arg, row_fn, text, text_arg, text_type};
+use crate::output::PgType;
 
 /// The functions of this file, bound to one session's catalog.
 pub(crate) fn functions(source: &Arc<CatalogSource>) -> Vec<ScalarUDF> {
@@ -48,7 +49,7 @@ pub(crate) fn functions(source: &Arc<CatalogSource>) -> Vec<ScalarUDF> {
             "pg_get_userbyid",
             &[1],
             Volatility::Stable,
-            text_result,
+            Returns::Typed(PgType::Name),
             Arc::new(move |args| {
                 let Some(oid) = args.first().and_then(oid_arg) else {
                     return Ok(text(None));

@@ -20,6 +20,7 @@ pub(crate) mod doc_columns;
 mod empty;
 mod info_columns;
 mod info_schemata;
+mod info_table_privileges;
 mod info_tables;
 mod info_views;
 pub(crate) mod names;
@@ -30,6 +31,7 @@ mod pg_class;
 mod pg_collation;
 mod pg_constraint;
 mod pg_database;
+mod pg_default_acl;
 mod pg_index;
 mod pg_indexes;
 mod pg_namespace;
@@ -72,6 +74,7 @@ pub(crate) const PG_CATALOG_TABLES: &[&SystemTable] = &[
     &pg_collation::TABLE,
     &pg_constraint::TABLE,
     &pg_database::TABLE,
+    &pg_default_acl::TABLE,
     &pg_index::TABLE,
     &pg_indexes::TABLE,
     &pg_namespace::TABLE,
@@ -106,6 +109,8 @@ pub(crate) const PG_CATALOG_TABLES: &[&SystemTable] = &[
 pub(crate) const INFORMATION_SCHEMA_TABLES: &[&SystemTable] = &[
     &info_columns::TABLE,
     &info_schemata::TABLE,
+    &info_table_privileges::ROLE_TABLE_GRANTS,
+    &info_table_privileges::TABLE_PRIVILEGES,
     &info_tables::TABLE,
     &info_views::TABLE,
 ];

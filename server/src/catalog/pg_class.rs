@@ -6,11 +6,12 @@
 //!   hold are invisible to every role, the owner included (`relforcerowsecurity`).
 //! - A table created `WITH (key = ...)` shows it in `reloptions`.
 //! - `relowner` and `relacl` are the table's or view's owner and grants; `relacl` is NULL
-//!   until the first GRANT, as in PostgreSQL.
+//!   until the first GRANT, as in PostgreSQL. System relations have the list initdb gives
+//!   PostgreSQL's (`acl::system_relation_list`); indexes have none.
 
 use mindoodb_storage::Access;
 
-use super::relations::{RelKind, relations};
+use super::relations::{RelKind, Relation, relations};
 use super::table::{Cell, ColType, Scan, SystemTable};
 use super::{acl, oids, pg_roles};
 use crate::error::Result;
@@ -69,9 +70,15 @@ fn rows(scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
             .and_then(|owner| pg_roles::role_oid(&roles, &owner))
             .unwrap_or(oids::DATABASE_OWNER)
     };
-    let acl_cell = |access: &Option<Access>| match access.as_ref().and_then(|a| a.acl.as_ref()) {
-        Some(items) => Cell::from(items.iter().map(acl::item_text).collect::<Vec<String>>()),
-        None => Cell::Null,
+    let acl_cell = |relation: &Relation| {
+        let list = match &relation.access {
+            Some(access) => access.acl.clone(),
+            None if relation.kind == RelKind::Index => None,
+            None => Some(acl::system_relation_list()),
+        };
+        list.map_or(Cell::Null, |items| {
+            Cell::from(items.iter().map(acl::item_text).collect::<Vec<String>>())
+        })
     };
     let has_index = |oid: u32| {
         all.iter()
@@ -118,7 +125,7 @@ fn rows(scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
                 Cell::from(0u32),
                 Cell::from(0u32),
                 Cell::from(0u32),
-                acl_cell(&relation.access),
+                acl_cell(relation),
                 if relation.options.is_empty() {
                     Cell::Null
                 } else {

@@ -24,10 +24,12 @@ use super::settings::{KEYS as KEYS_SETTING, ROLE as ROLE_SETTING, server_version
 use super::source::CatalogSource;
 use super::udf::{Returns, bool_arg, row_fn, text, text_arg, text_type};
 use crate::error::Error;
+use crate::output::PgType;
 
 /// The session functions, bound to one session.
 pub(crate) fn functions(source: &Arc<CatalogSource>) -> Vec<ScalarUDF> {
     let text_result = Returns::Fixed(text_type);
+    let name_result = Returns::Typed(PgType::Name);
     let mut out = vec![
         row_fn(
             "version",
@@ -40,7 +42,7 @@ pub(crate) fn functions(source: &Arc<CatalogSource>) -> Vec<ScalarUDF> {
             "current_schema",
             &[0],
             Volatility::Stable,
-            text_result,
+            name_result,
             Arc::new(|_| Ok(text(Some("public".to_owned())))),
         ),
         row_fn(
@@ -77,7 +79,7 @@ pub(crate) fn functions(source: &Arc<CatalogSource>) -> Vec<ScalarUDF> {
                 name,
                 &[0],
                 Volatility::Stable,
-                text_result,
+                name_result,
                 Arc::new(move |_| Ok(text(Some(value.clone())))),
             ));
         }
@@ -88,7 +90,7 @@ pub(crate) fn functions(source: &Arc<CatalogSource>) -> Vec<ScalarUDF> {
             name,
             &[0],
             Volatility::Stable,
-            text_result,
+            name_result,
             Arc::new(move |_| Ok(text(Some(current.current_role())))),
         ));
     }

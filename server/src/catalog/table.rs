@@ -23,6 +23,7 @@ use datafusion::physical_plan::ExecutionPlan;
 
 use super::source::CatalogSource;
 use crate::error::{Error, Result};
+use crate::output::PgType;
 
 /// A system column's type as Postgres declares it; the Arrow type follows from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +33,9 @@ pub(crate) enum ColType {
     Text,
     /// The one-byte `"char"`.
     Char,
+    /// `varchar`, and the information-schema domains over it (`character_data`, `yes_or_no`),
+    /// which travel as it.
+    Varchar,
     Bool,
     Int2,
     Int4,
@@ -63,6 +67,7 @@ impl ColType {
             ColType::Name
             | ColType::Text
             | ColType::Char
+            | ColType::Varchar
             | ColType::Regproc
             | ColType::NodeTree => DataType::Utf8,
             ColType::Bool => DataType::Boolean,
@@ -78,6 +83,18 @@ impl ColType {
         }
     }
 
+    /// The column's field: its Arrow type, marked as the Postgres type it travels as where
+    /// the Arrow type alone does not tell (`name`, `aclitem[]`).
+    pub(crate) fn field(self, name: &str) -> Field {
+        match self {
+            ColType::Name => PgType::Name.field(name, true),
+            ColType::AclArray => PgType::AclItemArray.field(name, true),
+            ColType::Char => PgType::Char.field(name, true),
+            ColType::Varchar => PgType::Varchar.field(name, true),
+            _ => Field::new(name, self.arrow(), true),
+        }
+    }
+
     /// The column's type OID in Postgres' own catalog (`pg_attribute.atttypid`).
     pub(crate) fn type_oid(self) -> u32 {
         match self {
@@ -85,6 +102,7 @@ impl ColType {
             ColType::Name => 19,
             ColType::Text => 25,
             ColType::Char => 18,
+            ColType::Varchar => 1043,
             ColType::Bool => 16,
             ColType::Int2 => 21,
             ColType::Int4 => 23,
@@ -216,7 +234,7 @@ impl SystemTable {
         Arc::new(Schema::new(
             self.columns
                 .iter()
-                .map(|(name, col_type)| Field::new(*name, col_type.arrow(), true))
+                .map(|(name, col_type)| col_type.field(name))
                 .collect::<Vec<_>>(),
         ))
     }
@@ -261,7 +279,12 @@ fn scalar(cell: &Cell, col_type: ColType, data_type: &DataType) -> Result<Scalar
         (Cell::Oid(value), ColType::Oid | ColType::Xid) => ScalarValue::UInt32(Some(*value)),
         (
             Cell::Text(value),
-            ColType::Name | ColType::Text | ColType::Char | ColType::Regproc | ColType::NodeTree,
+            ColType::Name
+            | ColType::Text
+            | ColType::Char
+            | ColType::Varchar
+            | ColType::Regproc
+            | ColType::NodeTree,
         ) => ScalarValue::Utf8(Some(value.clone())),
         (Cell::Texts(items), ColType::AclArray | ColType::TextArray | ColType::CharArray) => list(
             items

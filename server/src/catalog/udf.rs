@@ -12,14 +12,15 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use datafusion::arrow::array::new_empty_array;
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::{Result as DfResult, ScalarValue};
 use datafusion::logical_expr::{
-    ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, TypeSignature,
-    Volatility,
+    ColumnarValue, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
+    TypeSignature, Volatility,
 };
 
 use crate::error::{Error, Result};
+use crate::output::PgType;
 
 /// Evaluates one row: the arguments in, the result out.
 pub(crate) type Eval = Arc<dyn Fn(&[ScalarValue]) -> Result<ScalarValue> + Send + Sync>;
@@ -28,6 +29,8 @@ pub(crate) type Eval = Arc<dyn Fn(&[ScalarValue]) -> Result<ScalarValue> + Send 
 #[derive(Clone, Copy)]
 pub(crate) enum Returns {
     Fixed(fn() -> DataType),
+    /// A Postgres type whose Arrow type needs its field mark (`name`, `aclitem[]`).
+    Typed(PgType),
     /// The `reg*` casts: text in gives an OID, an OID in gives its name.
     OidForText,
 }
@@ -144,6 +147,7 @@ impl RowFn {
     fn result_type(&self, arg_types: &[DataType]) -> DataType {
         match self.returns {
             Returns::Fixed(returns) => returns(),
+            Returns::Typed(pg_type) => pg_type.arrow_type(),
             Returns::OidForText => match arg_types.first() {
                 Some(first) if is_text(first) => DataType::UInt32,
                 _ => DataType::Utf8,
@@ -183,6 +187,20 @@ impl ScalarUDFImpl for RowFn {
 
     fn return_type(&self, arg_types: &[DataType]) -> DfResult<DataType> {
         Ok(self.result_type(arg_types))
+    }
+
+    fn return_field_from_args(&self, args: ReturnFieldArgs) -> DfResult<FieldRef> {
+        Ok(Arc::new(match self.returns {
+            Returns::Typed(pg_type) => pg_type.field(self.name, true),
+            _ => {
+                let types: Vec<DataType> = args
+                    .arg_fields
+                    .iter()
+                    .map(|field| field.data_type().clone())
+                    .collect();
+                Field::new(self.name, self.result_type(&types), true)
+            }
+        }))
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {

@@ -19,8 +19,8 @@ use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use mindoodb_storage::ViewInfo;
 
-use super::functions::datetime;
 use super::functions::jsonb::{self, JsonTypePlanner};
+use super::functions::{array_out, datetime};
 use super::mindoo::TABLE_FUNCTIONS;
 use super::read::scan::PAGE_DOCS;
 use super::read::schema::DocSchema;
@@ -104,6 +104,7 @@ impl Engine {
         )?;
         ctx.register_catalog(names::CATALOG, Arc::new(catalog));
         jsonb::register(&mut ctx)?;
+        ctx.add_analyzer_rule(Arc::new(array_out::ArrayCasts));
         datetime::register(&mut ctx)?;
         rewrite::register(&mut ctx)?;
         udtf::register(

@@ -103,7 +103,9 @@ fn binary(pg_type: PgType, plain_json: bool, bytes: &[u8]) -> Result<Value, Stri
             _ => return Err(length_error("float", bytes)),
         }),
         PgType::Numeric => Value::Text(numeric_text(bytes)?),
-        PgType::Text => Value::Text(utf8(bytes)?),
+        PgType::Text | PgType::Name | PgType::AclItem | PgType::Varchar | PgType::Char => {
+            Value::Text(utf8(bytes)?)
+        }
         PgType::Jsonb => {
             let json = match (plain_json, bytes.split_first()) {
                 (true, _) => bytes,
@@ -128,7 +130,8 @@ fn binary(pg_type: PgType, plain_json: bool, bytes: &[u8]) -> Result<Value, Stri
         | PgType::Int8Array
         | PgType::Float8Array
         | PgType::OidArray
-        | PgType::TextArray => return Err(ARRAY_PARAMETERS.to_owned()),
+        | PgType::TextArray
+        | PgType::AclItemArray => return Err(ARRAY_PARAMETERS.to_owned()),
         // `Value` has no date: dates travel as ISO text, which the engine casts.
         PgType::Date => {
             let days = i32::from_be_bytes(array(bytes)?);
@@ -160,7 +163,13 @@ fn text(pg_type: PgType, bytes: &[u8]) -> Result<Value, String> {
                 .parse()
                 .map_err(|_| "invalid input syntax for type double precision".to_owned())?,
         ),
-        PgType::Numeric | PgType::Text | PgType::Date => Value::Text(text),
+        PgType::Numeric
+        | PgType::Text
+        | PgType::Name
+        | PgType::AclItem
+        | PgType::Varchar
+        | PgType::Char
+        | PgType::Date => Value::Text(text),
         PgType::Jsonb => Value::Jsonb(text),
         PgType::Bytea => Value::Bytea(bytea_from_text(&text)?),
         PgType::Timestamptz => Value::Timestamptz(timestamptz_from_text(trimmed)?),
@@ -175,7 +184,8 @@ fn text(pg_type: PgType, bytes: &[u8]) -> Result<Value, String> {
         | PgType::Int8Array
         | PgType::Float8Array
         | PgType::OidArray
-        | PgType::TextArray => return Err(ARRAY_PARAMETERS.to_owned()),
+        | PgType::TextArray
+        | PgType::AclItemArray => return Err(ARRAY_PARAMETERS.to_owned()),
     })
 }
 

@@ -167,10 +167,12 @@ fn command_tag(tag: &str, rows: Option<usize>) -> Tag {
 
 fn type_size(pg_type: PgType) -> i16 {
     match pg_type {
-        PgType::Bool => 1,
+        PgType::Bool | PgType::Char => 1,
         PgType::Int2 => 2,
         PgType::Int4 | PgType::Float4 | PgType::Date | PgType::Oid => 4,
         PgType::Int8 | PgType::Float8 | PgType::Timestamptz => 8,
+        PgType::Name => 64,
+        PgType::AclItem => 12,
         PgType::Numeric
         | PgType::Text
         | PgType::Jsonb
@@ -181,12 +183,17 @@ fn type_size(pg_type: PgType) -> i16 {
         | PgType::Int8Array
         | PgType::Float8Array
         | PgType::OidArray
-        | PgType::TextArray => -1,
+        | PgType::TextArray
+        | PgType::AclItemArray
+        | PgType::Varchar => -1,
     }
 }
 
 fn pg_type_of(field: &FieldInfo) -> PgWireResult<PgType> {
-    PgType::from_oid(field.datatype().oid())
+    let oid = field.datatype().oid();
+    PgType::ALL
+        .into_iter()
+        .find(|pg_type| pg_type.oid() == oid)
         .ok_or_else(|| internal(format!("no PgType for OID {}", field.datatype().oid())))
 }
 

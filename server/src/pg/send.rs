@@ -7,7 +7,8 @@
 //!   backpressure) instead of making the server buffer its result.
 //! - A row stream that fails ends with the error returned, after the rows already sent (as
 //!   from PostgreSQL).
-//! - The command tag counts the rows this call sent.
+//! - The command tag counts the rows this call sent, except `SHOW`'s, which PostgreSQL sends
+//!   bare.
 
 use std::fmt::Debug;
 
@@ -37,7 +38,7 @@ where
     let mut sent = 0;
     while max_rows == 0 || sent < max_rows {
         let Some(row) = interrupt.guard(data_rows.next()).await? else {
-            let tag = Tag::new(&tag).with_rows(sent);
+            let tag = complete(&tag, sent);
             client
                 .feed(PgWireBackendMessage::CommandComplete(tag.into()))
                 .await?;
@@ -50,4 +51,13 @@ where
         .feed(PgWireBackendMessage::PortalSuspended(PortalSuspended::new()))
         .await?;
     Ok(true)
+}
+
+/// The CommandComplete tag of a statement tagged `tag` that sent `sent` rows.
+fn complete(tag: &str, sent: usize) -> Tag {
+    if tag == "SHOW" {
+        Tag::new(tag)
+    } else {
+        Tag::new(tag).with_rows(sent)
+    }
 }

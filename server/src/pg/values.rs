@@ -145,10 +145,15 @@ pub(crate) fn value_bytes(
                 text.as_bytes().to_vec()
             }
         }
-        PgType::Text => typed::<StringArray>(array, pg_type)?
-            .value(row)
-            .as_bytes()
-            .to_vec(),
+        // `name`, `varchar` and `"char"` send their text as it is, binary too (`"char"` holds
+        // one ASCII byte); PostgreSQL has no binary form of `aclitem`: MindooDB sends the text
+        // rather than refuse the column.
+        PgType::Text | PgType::Name | PgType::AclItem | PgType::Varchar | PgType::Char => {
+            typed::<StringArray>(array, pg_type)?
+                .value(row)
+                .as_bytes()
+                .to_vec()
+        }
         PgType::Jsonb => {
             let text = typed::<StringArray>(array, pg_type)?.value(row);
             let mut bytes = Vec::with_capacity(text.len() + 1);
@@ -199,7 +204,8 @@ pub(crate) fn value_bytes(
         | PgType::Int8Array
         | PgType::Float8Array
         | PgType::OidArray
-        | PgType::TextArray => {
+        | PgType::TextArray
+        | PgType::AclItemArray => {
             let list = typed::<ListArray>(array, pg_type)?;
             let element = pg_type
                 .element()

@@ -1,6 +1,7 @@
 //! README's first session, typed into the real `psql` (installed by scripts/test.sh): every
-//! statement succeeds and the results are the ones a person would expect; and a stored view as
-//! psql's `\dv` and `\d` and the catalog show it, before and after a restart.
+//! statement succeeds and the results are the ones a person would expect; a stored view as
+//! psql's `\dv` and `\d` and the catalog show it, before and after a restart; and grants as
+//! `\dp`, `\z` and `\ddp` print them, byte for byte what they print against PostgreSQL 15.
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};
@@ -180,4 +181,54 @@ async fn a_stored_view_is_in_psql_dv_and_the_catalog_and_survives_a_restart() {
         .await,
         "0"
     );
+}
+
+/// What psql 15 prints for `\dp`, `\z crm` and `\ddp` against PostgreSQL 15.18 after the
+/// statements of `grants_print_in_psql_as_in_postgres`. (`\ddp` sorts a list by role OID:
+/// PostgreSQL's count up as roles are created, MindooDB's derive from names, so the test's
+/// default privileges name two roles that sort alike in both.)
+const DP_EXPECTED: &str = r#"                               Access privileges
+ Schema |  Name   | Type  |  Access privileges  | Column privileges | Policies 
+--------+---------+-------+---------------------+-------------------+----------
+ public | crm     | view  | alice=arwdDxt/alice+|                   | 
+        |         |       | =ar/alice           |                   | 
+ public | crm2025 | table | alice=arwdDxt/alice+|                   | 
+        |         |       | reader=rw*/alice    |                   | 
+(2 rows)
+
+                             Access privileges
+ Schema | Name | Type |  Access privileges  | Column privileges | Policies 
+--------+------+------+---------------------+-------------------+----------
+ public | crm  | view | alice=arwdDxt/alice+|                   | 
+        |      |      | =ar/alice           |                   | 
+(1 row)
+
+            Default access privileges
+ Owner  | Schema | Type  |   Access privileges   
+--------+--------+-------+-----------------------
+ writer |        | table | reader=r/writer      +
+        |        |       | writer=arwdDxt/writer
+(1 row)
+
+"#;
+
+#[tokio::test]
+async fn grants_print_in_psql_as_in_postgres() {
+    let server = TestServer::start();
+    let client = server.connect().await;
+    client
+        .batch_execute(
+            "CREATE TABLE crm2025 ();
+             CREATE VIEW crm AS SELECT id, data FROM crm2025;
+             CREATE ROLE reader;
+             CREATE ROLE writer;
+             GRANT SELECT ON crm2025 TO reader;
+             GRANT SELECT, INSERT ON crm TO PUBLIC;
+             GRANT UPDATE ON crm2025 TO reader WITH GRANT OPTION;
+             ALTER DEFAULT PRIVILEGES FOR ROLE writer GRANT SELECT ON TABLES TO reader",
+        )
+        .await
+        .unwrap();
+    let (stdout, stderr) = psql(&server, &[], "\\dp\n\\z crm\n\\ddp\n");
+    assert_eq!(stdout, DP_EXPECTED, "stderr: {stderr}");
 }

@@ -37,7 +37,7 @@ pub(crate) fn create(session: &Session, create: &CreateTable) -> Result<Output> 
     }
     session.require_create()?;
     store
-        .create_table(tenant, &name, default_key, session.new_relation_access())
+        .create_table(tenant, &name, default_key, session.new_relation_access()?)
         .map_err(|e| already(e, Error::DuplicateTable(name.clone())))?;
     Ok(command("CREATE TABLE"))
 }

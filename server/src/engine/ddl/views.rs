@@ -92,11 +92,11 @@ pub(crate) async fn create(session: &mut Session, create: CreateView) -> Result<
             {
                 compatible(&old_plan, &new_plan)?;
             }
-            store.replace_view(tenant, &name, &sql, session.new_relation_access())?;
+            store.replace_view(tenant, &name, &sql, session.new_relation_access()?)?;
         }
         None => {
             store
-                .create_view(tenant, &name, &sql, session.new_relation_access())
+                .create_view(tenant, &name, &sql, session.new_relation_access()?)
                 .map_err(|e| match e {
                     mindoodb_storage::Error::AlreadyExists(_) => {
                         Error::DuplicateTable(name.clone())

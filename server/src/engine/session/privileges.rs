@@ -116,7 +116,7 @@ impl Session {
 
     /// The owner and grants of a relation the current role creates now: its own, plus the
     /// default grants it set with ALTER DEFAULT PRIVILEGES.
-    pub(crate) fn new_relation_access(&self) -> Access {
+    pub(crate) fn new_relation_access(&self) -> Result<Access> {
         let owner = self.current_role();
         let defaults: Vec<AclItem> = self
             .tenant_access()
@@ -125,12 +125,16 @@ impl Session {
             .filter(|d| d.owner == owner)
             .flat_map(|d| d.items)
             .collect();
-        let acl = (!defaults.is_empty()).then(|| {
-            let mut list = acl::default_relation_list(&owner);
-            list.extend(defaults);
-            list
-        });
-        Access { owner, acl }
+        let acl = if defaults.is_empty() {
+            None
+        } else {
+            Some(acl::default_privileges(
+                &owner,
+                &defaults,
+                &self.store().roles()?,
+            ))
+        };
+        Ok(Access { owner, acl })
     }
 
     /// ALTER ... OWNER TO `owner` for relation `name`, with PostgreSQL's rules: the current
