@@ -15,7 +15,7 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use mindoodb_protocol::{KeyName, KeyRef};
 use rocksdb::{
@@ -69,6 +69,9 @@ pub(crate) struct Shared {
     pub(crate) catalog: CatalogLock,
     /// Opened with `open_secondary`: read-only, no RocksDB snapshots (secondaries have none).
     pub(crate) secondary: bool,
+    /// Held while a read-audit record is appended: one writer per store moves each table's
+    /// audit chain (`audit.rs`).
+    pub(crate) audit: Mutex<()>,
     commits: AtomicU64,
     syncs: AtomicU64,
 }
@@ -100,6 +103,7 @@ impl Shared {
             db,
             catalog: CatalogLock(RwLock::new(catalog)),
             secondary,
+            audit: Mutex::new(()),
             commits: AtomicU64::new(0),
             syncs: AtomicU64::new(0),
         })
@@ -358,6 +362,7 @@ impl Store {
             name: name.to_owned(),
             default_key,
             read_only: false,
+            audit_reads: false,
             access,
         };
         let mut batch = WriteBatch::default();

@@ -1,12 +1,13 @@
 //! The `mindoo.*` functions (docs/SQL.md), one file per family: the table functions as
 //! descriptors (`read/table_fn.rs`) — feeds, history and time travel, integrity, the server's
-//! views, imports — and the key functions called as `SELECT mindoo.f(...)`.
+//! views, imports, the read-audit log — and the key functions called as `SELECT mindoo.f(...)`.
 //!
 //! Invariants:
 //! - `TABLE_FUNCTIONS` is the one list of table functions; a session registers exactly these.
 //! - No function returns key material, except `create_key`/`rotate_key` returning the new
 //!   token to its creator.
 
+mod audit;
 mod cells;
 mod feed;
 mod history;
@@ -21,7 +22,7 @@ use crate::engine::read::table_fn::TableFn;
 pub(crate) use feed::cursors_arg;
 
 /// Every table function of schema `mindoo`.
-pub(crate) static TABLE_FUNCTIONS: [&TableFn; 16] = [
+pub(crate) static TABLE_FUNCTIONS: [&TableFn; 17] = [
     &feed::CHANGES,
     &feed::CHANGES_ALL,
     &feed::ENTRIES,
@@ -38,6 +39,7 @@ pub(crate) static TABLE_FUNCTIONS: [&TableFn; 16] = [
     &import::MOVE,
     &server::STATS,
     &server::ACTIVITY,
+    &audit::AUDIT,
 ];
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ use super::copy_in::CopyInProgress;
 use super::cursors::Cursors;
 use super::keys::{self, KeySet};
 use super::listen::Listening;
+use super::audit::StatementAudit;
 use super::state::{SharedState, StatementScope};
 use super::txn::{PendingDoc, Signer, TxnStatus, Writes};
 use crate::catalog::Settings;
@@ -165,10 +166,17 @@ impl Session {
     /// A statement starts: listed as active, timed, and its snapshot slot cleared.
     pub(crate) fn start(&mut self, query: Arc<str>) -> Running {
         self.activity.start(query.clone());
+        let audit = StatementAudit::new(
+            self.engine.store().clone(),
+            self.engine.node().clone(),
+            self.role.name.clone(),
+            self.current_role(),
+            query.clone(),
+        );
         Running {
             query,
             started: Instant::now(),
-            _scope: StatementScope::enter(&self.state),
+            _scope: StatementScope::enter(&self.state, audit),
         }
     }
 
