@@ -308,7 +308,10 @@ mod tests {
         for idx in 0..bytes.len() {
             let mut bad = bytes.clone();
             bad[idx] ^= 1;
-            assert!(verify_audit(&bad).is_err(), "byte {idx} flipped still verifies");
+            assert!(
+                verify_audit(&bad).is_err(),
+                "byte {idx} flipped still verifies"
+            );
         }
         assert!(verify_audit(&bytes[..bytes.len() - 1]).is_err());
         let mut longer = bytes.clone();

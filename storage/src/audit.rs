@@ -85,7 +85,10 @@ impl Store {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let cat = self.shared.catalog.read();
         let Some(info) = cat.table_info(table) else {
-            return Err(Error::NoSuchTable(format!("{}/{}", table.tenant.0, table.id.0)));
+            return Err(Error::NoSuchTable(format!(
+                "{}/{}",
+                table.tenant.0, table.id.0
+            )));
         };
         let (seq, prev) = match self.last_audit(table)? {
             Some(last) => (last.seq() + 1, last.hash()),

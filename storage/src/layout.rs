@@ -45,9 +45,8 @@ pub(crate) const CF_CATALOG: &str = "catalog";
 pub(crate) const CF_COMMITS: &str = "commits";
 pub(crate) const CF_COMMIT_INDEX: &str = "commit_index";
 pub(crate) const CF_AUDIT: &str = "audit";
-pub(crate) const TABLE_CFS: [&str; 6] = [
-    CF_LOG, CF_BY_HASH, CF_DOCS, CF_FEED, CF_HISTORY, CF_AUDIT,
-];
+pub(crate) const TABLE_CFS: [&str; 6] =
+    [CF_LOG, CF_BY_HASH, CF_DOCS, CF_FEED, CF_HISTORY, CF_AUDIT];
 pub(crate) const TENANT_CFS: [&str; 2] = [CF_COMMITS, CF_COMMIT_INDEX];
 pub(crate) const ALL_CFS: [&str; 9] = [
     CF_LOG,

@@ -26,6 +26,7 @@
 mod access;
 mod audit;
 mod backup;
+mod backup_audit;
 mod backup_file;
 mod carried;
 mod catalog;

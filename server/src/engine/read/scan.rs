@@ -70,17 +70,12 @@ pub(crate) struct DocScanExec {
     only: Option<DocId>,
     /// Rows to produce at most; DataFusion passes it only when no filter follows.
     limit: Option<usize>,
-    /// For an audited table: the pushed-down filters the scan applies itself, and the
-    /// statement the reads are recorded against.
-    audit: Option<Audited>,
-    properties: Arc<PlanProperties>,
-}
-
-/// What a scan of an audited table needs beyond an ordinary one.
-struct Audited {
-    /// Every filter pushed down, as one predicate over the table's full row.
+    /// Every filter pushed down as `Exact` (to a table audited when it was planned), as one
+    /// predicate over the table's full row: applied here, whether still audited or not.
     filter: Option<Arc<dyn PhysicalExpr>>,
-    statement: Arc<StatementAudit>,
+    /// For a table audited now: the statement its reads are recorded against.
+    audit: Option<Arc<StatementAudit>>,
+    properties: Arc<PlanProperties>,
 }
 
 impl DocScanExec {
@@ -105,7 +100,7 @@ impl DocScanExec {
             let snapshot = state.statement_snapshot(store)?;
             let audit = match (store.audits_reads(table), state.statement_audit()) {
                 (false, _) => None,
-                (true, Some(statement)) => Some(Audited { filter, statement }),
+                (true, Some(statement)) => Some(statement),
                 (true, None) => {
                     return Err(Error::Internal(
                         "a read of an audited table outside a statement".into(),
@@ -128,6 +123,7 @@ impl DocScanExec {
             projection,
             only,
             limit,
+            filter,
             audit,
             properties: Arc::new(properties),
         })
@@ -209,7 +205,7 @@ impl ExecutionPlan for DocScanExec {
             projection: self.projection.clone(),
             only: self.only.clone(),
             limit: self.limit,
-            filter: self.audit.as_ref().and_then(|a| a.filter.clone()),
+            filter: self.filter.clone(),
             audited: self.audit.is_some(),
             pending: self.pending.clone(),
             tx,
@@ -224,7 +220,7 @@ impl ExecutionPlan for DocScanExec {
             audit: self
                 .audit
                 .as_ref()
-                .map(|a| (self.table, a.statement.clone())),
+                .map(|statement| (self.table, statement.clone())),
         };
         let batches = futures::stream::unfold(Some(feed), next_batch);
         Ok(Box::pin(RecordBatchStreamAdapter::new(
@@ -286,7 +282,7 @@ struct Job {
     projection: Projection,
     only: Option<DocId>,
     limit: Option<usize>,
-    /// Applied to each row before the limit (audited tables only).
+    /// Applied to each row before the limit (tables audited when planned).
     filter: Option<Arc<dyn PhysicalExpr>>,
     /// Send each batch's ids along, for the audit record.
     audited: bool,

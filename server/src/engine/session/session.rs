@@ -20,12 +20,12 @@ use mindoodb_storage::{RoleRecord, Store, Table, TenantInfo};
 
 use super::Engine;
 use super::activity::{ClientAddr, Registration};
+use super::audit::StatementAudit;
 use super::commit::commit_signed;
 use super::copy_in::CopyInProgress;
 use super::cursors::Cursors;
 use super::keys::{self, KeySet};
 use super::listen::Listening;
-use super::audit::StatementAudit;
 use super::state::{SharedState, StatementScope};
 use super::txn::{PendingDoc, Signer, TxnStatus, Writes};
 use crate::catalog::Settings;
