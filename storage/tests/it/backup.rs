@@ -442,7 +442,11 @@ fn as_version_1(v2: &[u8]) -> Vec<u8> {
     let n_audits = u32_at(at);
     for audit in 0..n_audits {
         let count = at + 4 + 56 * audit + 16;
-        assert_eq!(v2[count..count + 8], [0; 8], "the store holds no audit records");
+        assert_eq!(
+            v2[count..count + 8],
+            [0; 8],
+            "the store holds no audit records"
+        );
     }
     at += 4 + 56 * n_audits;
     for count in counts {
