@@ -4,9 +4,10 @@
 //! only) runs first, before the other systems start.
 //!
 //! W10 (bounded memory) loads, reads, follows and updates 1 KiB documents and prints each
-//! phase's rate and the server's peak resident memory.
+//! phase's rate and the server's peak resident memory. W11 measures read auditing
+//! (`audit.rs`).
 //!
-//! Usage: `mindoodb-bench [all|w1 .. w8|w10]... [--quick] [--server-bin PATH] [--out PATH]`; no
+//! Usage: `mindoodb-bench [all|w1 .. w8|w10|w11]... [--quick] [--server-bin PATH] [--out PATH]`; no
 //! workload named means all.
 //! (scripts/bench.sh builds the release binaries and installs PostgreSQL first).
 //!
@@ -14,6 +15,7 @@
 //! - Both systems run on this machine at the same time, idle except for the workload at hand.
 //! - Nothing here is a test: numbers are printed and written down, never asserted.
 
+mod audit;
 mod error;
 mod report;
 mod sync;
@@ -84,7 +86,7 @@ const W1_DOC: usize = 1024;
 const BULK_DOC: usize = 256;
 const CLIENTS: usize = 16;
 /// Every workload, for `all` or none named.
-const ALL: [u8; 9] = [1, 2, 3, 4, 5, 6, 7, 8, 10];
+const ALL: [u8; 10] = [1, 2, 3, 4, 5, 6, 7, 8, 10, 11];
 
 struct Args {
     workloads: BTreeSet<u8>,
@@ -145,7 +147,7 @@ fn parse_args() -> Result<Args> {
                 .or_else(|| w.strip_prefix('W'))
                 .and_then(|n| n.parse().ok())
             {
-                Some(n @ (1..=8 | 10)) => {
+                Some(n @ (1..=8 | 10 | 11)) => {
                     workloads.insert(n);
                 }
                 _ => return Err(usage(&format!("unknown argument {w:?}"))),
@@ -165,7 +167,7 @@ fn parse_args() -> Result<Args> {
 
 fn usage(why: &str) -> Error {
     Error::Usage(format!(
-        "{why}\nusage: mindoodb-bench [all|w1..w8|w10]... [--quick] [--server-bin PATH] [--out PATH]"
+        "{why}\nusage: mindoodb-bench [all|w1..w8|w10|w11]... [--quick] [--server-bin PATH] [--out PATH]"
     ))
 }
 
@@ -176,7 +178,7 @@ async fn run(args: &Args) -> Result<()> {
     if wants(8) {
         rows.push(initial_sync(args).await?);
     }
-    if !(1..=7).any(wants) && !wants(10) {
+    if !(1..=7).any(wants) && !wants(10) && !wants(11) {
         let context = Context {
             date: shell(&["date", "-u", "+%Y-%m-%d %H:%M UTC"]),
             machine: machine(),
@@ -226,7 +228,7 @@ async fn run(args: &Args) -> Result<()> {
         }
     }
 
-    let needs_data = (2..=6).any(wants);
+    let needs_data = (2..=6).any(wants) || wants(11);
     let dataset = format!("w2_r{}", sizes.bulk_rounds - 1);
     if needs_data {
         let mut insert = Measurement::new(
@@ -349,6 +351,16 @@ async fn run(args: &Args) -> Result<()> {
             retries[0], retries[1]
         );
         rows.push(row);
+    }
+    if wants(11) {
+        let plan = audit::Plan {
+            table: &dataset,
+            n: sizes.bulk,
+            rounds: sizes.rounds,
+            clients: CLIENTS,
+            timed: sizes.timed,
+        };
+        rows.extend(audit::read_audit(&postgres, &mindoo, &plan).await?);
     }
     if wants(7) && needs_data {
         rows.extend(restarts(&mut postgres, &mut mindoo, sizes, "loaded").await?);

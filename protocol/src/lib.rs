@@ -2,7 +2,7 @@
 //!
 //! This crate owns the sealed entry (formats 1 and 2, see docs/FORMAT.md), the commits that
 //! sign format-2 entries a transaction at a time (a Merkle root per commit, chained per
-//! author), servers' trusted-time receipts, their canonical encodings, the cryptography
+//! author), servers' trusted-time receipts and signed read-audit records, their canonical encodings, the cryptography
 //! around them (AES-256-GCM-SIV, BLAKE3, Ed25519, argon2id), the textual key tokens people
 //! paste into `SET mindoo.keys`, and the passphrase-sealed key boxes that keyring files and
 //! key exports are made of.
@@ -18,6 +18,7 @@
 //!   `sign_commit`). The same holds for `VerifiedCommit` and `VerifiedReceipt`.
 //! - Secret material (`DataKey`, `Identity`, tokens, plaintext) zeroizes on drop and never prints.
 
+mod audit;
 mod authors;
 mod carry;
 mod commit;
@@ -35,6 +36,7 @@ mod seal;
 mod token;
 mod writers;
 
+pub use audit::{AuditBody, AuditRecord, MAX_AUDIT_IDS, sign_audit, verify_audit};
 pub use authors::AuthorKeys;
 pub use carry::{Receiver, carry_proof, carry_receipt, parse_proof, verify_carried_receipt};
 pub use commit::{

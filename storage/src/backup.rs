@@ -1,13 +1,13 @@
 //! Backups: a chain of files in MindooDB's own format holding the catalog, each tenant's
-//! commits and receipts and each table's sealed entries (ciphertext, signatures, commits,
-//! never a key or plaintext); writing a full or incremental backup from a store, verifying a
+//! commits and receipts, each table's sealed entries (ciphertext, signatures, commits,
+//! never a key or plaintext) and its read-audit records; writing a full or incremental backup from a store, verifying a
 //! chain, and restoring it to a point in time. The file format is backup_file.rs.
 //!
 //! Invariants:
 //! - A file becomes visible under its final name only after it was synced and read back whole:
 //!   digest, every signature, path and leaf, and the seq ranges its header promised.
-//! - File n names the BLAKE3 digest of file n-1, and each table's entries, each tenant's
-//!   commits and receipts continue exactly where the chain left them, so a missing, reordered
+//! - File n names the BLAKE3 digest of file n-1, and each table's entries and audit records,
+//!   each tenant's commits and receipts continue exactly where the chain left them, so a missing, reordered
 //!   or altered file is detected.
 //! - Restore verifies the whole chain before it writes anything, into an empty directory
 //!   only, and imports commits, receipts and entries through the commit pipeline, so every
@@ -92,6 +92,8 @@ pub struct BackupInfo {
     pub tables: Vec<TableRange>,
     /// Its tenants' commit and receipt ranges (none in version-1 files).
     pub tenants: Vec<TenantRange>,
+    /// Its tables' read-audit ranges, over audit seqs (none before version 3).
+    pub audits: Vec<TableRange>,
     /// Entries it holds.
     pub entries: u64,
     /// Its size in bytes.
@@ -125,6 +127,7 @@ pub struct RestoreSummary {
 #[derive(Default)]
 struct Ends {
     tables: BTreeMap<Table, (Seq, [u8; DIGEST_LEN])>,
+    audits: BTreeMap<Table, (Seq, [u8; DIGEST_LEN])>,
     commits: BTreeMap<TenantId, (u64, [u8; DIGEST_LEN])>,
     receipts: BTreeMap<TenantId, (u64, [u8; DIGEST_LEN])>,
 }
@@ -133,14 +136,18 @@ impl Ends {
     fn of(chain: &[BackupInfo]) -> Ends {
         let mut ends = Ends::default();
         for info in chain {
-            ends.extend(&info.tables, &info.tenants);
+            ends.extend(&info.tables, &info.tenants, &info.audits);
         }
         ends
     }
 
-    fn extend(&mut self, tables: &[TableRange], tenants: &[TenantRange]) {
+    fn extend(&mut self, tables: &[TableRange], tenants: &[TenantRange], audits: &[TableRange]) {
         for range in tables.iter().filter(|r| r.count > 0) {
             self.tables
+                .insert(range.table, (range.end(), range.end_hash));
+        }
+        for range in audits.iter().filter(|r| r.count > 0) {
+            self.audits
                 .insert(range.table, (range.end(), range.end_hash));
         }
         for range in tenants {
@@ -176,8 +183,21 @@ impl Store {
                 .map(|(k, v)| (k.clone().into_boxed_slice(), v.clone().into_boxed_slice())),
         )?;
         let mut tables = Vec::new();
+        let mut audits = Vec::new();
         for info in loaded.tables.values() {
             let table = info.table;
+            let last = snapshot.last_audit(table)?.map_or(0, |(seq, _)| seq);
+            let end = ends.audits.get(&table).map(|(seq, hash)| (seq.0, *hash));
+            let what = format!("the audit log of {}", info.name);
+            let (first, count, end_hash) = extend_range(dir, &what, last, end, |seq| {
+                Ok(snapshot.audit_hash(table, seq)?)
+            })?;
+            audits.push(TableRange {
+                table,
+                first: Seq(first),
+                count,
+                end_hash,
+            });
             let last = snapshot.last_seq(table)?.0;
             let end = ends.tables.get(&table).map(|(seq, hash)| (seq.0, *hash));
             let (first, count, end_hash) = extend_range(dir, &info.name, last, end, |seq| {
@@ -228,6 +248,7 @@ impl Store {
             catalog: catalog_rows,
             tables,
             tenants,
+            audits,
         };
         let path = dir.join(file_name(header.number));
         let tmp = dir.join(format!(".{}.tmp", file_name(header.number)));
@@ -259,6 +280,7 @@ impl Store {
         };
         if read_back.tables != header.tables
             || read_back.tenants != header.tenants
+            || read_back.audits != header.audits
             || read_back.parent != header.parent
         {
             let _ = fs::remove_file(&tmp);
@@ -276,6 +298,7 @@ impl Store {
             entries: total,
             tables: header.tables,
             tenants: header.tenants,
+            audits: header.audits,
             bytes,
         })
     }
@@ -364,6 +387,20 @@ pub fn verify_backups(dir: &Path, progress: &mut dyn Progress) -> BResult<Vec<Ba
                     in_order(path, &mut expect, &mut last, table, seq, hash.0)?;
                     progress.advance(1);
                 }
+                Item::Audit(table, record) => {
+                    // Each file checks its links; the first record links to the chain's end.
+                    let (end, end_hash) = last
+                        .audits
+                        .get(&table)
+                        .or_else(|| ends.audits.get(&table))
+                        .copied()
+                        .unwrap_or((Seq(0), [0; DIGEST_LEN]));
+                    if record.seq() == end.0 + 1 && *record.prev() != end_hash {
+                        return Err(damaged(path, "an audit record does not continue the chain"));
+                    }
+                    last.audits
+                        .insert(table, (Seq(record.seq()), record.hash()));
+                }
             }
             Ok(())
         })?;
@@ -413,7 +450,28 @@ pub fn verify_backups(dir: &Path, progress: &mut dyn Progress) -> BResult<Vec<Ba
                 check_continues(path, &what, end, end_hash, log.first, held, log.end_hash)?;
             }
         }
-        ends.extend(&header.tables, &header.tenants);
+        for range in &header.audits {
+            let (end, end_hash) = ends
+                .audits
+                .get(&range.table)
+                .copied()
+                .unwrap_or((Seq(0), [0; 32]));
+            let what = format!(
+                "the audit log of table {}/{}",
+                range.table.tenant.0, range.table.id.0
+            );
+            let held = last.audits.get(&range.table).map(|(_, hash)| *hash);
+            check_continues(
+                path,
+                &what,
+                end.0,
+                end_hash,
+                range.first.0,
+                held,
+                range.end_hash,
+            )?;
+        }
+        ends.extend(&header.tables, &header.tenants, &header.audits);
         parent = digest;
         infos.push(BackupInfo {
             number: header.number,
@@ -423,6 +481,7 @@ pub fn verify_backups(dir: &Path, progress: &mut dyn Progress) -> BResult<Vec<Ba
             entries: header.tables.iter().map(|r| r.count).sum(),
             tables: header.tables,
             tenants: header.tenants,
+            audits: header.audits,
             bytes,
         });
     }
@@ -541,6 +600,7 @@ fn read_headers(dir: &Path) -> BResult<Vec<BackupInfo>> {
             entries: header.tables.iter().map(|r| r.count).sum(),
             tables: header.tables,
             tenants: header.tenants,
+            audits: header.audits,
             bytes,
         });
     }

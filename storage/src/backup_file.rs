@@ -1,5 +1,6 @@
-//! The backup file format: header, catalog rows, table and tenant ranges, a tenant's commits and
-//! receipts, each table's stored entries, and the digest; writing it from a snapshot and
+//! The backup file format: header, catalog rows, table, tenant and audit ranges, a tenant's
+//! commits and receipts, each table's stored entries, each table's read-audit records
+//! (`backup_audit.rs`), and the digest; writing it from a snapshot and
 //! reading it back with every signature, path and range checked.
 //!
 //! Invariants:
@@ -9,7 +10,8 @@
 //!   stream names its commits inline, so a file verifies in memory bounded by one commit).
 //! - A file is read whole before its digest is trusted; callers act on items only once
 //!   `read_file` returned Ok (verify) or into a store they discard on error (restore).
-//! - Version 1 files (entries only, written before commits existed) read as they always did.
+//! - Version 1 files (entries only, written before commits existed) and version 2 files
+//!   (before read-audit logs) read as they always did.
 //!
 //! See: docs/FORMAT.md#backup-files
 
@@ -19,11 +21,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use mindoodb_protocol::{
-    AuthorKeys, CommitHash, CommitTree, EntryHash, MAX_PAYLOAD_LEN, UnverifiedEntry, VerifiedEntry,
-    VerifiedReceipt,
+    AuditRecord, AuthorKeys, CommitHash, CommitTree, EntryHash, MAX_PAYLOAD_LEN, UnverifiedEntry,
+    VerifiedEntry, VerifiedReceipt,
 };
 
 use crate::backup::BackupError;
+use crate::backup_audit::checked_audit;
 use crate::commit::CommitImport;
 use crate::layout::{self, CF_COMMITS};
 use crate::read::Snapshot;
@@ -31,8 +34,8 @@ use crate::record::{self, LogValue};
 use crate::{CommitSeq, Error, ReceiptSeq, Seq, Table, TableId, TenantId};
 
 pub(crate) const MAGIC: &[u8; 8] = b"MDBBACK\0";
-/// The version this build writes; it reads 1 and 2.
-const VERSION: u32 = 2;
+/// The version this build writes; it reads 1, 2 and 3.
+const VERSION: u32 = 3;
 pub(crate) const SUFFIX: &str = ".mdbbackup";
 pub(crate) const DIGEST_LEN: usize = 32;
 /// Room for the largest stored entry: header fields, payload, trailer.
@@ -109,6 +112,8 @@ pub(crate) struct Header {
     pub(crate) catalog: Vec<CatalogRow>,
     pub(crate) tables: Vec<TableRange>,
     pub(crate) tenants: Vec<TenantRange>,
+    /// Each table's read-audit records: the same shape, over its audit seqs (version 3).
+    pub(crate) audits: Vec<TableRange>,
 }
 
 /// One checked item of a file, in file order: every tenant's commits and receipts, then every
@@ -119,6 +124,8 @@ pub(crate) enum Item {
     Entry(Table, Seq, VerifiedEntry),
     /// A format-2 entry whose body the store lacked; its commit proves its hash.
     Absent(Table, Seq, EntryHash),
+    /// A read-audit record, verified and linked to the one before it in the file.
+    Audit(Table, AuditRecord),
 }
 
 /// Called with each checked item of a file.
@@ -207,6 +214,13 @@ pub(crate) fn read_file(
                 }
                 _ => return Err(damaged(path, "unknown item in an entry stream")),
             }
+        }
+    }
+    for range in &header.audits {
+        let mut prev = None;
+        for idx in 0..range.count {
+            let record = checked_audit(path, range, idx, &reader.record()?, &mut prev)?;
+            visit(Item::Audit(range.table, record))?;
         }
     }
     let computed = reader.hasher.finalize();
@@ -327,11 +341,7 @@ pub(crate) fn write_file(
     }
     out.put(&len_u32(path, header.tables.len())?.to_le_bytes())?;
     for range in &header.tables {
-        out.put(&range.table.tenant.0.to_le_bytes())?;
-        out.put(&range.table.id.0.to_le_bytes())?;
-        out.put(&range.first.0.to_le_bytes())?;
-        out.put(&range.count.to_le_bytes())?;
-        out.put(&range.end_hash)?;
+        out.table_range(range)?;
     }
     out.put(&len_u32(path, header.tenants.len())?.to_le_bytes())?;
     for range in &header.tenants {
@@ -341,6 +351,10 @@ pub(crate) fn write_file(
             out.put(&log.count.to_le_bytes())?;
             out.put(&log.end_hash)?;
         }
+    }
+    out.put(&len_u32(path, header.audits.len())?.to_le_bytes())?;
+    for range in &header.audits {
+        out.table_range(range)?;
     }
     for range in &header.tenants {
         let first = layout::commit_key(range.tenant, CommitSeq(range.commits.first));
@@ -358,6 +372,20 @@ pub(crate) fn write_file(
     }
     for range in &header.tables {
         out.entries(snapshot, range, progress)?;
+    }
+    for range in &header.audits {
+        let mut next = range.first.0;
+        while next < range.first.0 + range.count {
+            let want = (range.first.0 + range.count - next).min(PAGE as u64) as usize;
+            let values = snapshot.audit_values(range.table, next, want)?;
+            if values.len() != want {
+                return Err(Error::Corrupted("an audit record is missing".into()).into());
+            }
+            for value in &values {
+                out.field(value)?;
+            }
+            next += want as u64;
+        }
     }
     let digest = out.hasher.finalize();
     out.inner
@@ -387,6 +415,14 @@ impl HashWriter<'_> {
         self.inner
             .write_all(bytes)
             .map_err(|source| io_err(self.path, source))
+    }
+
+    fn table_range(&mut self, range: &TableRange) -> BResult<()> {
+        self.put(&range.table.tenant.0.to_le_bytes())?;
+        self.put(&range.table.id.0.to_le_bytes())?;
+        self.put(&range.first.0.to_le_bytes())?;
+        self.put(&range.count.to_le_bytes())?;
+        self.put(&range.end_hash)
     }
 
     /// A u32 length, then the bytes.
@@ -566,7 +602,7 @@ impl<'p> HashReader<'p> {
             return Err(damaged(self.path, "not a MindooDB backup file"));
         }
         let version = self.u32()?;
-        if version != 1 && version != VERSION {
+        if !(1..=VERSION).contains(&version) {
             return Err(damaged(
                 self.path,
                 &format!("format version {version} is not supported"),
@@ -586,21 +622,7 @@ impl<'p> HashReader<'p> {
         let n_tables = self.u32()?;
         let mut tables = Vec::new();
         for _ in 0..n_tables {
-            let table = Table {
-                tenant: TenantId(self.u32()?),
-                id: TableId(self.u32()?),
-            };
-            let first = Seq(self.u64()?);
-            let count = self.u64()?;
-            if first.0 == 0 || first.0.checked_add(count).is_none() {
-                return Err(damaged(self.path, "a table range is out of bounds"));
-            }
-            tables.push(TableRange {
-                table,
-                first,
-                count,
-                end_hash: self.array()?,
-            });
+            tables.push(self.table_range()?);
         }
         let mut tenants = Vec::new();
         if version >= 2 {
@@ -616,6 +638,12 @@ impl<'p> HashReader<'p> {
                 });
             }
         }
+        let mut audits = Vec::new();
+        if version >= 3 {
+            for _ in 0..self.u32()? {
+                audits.push(self.table_range()?);
+            }
+        }
         Ok(Header {
             number,
             created_micros,
@@ -623,6 +651,25 @@ impl<'p> HashReader<'p> {
             catalog,
             tables,
             tenants,
+            audits,
+        })
+    }
+
+    fn table_range(&mut self) -> BResult<TableRange> {
+        let table = Table {
+            tenant: TenantId(self.u32()?),
+            id: TableId(self.u32()?),
+        };
+        let first = Seq(self.u64()?);
+        let count = self.u64()?;
+        if first.0 == 0 || first.0.checked_add(count).is_none() {
+            return Err(damaged(self.path, "a table range is out of bounds"));
+        }
+        Ok(TableRange {
+            table,
+            first,
+            count,
+            end_hash: self.array()?,
         })
     }
 }

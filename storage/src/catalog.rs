@@ -4,8 +4,8 @@
 //! ```text
 //! "n"                                   -> next id (u32)
 //! "t" tenant_name                       -> tenant id (u32)
-//! "T" tenant_id(4) table_name           -> TableInfo (tenant, id, name, default key, read-only,
-//!                                          owner and grants)
+//! "T" tenant_id(4) table_name           -> TableInfo (tenant, id, name, default key, flags
+//!                                          (read-only, audit reads), owner and grants)
 //! "v" tenant_id(4) view_name            -> ViewInfo
 //! "r" role_name                         -> RoleRecord
 //! "g" role_name 0x00 tenant_name        -> (grant of CONNECT)
@@ -72,6 +72,8 @@ pub struct TableInfo {
     /// An archived shard: readable, syncable and backed up, but every commit that writes to
     /// it is refused (`Error::ReadOnlyTable`).
     pub read_only: bool,
+    /// Every read of its documents appends a signed record to its audit log (`audit.rs`).
+    pub audit_reads: bool,
     /// Its owner and grants.
     pub access: Access,
 }
@@ -331,7 +333,7 @@ pub(crate) fn encode_table(info: &TableInfo) -> Vec<u8> {
                 .map_or("", |k| k.as_str())
                 .as_bytes(),
         )
-        .u8(u8::from(info.read_only));
+        .u8(u8::from(info.read_only) | u8::from(info.audit_reads) << 1);
     access::write_access(w, &info.access).finish()
 }
 
@@ -347,12 +349,12 @@ pub(crate) fn decode_table(bytes: &[u8]) -> Result<TableInfo> {
         } else {
             Some(KeyName::new(key).ok()?)
         };
-        // Records written before the flag existed end here: not read-only.
-        let read_only = match r.end() {
-            Some(()) => false,
+        // Records written before the flags existed end here: not read-only, not audited.
+        // Audit reads is a higher bit, so records written before it read as not audited.
+        let flags = match r.end() {
+            Some(()) => 0,
             None => match r.u8()? {
-                0 => false,
-                1 => true,
+                flags @ 0..=3 => flags,
                 _ => return None,
             },
         };
@@ -362,7 +364,8 @@ pub(crate) fn decode_table(bytes: &[u8]) -> Result<TableInfo> {
             table: Table { tenant, id },
             name,
             default_key,
-            read_only,
+            read_only: flags & 1 != 0,
+            audit_reads: flags & 2 != 0,
             access,
         })
     })();

@@ -6,6 +6,7 @@
 //! docs     tenant(4) table(4) doc_id 0x00            -> DocRecord
 //! feed     tenant(4) table(4) seq(8)                 -> doc_id
 //! history  tenant(4) table(4) doc_id 0x00 seq(8)     -> HistoryRecord
+//! audit    tenant(4) table(4) audit_seq(8)           -> signed read-audit record (audit.rs)
 //! catalog  kind-tagged keys, see catalog.rs          -> catalog records
 //! commits  tenant(4) 'c' commit_seq(8)               -> commit record (record.rs)
 //!          tenant(4) 'r' receipt_seq(8)              -> receipt record
@@ -21,7 +22,8 @@
 //! - Document ids contain no NUL (protocol forbids control characters), so `doc_id 0x00` is
 //!   prefix-free and sorts documents by id.
 //! - Every key of a table starts with its 8-byte table prefix; dropping a table is one range
-//!   delete per column family.
+//!   delete per column family (its read-audit log goes with it).
+//! - The `audit` column family is append-only like `log`, and not derived: it is the only copy.
 //! - Every key of `commits` and `commit_index` starts with its 4-byte tenant id and a tag byte:
 //!   commits and receipts belong to a tenant, not to a table (a commit's entries may span
 //!   tables), so they outlive dropped tables and go with the tenant.
@@ -42,9 +44,11 @@ pub(crate) const CF_HISTORY: &str = "history";
 pub(crate) const CF_CATALOG: &str = "catalog";
 pub(crate) const CF_COMMITS: &str = "commits";
 pub(crate) const CF_COMMIT_INDEX: &str = "commit_index";
-pub(crate) const TABLE_CFS: [&str; 5] = [CF_LOG, CF_BY_HASH, CF_DOCS, CF_FEED, CF_HISTORY];
+pub(crate) const CF_AUDIT: &str = "audit";
+pub(crate) const TABLE_CFS: [&str; 6] =
+    [CF_LOG, CF_BY_HASH, CF_DOCS, CF_FEED, CF_HISTORY, CF_AUDIT];
 pub(crate) const TENANT_CFS: [&str; 2] = [CF_COMMITS, CF_COMMIT_INDEX];
-pub(crate) const ALL_CFS: [&str; 8] = [
+pub(crate) const ALL_CFS: [&str; 9] = [
     CF_LOG,
     CF_BY_HASH,
     CF_DOCS,
@@ -53,6 +57,7 @@ pub(crate) const ALL_CFS: [&str; 8] = [
     CF_CATALOG,
     CF_COMMITS,
     CF_COMMIT_INDEX,
+    CF_AUDIT,
 ];
 
 const COMMIT_TAG: u8 = b'c';

@@ -5,14 +5,18 @@
 //! sealed entries it cannot read, the commits that sign them and servers' receipts, checks
 //! their hashes, signatures, inclusion paths and parent links, and answers questions about
 //! documents by metadata alone. Decryption happens above it. The one secret it ever touches is
-//! a signing identity a caller hands to `Store::commit_signed` for that commit; it keeps none.
+//! a signing identity a caller hands to `Store::commit_signed` for that commit (or to
+//! `Store::append_audit` for one read-audit record); it keeps none.
 //!
 //! Invariants:
 //! - The `log` column family is append-only: a (tenant, table, seq) key is written once, by the
 //!   commit that assigned the seq, and removed only when its table is dropped.
 //! - The `commits` column family is append-only too: a tenant's commits and receipts at
 //!   gap-free seqs from 1, removed only with the tenant.
-//! - Every other column family is derived from those two and written in the same WriteBatch.
+//! - The `audit` column family (read-audit records, `audit.rs`) is append-only and not derived:
+//!   a table's signed chain from seq 1, removed only with the table.
+//! - Every other column family is derived from the log and commits, written in the same
+//!   WriteBatch.
 //! - Seqs are gap-free per table, starting at 1.
 //! - Only `VerifiedEntry` values reach the log, and a format-2 entry only with its commit, in
 //!   the same WriteBatch or after it.
@@ -20,7 +24,9 @@
 //! See: docs/ARCHITECTURE.md#storage, docs/FORMAT.md#storage-layout
 
 mod access;
+mod audit;
 mod backup;
+mod backup_audit;
 mod backup_file;
 mod carried;
 mod catalog;
@@ -49,6 +55,7 @@ mod views;
 mod writers;
 
 pub use access::{Access, AclItem, DefaultAcl, TenantAccess};
+pub use audit::AuditRead;
 pub use backup::{
     BackupError, BackupInfo, LogRange, Progress, RestoreSummary, TableRange, TenantRange, Until,
     verify_backups,

@@ -1,12 +1,13 @@
 //! Restoring a backup chain into a new data directory, to a point in time: the newest
 //! catalog, then each file's commits, receipts and entries imported through the commit
-//! pipeline in file order.
+//! pipeline in file order, and each table's read-audit records.
 //!
 //! Invariants:
 //! - The whole chain is verified before anything is written, into an empty directory only.
 //! - Every commit, receipt and entry lands at the seq it had, or the restore fails.
 //! - Commits and receipts are restored whole, whatever `Until` says, so authors' chains and
-//!   receipts stay unbroken; entries stop per table at `Until`.
+//!   receipts stay unbroken; entries stop per table at `Until`. Audit records are restored
+//!   whole too: they say who read, not what the table held.
 //!
 //! See: docs/OPERATIONS.md#backups
 
@@ -15,6 +16,7 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
+use mindoodb_protocol::AuditRecord;
 use rocksdb::{IteratorMode, WriteBatch};
 
 use crate::backup::{BackupError, Progress, RestoreSummary, Until, verify_backups};
@@ -65,6 +67,7 @@ pub fn restore(
         commits: None,
         imported: 0,
         tables: BTreeSet::new(),
+        audits: None,
     };
     for info in &infos {
         backup_file::read_file(&info.path, &mut |item| {
@@ -76,6 +79,7 @@ pub fn restore(
     }
     restorer.flush_commits()?;
     restorer.flush_entries()?;
+    restorer.flush_audits()?;
     progress.finish();
     for (tenant, name) in archived {
         store.set_read_only(tenant, &name, true)?;
@@ -96,6 +100,8 @@ struct Restorer<'s> {
     commits: Option<(TenantId, Vec<(CommitSeq, CommitImport)>)>,
     imported: u64,
     tables: BTreeSet<Table>,
+    /// Audit records waiting for their batch, of one table.
+    audits: Option<(Table, Vec<AuditRecord>)>,
 }
 
 impl Restorer<'_> {
@@ -150,6 +156,22 @@ impl Restorer<'_> {
                     self.flush_entries()?;
                 }
             }
+            Item::Audit(table, record) => {
+                if !self.store.has_table(table) {
+                    return Ok(());
+                }
+                if self
+                    .audits
+                    .as_ref()
+                    .is_some_and(|(t, r)| *t != table || r.len() >= RESTORE_BATCH)
+                {
+                    self.flush_audits()?;
+                }
+                self.audits
+                    .get_or_insert_with(|| (table, Vec::new()))
+                    .1
+                    .push(record);
+            }
             Item::Absent(table, seq, _) => {
                 if self.store.has_table(table) && !self.stopped.contains(&table) {
                     return Err(BackupError::Chain(format!(
@@ -160,6 +182,14 @@ impl Restorer<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Appends the pending audit records at the seqs they had.
+    fn flush_audits(&mut self) -> BResult<()> {
+        match self.audits.take() {
+            Some((table, records)) => self.store.import_audit(table, &records),
+            None => Ok(()),
+        }
     }
 
     /// Imports the pending commits and checks each landed at the seq it had.

@@ -15,7 +15,7 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use mindoodb_protocol::{AuthorKey, KeyName, KeyRef};
 use rocksdb::{
@@ -70,6 +70,9 @@ pub(crate) struct Shared {
     pub(crate) catalog: CatalogLock,
     /// Opened with `open_secondary`: read-only, no RocksDB snapshots (secondaries have none).
     pub(crate) secondary: bool,
+    /// Held while a read-audit record is appended: one writer per store moves each table's
+    /// audit chain (`audit.rs`).
+    pub(crate) audit: Mutex<()>,
     commits: AtomicU64,
     syncs: AtomicU64,
     /// The serving node's signing key: entries it signed are admitted whatever the tenant's
@@ -104,6 +107,7 @@ impl Shared {
             db,
             catalog: CatalogLock(RwLock::new(catalog)),
             secondary,
+            audit: Mutex::new(()),
             commits: AtomicU64::new(0),
             syncs: AtomicU64::new(0),
             node_key: OnceLock::new(),
@@ -366,6 +370,7 @@ impl Store {
             name: name.to_owned(),
             default_key,
             read_only: false,
+            audit_reads: false,
             access,
         };
         let mut batch = WriteBatch::default();

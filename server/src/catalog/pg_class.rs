@@ -4,7 +4,8 @@
 //! Invariants:
 //! - Document tables report row security on: rows sealed under keys the session does not
 //!   hold are invisible to every role, the owner included (`relforcerowsecurity`).
-//! - A table created `WITH (key = ...)` shows it in `reloptions`.
+//! - A table created `WITH (key = ...)` shows it in `reloptions`, as do `read_only=true` and
+//!   `audit_reads=on` when set (`ALTER TABLE ... SET (...)`).
 //! - `relowner` and `relacl` are the table's or view's owner and grants; `relacl` is NULL
 //!   until the first GRANT, as in PostgreSQL. System relations have the list initdb gives
 //!   PostgreSQL's (`acl::system_relation_list`); indexes have none.

@@ -145,6 +145,8 @@ fn document_table(info: &TableInfo, out: &mut Vec<Relation>) -> Result<()> {
         .default_key
         .iter()
         .map(|key| format!("key={key}"))
+        .chain(info.read_only.then(|| "read_only=true".to_owned()))
+        .chain(info.audit_reads.then(|| "audit_reads=on".to_owned()))
         .collect();
     out.push(Relation {
         oid,

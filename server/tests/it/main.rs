@@ -7,6 +7,7 @@
 //!   temporary data directory, so tests run in parallel.
 //! - Readiness is the server's own "listening" log line, never a sleep.
 
+mod audit;
 mod auth;
 mod backups;
 mod bad_input;

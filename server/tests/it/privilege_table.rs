@@ -91,9 +91,10 @@ const ROWS: &[Row] = &[
         rule: Rule::Granted("GRANT CREATE ON SCHEMA public TO bob"),
     },
     Row {
-        class: "ALTER TABLE (read_only either way), CREATE OR REPLACE VIEW, DROP TABLE, DROP VIEW",
+        class: "ALTER TABLE (read_only, audit_reads, either way), CREATE OR REPLACE VIEW, DROP TABLE, DROP VIEW",
         samples: &[
             Sample::Sql("ALTER TABLE p_alter SET (read_only = true)"),
+            Sample::Sql("ALTER TABLE p_alter SET (audit_reads = on)"),
             Sample::Sql("CREATE OR REPLACE VIEW p_view AS SELECT 2 AS one"),
             Sample::Sql("DROP TABLE p_drop"),
         ],
@@ -216,6 +217,11 @@ const ROWS: &[Row] = &[
         rule: Rule::Elsewhere("listen::listeners_hear_only_of_tables_their_role_may_read"),
     },
     Row {
+        class: "`mindoo.audit`",
+        samples: &[Sample::Sql("SELECT * FROM mindoo.audit('p_audit', 0)")],
+        rule: Rule::Granted("ALTER TABLE p_audit OWNER TO bob"),
+    },
+    Row {
         class: "CREATE/DROP DATABASE, CREATE/DROP ROLE, GRANT CONNECT",
         samples: &[
             Sample::Sql("CREATE ROLE frank"),
@@ -244,6 +250,7 @@ const TABLES: &[&str] = &[
     "p_move_dst",
     "p_sync",
     "p_quarantine",
+    "p_audit",
 ];
 
 /// The first cells of the statement × privilege table in docs/SECURITY.md.

@@ -409,9 +409,9 @@ fn a_commit_altered_in_a_backup_file_is_named() {
     );
 }
 
-/// Rewrites a version-2 file of a store without commits into the version-1 layout it had
-/// before commits existed (docs/FORMAT.md#backup-files): no tenant ranges, entries without an
-/// item kind. What a store written by an older build left behind.
+/// Rewrites a version-3 file of a store without commits or audit records into the version-1
+/// layout it had before commits existed (docs/FORMAT.md#backup-files): no tenant or audit
+/// ranges, entries without an item kind. What a store written by an older build left behind.
 fn as_version_1(v2: &[u8]) -> Vec<u8> {
     let u32_at = |at: usize| u32::from_le_bytes(v2[at..at + 4].try_into().unwrap()) as usize;
     let mut out = v2[..56].to_vec();
@@ -439,6 +439,16 @@ fn as_version_1(v2: &[u8]) -> Vec<u8> {
         }
     }
     at += 4 + 100 * n_tenants;
+    let n_audits = u32_at(at);
+    for audit in 0..n_audits {
+        let count = at + 4 + 56 * audit + 16;
+        assert_eq!(
+            v2[count..count + 8],
+            [0; 8],
+            "the store holds no audit records"
+        );
+    }
+    at += 4 + 56 * n_audits;
     for count in counts {
         for _ in 0..count {
             assert_eq!(v2[at], 1, "an entry item");

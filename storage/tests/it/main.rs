@@ -1,5 +1,6 @@
 //! Storage engine tests against real RocksDB in temp dirs, compiled as one binary.
 
+mod audit;
 mod backup;
 mod catalog;
 mod commit;

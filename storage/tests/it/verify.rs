@@ -10,7 +10,7 @@ use rocksdb::{DB, Options};
 
 use crate::{config, doc_id, entry, fixture, local};
 
-pub(crate) const CFS: [&str; 8] = [
+pub(crate) const CFS: [&str; 9] = [
     "log",
     "by_hash",
     "docs",
@@ -19,6 +19,7 @@ pub(crate) const CFS: [&str; 8] = [
     "catalog",
     "commits",
     "commit_index",
+    "audit",
 ];
 
 #[allow(clippy::big_endian_bytes, reason = "mirrors the store's key layout")]

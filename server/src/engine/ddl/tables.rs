@@ -1,10 +1,12 @@
 //! CREATE TABLE and ALTER TABLE of document tables. Every document table has the same columns
-//! (`catalog::doc_columns`); a table may name its default key (`WITH (key = 'hr')`) and be
-//! archived (`ALTER TABLE t SET (read_only = true)`: writes are refused until it is lifted).
+//! (`catalog::doc_columns`); a table may name its default key (`WITH (key = 'hr')`), be
+//! archived (`ALTER TABLE t SET (read_only = true)`: writes are refused until it is lifted) and
+//! have its reads audited (`ALTER TABLE t SET (audit_reads = on)`, docs/SECURITY.md#read-audit).
 //!
 //! Invariants:
 //! - CREATE TABLE takes no column list: the columns are fixed.
 //! - Archiving changes only the catalog flag; the table's log is never changed.
+//! - Only the table's owner (or a superuser) changes either flag.
 
 use datafusion::sql::sqlparser::ast::{
     AlterTable, AlterTableOperation, CreateTable, CreateTableOptions, Expr, Owner, SqlOption,
@@ -42,7 +44,8 @@ pub(crate) fn create(session: &Session, create: &CreateTable) -> Result<Output> 
     Ok(command("CREATE TABLE"))
 }
 
-/// `ALTER TABLE name SET (read_only = true|false)` and `ALTER TABLE name OWNER TO role`.
+/// `ALTER TABLE name SET (read_only = true|false, audit_reads = on|off)` and `ALTER TABLE
+/// name OWNER TO role`.
 pub(crate) fn alter(session: &Session, alter: &AlterTable) -> Result<Output> {
     let name = names::relation(&alter.name)?;
     let options = match alter.operations.as_slice() {
@@ -63,34 +66,47 @@ pub(crate) fn alter(session: &Session, alter: &AlterTable) -> Result<Output> {
         }
         _ => {
             return Err(Error::FeatureNotSupported(
-                "ALTER TABLE other than SET (read_only = true|false) and OWNER TO".into(),
+                "ALTER TABLE other than SET (read_only = ..., audit_reads = ...) and OWNER TO"
+                    .into(),
             ));
         }
     };
     let mut read_only = None;
+    let mut audit_reads = None;
     for option in options {
         match option {
             SqlOption::KeyValue { key, value } if names::is(key, "read_only") => {
-                read_only = Some(bool_option(value)?);
+                read_only = Some(bool_option("read_only", value)?);
+            }
+            SqlOption::KeyValue { key, value } if names::is(key, "audit_reads") => {
+                audit_reads = Some(bool_option("audit_reads", value)?);
             }
             other => return Err(Error::FeatureNotSupported(format!("table option {other}"))),
         }
     }
-    let Some(read_only) = read_only else {
+    if read_only.is_none() && audit_reads.is_none() {
         return Err(Error::FeatureNotSupported("ALTER TABLE SET ()".into()));
-    };
+    }
     if !existing(session, &name, alter.if_exists)? {
         return Ok(command("ALTER TABLE"));
     }
     let store = session.store();
     let tenant = session.tenant().id;
     session.require_owner(&name)?;
-    store
-        .set_read_only(tenant, &name, read_only)
-        .map_err(|err| match err {
-            mindoodb_storage::Error::NoSuchTable(_) => Error::UndefinedTable(name.clone()),
-            other => other.into(),
-        })?;
+    let undefined = |err| match err {
+        mindoodb_storage::Error::NoSuchTable(_) => Error::UndefinedTable(name.clone()),
+        other => other.into(),
+    };
+    if let Some(read_only) = read_only {
+        store
+            .set_read_only(tenant, &name, read_only)
+            .map_err(undefined)?;
+    }
+    if let Some(on) = audit_reads {
+        store
+            .set_audit_reads(tenant, &name, on)
+            .map_err(undefined)?;
+    }
     Ok(command("ALTER TABLE"))
 }
 
@@ -136,12 +152,12 @@ fn key_option(options: &CreateTableOptions) -> Result<Option<KeyName>> {
     Ok(key)
 }
 
-fn bool_option(value: &Expr) -> Result<bool> {
+fn bool_option(name: &str, value: &Expr) -> Result<bool> {
     match value_text(value).to_ascii_lowercase().as_str() {
         "true" | "on" | "1" | "yes" => Ok(true),
         "false" | "off" | "0" | "no" => Ok(false),
         other => Err(Error::InvalidParameter(format!(
-            "read_only must be true or false, not \"{other}\""
+            "{name} must be true or false, not \"{other}\""
         ))),
     }
 }

@@ -4,11 +4,13 @@
 //! Invariants:
 //! - `data` is decrypted with the session's keys only; it is NULL for deletes and for keys the
 //!   session does not hold. No cell ever carries key material.
+//! - Data returned through `read_data_cell` is noted for the read audit of its table.
 
 use mindoodb_protocol::{Entry, EntryKind, open};
+use mindoodb_storage::Table;
 
 use crate::engine::read::row;
-use crate::engine::read::table_fn::{Cell, FnCtx};
+use crate::engine::read::table_fn::{Cell, FnCtx, Out};
 use crate::engine::session::keys::KeySet;
 use crate::error::{Error, Result};
 
@@ -28,9 +30,23 @@ pub(crate) fn data_of(keys: &KeySet, entry: &Entry) -> Result<Option<String>> {
 }
 
 /// `data_of` with the keys the session holds now, as a cell.
-pub(crate) fn data_cell(ctx: &FnCtx, entry: &Entry) -> Result<Cell> {
+fn data_cell(ctx: &FnCtx, entry: &Entry) -> Result<Cell> {
     let data = data_of(&ctx.state.read().keys, entry)?;
     Ok(data.map_or(Cell::Null, Cell::Json))
+}
+
+/// `data_cell`, noting the document as read (`Out::read`) when its data is returned.
+pub(crate) fn read_data_cell(
+    ctx: &FnCtx,
+    out: &mut Out<'_>,
+    table: Table,
+    entry: &Entry,
+) -> Result<Cell> {
+    let cell = data_cell(ctx, entry)?;
+    if !matches!(cell, Cell::Null) {
+        out.read(table, entry.header().doc_id().as_str());
+    }
+    Ok(cell)
 }
 
 /// The change an entry makes, as the feeds name it.

@@ -7,6 +7,8 @@
 //!   never shows a document twice.
 //! - Feeds page through storage, so a limited feed reads O(limit) entries.
 //! - `changes_all` rows carry the cursors a consumer resumes from after that row.
+//! - A change whose data a row carries is noted for the read audit (`Out::read`); `entries`
+//!   returns sealed bytes only and is not a read.
 //!
 //! See: docs/SQL.md#change-feeds-history-and-verification
 
@@ -14,7 +16,7 @@ use std::collections::BTreeMap;
 
 use mindoodb_storage::{CarriedRecord, Document, Seq, Snapshot, Table};
 
-use super::cells::{author, data_cell, op, parents};
+use super::cells::{author, op, parents, read_data_cell};
 use crate::catalog::acl;
 use crate::catalog::names;
 use crate::engine::read::table_fn::{
@@ -152,7 +154,7 @@ fn changes(
         |c| c.seq,
         |out, page| {
             for change in page {
-                let row = change_row(ctx, change.seq, &change.doc)?;
+                let row = change_row(ctx, out, table, change.seq, &change.doc)?;
                 out.push(decorate(row))?;
             }
             Ok(())
@@ -231,8 +233,15 @@ fn changes_all(ctx: &FnCtx, args: &Args, limit: Option<usize>, out: &mut Out<'_>
     Ok(())
 }
 
-fn change_row(ctx: &FnCtx, seq: Seq, doc: &Document) -> Result<Vec<Cell>> {
+fn change_row(
+    ctx: &FnCtx,
+    out: &mut Out<'_>,
+    table: Table,
+    seq: Seq,
+    doc: &Document,
+) -> Result<Vec<Cell>> {
     let entry = &doc.winner;
+    let data = read_data_cell(ctx, out, table, entry)?;
     Ok(vec![
         Cell::Int(seq.0 as i64),
         Cell::Text(doc.id.to_string()),
@@ -241,7 +250,7 @@ fn change_row(ctx: &FnCtx, seq: Seq, doc: &Document) -> Result<Vec<Cell>> {
         Cell::Text(entry.header().key().name.to_string()),
         author(entry),
         Cell::Time(entry.header().clock().0),
-        data_cell(ctx, entry)?,
+        data,
     ])
 }
 

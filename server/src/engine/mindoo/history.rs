@@ -6,6 +6,7 @@
 //! - One call reads one snapshot.
 //! - `data` is decrypted with the session's keys only, NULL where they do not open it; time
 //!   travel shows the rows a session with those keys would have seen (`read/row.rs`).
+//! - Every document whose data a row carries is noted for the read audit (`Out::read`).
 //!
 //! See: docs/SQL.md#change-feeds-history-and-verification
 
@@ -14,7 +15,7 @@ use std::collections::HashMap;
 use mindoodb_protocol::AuthorClock;
 use mindoodb_storage::Cutoff;
 
-use super::cells::{author, data_cell, op, parents};
+use super::cells::{author, op, parents, read_data_cell};
 use crate::catalog::acl;
 use crate::engine::read::row::{self, Projection, Row};
 use crate::engine::read::table_fn::{
@@ -38,6 +39,7 @@ pub(crate) static HISTORY: TableFn = TableFn {
         let doc_id = args.doc(1)?;
         for revision in ctx.store.snapshot().history(table, &doc_id)? {
             let entry = &revision.entry;
+            let data = read_data_cell(ctx, out, table, entry)?;
             out.push(vec![
                 Cell::Int(revision.seq.0 as i64),
                 Cell::Text(doc_id.to_string()),
@@ -47,7 +49,7 @@ pub(crate) static HISTORY: TableFn = TableFn {
                 Cell::Text(entry.header().key().name.to_string()),
                 author(entry),
                 Cell::Time(entry.header().clock().0),
-                data_cell(ctx, entry)?,
+                data,
             ])?;
             if out.full() && !out.flush()? {
                 break;
@@ -110,6 +112,7 @@ pub(crate) static CONFLICTS: TableFn = TableFn {
                     )));
                 };
                 let entry = &revision.entry;
+                let data = read_data_cell(ctx, out, table, entry)?;
                 out.push(vec![
                     Cell::Text(doc.id.to_string()),
                     Cell::Text(head.hash.to_string()),
@@ -119,7 +122,7 @@ pub(crate) static CONFLICTS: TableFn = TableFn {
                     author(entry),
                     Cell::Time(head.clock.0),
                     Cell::Bool(head.hash == doc.winner.hash()),
-                    data_cell(ctx, entry)?,
+                    data,
                 ])?;
             }
             if out.full() && !out.flush()? {
@@ -147,6 +150,9 @@ fn as_of(ctx: &FnCtx, args: &Args, _limit: Option<usize>, out: &mut Out<'_>) -> 
                 .collect::<Result<Vec<_>>>()?
         };
         let rows: Vec<Row> = rows.into_iter().flatten().collect();
+        for row in &rows {
+            out.read(table, &row.id);
+        }
         if !out.emit(all.batch(&rows)?)? {
             break;
         }

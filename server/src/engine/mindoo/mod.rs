@@ -1,12 +1,13 @@
 //! The `mindoo.*` functions (docs/SQL.md), one file per family: the table functions as
 //! descriptors (`read/table_fn.rs`) — feeds, history and time travel, integrity, the server's
-//! views, imports — and the key functions called as `SELECT mindoo.f(...)`.
+//! views, imports, the read-audit log — and the key functions called as `SELECT mindoo.f(...)`.
 //!
 //! Invariants:
 //! - `TABLE_FUNCTIONS` is the one list of table functions; a session registers exactly these.
 //! - No function returns key material, except `create_key`/`rotate_key` returning the new
 //!   token to its creator.
 
+mod audit;
 mod cells;
 mod feed;
 mod history;
@@ -22,7 +23,7 @@ use crate::engine::read::table_fn::TableFn;
 pub(crate) use feed::cursors_arg;
 
 /// Every table function of schema `mindoo`.
-pub(crate) static TABLE_FUNCTIONS: [&TableFn; 23] = [
+pub(crate) static TABLE_FUNCTIONS: [&TableFn; 24] = [
     &feed::CHANGES,
     &feed::CHANGES_ALL,
     &feed::ENTRIES,
@@ -46,6 +47,7 @@ pub(crate) static TABLE_FUNCTIONS: [&TableFn; 23] = [
     &writers::ADD_WRITER_RECORD,
     &writers::QUARANTINE,
     &writers::DROP_QUARANTINED,
+    &audit::AUDIT,
 ];
 
 #[cfg(test)]

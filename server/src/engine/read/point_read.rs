@@ -16,7 +16,8 @@
 //!   keys, pending writes, deleted documents and errors), and the caller shapes it with the
 //!   same `query::cast_columns`, so names, types and values are identical.
 //! - The read runs on the calling task's thread, on its own storage snapshot: one point get
-//!   of one document, as short as the catalog lookups planning already does there.
+//!   of one document, as short as the catalog lookups planning already does there. On a table
+//!   whose reads are audited it also waits for the audit record's synced write there.
 
 use std::any::Any;
 use std::sync::Arc;

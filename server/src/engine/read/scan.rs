@@ -14,11 +14,18 @@
 //!   for the stored document (read-your-writes).
 //! - Once the consumer drops the stream, the scan stops after the page at hand.
 //! - A scan that fails or panics ends its stream with an error, never silently short.
+//! - A scan of a table whose reads are audited records the ids of each batch (one audit
+//!   record per batch, `session/audit.rs`) when its consumer takes the batch, before handing
+//!   it on: rows the query never pulled are not recorded, rows it got always are. Such a
+//!   scan also applies every filter DataFusion pushed down to it (`DocTable` answers
+//!   `Exact` for them), so the ids are those of the rows that passed the `WHERE`, and a
+//!   `LIMIT` above them reaches the scan.
 
 use std::fmt;
 use std::iter::Peekable;
 use std::sync::Arc;
 
+use datafusion::arrow::array::{Array, AsArray};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::Result as DfResult;
 use datafusion::common::tree_node::TreeNodeRecursion;
@@ -38,6 +45,7 @@ use tokio::task::JoinHandle;
 
 use super::row::{Projection, Row, pending_row};
 use super::visible::visible;
+use crate::engine::session::audit::StatementAudit;
 use crate::engine::session::keys::KeySet;
 use crate::engine::session::state::SharedState;
 use crate::error::Error;
@@ -62,6 +70,11 @@ pub(crate) struct DocScanExec {
     only: Option<DocId>,
     /// Rows to produce at most; DataFusion passes it only when no filter follows.
     limit: Option<usize>,
+    /// Every filter pushed down as `Exact` (to a table audited when it was planned), as one
+    /// predicate over the table's full row: applied here, whether still audited or not.
+    filter: Option<Arc<dyn PhysicalExpr>>,
+    /// For a table audited now: the statement its reads are recorded against.
+    audit: Option<Arc<StatementAudit>>,
     properties: Arc<PlanProperties>,
 }
 
@@ -74,8 +87,9 @@ impl DocScanExec {
         projection: Projection,
         only: Option<DocId>,
         limit: Option<usize>,
+        filter: Option<Arc<dyn PhysicalExpr>>,
     ) -> Result<DocScanExec, Error> {
-        let (keys, pending, snapshot) = {
+        let (keys, pending, snapshot, audit) = {
             let mut state = state.write();
             let pending: Vec<(DocId, Option<Row>)> = state
                 .txn
@@ -84,7 +98,16 @@ impl DocScanExec {
                 .map(|(id, doc)| (id.clone(), pending_row(id, doc)))
                 .collect();
             let snapshot = state.statement_snapshot(store)?;
-            (state.keys.for_reading(), pending, snapshot)
+            let audit = match (store.audits_reads(table), state.statement_audit()) {
+                (false, _) => None,
+                (true, Some(statement)) => Some(statement),
+                (true, None) => {
+                    return Err(Error::Internal(
+                        "a read of an audited table outside a statement".into(),
+                    ));
+                }
+            };
+            (state.keys.for_reading(), pending, snapshot, audit)
         };
         let properties = PlanProperties::new(
             EquivalenceProperties::new(projection.schema()),
@@ -100,6 +123,8 @@ impl DocScanExec {
             projection,
             only,
             limit,
+            filter,
+            audit,
             properties: Arc::new(properties),
         })
     }
@@ -119,11 +144,12 @@ impl DisplayAs for DocScanExec {
     fn fmt_as(&self, _format: DisplayFormatType, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "DocScanExec: table={}/{}, point={}, limit={:?}",
+            "DocScanExec: table={}/{}, point={}, limit={:?}, audited={}",
             self.table.tenant.0,
             self.table.id.0,
             self.only.is_some(),
-            self.limit
+            self.limit,
+            self.audit.is_some()
         )
     }
 }
@@ -171,7 +197,7 @@ impl ExecutionPlan for DocScanExec {
                 "a table scan has one partition, not {partition}"
             )));
         }
-        let (tx, rx) = mpsc::channel(CHANNEL_BATCHES);
+        let (tx, rx) = mpsc::channel::<Sent>(CHANNEL_BATCHES);
         let job = Job {
             snapshot: self.snapshot.clone(),
             table: self.table,
@@ -179,6 +205,8 @@ impl ExecutionPlan for DocScanExec {
             projection: self.projection.clone(),
             only: self.only.clone(),
             limit: self.limit,
+            filter: self.filter.clone(),
+            audited: self.audit.is_some(),
             pending: self.pending.clone(),
             tx,
         };
@@ -186,7 +214,15 @@ impl ExecutionPlan for DocScanExec {
             .map_err(|e| Error::Internal(format!("table scan outside a runtime: {e}")))
             .map_err(Error::into_datafusion)?;
         let handle = runtime.spawn_blocking(move || job.run());
-        let batches = futures::stream::unfold(Some((rx, handle)), next_batch);
+        let feed = Feed {
+            rx,
+            handle,
+            audit: self
+                .audit
+                .as_ref()
+                .map(|statement| (self.table, statement.clone())),
+        };
+        let batches = futures::stream::unfold(Some(feed), next_batch);
         Ok(Box::pin(RecordBatchStreamAdapter::new(
             self.projection.schema(),
             batches,
@@ -194,13 +230,32 @@ impl ExecutionPlan for DocScanExec {
     }
 }
 
-type Feed = (mpsc::Receiver<DfResult<RecordBatch>>, JoinHandle<()>);
+/// A batch and, when the table is audited, the ids of its rows.
+type Sent = DfResult<(RecordBatch, Vec<String>)>;
 
-/// The stream's next item: a batch, or after the last one, the scan thread's fate.
+/// The consumer's end of a scan.
+struct Feed {
+    rx: mpsc::Receiver<Sent>,
+    handle: JoinHandle<()>,
+    audit: Option<(Table, Arc<StatementAudit>)>,
+}
+
+/// The stream's next item: a batch (recorded first when the table is audited), or after the
+/// last one, the scan thread's fate.
 async fn next_batch(feed: Option<Feed>) -> Option<(DfResult<RecordBatch>, Option<Feed>)> {
-    let (mut rx, handle) = feed?;
-    if let Some(batch) = rx.recv().await {
-        return Some((batch, Some((rx, handle))));
+    let Feed {
+        mut rx,
+        handle,
+        audit,
+    } = feed?;
+    if let Some(sent) = rx.recv().await {
+        let batch = match (sent, &audit) {
+            (Ok((batch, ids)), Some((table, statement))) if !ids.is_empty() => {
+                record(statement.clone(), *table, ids).await.map(|()| batch)
+            }
+            (sent, _) => sent.map(|(batch, _)| batch),
+        };
+        return Some((batch, Some(Feed { rx, handle, audit })));
     }
     match handle.await {
         Ok(()) => None,
@@ -211,6 +266,14 @@ async fn next_batch(feed: Option<Feed>) -> Option<(DfResult<RecordBatch>, Option
     }
 }
 
+/// Appends the audit records of one batch, on a blocking thread (a synced write).
+async fn record(statement: Arc<StatementAudit>, table: Table, ids: Vec<String>) -> DfResult<()> {
+    tokio::task::spawn_blocking(move || statement.record(table, &ids))
+        .await
+        .map_err(|err| Error::Internal(format!("audit record: {err}")).into_datafusion())?
+        .map_err(Error::into_datafusion)
+}
+
 /// One scan's work, owned by its blocking thread.
 struct Job {
     snapshot: SharedSnapshot,
@@ -219,9 +282,13 @@ struct Job {
     projection: Projection,
     only: Option<DocId>,
     limit: Option<usize>,
+    /// Applied to each row before the limit (tables audited when planned).
+    filter: Option<Arc<dyn PhysicalExpr>>,
+    /// Send each batch's ids along, for the audit record.
+    audited: bool,
     /// The session's pending writes to this table, in id order; `None` rows are deletes.
     pending: Arc<Vec<(DocId, Option<Row>)>>,
-    tx: mpsc::Sender<DfResult<RecordBatch>>,
+    tx: mpsc::Sender<Sent>,
 }
 
 /// Whether the consumer still listens.
@@ -240,11 +307,21 @@ impl Job {
     }
 
     fn produce(self) -> Result<(), Error> {
+        // A filter reads any column, so its rows are whole.
+        let whole = Projection::all();
         let mut out = Output {
             keys: &self.keys,
+            row_projection: if self.filter.is_some() {
+                &whole
+            } else {
+                &self.projection
+            },
             projection: &self.projection,
+            filter: self.filter.as_ref(),
+            audited: self.audited,
             pending: Arc::unwrap_or_clone(self.pending).into_iter().peekable(),
             remaining: self.limit.unwrap_or(usize::MAX),
+            candidates: Vec::new(),
             rows: Vec::new(),
             tx: &self.tx,
         };
@@ -285,14 +362,22 @@ fn read_page(
     Ok(snapshot.submit(move |s| s.scan(table, after.as_ref(), page_docs))?)
 }
 
-/// Turns pages into batches: merges pending writes in, decrypts, applies the limit, sends.
+/// Turns pages into batches: merges pending writes in, decrypts, filters (audited tables),
+/// applies the limit, sends.
 struct Output<'a, I: Iterator<Item = (DocId, Option<Row>)>> {
     keys: &'a KeySet,
+    /// The columns rows are made with: all of them when a filter reads them.
+    row_projection: &'a Projection,
+    /// The columns of the batches sent.
     projection: &'a Projection,
+    filter: Option<&'a Arc<dyn PhysicalExpr>>,
+    audited: bool,
     pending: Peekable<I>,
     remaining: usize,
+    /// Rows of the page at hand, before the filter.
+    candidates: Vec<Row>,
     rows: Vec<Row>,
-    tx: &'a mpsc::Sender<DfResult<RecordBatch>>,
+    tx: &'a mpsc::Sender<Sent>,
 }
 
 impl<I: Iterator<Item = (DocId, Option<Row>)>> Output<'_, I> {
@@ -311,8 +396,8 @@ impl<I: Iterator<Item = (DocId, Option<Row>)>> Output<'_, I> {
                 .pending
                 .next_if(|(id, _)| *id == doc.id)
                 .map(|(_, row)| row);
-            if let Some(row) = visible(pending, Some(&doc), self.keys, self.projection)? {
-                self.push(row);
+            if let Some(row) = visible(pending, Some(&doc), self.keys, self.row_projection)? {
+                self.push(row)?;
             }
         }
         self.send()
@@ -330,21 +415,56 @@ impl<I: Iterator<Item = (DocId, Option<Row>)>> Output<'_, I> {
     /// The next pending write, which no stored document of the page stands beside.
     fn take_pending(&mut self) -> Result<(), Error> {
         if let Some((_, row)) = self.pending.next()
-            && let Some(row) = visible(Some(row), None, self.keys, self.projection)?
+            && let Some(row) = visible(Some(row), None, self.keys, self.row_projection)?
         {
-            self.push(row);
+            self.push(row)?;
         }
         Ok(())
     }
 
-    fn push(&mut self, row: Row) {
-        if self.remaining > 0 {
+    /// Takes a row, or without a filter, keeps it for sending while the limit allows. With a
+    /// filter, rows wait for the page's end and are filtered together.
+    fn push(&mut self, row: Row) -> Result<(), Error> {
+        if self.filter.is_some() {
+            self.candidates.push(row);
+            if self.candidates.len() >= PAGE_DOCS {
+                self.apply_filter()?;
+            }
+        } else if self.remaining > 0 {
             self.remaining -= 1;
             self.rows.push(row);
         }
+        Ok(())
+    }
+
+    /// Keeps the candidates the filter passes, in order, while the limit allows.
+    fn apply_filter(&mut self) -> Result<(), Error> {
+        let Some(filter) = self.filter else {
+            return Ok(());
+        };
+        if self.candidates.is_empty() {
+            return Ok(());
+        }
+        let candidates = std::mem::take(&mut self.candidates);
+        let batch = self.row_projection.batch(&candidates)?;
+        let passed = filter
+            .evaluate(&batch)
+            .and_then(|value| value.into_array(batch.num_rows()))
+            .map_err(|err| Error::Internal(format!("scan filter: {err}")))?;
+        let Some(passed) = passed.as_boolean_opt() else {
+            return Err(Error::Internal("a scan filter that is not boolean".into()));
+        };
+        for (idx, row) in candidates.into_iter().enumerate() {
+            if self.remaining > 0 && passed.is_valid(idx) && passed.value(idx) {
+                self.remaining -= 1;
+                self.rows.push(row);
+            }
+        }
+        Ok(())
     }
 
     fn send(&mut self) -> Result<Flow, Error> {
+        self.apply_filter()?;
         if self.rows.is_empty() {
             return Ok(if self.remaining == 0 {
                 Flow::Stop
@@ -353,8 +473,13 @@ impl<I: Iterator<Item = (DocId, Option<Row>)>> Output<'_, I> {
             });
         }
         let batch = self.projection.batch(&self.rows)?;
+        let ids = if self.audited {
+            self.rows.iter().map(|row| row.id.clone()).collect()
+        } else {
+            Vec::new()
+        };
         self.rows.clear();
-        if self.tx.blocking_send(Ok(batch)).is_err() || self.remaining == 0 {
+        if self.tx.blocking_send(Ok((batch, ids))).is_err() || self.remaining == 0 {
             return Ok(Flow::Stop);
         }
         Ok(Flow::Continue)

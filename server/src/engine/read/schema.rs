@@ -5,6 +5,8 @@
 //! - Tables and views are looked up in the catalog on every query, so what another session
 //!   creates or drops is seen by the next statement.
 //! - Every table reads through the session's own `SharedState`, never another session's.
+//! - A table whose reads are audited (when it was looked up) takes every filter as `Exact` and
+//!   applies them in its scan, so its audit records name only the rows that passed them.
 
 use std::fmt;
 use std::sync::Arc;
@@ -12,7 +14,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::catalog::{SchemaProvider, Session as DfSession, TableProvider};
-use datafusion::common::Result as DfResult;
+use datafusion::common::{DFSchema, Result as DfResult};
+use datafusion::logical_expr::expr_rewriter::unnormalize_cols;
+use datafusion::logical_expr::utils::conjunction;
 use datafusion::logical_expr::{Expr, TableProviderFilterPushDown, TableType};
 use datafusion::physical_plan::ExecutionPlan;
 use mindoodb_protocol::DocId;
@@ -56,6 +60,7 @@ impl SchemaProvider for DocSchema {
                 store: self.store.clone(),
                 table: info.table,
                 state: self.state.clone(),
+                audited: info.audit_reads,
             })));
         }
         let Some(view) = self.store.view(self.tenant, name) else {
@@ -78,6 +83,8 @@ pub(crate) struct DocTable {
     store: Store,
     table: Table,
     state: SharedState,
+    /// Reads were audited when the table was looked up: its scans apply every filter.
+    audited: bool,
 }
 
 impl fmt::Debug for DocTable {
@@ -100,11 +107,15 @@ impl TableProvider for DocTable {
         &self,
         filters: &[&Expr],
     ) -> DfResult<Vec<TableProviderFilterPushDown>> {
-        // `id = 'x'` becomes a point read; DataFusion still applies the filter itself.
+        // `id = 'x'` becomes a point read; DataFusion still applies the filter itself. An
+        // audited table's scan applies every filter, so that it records only the rows
+        // that pass.
         Ok(filters
             .iter()
             .map(|f| {
-                if pushed_id(f).is_some() {
+                if self.audited {
+                    TableProviderFilterPushDown::Exact
+                } else if pushed_id(f).is_some() {
                     TableProviderFilterPushDown::Inexact
                 } else {
                     TableProviderFilterPushDown::Unsupported
@@ -115,12 +126,19 @@ impl TableProvider for DocTable {
 
     async fn scan(
         &self,
-        _state: &dyn DfSession,
+        state: &dyn DfSession,
         projection: Option<&Vec<usize>>,
         filters: &[Expr],
         limit: Option<usize>,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
         let projection = Projection::new(projection).map_err(Error::into_datafusion)?;
+        let filter = match conjunction(unnormalize_cols(filters.iter().cloned())) {
+            Some(predicate) if self.audited => {
+                let schema = DFSchema::try_from(doc_schema())?;
+                Some(state.create_physical_expr(predicate, &schema)?)
+            }
+            _ => None,
+        };
         let scan = DocScanExec::new(
             &self.store,
             self.table,
@@ -128,6 +146,7 @@ impl TableProvider for DocTable {
             projection,
             filters.iter().find_map(pushed_id),
             limit,
+            filter,
         )
         .map_err(Error::into_datafusion)?;
         Ok(Arc::new(scan))
@@ -136,12 +155,25 @@ impl TableProvider for DocTable {
 
 impl DocTable {
     /// Document `id` as this table's point read shows it to the session now: `visible_row`.
+    /// When the table's reads are audited, the row is recorded (a synced write on this thread)
+    /// before it is returned.
     pub(crate) fn point_row(
         &self,
         id: &DocId,
         projection: &Projection,
     ) -> Result<Option<Row>, Error> {
-        visible_row(&self.store, &self.state, self.table, id, projection)
+        let row = visible_row(&self.store, &self.state, self.table, id, projection)?;
+        if let Some(row) = &row
+            && self.store.audits_reads(self.table)
+        {
+            let Some(statement) = self.state.read().statement_audit() else {
+                return Err(Error::Internal(
+                    "a read of an audited table outside a statement".into(),
+                ));
+            };
+            statement.record(self.table, std::slice::from_ref(&row.id))?;
+        }
+        Ok(row)
     }
 }
 

@@ -8,11 +8,15 @@
 //!   mistyped argument is 22023 naming the parameter.
 //! - `run` emits rows through `Out` in batches of at most `PAGE` rows and stops when the
 //!   consumer wants no more.
+//! - A function that returns a document's data (`Out::read`) of a table whose reads are audited
+//!   has the batch's ids recorded (`session/audit.rs`) before the batch is handed on; the
+//!   producer runs at most two batches ahead of the consumer, so at most those are recorded
+//!   without having been fetched.
 
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    ArrayBuilder, ArrayRef, BinaryBuilder, BooleanBuilder, Int32Builder, Int64Builder,
+    ArrayBuilder, ArrayRef, BinaryBuilder, BooleanBuilder, Int32Builder, Int64Builder, ListBuilder,
     StringBuilder, TimestampMicrosecondBuilder,
 };
 use datafusion::arrow::datatypes::{DataType, Schema, SchemaRef, TimeUnit};
@@ -27,6 +31,7 @@ use crate::catalog::doc_columns::doc_schema;
 use crate::catalog::{Settings, names};
 use crate::engine::session::Engine;
 use crate::engine::session::activity::Activity;
+use crate::engine::session::audit::StatementAudit;
 use crate::engine::session::listen::Notifier;
 use crate::engine::session::state::SharedState;
 use crate::error::{Error, Result};
@@ -157,6 +162,23 @@ impl FnCtx {
         self.subject()?
             .require(&self.store, self.tenant, &folded, needed)?;
         Ok(table)
+    }
+
+    /// The table a text argument names, when the current role may act as its owner (its
+    /// owner, a member of the owner, or a superuser): 42501 otherwise.
+    pub(crate) fn owned_table(&self, name: &str) -> Result<Table> {
+        let folded = names::relation_text(name)?;
+        let info = self
+            .store
+            .table(self.tenant, &folded)
+            .ok_or_else(|| Error::UndefinedTable(name.to_owned()))?;
+        let owner = acl::relation_owner(&info.access, &self.store.tenant_access(self.tenant));
+        if !self.subject()?.acts_as_owner(&owner) {
+            return Err(Error::InsufficientPrivilege(format!(
+                "must be owner of table {folded}"
+            )));
+        }
+        Ok(info.table)
     }
 
     /// The tables whose names match `pattern` that the current role may read.
@@ -399,6 +421,7 @@ fn column_type(name: &str) -> Option<PgType> {
         "timestamptz" => PgType::Timestamptz,
         "bytea" => PgType::Bytea,
         "jsonb" => PgType::Jsonb,
+        "text[]" => PgType::TextArray,
         _ => return None,
     })
 }
@@ -413,6 +436,7 @@ pub(crate) enum Cell {
     Bool(bool),
     Time(i64),
     Bytes(Vec<u8>),
+    TextArray(Vec<String>),
 }
 
 impl Cell {
@@ -432,16 +456,78 @@ pub(crate) struct Out<'e> {
     builders: Vec<Box<dyn ArrayBuilder>>,
     n_rows: usize,
     emit: &'e mut dyn FnMut(RecordBatch) -> bool,
+    reads: Reads,
+}
+
+/// The documents of audited tables whose data the rows not yet handed on carry.
+pub(crate) struct Reads {
+    store: Store,
+    /// The statement the function runs for (taken when its scan started).
+    statement: Option<Arc<StatementAudit>>,
+    /// Whether each table met so far is audited.
+    audited: Vec<(Table, bool)>,
+    ids: Vec<(Table, String)>,
+}
+
+impl Reads {
+    pub(crate) fn new(store: Store, statement: Option<Arc<StatementAudit>>) -> Reads {
+        Reads {
+            store,
+            statement,
+            audited: Vec::new(),
+            ids: Vec::new(),
+        }
+    }
+
+    /// Appends the records of the ids so far, one table at a time.
+    fn record(&mut self) -> Result<()> {
+        if self.ids.is_empty() {
+            return Ok(());
+        }
+        let Some(statement) = &self.statement else {
+            return Err(Error::Internal(
+                "a read of an audited table outside a statement".into(),
+            ));
+        };
+        let mut ids = std::mem::take(&mut self.ids);
+        ids.sort_by_key(|(table, _)| *table);
+        for group in ids.chunk_by(|a, b| a.0 == b.0) {
+            let table_ids: Vec<String> = group.iter().map(|(_, id)| id.clone()).collect();
+            statement.record(group[0].0, &table_ids)?;
+        }
+        Ok(())
+    }
 }
 
 impl<'e> Out<'e> {
-    pub(crate) fn new(schema: SchemaRef, emit: &'e mut dyn FnMut(RecordBatch) -> bool) -> Out<'e> {
+    pub(crate) fn new(
+        schema: SchemaRef,
+        emit: &'e mut dyn FnMut(RecordBatch) -> bool,
+        reads: Reads,
+    ) -> Out<'e> {
         let builders = builders(&schema);
         Out {
             schema,
             builders,
             n_rows: 0,
             emit,
+            reads,
+        }
+    }
+
+    /// Notes that the rows pushed (or the batch emitted) next carry the data of document `id`
+    /// of `table`; recorded before they are handed on when `table`'s reads are audited.
+    pub(crate) fn read(&mut self, table: Table, id: &str) {
+        let audited = match self.reads.audited.iter().find(|(t, _)| *t == table) {
+            Some((_, audited)) => *audited,
+            None => {
+                let audited = self.reads.store.audits_reads(table);
+                self.reads.audited.push((table, audited));
+                audited
+            }
+        };
+        if audited {
+            self.reads.ids.push((table, id.to_owned()));
         }
     }
 
@@ -464,7 +550,11 @@ impl<'e> Out<'e> {
     /// Hands a batch built elsewhere to the consumer, after the rows so far; false when the
     /// consumer wants no more.
     pub(crate) fn emit(&mut self, batch: RecordBatch) -> Result<bool> {
-        Ok(self.flush()? && (self.emit)(batch))
+        if !self.flush()? {
+            return Ok(false);
+        }
+        self.reads.record()?;
+        Ok((self.emit)(batch))
     }
 
     /// Emits the rows so far; false when the consumer wants no more.
@@ -476,6 +566,7 @@ impl<'e> Out<'e> {
         let batch = RecordBatch::try_new(self.schema.clone(), columns)
             .map_err(|e| Error::Internal(e.to_string()))?;
         self.n_rows = 0;
+        self.reads.record()?;
         Ok((self.emit)(batch))
     }
 }
@@ -493,6 +584,7 @@ fn builders(schema: &Schema) -> Vec<Box<dyn ArrayBuilder>> {
                     Box::new(TimestampMicrosecondBuilder::new().with_timezone("UTC"))
                 }
                 DataType::Binary => Box::new(BinaryBuilder::new()),
+                DataType::List(_) => Box::new(ListBuilder::new(StringBuilder::new())),
                 _ => Box::new(StringBuilder::new()),
             }
         })
@@ -526,6 +618,10 @@ fn append(builder: &mut dyn std::any::Any, cell: Cell) -> Result<()> {
             .downcast_mut::<BinaryBuilder>()
             .ok_or_else(mismatch)?
             .append_value(b),
+        Cell::TextArray(texts) => builder
+            .downcast_mut::<ListBuilder<StringBuilder>>()
+            .ok_or_else(mismatch)?
+            .append_value(texts.into_iter().map(Some)),
         Cell::Null => append_null(builder).ok_or_else(mismatch)?,
     }
     Ok(())
@@ -541,6 +637,8 @@ fn append_null(builder: &mut dyn std::any::Any) -> Option<()> {
     } else if let Some(b) = builder.downcast_mut::<BooleanBuilder>() {
         b.append_null();
     } else if let Some(b) = builder.downcast_mut::<TimestampMicrosecondBuilder>() {
+        b.append_null();
+    } else if let Some(b) = builder.downcast_mut::<ListBuilder<StringBuilder>>() {
         b.append_null();
     } else {
         builder.downcast_mut::<BinaryBuilder>()?.append_null();

@@ -40,7 +40,7 @@ use datafusion::physical_plan::streaming::{PartitionStream, StreamingTableExec};
 use datafusion::prelude::SessionContext;
 use futures::StreamExt;
 
-use super::table_fn::{Args, FnCtx, Out, TableFn};
+use super::table_fn::{Args, FnCtx, Out, Reads, TableFn};
 use crate::engine::rewrite::{TableFns, registered_name};
 use crate::error::{Error, Result, from_datafusion};
 use crate::output::PgType;
@@ -319,10 +319,12 @@ impl PartitionStream for FnStream {
         // once the consumer is gone (LIMIT reached, query cancelled).
         let (tx, rx) = tokio::sync::mpsc::channel::<DfResult<RecordBatch>>(2);
         let (func, ctx, args, limit) = (self.func, self.ctx.clone(), self.args.clone(), self.limit);
+        // Taken now, within the statement: a cursor's rows are fetched by later ones.
+        let reads = Reads::new(ctx.store.clone(), ctx.state.read().statement_audit());
         let start = async move {
             let producer = tokio::task::spawn_blocking(move || {
                 let mut emit = |batch| tx.blocking_send(Ok(batch)).is_ok();
-                let mut out = Out::new(func.schema(), &mut emit);
+                let mut out = Out::new(func.schema(), &mut emit, reads);
                 let res = (func.run)(&ctx, &args, limit, &mut out).and_then(|()| out.flush());
                 if let Err(err) = res {
                     let _ = tx.blocking_send(Err(err.into_datafusion()));

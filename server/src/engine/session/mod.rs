@@ -11,6 +11,7 @@
 
 mod access;
 pub(crate) mod activity;
+pub(crate) mod audit;
 pub(crate) mod clock;
 pub(crate) mod commit;
 pub(crate) mod copy_in;

@@ -20,6 +20,7 @@ use mindoodb_storage::{RoleRecord, Store, Table, TenantInfo};
 
 use super::Engine;
 use super::activity::{ClientAddr, Registration};
+use super::audit::StatementAudit;
 use super::commit::commit_signed;
 use super::copy_in::CopyInProgress;
 use super::cursors::Cursors;
@@ -165,10 +166,17 @@ impl Session {
     /// A statement starts: listed as active, timed, and its snapshot slot cleared.
     pub(crate) fn start(&mut self, query: Arc<str>) -> Running {
         self.activity.start(query.clone());
+        let audit = StatementAudit::new(
+            self.engine.store().clone(),
+            self.engine.node().clone(),
+            self.role.name.clone(),
+            self.current_role(),
+            query.clone(),
+        );
         Running {
             query,
             started: Instant::now(),
-            _scope: StatementScope::enter(&self.state),
+            _scope: StatementScope::enter(&self.state, audit),
         }
     }
 

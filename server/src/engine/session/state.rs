@@ -4,7 +4,7 @@
 //! Invariants:
 //! - One owner: the session and its table providers reach this only through `SharedState`;
 //!   no other session ever sees it.
-//! - `statement` is `None` between statements: a `StatementScope` clears it when the statement
+//! - `statement` and `audit` are `None` between statements: a `StatementScope` clears it when the statement
 //!   starts and again when the scope ends, however the statement ends (a cancelled statement's
 //!   future is dropped, and the scope with it).
 
@@ -12,6 +12,7 @@ use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use mindoodb_storage::{SharedSnapshot, Store};
 
+use super::audit::StatementAudit;
 use super::keys::KeySet;
 use super::txn::Txn;
 use crate::error::Result;
@@ -24,6 +25,8 @@ pub(crate) struct SessionState {
     /// Taken by the statement's first table scan and read by all of them, so a statement over
     /// several tables (a join, a view over shards) sees them at one moment.
     statement: Option<SharedSnapshot>,
+    /// Who the running statement reads as, for the audit records of audited tables.
+    audit: Option<Arc<StatementAudit>>,
 }
 
 impl SessionState {
@@ -35,6 +38,11 @@ impl SessionState {
         let snapshot = store.shared_snapshot()?;
         self.statement = Some(snapshot.clone());
         Ok(snapshot)
+    }
+
+    /// The running statement's read audit, if a statement is running.
+    pub(crate) fn statement_audit(&self) -> Option<Arc<StatementAudit>> {
+        self.audit.clone()
     }
 }
 
@@ -58,8 +66,12 @@ pub(crate) struct StatementScope {
 }
 
 impl StatementScope {
-    pub(crate) fn enter(state: &SharedState) -> StatementScope {
-        state.write().statement = None;
+    pub(crate) fn enter(state: &SharedState, audit: StatementAudit) -> StatementScope {
+        {
+            let mut state = state.write();
+            state.statement = None;
+            state.audit = Some(Arc::new(audit));
+        }
         StatementScope {
             state: state.clone(),
         }
@@ -68,6 +80,8 @@ impl StatementScope {
 
 impl Drop for StatementScope {
     fn drop(&mut self) {
-        self.state.write().statement = None;
+        let mut state = self.state.write();
+        state.statement = None;
+        state.audit = None;
     }
 }

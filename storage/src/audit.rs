@@ -1,0 +1,196 @@
+//! Read-audit logs: a table's `audit_reads` flag, and its append-only chain of signed records
+//! (`mindoodb_protocol::AuditRecord`) saying which role's statement was given which
+//! documents, in the `audit` column family.
+//!
+//! Invariants:
+//! - Appends are serialized per store (`Shared::audit`): each record's seq is the table's last
+//!   plus one (from 1) and its `prev` the last record's hash, so the chain has no gaps or forks.
+//! - A record is written with a synced write and only to a table that exists at that moment
+//!   (the catalog is read-locked around the write, so a drop cannot slip in between).
+//! - Records are never changed or deleted, except all of them with their table.
+//! - Reading re-checks every record's signature, its key's seq and the link to the one before,
+//!   so an edited, removed or reordered record is reported as corruption.
+//! - The engine stores ids and names only: it never sees plaintext or keys. The signing
+//!   identity is the caller's, used for one record and not kept.
+//!
+//! See: docs/FORMAT.md#read-audit-records, docs/SECURITY.md#read-audit
+
+use mindoodb_protocol::{AuditBody, AuditRecord, Identity, ServerTime, sign_audit, verify_audit};
+use rocksdb::{Direction, IteratorMode, ReadOptions, WriteBatch, WriteOptions};
+
+use crate::catalog::{self, TableInfo};
+use crate::layout::{self, CF_AUDIT, CF_CATALOG};
+use crate::{Error, Result, Store, Table, TenantId};
+
+/// Who read, what, and when: the parts of a record the caller decides.
+#[derive(Debug, Clone, Copy)]
+pub struct AuditRead<'a> {
+    /// The server's clock now.
+    pub time: ServerTime,
+    /// The role that logged in.
+    pub login: &'a str,
+    /// The role whose privileges the statement used.
+    pub role: &'a str,
+    /// The statement without its literals.
+    pub fingerprint: &'a str,
+    /// The ids of the documents returned (at most `MAX_AUDIT_IDS`).
+    pub ids: &'a [String],
+}
+
+impl Store {
+    /// Turns read auditing of a table on or off.
+    pub fn set_audit_reads(&self, tenant: TenantId, name: &str, on: bool) -> Result<TableInfo> {
+        let mut cat = self.shared.catalog.write();
+        let mut info = cat
+            .tables
+            .get(&(tenant, name.to_owned()))
+            .cloned()
+            .ok_or_else(|| Error::NoSuchTable(name.to_owned()))?;
+        info.audit_reads = on;
+        let mut batch = WriteBatch::default();
+        batch.put_cf(
+            &self.shared.cf(CF_CATALOG),
+            catalog::table_key(tenant, name),
+            catalog::encode_table(&info),
+        );
+        self.write_catalog(batch, &mut cat)?;
+        cat.tables.insert((tenant, name.to_owned()), info.clone());
+        Ok(info)
+    }
+
+    /// True when reads of `table` are audited now.
+    pub fn audits_reads(&self, table: Table) -> bool {
+        self.shared
+            .catalog
+            .read()
+            .table_info(table)
+            .is_some_and(|info| info.audit_reads)
+    }
+
+    /// Appends one record to `table`'s audit log, signed by `signer`, and returns it once it
+    /// is durable.
+    pub fn append_audit(
+        &self,
+        table: Table,
+        signer: &Identity,
+        read: &AuditRead<'_>,
+    ) -> Result<AuditRecord> {
+        if self.shared.secondary {
+            return Err(Error::ReadOnlyStore);
+        }
+        let _appending = self
+            .shared
+            .audit
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let cat = self.shared.catalog.read();
+        let Some(info) = cat.table_info(table) else {
+            return Err(Error::NoSuchTable(format!(
+                "{}/{}",
+                table.tenant.0, table.id.0
+            )));
+        };
+        let (seq, prev) = match self.last_audit(table)? {
+            Some(last) => (last.seq() + 1, last.hash()),
+            None => (1, [0; 32]),
+        };
+        let body = AuditBody {
+            prev,
+            seq,
+            time: read.time,
+            login: read.login,
+            role: read.role,
+            fingerprint: read.fingerprint,
+            ids: read.ids,
+        };
+        let record = sign_audit(signer, &body)
+            .map_err(|err| Error::Corrupted(format!("audit record of {}: {err}", info.name)))?;
+        let mut sync = WriteOptions::default();
+        sync.set_sync(true);
+        self.shared.db.put_cf_opt(
+            &self.shared.cf(CF_AUDIT),
+            layout::seq_key(table, crate::Seq(seq)),
+            record.bytes(),
+            &sync,
+        )?;
+        Ok(record)
+    }
+
+    /// Up to `limit` records of `table`'s audit log after seq `since`, in seq order, each
+    /// verified and checked against the one before.
+    pub fn audit_log(&self, table: Table, since: u64, limit: usize) -> Result<Vec<AuditRecord>> {
+        let mut opts = ReadOptions::default();
+        opts.set_iterate_upper_bound(layout::table_end(table));
+        // Reading starts at record `since` itself, so the first record returned is checked
+        // against the hash of the one before it.
+        let first = since.max(1);
+        let start = layout::seq_key(table, crate::Seq(first));
+        let mut last: Option<(u64, [u8; 32])> = None;
+        let mut out = Vec::new();
+        for row in self.shared.db.iterator_cf_opt(
+            &self.shared.cf(CF_AUDIT),
+            opts,
+            IteratorMode::From(&start, Direction::Forward),
+        ) {
+            let (key, value) = row?;
+            let record = checked(&key, &value)?;
+            let linked = match last {
+                Some((seq, hash)) => record.seq() == seq + 1 && *record.prev() == hash,
+                None if record.seq() == 1 => *record.prev() == [0; 32],
+                None => record.seq() == first,
+            };
+            if !linked {
+                return Err(broken(record.seq()));
+            }
+            last = Some((record.seq(), record.hash()));
+            if record.seq() > since {
+                if out.len() == limit {
+                    break;
+                }
+                out.push(record);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The table's newest record, checked.
+    fn last_audit(&self, table: Table) -> Result<Option<AuditRecord>> {
+        let mut opts = ReadOptions::default();
+        opts.set_iterate_lower_bound(layout::table_prefix(table).to_vec());
+        let end = layout::table_end(table);
+        let last = self
+            .shared
+            .db
+            .iterator_cf_opt(
+                &self.shared.cf(CF_AUDIT),
+                opts,
+                IteratorMode::From(&end, Direction::Reverse),
+            )
+            .next();
+        match last {
+            None => Ok(None),
+            Some(row) => {
+                let (key, value) = row?;
+                if !key.starts_with(&layout::table_prefix(table)) {
+                    return Ok(None);
+                }
+                checked(&key, &value).map(Some)
+            }
+        }
+    }
+}
+
+/// A stored record, verified, whose seq is the one its key files it under.
+fn checked(key: &[u8], value: &[u8]) -> Result<AuditRecord> {
+    let seq = layout::seq_from_key(key).ok_or_else(|| Error::Corrupted("audit key".into()))?;
+    let record = verify_audit(value)
+        .map_err(|err| Error::Corrupted(format!("audit record {}: {err}", seq.0)))?;
+    if record.seq() != seq.0 {
+        return Err(broken(seq.0));
+    }
+    Ok(record)
+}
+
+fn broken(seq: u64) -> Error {
+    Error::Corrupted(format!("audit log chain is broken at record {seq}"))
+}

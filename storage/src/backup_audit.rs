@@ -1,0 +1,147 @@
+//! Read-audit logs in backups: reading a table's audit records from a snapshot for a backup
+//! file, checking them as a file is read back, and importing them on restore.
+//!
+//! Invariants:
+//! - A file holds each table's records `first..first + count` in seq order, each verified
+//!   and linked to the one before it in the file; the first one's link to the chain's end is
+//!   checked by the chain verification (`backup.rs`).
+//! - Restore appends the records at the seqs they had, each linked to the one before, in one
+//!   synced write per batch, or fails.
+//!
+//! See: docs/FORMAT.md#backup-files, docs/FORMAT.md#read-audit-records
+
+use std::path::Path;
+
+use mindoodb_protocol::{AuditRecord, verify_audit};
+use rocksdb::{Direction, IteratorMode, WriteBatch, WriteOptions};
+
+use crate::backup::BackupError;
+use crate::backup_file::{BResult, TableRange, damaged};
+use crate::layout::{self, CF_AUDIT};
+use crate::read::Snapshot;
+use crate::{Error, Result, Seq, Store, Table};
+
+impl Snapshot<'_> {
+    /// The seq and hash of `table`'s newest audit record, if any.
+    pub(crate) fn last_audit(&self, table: Table) -> Result<Option<(u64, [u8; 32])>> {
+        let mut opts = self.read_options();
+        opts.set_iterate_lower_bound(layout::table_prefix(table).to_vec());
+        let end = layout::table_end(table);
+        let cf = self.shared.cf(CF_AUDIT);
+        let newest = self
+            .shared
+            .db
+            .iterator_cf_opt(&cf, opts, IteratorMode::From(&end, Direction::Reverse))
+            .next();
+        match newest {
+            None => Ok(None),
+            Some(row) => {
+                let (_, value) = row?;
+                let record = verify_audit(&value)
+                    .map_err(|err| Error::Corrupted(format!("audit record: {err}")))?;
+                Ok(Some((record.seq(), record.hash())))
+            }
+        }
+    }
+
+    /// The hash of `table`'s audit record at `seq`.
+    pub(crate) fn audit_hash(&self, table: Table, seq: u64) -> Result<[u8; 32]> {
+        let value = self
+            .audit_values(table, seq, 1)?
+            .pop()
+            .ok_or_else(|| Error::Corrupted(format!("audit record {seq} is missing")))?;
+        verify_audit(&value)
+            .map(|record| record.hash())
+            .map_err(|err| Error::Corrupted(format!("audit record {seq}: {err}")))
+    }
+
+    /// Up to `n` stored audit records of `table` from seq `first`, as stored.
+    pub(crate) fn audit_values(
+        &self,
+        table: Table,
+        first: u64,
+        n: usize,
+    ) -> Result<Vec<Box<[u8]>>> {
+        let mut opts = self.read_options();
+        opts.set_iterate_upper_bound(layout::table_end(table));
+        let start = layout::seq_key(table, Seq(first));
+        self.shared
+            .db
+            .iterator_cf_opt(
+                &self.shared.cf(CF_AUDIT),
+                opts,
+                IteratorMode::From(&start, Direction::Forward),
+            )
+            .take(n)
+            .map(|row| row.map(|(_, value)| value).map_err(Error::from))
+            .collect()
+    }
+}
+
+/// The record at place `idx` of `range` in a file, verified and linked to the record before
+/// it in the file (`prev`, updated).
+pub(crate) fn checked_audit(
+    path: &Path,
+    range: &TableRange,
+    idx: u64,
+    bytes: &[u8],
+    prev: &mut Option<[u8; 32]>,
+) -> BResult<AuditRecord> {
+    let seq = range.first.0 + idx;
+    let record =
+        verify_audit(bytes).map_err(|err| damaged(path, &format!("audit record {seq}: {err}")))?;
+    let linked = match prev {
+        Some(hash) => record.prev() == hash,
+        None => seq > 1 || *record.prev() == [0; 32],
+    };
+    if record.seq() != seq || !linked {
+        return Err(damaged(
+            path,
+            &format!("audit record {seq} is out of its chain"),
+        ));
+    }
+    *prev = Some(record.hash());
+    Ok(record)
+}
+
+impl Store {
+    /// Appends `records`, the next ones of `table`'s audit log, at the seqs they had: a
+    /// restore's import.
+    pub(crate) fn import_audit(&self, table: Table, records: &[AuditRecord]) -> BResult<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let _appending = self
+            .shared
+            .audit
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut last = self.snapshot().last_audit(table)?;
+        let mut batch = WriteBatch::default();
+        let cf = self.shared.cf(CF_AUDIT);
+        for record in records {
+            let (seq, prev) = last.unwrap_or((0, [0; 32]));
+            if record.seq() != seq + 1 || *record.prev() != prev {
+                return Err(BackupError::Chain(format!(
+                    "audit record {} of table {}/{} does not continue the restored log",
+                    record.seq(),
+                    table.tenant.0,
+                    table.id.0
+                )));
+            }
+            batch.put_cf(
+                &cf,
+                layout::seq_key(table, Seq(record.seq())),
+                record.bytes(),
+            );
+            last = Some((record.seq(), record.hash()));
+        }
+        let mut sync = WriteOptions::default();
+        sync.set_sync(true);
+        self.shared
+            .db
+            .write_opt(batch, &sync)
+            .map_err(Error::from)?;
+        Ok(())
+    }
+}
