@@ -160,7 +160,7 @@ impl Staged {
     pub(crate) fn write_into(&self, shared: &Shared, batch: &mut WriteBatch) {
         let cf = |name| shared.cf(name);
         for (table, record) in &self.quarantined {
-            quarantine::put(&cf(CF_CATALOG), batch, *table, record);
+            quarantine::put(cf(CF_CATALOG), batch, *table, record);
         }
         for (table, seq) in &self.feed_deletes {
             batch.delete_cf(&cf(CF_FEED), layout::seq_key(*table, *seq));
