@@ -306,6 +306,7 @@ async fn sync_table(
         peer_id: peer.id().as_bytes().to_vec(),
         cursor,
         from_peer: HashSet::new(),
+        source: format!("peer {}", peer.id()),
         report: TableReport {
             table: name.to_owned(),
             ..TableReport::default()
@@ -335,6 +336,8 @@ struct TableSync<'a> {
     cursor: SyncCursor,
     /// Hashes pulled in this run: the peer has them, so pushing them back is skipped.
     from_peer: HashSet<EntryHash>,
+    /// How quarantine records name this peer.
+    source: String,
     report: TableReport,
     config: &'a SyncConfig,
 }
@@ -375,7 +378,8 @@ impl TableSync<'_> {
             self.cursor.pulled.0 as i64,
             limit,
         ))));
-        let source = format!("peer {}", self.peer.id());
+        // Checking runs beside the writer, which holds `self`: it gets its own copy.
+        let source = self.source.clone();
         let mut checked = Checked::default();
         while let Some(mut fetch_now) = fetching.take() {
             fetch_now.as_mut().await;
@@ -429,7 +433,6 @@ impl TableSync<'_> {
                 .extend(checked.entries.iter().map(|(_, e)| e.hash()));
         }
         let n = checked.entries.len() as u64;
-        let source = format!("peer {}", self.peer.id());
         let txn = Transaction {
             writes: checked
                 .entries
@@ -437,7 +440,7 @@ impl TableSync<'_> {
                 .map(|(_, entry)| Write::Admit {
                     table,
                     entry,
-                    source: source.clone(),
+                    source: self.source.clone(),
                 })
                 .collect(),
         };

@@ -16,10 +16,10 @@
 //! See: docs/FORMAT.md#read-audit-records, docs/SECURITY.md#read-audit
 
 use mindoodb_protocol::{AuditBody, AuditRecord, Identity, ServerTime, sign_audit, verify_audit};
-use rocksdb::{Direction, IteratorMode, ReadOptions, WriteBatch, WriteOptions};
+use rocksdb::{Direction, IteratorMode, ReadOptions, WriteOptions};
 
-use crate::catalog::{self, TableInfo};
-use crate::layout::{self, CF_AUDIT, CF_CATALOG};
+use crate::catalog::TableInfo;
+use crate::layout::{self, CF_AUDIT};
 use crate::{Error, Result, Store, Table, TenantId};
 
 /// Who read, what, and when: the parts of a record the caller decides.
@@ -40,22 +40,7 @@ pub struct AuditRead<'a> {
 impl Store {
     /// Turns read auditing of a table on or off.
     pub fn set_audit_reads(&self, tenant: TenantId, name: &str, on: bool) -> Result<TableInfo> {
-        let mut cat = self.shared.catalog.write();
-        let mut info = cat
-            .tables
-            .get(&(tenant, name.to_owned()))
-            .cloned()
-            .ok_or_else(|| Error::NoSuchTable(name.to_owned()))?;
-        info.audit_reads = on;
-        let mut batch = WriteBatch::default();
-        batch.put_cf(
-            &self.shared.cf(CF_CATALOG),
-            catalog::table_key(tenant, name),
-            catalog::encode_table(&info),
-        );
-        self.write_catalog(batch, &mut cat)?;
-        cat.tables.insert((tenant, name.to_owned()), info.clone());
-        Ok(info)
+        self.change_table(tenant, name, |info| info.audit_reads = on)
     }
 
     /// True when reads of `table` are audited now.

@@ -418,13 +418,23 @@ impl Store {
         name: &str,
         read_only: bool,
     ) -> Result<TableInfo> {
+        self.change_table(tenant, name, |info| info.read_only = read_only)
+    }
+
+    /// Changes table `name`'s catalog record with `change`, under the catalog write lock.
+    pub(crate) fn change_table(
+        &self,
+        tenant: TenantId,
+        name: &str,
+        change: impl FnOnce(&mut TableInfo),
+    ) -> Result<TableInfo> {
         let mut cat = self.shared.catalog.write();
         let mut info = cat
             .tables
             .get(&(tenant, name.to_owned()))
             .cloned()
             .ok_or_else(|| Error::NoSuchTable(name.to_owned()))?;
-        info.read_only = read_only;
+        change(&mut info);
         let mut batch = WriteBatch::default();
         batch.put_cf(
             &self.shared.cf(CF_CATALOG),
