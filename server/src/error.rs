@@ -20,6 +20,12 @@ pub(crate) enum Error {
     /// No such column.
     #[error("column \"{0}\" does not exist")]
     UndefinedColumn(String),
+    /// A bare column name that more than one relation in scope has.
+    #[error("column reference \"{0}\" is ambiguous")]
+    AmbiguousColumn(String),
+    /// ON CONFLICT names columns no unique constraint has (only the id is unique).
+    #[error("there is no unique or exclusion constraint matching the ON CONFLICT specification")]
+    NoConflictArbiter,
     /// No such function.
     #[error("function {0} does not exist")]
     UndefinedFunction(String),
@@ -73,9 +79,10 @@ pub(crate) enum Error {
     /// A value is out of range or of the wrong shape.
     #[error("invalid parameter value: {0}")]
     InvalidParameter(String),
-    /// A scalar subquery returned more than one row.
-    #[error("more than one row returned by a subquery used as an expression")]
-    CardinalityViolation,
+    /// More rows than a construct allows: a scalar subquery's second row, a row that
+    /// ON CONFLICT DO UPDATE would change twice. The text is PostgreSQL's.
+    #[error("{0}")]
+    CardinalityViolation(&'static str),
     /// A required value is missing.
     #[error("null value in column \"{0}\" violates not-null constraint")]
     NotNull(String),

@@ -21,6 +21,7 @@ mod engine;
 mod error;
 mod init_sql;
 mod metrics;
+mod notice;
 mod output;
 mod pg;
 mod progress;

@@ -50,6 +50,48 @@ INSERT INTO scratch (id, data) VALUES ('s1', '{"x": 2}') ON CONFLICT (id) DO UPD
 
 INSERT INTO scratch (id, data) VALUES ('s1', '{"y": 3}') ON CONFLICT (id) DO UPDATE SET data = scratch.data || EXCLUDED.data RETURNING id, data
 
+# ON CONFLICT: the arbiter, DO NOTHING and DO UPDATE with their errors, each in a block that
+# rolls back so that the scratch table stays as it was.
+BEGIN; INSERT INTO scratch (id, data) VALUES ('s1', '{"x": 1}'), ('oc1', '{}'), ('oc1', '{"b": 1}') ON CONFLICT DO NOTHING RETURNING id, data; SELECT id, data FROM scratch WHERE id IN ('s1', 'oc1'); ROLLBACK
+
+INSERT INTO scratch (id, data) VALUES ('s1', '{"x": 1}'), ('s1', '{}') ON CONFLICT (id) DO UPDATE SET data = excluded.data
+
+INSERT INTO scratch (id, data) VALUES ('oc2', '{"x": 1}'), ('oc2', '{}') ON CONFLICT (id) DO UPDATE SET data = excluded.data
+
+INSERT INTO scratch (id, data) VALUES ('s1', '{"x": 1}') ON CONFLICT (data) DO NOTHING
+
+INSERT INTO scratch (id, data) VALUES ('s1', '{"x": 1}') ON CONFLICT (id, data) DO NOTHING
+
+INSERT INTO scratch (id, data) VALUES ('s1', '{"x": 1}') ON CONFLICT (nope) DO NOTHING
+
+INSERT INTO scratch (id, data) VALUES ('s1', '{"x": 1}') ON CONFLICT ON CONSTRAINT nope DO NOTHING
+
+BEGIN; INSERT INTO scratch (id, data) VALUES ('s1', '{"x": 1}'), ('oc3', '{}') ON CONFLICT ON CONSTRAINT scratch_pkey DO NOTHING RETURNING id; ROLLBACK
+
+INSERT INTO scratch (id, data) VALUES ('s1', '{"x": 1}') ON CONFLICT DO UPDATE SET data = excluded.data
+
+BEGIN; INSERT INTO scratch AS c (id, data) VALUES ('s1', '{"x": 1}'), ('oc4', '{"new": 1}') ON CONFLICT (id) DO UPDATE SET data = c.data || excluded.data WHERE c.data ? 'x' RETURNING id, data; ROLLBACK
+
+BEGIN; INSERT INTO scratch AS c (id, data) VALUES ('s1', '{"x": 1}') ON CONFLICT (id) DO UPDATE SET data = c.data || excluded.data WHERE c.data ? 'zz' RETURNING id; SELECT data FROM scratch WHERE id = 's1'; ROLLBACK
+
+BEGIN; INSERT INTO scratch (id, data) VALUES ('s2', '{"z": 1}') ON CONFLICT (id) DO UPDATE SET data = scratch.data || excluded.data WHERE excluded.id = 's2' RETURNING id, data; ROLLBACK
+
+BEGIN; INSERT INTO scratch (id, data) VALUES ('s2', '{}') ON CONFLICT (id) DO UPDATE SET data = jsonb_set(scratch.data, '{from}', to_jsonb(excluded.key_id)) RETURNING data; ROLLBACK
+
+BEGIN; INSERT INTO scratch (id, data) VALUES ('s3', '{}') ON CONFLICT (id) DO UPDATE SET data = (SELECT data FROM scratch o WHERE o.id = 's2') RETURNING id, data; ROLLBACK
+
+BEGIN; INSERT INTO scratch (id, data) SELECT id, '{"again": true}' FROM scratch WHERE id IN ('s2', 's3') ON CONFLICT (id) DO UPDATE SET data = scratch.data || excluded.data RETURNING id, data; ROLLBACK
+
+INSERT INTO scratch (id, data) VALUES ('s1', '{"x": 1}') ON CONFLICT (id) DO UPDATE SET data = excluded.nope
+
+INSERT INTO scratch (id, data) VALUES ('s1', '{"x": 1}') ON CONFLICT (id) DO UPDATE SET data = nope
+
+INSERT INTO scratch (id, data) VALUES ('s1', '{"x": 1}') ON CONFLICT (id) DO UPDATE SET data = data
+
+INSERT INTO scratch (id, data) VALUES ('s1', '{"q": 1}') ON CONFLICT (id) DO UPDATE SET data = excluded.data, data = '{}'
+
+BEGIN; INSERT INTO scratch (id, data) VALUES ('s1', '{}') ON CONFLICT (id) DO NOTHING; INSERT INTO scratch (id, data) VALUES ('s1', '{}'); ROLLBACK
+
 SELECT id, data FROM scratch ORDER BY id
 
 SELECT count(*) FROM scratch

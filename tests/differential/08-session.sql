@@ -382,3 +382,20 @@ SELECT 1
 
 -- startup: {"extra_float_digits": "99"}
 SELECT 1
+
+# Notices and warnings: PostgreSQL sends them before the reply, and so must MindooDB.
+ROLLBACK
+
+DROP TABLE IF EXISTS nope
+
+DROP VIEW IF EXISTS nope, nope2
+
+DROP ROLE IF EXISTS nope
+
+DROP DATABASE IF EXISTS nope
+
+CREATE TABLE IF NOT EXISTS products ()
+
+CREATE TABLE dropme (); CREATE VIEW dropme_v AS SELECT count(*) AS n FROM dropme; DROP TABLE dropme CASCADE
+
+CREATE TABLE dropme (); CREATE VIEW dropme_v AS SELECT count(*) AS n FROM dropme; CREATE VIEW dropme_w AS SELECT n FROM dropme_v; DROP TABLE dropme CASCADE

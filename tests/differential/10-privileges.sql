@@ -90,6 +90,10 @@ RESET ROLE
 
 REVOKE grp FROM reader
 
+REVOKE grp FROM reader
+
+GRANT grp TO reader; GRANT grp TO reader; REVOKE grp FROM reader
+
 SET ROLE reader
 
 SELECT count(*) FROM customers
@@ -126,6 +130,10 @@ SET ROLE writer
 
 GRANT SELECT ON products TO reader
 
+GRANT SELECT, INSERT ON products TO reader
+
+GRANT ALL ON products TO reader
+
 SELECT relacl FROM pg_class WHERE relname = 'products'
 
 SELECT grantor, grantee, table_name, privilege_type FROM information_schema.table_privileges WHERE table_schema = 'public' ORDER BY table_name, grantor, grantee, privilege_type
@@ -137,6 +145,22 @@ REVOKE SELECT ON products FROM writer CASCADE
 SELECT relacl FROM pg_class WHERE relname = 'products'
 
 SELECT has_table_privilege('writer', 'products', 'DELETE'), has_table_privilege('writer', 'products', 'select, update')
+
+SET ROLE writer
+
+GRANT INSERT ON products TO reader
+
+REVOKE INSERT ON products FROM reader
+
+REVOKE DELETE ON products FROM reader
+
+BEGIN; INSERT INTO products (id, data) VALUES ('p0001', '{}') ON CONFLICT DO NOTHING; ROLLBACK
+
+INSERT INTO products (id, data) VALUES ('p0001', '{}') ON CONFLICT (id) DO NOTHING
+
+INSERT INTO products (id, data) VALUES ('p0001', '{}') ON CONFLICT ON CONSTRAINT products_pkey DO UPDATE SET data = '{}'
+
+RESET ROLE
 
 REVOKE ALL ON products FROM writer
 

@@ -32,6 +32,8 @@ pub(crate) const TABLE_ALL: u32 =
     INSERT | SELECT | UPDATE | DELETE | TRUNCATE | REFERENCES | TRIGGER;
 /// ALL on a schema.
 pub(crate) const SCHEMA_ALL: u32 = USAGE | CREATE;
+/// The table privileges that PostgreSQL also keeps per column.
+pub(crate) const COLUMN_ALL: u32 = SELECT | INSERT | UPDATE | REFERENCES;
 
 /// Each privilege with its ACL letter and its SQL name, in PostgreSQL's letter order.
 const PRIVILEGES: [(u32, char, &str); 9] = [

@@ -21,103 +21,7 @@ use pgwire::error::{ErrorInfo, PgWireError};
 use mindoodb_pgfn::Condition;
 
 use crate::error::Error;
-
-/// SQLSTATE codes, by Postgres class, named after their Postgres condition names.
-mod code {
-    // Class 08: connection exception.
-    pub(super) const CONNECTION_FAILURE: &str = "08006";
-    pub(super) const PROTOCOL_VIOLATION: &str = "08P01";
-    // Class 0A: feature not supported.
-    pub(super) const FEATURE_NOT_SUPPORTED: &str = "0A000";
-    // Class 21: cardinality violation.
-    pub(super) const CARDINALITY_VIOLATION: &str = "21000";
-    // Class 22: data exception.
-    pub(super) const DATA_EXCEPTION: &str = "22000";
-    pub(super) const NULL_VALUE_NOT_ALLOWED: &str = "22004";
-    pub(super) const INVALID_DATETIME_FORMAT: &str = "22007";
-    pub(super) const DATETIME_FIELD_OVERFLOW: &str = "22008";
-    pub(super) const INVALID_TIME_ZONE_DISPLACEMENT_VALUE: &str = "22009";
-    pub(super) const INTERVAL_FIELD_OVERFLOW: &str = "22015";
-    pub(super) const ZERO_LENGTH_CHARACTER_STRING: &str = "2200F";
-    pub(super) const INVALID_REGULAR_EXPRESSION: &str = "2201B";
-    pub(super) const ARRAY_SUBSCRIPT_ERROR: &str = "2202E";
-    pub(super) const INVALID_SQL_JSON_SUBSCRIPT: &str = "22033";
-    pub(super) const NON_NUMERIC_SQL_JSON_ITEM: &str = "22036";
-    pub(super) const SINGLETON_SQL_JSON_ITEM_REQUIRED: &str = "22038";
-    pub(super) const SQL_JSON_ARRAY_NOT_FOUND: &str = "22039";
-    pub(super) const SQL_JSON_MEMBER_NOT_FOUND: &str = "2203A";
-    pub(super) const SQL_JSON_NUMBER_NOT_FOUND: &str = "2203B";
-    pub(super) const SQL_JSON_OBJECT_NOT_FOUND: &str = "2203C";
-    pub(super) const UNTRANSLATABLE_CHARACTER: &str = "22P05";
-    pub(super) const CHARACTER_NOT_IN_REPERTOIRE: &str = "22021";
-    pub(super) const NUMERIC_VALUE_OUT_OF_RANGE: &str = "22003";
-    pub(super) const DIVISION_BY_ZERO: &str = "22012";
-    pub(super) const INVALID_PARAMETER_VALUE: &str = "22023";
-    pub(super) const INVALID_TEXT_REPRESENTATION: &str = "22P02";
-    pub(super) const INVALID_BINARY_REPRESENTATION: &str = "22P03";
-    pub(super) const BAD_COPY_FILE_FORMAT: &str = "22P04";
-    // Class 23: integrity constraint violation.
-    pub(super) const INTEGRITY_CONSTRAINT_VIOLATION: &str = "23000";
-    pub(super) const NOT_NULL_VIOLATION: &str = "23502";
-    pub(super) const UNIQUE_VIOLATION: &str = "23505";
-    // Class 25: invalid transaction state.
-    pub(super) const NO_ACTIVE_SQL_TRANSACTION: &str = "25P01";
-    pub(super) const ACTIVE_SQL_TRANSACTION: &str = "25001";
-    pub(super) const READ_ONLY_SQL_TRANSACTION: &str = "25006";
-    pub(super) const IN_FAILED_SQL_TRANSACTION: &str = "25P02";
-    pub(super) const IDLE_IN_TRANSACTION_SESSION_TIMEOUT: &str = "25P03";
-    // Class 28: invalid authorization specification.
-    pub(super) const INVALID_AUTHORIZATION_SPECIFICATION: &str = "28000";
-    pub(super) const INVALID_PASSWORD: &str = "28P01";
-    // Class 2B: dependent privilege descriptors still exist.
-    pub(super) const DEPENDENT_OBJECTS_STILL_EXIST: &str = "2BP01";
-    // Class 3B: savepoint exception.
-    pub(super) const INVALID_SAVEPOINT_SPECIFICATION: &str = "3B001";
-    // Class 34: invalid cursor name.
-    pub(super) const INVALID_CURSOR_NAME: &str = "34000";
-    // Class 3D: invalid catalog name.
-    pub(super) const INVALID_CATALOG_NAME: &str = "3D000";
-    // Class 40: transaction rollback.
-    pub(super) const SERIALIZATION_FAILURE: &str = "40001";
-    // Class 42: syntax error or access rule violation.
-    pub(super) const SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION: &str = "42000";
-    pub(super) const SYNTAX_ERROR: &str = "42601";
-    pub(super) const INSUFFICIENT_PRIVILEGE: &str = "42501";
-    pub(super) const INVALID_GRANT_OPERATION: &str = "0LP01";
-    pub(super) const INVALID_NAME: &str = "42602";
-    pub(super) const DUPLICATE_COLUMN: &str = "42701";
-    pub(super) const AMBIGUOUS_COLUMN: &str = "42702";
-    pub(super) const UNDEFINED_COLUMN: &str = "42703";
-    pub(super) const UNDEFINED_FUNCTION: &str = "42883";
-    pub(super) const CANNOT_COERCE: &str = "42846";
-    pub(super) const UNDEFINED_TABLE: &str = "42P01";
-    pub(super) const UNDEFINED_OBJECT: &str = "42704";
-    pub(super) const WRONG_OBJECT_TYPE: &str = "42809";
-    pub(super) const DUPLICATE_DATABASE: &str = "42P04";
-    pub(super) const DUPLICATE_TABLE: &str = "42P07";
-    pub(super) const DUPLICATE_OBJECT: &str = "42710";
-    pub(super) const DUPLICATE_CURSOR: &str = "42P03";
-    pub(super) const INVALID_TABLE_DEFINITION: &str = "42P16";
-    pub(super) const INVALID_OBJECT_DEFINITION: &str = "42P17";
-    // Class 53: insufficient resources.
-    pub(super) const INSUFFICIENT_RESOURCES: &str = "53000";
-    pub(super) const TOO_MANY_CONNECTIONS: &str = "53300";
-    pub(super) const DISK_FULL: &str = "53100";
-    pub(super) const OUT_OF_MEMORY: &str = "53200";
-    // Class 54: program limit exceeded.
-    pub(super) const PROGRAM_LIMIT_EXCEEDED: &str = "54000";
-    pub(super) const STATEMENT_TOO_COMPLEX: &str = "54001";
-    // Class 55: object not in prerequisite state.
-    pub(super) const OBJECT_NOT_IN_PREREQUISITE_STATE: &str = "55000";
-    // Class 57: operator intervention.
-    pub(super) const QUERY_CANCELED: &str = "57014";
-    pub(super) const ADMIN_SHUTDOWN: &str = "57P01";
-    // Class 58: system error.
-    pub(super) const IO_ERROR: &str = "58030";
-    // Class XX: internal error.
-    pub(super) const INTERNAL_ERROR: &str = "XX000";
-    pub(super) const DATA_CORRUPTED: &str = "XX001";
-}
+use crate::pg::sqlstate as code;
 
 const SEVERITY_ERROR: &str = "ERROR";
 const SEVERITY_FATAL: &str = "FATAL";
@@ -287,6 +191,8 @@ fn classify(err: &Error) -> Classified {
         Error::StatementTooComplex(_) => (code::STATEMENT_TOO_COMPLEX, false),
         Error::UndefinedTable(_) => (code::UNDEFINED_TABLE, false),
         Error::UndefinedColumn(_) => (code::UNDEFINED_COLUMN, false),
+        Error::AmbiguousColumn(_) => (code::AMBIGUOUS_COLUMN, false),
+        Error::NoConflictArbiter => (code::INVALID_COLUMN_REFERENCE, false),
         Error::UndefinedFunction(_) => (code::UNDEFINED_FUNCTION, false),
         Error::UndefinedObject(_) => (code::UNDEFINED_OBJECT, false),
         Error::UndefinedDatabase(_) => (code::INVALID_CATALOG_NAME, false),
@@ -302,7 +208,7 @@ fn classify(err: &Error) -> Classified {
         Error::MalformedArray(_) => (code::INVALID_TEXT_REPRESENTATION, false),
         Error::InvalidParameter(_) => (code::INVALID_PARAMETER_VALUE, false),
         Error::NotNull(_) => (code::NOT_NULL_VIOLATION, false),
-        Error::CardinalityViolation => (code::CARDINALITY_VIOLATION, false),
+        Error::CardinalityViolation(_) => (code::CARDINALITY_VIOLATION, false),
         Error::BadCopyData(_) => (code::BAD_COPY_FILE_FORMAT, false),
         Error::CopyFailed(_) => (code::QUERY_CANCELED, false),
         Error::NotAllowed(_) | Error::InsufficientPrivilege(_) => {
@@ -610,6 +516,9 @@ mod tests {
             (Error::UndefinedTable("t".into()), "42P01"),
             (Error::UndefinedDatabase("d".into()), "3D000"),
             (Error::UniqueViolation("1".into()), "23505"),
+            (Error::AmbiguousColumn("data".into()), "42702"),
+            (Error::NoConflictArbiter, "42P10"),
+            (Error::CardinalityViolation("x"), "21000"),
             (Error::MalformedArray("x".into()), "22P02"),
             (
                 Error::Pg(mindoodb_pgfn::Error::new(

@@ -36,13 +36,14 @@ use pgwire::messages::response::EmptyQueryResponse;
 use tokio::sync::Mutex;
 
 use crate::engine::{Prepared, Session};
+use crate::notice::Notice;
 use crate::output::{Output, PgType};
 use crate::pg::error::{internal, protocol_violation, to_pg_error};
 use crate::pg::interrupt::Interrupt;
 use crate::pg::simple::forget_deallocated;
 use crate::pg::startup::session_of;
 use crate::pg::status::{self, settle};
-use crate::pg::{copy, decode, encode, send};
+use crate::pg::{copy, decode, encode, notice, send};
 
 /// Runs Parse/Bind/Describe/Execute.
 #[derive(Debug)]
@@ -304,7 +305,9 @@ where
     let state = portal.state();
     let mut state = state.lock().await;
     if matches!(*state, PortalExecutionState::Initial) {
-        let output = interrupt.guard(run(&session, &portal)).await??;
+        let (ran, notices) = interrupt.guard(run(&session, &portal)).await?;
+        notice::send(client, notices).await?;
+        let output = ran?;
         forget_deallocated(client, &output);
         let response = match output {
             Output::CopyOut {
@@ -353,17 +356,24 @@ where
     }
 }
 
-/// Runs a portal's statement with its parameters.
-async fn run(session: &Mutex<Session>, portal: &Portal<Arc<Prepared>>) -> PgWireResult<Output> {
+/// Runs a portal's statement with its parameters; its output, and the notices it raised.
+async fn run(
+    session: &Mutex<Session>,
+    portal: &Portal<Arc<Prepared>>,
+) -> (PgWireResult<Output>, Vec<Notice>) {
     let prepared = &portal.statement.statement;
-    let params = decode::params(
+    let params = match decode::params(
         &prepared.param_types,
         &portal.statement.parameter_types,
         &portal.parameter_format,
         portal.parameters.as_slice(),
-    )?;
-    let res = session.lock().await.execute(prepared, params).await;
-    res.map_err(|err| to_pg_error(&err))
+    ) {
+        Ok(params) => params,
+        Err(err) => return (Err(err), Vec::new()),
+    };
+    let mut session = session.lock().await;
+    let res = session.execute(prepared, params).await;
+    (res.map_err(|err| to_pg_error(&err)), session.take_notices())
 }
 
 async fn feed<C>(client: &mut C, message: PgWireBackendMessage) -> PgWireResult<()>

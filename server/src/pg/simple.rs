@@ -35,7 +35,7 @@ use crate::pg::error::{internal, to_error_info};
 use crate::pg::interrupt::Interrupt;
 use crate::pg::startup::session_of;
 use crate::pg::status::wire_status;
-use crate::pg::{copy, encode, send};
+use crate::pg::{copy, encode, notice, send};
 
 /// Runs Simple Query messages.
 #[derive(Debug)]
@@ -130,11 +130,22 @@ where
 {
     let mut interrupt = Interrupt::start(client, session).await;
     let ran = interrupt
-        .guard(async { session.lock().await.run_simple(statement).await })
+        .guard(async {
+            let mut session = session.lock().await;
+            let ran = session.run_simple(statement).await;
+            (ran, session.take_notices())
+        })
         .await;
+    let ran = match ran {
+        Ok((ran, notices)) => {
+            notice::send(client, notices).await?;
+            ran
+        }
+        Err(interrupted) => return failed(client, session, interrupted).await,
+    };
     let output = match ran {
-        Ok(Ok(output)) => output,
-        Ok(Err(err)) => {
+        Ok(output) => output,
+        Err(err) => {
             client
                 .feed(PgWireBackendMessage::ErrorResponse(
                     (*to_error_info(&err)).into(),
@@ -142,7 +153,6 @@ where
                 .await?;
             return Ok(false);
         }
-        Err(interrupted) => return failed(client, session, interrupted).await,
     };
     forget_deallocated(client, &output);
     let sent = match output {

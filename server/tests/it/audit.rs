@@ -2,10 +2,11 @@
 //! that returns documents of `t` appends signed records naming the role, the statement without
 //! its literals and exactly the ids it returned, through every read path (scans with LIMIT and
 //! WHERE, point reads of the simple and the extended protocol, views, `mindoo.changes` and
-//! `mindoo.history`, cursors and portals fetched in pages); `mindoo.audit` shows them to the
-//! owner only (42501 for others); only the owner turns it on or off; the records survive a
-//! restart, and a backup and restore with the `mindoodb` command.
-
+//! `mindoo.history`, cursors and portals fetched in pages, and the documents UPDATE, DELETE
+//! and INSERT ... ON CONFLICT read, on the direct path and DataFusion's alike);
+//! `mindoo.audit` shows them to the owner only (42501 for others); only the owner turns it on
+//! or off; the records survive a restart, and a backup and restore with the `mindoodb`
+//! command.
 use tokio_postgres::Client;
 use tokio_postgres::error::SqlState;
 
@@ -217,6 +218,100 @@ async fn cursors_and_portals_record_what_was_fetched() {
     txn.commit().await.unwrap();
     assert_eq!(fetched, ids(&["p1", "p3", "p5"]));
     assert_eq!(read_since(&alice, &mut since).await, fetched);
+}
+
+#[tokio::test]
+async fn writes_record_the_documents_they_read_on_every_path() {
+    let (_server, alice, bob, _) = audited_patients().await;
+    alice
+        .batch_execute("GRANT INSERT, UPDATE, DELETE ON patients TO bob")
+        .await
+        .unwrap();
+    let mut since = 0;
+    // Each statement with the ids it reads: `id = '<constant>'` with constant data takes the
+    // direct path (no plan), the others DataFusion's; both record the same.
+    let cases: [(&str, &[&str]); 9] = [
+        (
+            r#"UPDATE patients SET data = '{"ward":"c"}' WHERE id = 'p1' RETURNING id"#,
+            &["p1"],
+        ),
+        (
+            r#"UPDATE patients SET data = data || '{"x":1}' WHERE id = 'p2'"#,
+            &["p2"],
+        ),
+        (
+            r#"UPDATE patients SET data = '{"ward":"c"}' WHERE id = 'nobody'"#,
+            &[],
+        ),
+        (
+            "DELETE FROM patients WHERE id = 'p3' RETURNING data",
+            &["p3"],
+        ),
+        (
+            r#"DELETE FROM patients WHERE data->>'ward' = 'c' RETURNING id"#,
+            &["p1"],
+        ),
+        (
+            r#"INSERT INTO patients (id, data) VALUES ('p4', '{"n":1}')
+               ON CONFLICT (id) DO UPDATE SET data = patients.data || excluded.data
+               RETURNING id, data"#,
+            &["p4"],
+        ),
+        (
+            r#"INSERT INTO patients AS p (id, data) VALUES ('p5', '{}')
+               ON CONFLICT (id) DO UPDATE SET data = excluded.data WHERE p.data ? 'nope'"#,
+            &["p5"],
+        ),
+        (
+            r#"INSERT INTO patients (id, data) VALUES ('p5', '{}'), ('p6', '{}')
+               ON CONFLICT DO NOTHING"#,
+            &[],
+        ),
+        (
+            r#"INSERT INTO patients (id, data) VALUES ('p7', '{}')
+               ON CONFLICT (id) DO UPDATE SET data = excluded.data"#,
+            &[],
+        ),
+    ];
+    for (sql, read) in cases {
+        bob.batch_execute(sql)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let new = records(&alice, since).await;
+        if let Some(last) = new.last() {
+            since = last.seq;
+        }
+        let mut got: Vec<String> = new.iter().flat_map(|r| r.ids.clone()).collect();
+        got.sort();
+        assert_eq!(got, ids(read), "{sql}");
+        for record in &new {
+            assert_eq!(
+                (record.login.as_str(), record.role.as_str()),
+                ("bob", "bob")
+            );
+            assert!(
+                !record.fingerprint.contains("ward") && !record.fingerprint.contains("p4"),
+                "literals are not kept: {}",
+                record.fingerprint
+            );
+        }
+    }
+    let rows: Vec<(String, String)> = alice
+        .query("SELECT id, data::text FROM patients ORDER BY id", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
+    let expected = [
+        ("p2", r#"{"x": 1, "ward": "b"}"#),
+        ("p4", r#"{"n": 1, "ward": "b"}"#),
+        ("p5", r#"{"seen": true, "ward": "a"}"#),
+        ("p6", "{}"),
+        ("p7", "{}"),
+    ]
+    .map(|(id, data)| (id.to_owned(), data.to_owned()));
+    assert_eq!(rows, expected);
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ use super::{already, command, require_superuser};
 use crate::catalog::names;
 use crate::engine::session::Session;
 use crate::error::{Error, Result};
+use crate::notice::Notice;
 use crate::output::Output;
 
 /// CREATE DATABASE [IF NOT EXISTS] name.
@@ -35,9 +36,13 @@ pub(crate) fn create(session: &Session, name: &ObjectName, if_not_exists: bool) 
 }
 
 /// DROP DATABASE [IF EXISTS] names.
-pub(crate) fn drop(session: &Session, dropped: &[ObjectName], if_exists: bool) -> Result<Output> {
+pub(crate) fn drop(
+    session: &mut Session,
+    dropped: &[ObjectName],
+    if_exists: bool,
+) -> Result<Output> {
     require_superuser(session, "drop databases")?;
-    let store = session.store();
+    let store = session.store().clone();
     for name in dropped {
         let name = names::single(name)?;
         if name == session.tenant().name {
@@ -47,7 +52,12 @@ pub(crate) fn drop(session: &Session, dropped: &[ObjectName], if_exists: bool) -
         }
         match store.drop_tenant(&name) {
             Ok(()) => {}
-            Err(mindoodb_storage::Error::NoSuchTenant(_)) if if_exists => {}
+            Err(mindoodb_storage::Error::NoSuchTenant(_)) if if_exists => {
+                session.notice(Notice::Skipped {
+                    kind: "database",
+                    name,
+                });
+            }
             Err(mindoodb_storage::Error::NoSuchTenant(_)) => {
                 return Err(Error::UndefinedDatabase(name));
             }

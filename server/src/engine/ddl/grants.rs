@@ -7,7 +7,9 @@
 //! - As in PostgreSQL, a grant is recorded under the role whose grant options allow it: the
 //!   owner when the current role acts as the owner, else the role holding the grant option.
 //!   It grants nothing it may not: without any grant option it changes nothing, and a role
-//!   holding no privilege on the object at all is refused (42501).
+//!   holding no privilege on the object at all is refused (42501). What it could not do it
+//!   says with PostgreSQL's warnings (01007 for GRANT, 01006 for REVOKE, per column too).
+//! - GRANT of a membership a role has is a notice, REVOKE of one it lacks a warning (01000).
 //! - REVOKE takes away what that grantor granted; a grant option others granted onward goes
 //!   only with CASCADE (2BP01 otherwise), and so do their grants.
 //! - Each relation's list changes in one catalog write under the catalog's lock.
@@ -21,10 +23,16 @@ use mindoodb_storage::{AclItem, DefaultAcl, Membership};
 
 use super::{command, require_superuser};
 use crate::catalog::acl::{self, Subject};
+use crate::catalog::doc_columns::DOC_COLUMNS;
 use crate::catalog::names;
 use crate::engine::session::Session;
 use crate::error::{Error, Result};
+use crate::notice::Notice;
 use crate::output::Output;
+
+/// PostgreSQL's system columns, which every table has, by attribute number (-6 to -1): a
+/// REVOKE warns for them as for the table's own columns.
+const SYSTEM_COLUMNS: [&str; 6] = ["tableoid", "cmax", "xmax", "cmin", "xmin", "ctid"];
 
 /// One GRANT or REVOKE, whichever statement spelled it.
 struct Change<'a> {
@@ -40,7 +48,7 @@ struct Change<'a> {
 }
 
 /// GRANT.
-pub(crate) fn grant(session: &Session, grant: &Grant) -> Result<Output> {
+pub(crate) fn grant(session: &mut Session, grant: &Grant) -> Result<Output> {
     run(
         session,
         &Change {
@@ -56,7 +64,7 @@ pub(crate) fn grant(session: &Session, grant: &Grant) -> Result<Output> {
 }
 
 /// REVOKE.
-pub(crate) fn revoke(session: &Session, revoke: &Revoke) -> Result<Output> {
+pub(crate) fn revoke(session: &mut Session, revoke: &Revoke) -> Result<Output> {
     run(
         session,
         &Change {
@@ -71,15 +79,35 @@ pub(crate) fn revoke(session: &Session, revoke: &Revoke) -> Result<Output> {
     )
 }
 
-fn run(session: &Session, change: &Change<'_>) -> Result<Output> {
+fn run(session: &mut Session, change: &Change<'_>) -> Result<Output> {
+    let mut notices = Vec::new();
+    let done = changes(session, change, &mut notices);
+    // As in PostgreSQL, the warnings of the objects changed before a failure are sent too.
+    for notice in notices {
+        session.notice(notice);
+    }
+    done?;
+    // PostgreSQL's tags: role membership and default privileges have their own.
+    Ok(command(match (change.objects, change.grant) {
+        (Some(GrantObjects::FutureTablesInSchema { .. }), _) => "ALTER DEFAULT PRIVILEGES",
+        (None, true) => "GRANT ROLE",
+        (None, false) => "REVOKE ROLE",
+        (_, true) => "GRANT",
+        (_, false) => "REVOKE",
+    }))
+}
+
+/// Makes the changes `change` names, adding the notices they raise to `notices`.
+fn changes(session: &Session, change: &Change<'_>, notices: &mut Vec<Notice>) -> Result<()> {
     let grantees = grantees(session, change.grantees)?;
     match change.objects {
-        None => memberships(session, change, &grantees)?,
+        None => memberships(session, change, &grantees, notices)?,
         Some(GrantObjects::Databases(databases)) => connect(session, change, databases, &grantees)?,
         Some(GrantObjects::Tables(tables) | GrantObjects::Views(tables)) => {
             let bits = bits(change.privileges, acl::TABLE_ALL, "table")?;
             for table in tables {
-                relation(session, change, &names::relation(table)?, bits, &grantees)?;
+                let name = names::relation(table)?;
+                relation(session, change, &name, bits, &grantees, notices)?;
             }
         }
         Some(GrantObjects::AllTablesInSchema { schemas }) => {
@@ -89,13 +117,14 @@ fn run(session: &Session, change: &Change<'_>) -> Result<Output> {
             let tenant = session.tenant().id;
             let tables = store.tables(tenant).into_iter().map(|t| t.name);
             for name in tables.chain(store.views(tenant).into_iter().map(|v| v.name)) {
-                relation(session, change, &name, bits, &grantees)?;
+                relation(session, change, &name, bits, &grantees, notices)?;
             }
         }
         Some(GrantObjects::Schemas(schemas)) => {
             let bits = bits(change.privileges, acl::SCHEMA_ALL, "schema")?;
             public_only(schemas)?;
-            schema(session, change, bits, &grantees)?;
+            let applied = schema(session, change, bits, &grantees)?;
+            notices.extend(shortfall(change, bits, applied, "\"public\"".into()));
         }
         Some(GrantObjects::FutureTablesInSchema { schemas }) => {
             let bits = bits(change.privileges, acl::TABLE_ALL, "table")?;
@@ -106,14 +135,20 @@ fn run(session: &Session, change: &Change<'_>) -> Result<Output> {
             return Err(Error::FeatureNotSupported(format!("GRANT ON {other}")));
         }
     }
-    // PostgreSQL's tags: role membership and default privileges have their own.
-    Ok(command(match (change.objects, change.grant) {
-        (Some(GrantObjects::FutureTablesInSchema { .. }), _) => "ALTER DEFAULT PRIVILEGES",
-        (None, true) => "GRANT ROLE",
-        (None, false) => "REVOKE ROLE",
-        (_, true) => "GRANT",
-        (_, false) => "REVOKE",
-    }))
+    Ok(())
+}
+
+/// PostgreSQL's warning when a GRANT or REVOKE of `bits` on `object` could apply only
+/// `applied` of them (the grantor's grant options): none applied, or some of a list that
+/// was not ALL.
+fn shortfall(change: &Change<'_>, bits: u32, applied: u32, object: String) -> Option<Notice> {
+    let all = matches!(change.privileges, Privileges::All { .. });
+    let nothing = applied == 0;
+    (nothing || (!all && applied != bits)).then_some(Notice::Unprivileged {
+        revoke: !change.grant,
+        nothing,
+        object,
+    })
 }
 
 /// The grantees' role names, PUBLIC as the empty name; 42704 for a role that does not exist.
@@ -193,6 +228,7 @@ fn relation(
     name: &str,
     bits: u32,
     grantees: &[String],
+    notices: &mut Vec<Notice>,
 ) -> Result<()> {
     let store = session.store();
     let tenant = session.tenant().id;
@@ -206,21 +242,44 @@ fn relation(
     } else {
         "table"
     };
+    let mut applied = bits;
     store.update_relation_access(tenant, name, |access| {
         let owner = acl::relation_owner(access, &tenant_access);
         let mut list = acl::relation_list(access, &tenant_access);
         let refused =
             || Error::InsufficientPrivilege(format!("permission denied for {kind} {name}"));
-        edit(&subject, &owner, &mut list, change, bits, grantees, refused)?;
+        applied = edit(&subject, &owner, &mut list, change, bits, grantees, refused)?;
         access.acl = Some(list);
         Ok::<(), Error>(())
     })?;
+    let Some(warning) = shortfall(change, bits, applied, format!("\"{name}\"")) else {
+        return Ok(());
+    };
+    notices.push(warning);
+    // A REVOKE of column privileges revokes them from every column too, and PostgreSQL warns
+    // for each column of a table, system columns first (a view has none).
+    let column_bits = bits & acl::COLUMN_ALL;
+    if change.grant || column_bits == 0 || kind == "view" {
+        return Ok(());
+    }
+    let columns = SYSTEM_COLUMNS
+        .into_iter()
+        .chain(DOC_COLUMNS.iter().map(|column| column.name));
+    for column in columns {
+        notices.extend(shortfall(
+            change,
+            column_bits,
+            applied & acl::COLUMN_ALL,
+            format!("column \"{column}\" of relation \"{name}\""),
+        ));
+    }
     Ok(())
 }
 
-/// USAGE and CREATE on the tenant's `public` schema.
-fn schema(session: &Session, change: &Change<'_>, bits: u32, grantees: &[String]) -> Result<()> {
+/// USAGE and CREATE on the tenant's `public` schema; the bits the grantor's options applied.
+fn schema(session: &Session, change: &Change<'_>, bits: u32, grantees: &[String]) -> Result<u32> {
     let subject = session.subject()?;
+    let mut applied = bits;
     session
         .store()
         .update_tenant_access(session.tenant().id, |access| {
@@ -228,15 +287,15 @@ fn schema(session: &Session, change: &Change<'_>, bits: u32, grantees: &[String]
             let mut list = acl::schema_list(access);
             let refused =
                 || Error::InsufficientPrivilege("permission denied for schema public".into());
-            edit(&subject, &owner, &mut list, change, bits, grantees, refused)?;
+            applied = edit(&subject, &owner, &mut list, change, bits, grantees, refused)?;
             access.schema = Some(list);
             Ok::<(), Error>(())
         })?;
-    Ok(())
+    Ok(applied)
 }
 
 /// Grants or revokes `bits` for `grantees` in `list` of an object `owner` owns, as the grantor
-/// `subject`'s grant options allow.
+/// `subject`'s grant options allow; the bits it could apply.
 fn edit(
     subject: &Subject,
     owner: &str,
@@ -245,7 +304,7 @@ fn edit(
     bits: u32,
     grantees: &[String],
     refused: impl Fn() -> Error,
-) -> Result<()> {
+) -> Result<u32> {
     // An owner holds every grant option (`holds`), so `bits & options` is all of `bits`.
     let (held, options) = subject.holds(list, owner);
     let grantor = if subject.acts_as_owner(owner) && !owner.is_empty() {
@@ -255,20 +314,15 @@ fn edit(
         subject.name.clone()
     } else if options & bits == 0 {
         // As in PostgreSQL: a role without any privilege on the object is refused; one that
-        // holds some but no grant option changes nothing (PostgreSQL warns "no privileges
-        // were granted") and the statement succeeds.
-        return if held == 0 { Err(refused()) } else { Ok(()) };
+        // holds some but no grant option changes nothing (and is warned) and the statement
+        // succeeds.
+        return if held == 0 { Err(refused()) } else { Ok(0) };
     } else {
         best_grantor(subject, list, bits)
     };
-    change_items(
-        list,
-        change,
-        &grantor,
-        bits & options,
-        grantees,
-        change.cascade,
-    )
+    let applied = bits & options;
+    change_items(list, change, &grantor, applied, grantees, change.cascade)?;
+    Ok(applied)
 }
 
 /// Grants (or revokes) `bits`, as `grantor`, to (or from) each of `grantees` in `items`.
@@ -395,7 +449,12 @@ fn defaults(session: &Session, change: &Change<'_>, bits: u32, grantees: &[Strin
 }
 
 /// GRANT role TO member [WITH ADMIN OPTION] and REVOKE role FROM member.
-fn memberships(session: &Session, change: &Change<'_>, members: &[String]) -> Result<()> {
+fn memberships(
+    session: &Session,
+    change: &Change<'_>,
+    members: &[String],
+    notices: &mut Vec<Notice>,
+) -> Result<()> {
     let Privileges::Actions(actions) = change.privileges else {
         return Err(Error::Syntax("GRANT ALL needs ON an object".into()));
     };
@@ -436,15 +495,28 @@ fn memberships(session: &Session, change: &Change<'_>, members: &[String]) -> Re
                     )));
                 }
                 match record.member_of.iter_mut().find(|m| m.role == role) {
-                    Some(existing) => existing.admin |= change.option,
+                    Some(existing) if existing.admin || !change.option => {
+                        notices.push(Notice::AlreadyMember {
+                            member: member.clone(),
+                            role: role.clone(),
+                        });
+                        continue;
+                    }
+                    Some(existing) => existing.admin = true,
                     None => record.member_of.push(Membership {
                         role: role.clone(),
                         admin: change.option,
                         grantor: subject.name.clone(),
                     }),
                 }
-            } else {
+            } else if record.member_of.iter().any(|m| m.role == role) {
                 record.member_of.retain(|m| m.role != role);
+            } else {
+                notices.push(Notice::NotMember {
+                    member: member.clone(),
+                    role: role.clone(),
+                });
+                continue;
             }
             store.update_role(&record)?;
         }

@@ -18,6 +18,7 @@ use super::{already, command, require_superuser};
 use crate::catalog::names;
 use crate::engine::session::Session;
 use crate::error::{Error, Result};
+use crate::notice::Notice;
 use crate::output::Output;
 use crate::verifier;
 
@@ -95,7 +96,11 @@ pub(crate) fn alter(
 }
 
 /// DROP ROLE [IF EXISTS] names.
-pub(crate) fn drop(session: &Session, dropped: &[ObjectName], if_exists: bool) -> Result<Output> {
+pub(crate) fn drop(
+    session: &mut Session,
+    dropped: &[ObjectName],
+    if_exists: bool,
+) -> Result<Output> {
     require_superuser(session, "drop roles")?;
     for name in dropped {
         let name = names::single(name)?;
@@ -106,7 +111,9 @@ pub(crate) fn drop(session: &Session, dropped: &[ObjectName], if_exists: bool) -
         }
         match session.store().drop_role(&name) {
             Ok(()) => {}
-            Err(mindoodb_storage::Error::NoSuchRole(_)) if if_exists => {}
+            Err(mindoodb_storage::Error::NoSuchRole(_)) if if_exists => {
+                session.notice(Notice::Skipped { kind: "role", name });
+            }
             Err(mindoodb_storage::Error::NoSuchRole(_)) => {
                 return Err(Error::UndefinedObject(format!("role \"{name}\"")));
             }

@@ -18,10 +18,11 @@ use crate::catalog::names;
 use crate::engine::session::Session;
 use crate::engine::sql::literal::value_text;
 use crate::error::{Error, Result};
+use crate::notice::Notice;
 use crate::output::Output;
 
 /// CREATE TABLE [IF NOT EXISTS] name () [WITH (key = 'name')].
-pub(crate) fn create(session: &Session, create: &CreateTable) -> Result<Output> {
+pub(crate) fn create(session: &mut Session, create: &CreateTable) -> Result<Output> {
     if !create.columns.is_empty() || create.query.is_some() {
         return Err(Error::FeatureNotSupported(
             "document tables have fixed columns (id, data, rev, seq, key_id, author, created_at, updated_at): use CREATE TABLE name ()".into(),
@@ -33,6 +34,7 @@ pub(crate) fn create(session: &Session, create: &CreateTable) -> Result<Output> 
     let default_key = key_option(&create.table_options)?;
     if store.table(tenant, &name).is_some() {
         if create.if_not_exists {
+            session.notice(Notice::RelationExists(name));
             return Ok(command("CREATE TABLE"));
         }
         return Err(Error::DuplicateTable(name));
@@ -46,7 +48,7 @@ pub(crate) fn create(session: &Session, create: &CreateTable) -> Result<Output> 
 
 /// `ALTER TABLE name SET (read_only = true|false, audit_reads = on|off)` and `ALTER TABLE
 /// name OWNER TO role`.
-pub(crate) fn alter(session: &Session, alter: &AlterTable) -> Result<Output> {
+pub(crate) fn alter(session: &mut Session, alter: &AlterTable) -> Result<Output> {
     let name = names::relation(&alter.name)?;
     let options = match alter.operations.as_slice() {
         [AlterTableOperation::SetOptionsParens { options }] => options,
@@ -110,14 +112,19 @@ pub(crate) fn alter(session: &Session, alter: &AlterTable) -> Result<Output> {
     Ok(command("ALTER TABLE"))
 }
 
-/// True when table `name` exists; false when it does not and IF EXISTS was given.
-fn existing(session: &Session, name: &str, if_exists: bool) -> Result<bool> {
+/// True when table `name` exists; false when it does not and IF EXISTS was given (with
+/// PostgreSQL's notice).
+fn existing(session: &mut Session, name: &str, if_exists: bool) -> Result<bool> {
     let store = session.store();
     let tenant = session.tenant().id;
     if store.table(tenant, name).is_some() {
         return Ok(true);
     }
     if if_exists {
+        session.notice(Notice::Skipped {
+            kind: "relation",
+            name: name.to_owned(),
+        });
         return Ok(false);
     }
     if store.view(tenant, name).is_some() {

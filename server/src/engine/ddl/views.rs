@@ -25,6 +25,7 @@ use crate::engine::sql::params;
 use crate::engine::sql::parse::parse_view;
 use crate::engine::sql::relations::references;
 use crate::error::{Error, Result};
+use crate::notice::Notice;
 use crate::output::Output;
 
 /// CREATE [OR REPLACE] VIEW.
@@ -110,7 +111,7 @@ pub(crate) async fn create(session: &mut Session, create: CreateView) -> Result<
 
 /// DROP TABLE or DROP VIEW [IF EXISTS] names [CASCADE]: the relations, and with CASCADE the
 /// views that read them, in one catalog write.
-pub(crate) fn drop(session: &Session, drop: DropRelations) -> Result<Output> {
+pub(crate) fn drop(session: &mut Session, drop: DropRelations) -> Result<Output> {
     let DropRelations {
         kind,
         names: dropped,
@@ -124,6 +125,7 @@ pub(crate) fn drop(session: &Session, drop: DropRelations) -> Result<Output> {
         RelationKind::View => ("view", "table", "DROP VIEW"),
     };
     let mut targets = BTreeSet::new();
+    let mut skipped = Vec::new();
     for name in &dropped {
         let name = names::relation(name)?;
         let is_table = store.table(tenant, &name).is_some();
@@ -138,13 +140,17 @@ pub(crate) fn drop(session: &Session, drop: DropRelations) -> Result<Output> {
                     other.to_uppercase()
                 )));
             }
-            _ if if_exists => {}
+            _ if if_exists => skipped.push(Notice::Skipped { kind: what, name }),
             _ => return Err(Error::UndefinedTable(name)),
         }
+    }
+    for notice in skipped {
+        session.notice(notice);
     }
     if targets.is_empty() {
         return Ok(command(tag));
     }
+    let store = session.store();
     for name in &targets {
         session.require_owner(name)?;
     }
@@ -175,6 +181,10 @@ pub(crate) fn drop(session: &Session, drop: DropRelations) -> Result<Output> {
             | mindoodb_storage::Error::NoSuchView(name) => Error::UndefinedTable(name),
             other => other.into(),
         })?;
+    if !dependents.is_empty() {
+        let dropped = dependents.into_iter().map(|view| format!("view {view}"));
+        session.notice(Notice::DropCascades(dropped.collect()));
+    }
     Ok(command(tag))
 }
 

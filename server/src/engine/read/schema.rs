@@ -162,18 +162,7 @@ impl DocTable {
         id: &DocId,
         projection: &Projection,
     ) -> Result<Option<Row>, Error> {
-        let row = visible_row(&self.store, &self.state, self.table, id, projection)?;
-        if let Some(row) = &row
-            && self.store.audits_reads(self.table)
-        {
-            let Some(statement) = self.state.read().statement_audit() else {
-                return Err(Error::Internal(
-                    "a read of an audited table outside a statement".into(),
-                ));
-            };
-            statement.record(self.table, std::slice::from_ref(&row.id))?;
-        }
-        Ok(row)
+        visible_row(&self.store, &self.state, self.table, id, projection)
     }
 }
 

@@ -9,6 +9,9 @@
 //! - A stored document is a row only when it is live and the session holds its key.
 //! - `visible_row` reads the stored entry even when a pending write wins, so a damaged entry
 //!   fails every path the same way (the scan reads it too).
+//! - `visible_row` records the row it returns from an audited table, as a scan records its
+//!   rows, so the point read and the direct UPDATE/DELETE path audit what the general path
+//!   audits.
 
 use mindoodb_protocol::{AuthorClock, DocId, EntryHash};
 use mindoodb_storage::{Document, Store, Table};
@@ -37,7 +40,8 @@ pub(crate) fn visible(
 }
 
 /// Document `id` of `table` as the session whose state is `state` sees it now (what a scan
-/// yields for `id = '<id>'`).
+/// yields for `id = '<id>'`). Like a scan, a read of a table whose reads are audited records
+/// the row it returns, durably, before returning it.
 pub(crate) fn visible_row(
     store: &Store,
     state: &SharedState,
@@ -46,9 +50,23 @@ pub(crate) fn visible_row(
     projection: &Projection,
 ) -> Result<Option<Row>> {
     let doc = store.snapshot().doc(table, id)?;
-    let state = state.read();
-    let pending = state.txn.doc(table, id).map(|p| pending_row(id, p));
-    visible(pending, doc.as_ref(), &state.keys, projection)
+    let (row, audit) = {
+        let state = state.read();
+        let pending = state.txn.doc(table, id).map(|p| pending_row(id, p));
+        let row = visible(pending, doc.as_ref(), &state.keys, projection)?;
+        (row, state.statement_audit())
+    };
+    if let Some(row) = &row
+        && store.audits_reads(table)
+    {
+        let Some(statement) = audit else {
+            return Err(Error::Internal(
+                "a read of an audited table outside a statement".into(),
+            ));
+        };
+        statement.record(table, std::slice::from_ref(&row.id))?;
+    }
+    Ok(row)
 }
 
 /// Where a document stands for a write: absent, deleted, or live with its winner.

@@ -98,7 +98,10 @@ impl Single {
         }
         self.rows += rows;
         if self.rows > 1 {
-            return Err(Error::CardinalityViolation.into_datafusion());
+            return Err(Error::CardinalityViolation(
+                "more than one row returned by a subquery used as an expression",
+            )
+            .into_datafusion());
         }
         self.value = value;
         Ok(())

@@ -31,6 +31,7 @@ use super::txn::{PendingDoc, Signer, TxnStatus, Writes};
 use crate::catalog::Settings;
 use crate::engine::sql::classify::TxnCommand;
 use crate::error::{Error, Result};
+use crate::notice::Notice;
 use crate::output::Output;
 
 /// One connection's state.
@@ -51,6 +52,8 @@ pub(crate) struct Session {
     copy_in: Option<Box<dyn CopyInProgress>>,
     /// Cursors of the open block.
     cursors: Cursors,
+    /// Notices and warnings of the running statement, sent before its reply.
+    notices: Vec<Notice>,
 }
 
 /// What a session is made of; `engine/login.rs` builds the context around the state.
@@ -99,6 +102,7 @@ impl Session {
             activity,
             copy_in: None,
             cursors: Cursors::default(),
+            notices: Vec::new(),
         }
     }
 
@@ -163,8 +167,20 @@ impl Session {
         self.state.read().txn.status()
     }
 
-    /// A statement starts: listed as active, timed, and its snapshot slot cleared.
+    /// Raises a notice or warning of the running statement.
+    pub(crate) fn notice(&mut self, notice: Notice) {
+        self.notices.push(notice);
+    }
+
+    /// The notices the statement raised so far, for the wire to send before its reply.
+    pub(crate) fn take_notices(&mut self) -> Vec<Notice> {
+        std::mem::take(&mut self.notices)
+    }
+
+    /// A statement starts: listed as active, timed, and its snapshot slot cleared (and the
+    /// notices of an interrupted one dropped).
     pub(crate) fn start(&mut self, query: Arc<str>) -> Running {
+        self.notices.clear();
         self.activity.start(query.clone());
         let audit = StatementAudit::new(
             self.engine.store().clone(),
@@ -217,21 +233,32 @@ impl Session {
         if matches!(command, TxnCommand::Commit | TxnCommand::Rollback) {
             self.cursors.clear();
         }
+        let mut notice = None;
         // The state lock is released before a COMMIT waits for the store.
         let (output, to_commit) = {
             let txn = &mut self.state.write().txn;
             match command {
                 TxnCommand::Begin => {
+                    if txn.status() != TxnStatus::Idle {
+                        notice = Some(Notice::AlreadyInTransaction);
+                    }
                     txn.begin();
                     (Ok(Output::TxnStart), None)
                 }
                 TxnCommand::Rollback => {
-                    txn.end();
+                    if txn.end().0 == TxnStatus::Idle {
+                        notice = Some(Notice::NoTransaction);
+                    }
                     (Ok(Output::TxnEnd { tag: "ROLLBACK" }), None)
                 }
                 TxnCommand::Commit => match txn.end() {
                     (TxnStatus::Failed, _) => (Ok(Output::TxnEnd { tag: "ROLLBACK" }), None),
-                    (_, writes) => (Ok(Output::TxnEnd { tag: "COMMIT" }), Some(writes)),
+                    (status, writes) => {
+                        if status == TxnStatus::Idle {
+                            notice = Some(Notice::NoTransaction);
+                        }
+                        (Ok(Output::TxnEnd { tag: "COMMIT" }), Some(writes))
+                    }
                 },
                 TxnCommand::Savepoint(name) => {
                     (txn.savepoint(name).map(|()| command_tag("SAVEPOINT")), None)
@@ -245,6 +272,7 @@ impl Session {
                 }
             }
         };
+        self.notices.extend(notice);
         if let Some(writes) = to_commit.flatten() {
             self.commit_now(writes).await?;
         }

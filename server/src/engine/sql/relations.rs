@@ -37,10 +37,14 @@ pub(crate) fn needs(classified: &Classified) -> Needs {
             if insert.returning.is_some() {
                 own |= SELECT;
             }
-            if let Some(OnInsert::OnConflict(conflict)) = &insert.on
-                && let OnConflictAction::DoUpdate(_) = conflict.action
-            {
-                own |= UPDATE;
+            if let Some(OnInsert::OnConflict(conflict)) = &insert.on {
+                // As in PostgreSQL: naming the arbiter reads its column, and DO UPDATE updates.
+                if conflict.conflict_target.is_some() {
+                    own |= SELECT;
+                }
+                if let OnConflictAction::DoUpdate(_) = conflict.action {
+                    own |= UPDATE;
+                }
             }
             let name = match &insert.table {
                 TableObject::TableName(name) => Some(name),

@@ -1,20 +1,23 @@
 //! INSERT: the rows a statement gives (constant VALUES read directly, anything else through a
 //! DataFusion query), sealed as new documents — or, for an id whose document was deleted, as
-//! its next revision. COPY FROM of documents inserts its rows through `insert_rows` too.
+//! its next revision. COPY FROM of documents inserts its rows through `insert_rows` too;
+//! `ON CONFLICT` is `upsert.rs`'s, which builds on `Proposed`, `inserted` and `write_revisions`.
 //!
 //! Invariants:
 //! - Only the writable document columns take values; a generated one is refused (0A000) and
 //!   an unknown one is 42703.
-//! - An id that names a live document is 23505; nothing of the statement is written then.
+//! - Without ON CONFLICT, an id that names a live document is 23505; nothing of the statement
+//!   is written then.
 //! - `data` is required (23502) and must be JSON (22P02).
 
 use datafusion::sql::sqlparser::ast::{Insert, Statement, TableObject};
-use mindoodb_protocol::{DocId, EntryKind, KeyName};
+use mindoodb_protocol::{AuthorClock, DocId, EntryKind, KeyName};
 use mindoodb_storage::TableInfo;
 
 use super::direct;
 use super::returning::{self, Returning};
 use super::revision::{self, Revision};
+use super::upsert::OnConflict;
 use crate::catalog::doc_columns::{DOC_COLUMNS, doc_column, idx, writable_columns};
 use crate::catalog::names;
 use crate::engine::read::query;
@@ -66,6 +69,7 @@ pub(crate) async fn insert(session: &mut Session, insert: Insert) -> Result<Outp
         .map(names::single)
         .collect::<Result<Vec<_>>>()?;
     let targets = targets(columns, "inserted")?;
+    let on_conflict = OnConflict::of(insert.on, &info, name, insert.table_alias.as_ref())?;
     let returning = Returning::of(insert.returning.as_deref())?;
     let Some(source) = insert.source else {
         return Err(Error::Syntax("INSERT needs VALUES or a query".into()));
@@ -74,7 +78,14 @@ pub(crate) async fn insert(session: &mut Session, insert: Insert) -> Result<Outp
         Some(rows) => rows,
         None => query::rows_as_text(session, Statement::Query(source)).await?,
     };
-    let (n, written) = insert_rows(session, &info, &targets, rows, returning.is_some()).await?;
+    let (n, written) = match on_conflict {
+        None => insert_rows(session, &info, &targets, rows, returning.is_some()).await?,
+        Some(on_conflict) => {
+            on_conflict
+                .insert_rows(session, &info, &targets, rows, returning.is_some())
+                .await?
+        }
+    };
     returning::finish("INSERT 0", n, returning, written)
 }
 
@@ -90,6 +101,33 @@ pub(crate) async fn insert_rows(
     let now = clock::now();
     let mut revisions = Vec::with_capacity(rows.len());
     for row in rows {
+        let proposed = Proposed::of(info, targets, row)?;
+        let current = Current::of(
+            session.store(),
+            session.state(),
+            info.table,
+            &proposed.doc_id,
+        )?;
+        revisions.push(inserted(session, proposed, current, now)?);
+    }
+    write_revisions(session, info, revisions, now, returning).await
+}
+
+/// A row an INSERT or COPY proposes: the document's id (given or new), its `data` as
+/// PostgreSQL's jsonb text, and the name of its key (given or the table's default).
+pub(crate) struct Proposed {
+    pub(crate) doc_id: DocId,
+    pub(crate) data: String,
+    pub(crate) key_name: KeyName,
+}
+
+impl Proposed {
+    /// The row `row` of `targets` (indices into `DOC_COLUMNS`) proposes for `info`.
+    pub(crate) fn of(
+        info: &TableInfo,
+        targets: &[usize],
+        row: Vec<Option<String>>,
+    ) -> Result<Self> {
         let mut id = None;
         let mut data = None;
         let mut key_id = None;
@@ -108,22 +146,47 @@ pub(crate) async fn insert_rows(
             Some(name) => KeyName::new(name).map_err(|e| Error::InvalidParameter(e.to_string()))?,
             None => revision::default_key(info),
         };
-        let key = revision::newest_key(session, &key_name)?;
-        let current = Current::of(session.store(), session.state(), info.table, &doc_id)?;
-        let (kind, parents, created) = match current {
-            Current::Absent => (EntryKind::Create, Vec::new(), now),
-            Current::Deleted { heads, created } => (EntryKind::Update, heads, created),
-            Current::Live { .. } => return Err(Error::UniqueViolation(doc_id.to_string())),
-        };
-        revisions.push(Revision {
-            kind,
+        Ok(Proposed {
             doc_id,
-            parents,
-            json: Some(data),
-            key,
-            created,
-        });
+            data,
+            key_name,
+        })
     }
+}
+
+/// The revision that inserts `proposed` where the document is `current`: a new document, or
+/// the next revision of a deleted one; a live document with that id is 23505.
+pub(crate) fn inserted(
+    session: &Session,
+    proposed: Proposed,
+    current: Current,
+    now: AuthorClock,
+) -> Result<Revision> {
+    let key = revision::newest_key(session, &proposed.key_name)?;
+    let (kind, parents, created) = match current {
+        Current::Absent => (EntryKind::Create, Vec::new(), now),
+        Current::Deleted { heads, created } => (EntryKind::Update, heads, created),
+        Current::Live { .. } => return Err(Error::UniqueViolation(proposed.doc_id.to_string())),
+    };
+    Ok(Revision {
+        kind,
+        key,
+        doc_id: proposed.doc_id,
+        parents,
+        json: Some(proposed.data),
+        created,
+    })
+}
+
+/// Seals `revisions` of `info`'s documents and writes them in the session's transaction; their
+/// number, and their rows when `returning`.
+pub(crate) async fn write_revisions(
+    session: &mut Session,
+    info: &TableInfo,
+    revisions: Vec<Revision>,
+    now: AuthorClock,
+    returning: bool,
+) -> Result<(usize, Vec<Row>)> {
     let docs = revision::seal_all(session, revisions, now)?;
     let written = if returning {
         docs.iter()

@@ -20,3 +20,4 @@ pub(crate) mod modify;
 pub(crate) mod params;
 pub(crate) mod returning;
 pub(crate) mod revision;
+mod upsert;

@@ -11,7 +11,8 @@
 //! - A DELETE appends a tombstone; RETURNING shows the document as it was.
 
 use datafusion::sql::sqlparser::ast::{
-    AssignmentTarget, Delete, Expr, FromTable, Ident, TableFactor, TableWithJoins, Update,
+    Assignment, AssignmentTarget, Delete, Expr, FromTable, Ident, TableFactor, TableWithJoins,
+    Update,
 };
 use mindoodb_protocol::{DocId, EntryKind, KeyName};
 
@@ -50,23 +51,7 @@ pub(crate) async fn update(session: &mut Session, update: Update) -> Result<Outp
     if update.from.is_some() || !update.table.joins.is_empty() {
         return Err(Error::FeatureNotSupported("UPDATE ... FROM".into()));
     }
-    let mut new_data = None;
-    for assignment in update.assignments {
-        let AssignmentTarget::ColumnName(column) = &assignment.target else {
-            return Err(Error::FeatureNotSupported("tuple assignment".into()));
-        };
-        let column = names::single(column)?;
-        match doc_column(&column) {
-            Some((_, c)) if c.name == "data" => new_data = Some(assignment.value),
-            Some(_) => {
-                return Err(Error::FeatureNotSupported(format!(
-                    "column \"{column}\" is generated and cannot be updated"
-                )));
-            }
-            None => return Err(Error::UndefinedColumn(column)),
-        }
-    }
-    let new_data = new_data.ok_or_else(|| Error::Syntax("UPDATE must set data".into()))?;
+    let new_data = assigned_data(update.assignments)?;
     let info = revision::target_table(session, name, "update")?;
     let returning = Returning::of(update.returning.as_deref())?;
     let direct = update
@@ -90,6 +75,34 @@ pub(crate) async fn update(session: &mut Session, update: Update) -> Result<Outp
         }
     };
     modify(session, &info, EntryKind::Update, found, returning).await
+}
+
+/// The new `data` that `SET` assignments give (UPDATE's, and INSERT ... ON CONFLICT DO
+/// UPDATE's): only `data` may be set, once.
+pub(crate) fn assigned_data(assignments: Vec<Assignment>) -> Result<Expr> {
+    let mut new_data = None;
+    for assignment in assignments {
+        let AssignmentTarget::ColumnName(column) = &assignment.target else {
+            return Err(Error::FeatureNotSupported("tuple assignment".into()));
+        };
+        let column = names::single(column)?;
+        match doc_column(&column) {
+            Some((_, c)) if c.name == "data" => {
+                if new_data.replace(assignment.value).is_some() {
+                    return Err(Error::Syntax(format!(
+                        "multiple assignments to same column \"{column}\""
+                    )));
+                }
+            }
+            Some(_) => {
+                return Err(Error::FeatureNotSupported(format!(
+                    "column \"{column}\" is generated and cannot be updated"
+                )));
+            }
+            None => return Err(Error::UndefinedColumn(column)),
+        }
+    }
+    new_data.ok_or_else(|| Error::Syntax("UPDATE must set data".into()))
 }
 
 /// DELETE FROM table [WHERE ...] [RETURNING ...].

@@ -1,8 +1,8 @@
 //! The differential test of issue 18: the same seeded documents in a throwaway PostgreSQL 15
 //! and a real MindooDB server, the corpus of tests/differential/ run on both, and every
 //! difference of column name, column type OID, parameter type, value (text format, byte for
-//! byte), command tag, SQLSTATE or transaction status reported, unless
-//! tests/differential/known-differences.txt lists it.
+//! byte), command tag, SQLSTATE, notice or warning (severity and SQLSTATE) or transaction
+//! status reported, unless tests/differential/known-differences.txt lists it.
 //!
 //! Environment:
 //! - `DIFFERENTIAL_UPDATE=1` rewrites the known-differences file from this run (reasons kept,

@@ -33,7 +33,26 @@ pub(crate) struct StatementResult {
     pub(crate) columns: Option<Vec<Column>>,
     pub(crate) rows: Vec<Vec<Option<String>>>,
     pub(crate) tag: String,
+    /// The NoticeResponses sent before the statement's reply, in order.
+    pub(crate) notices: Vec<Notice>,
 }
+
+/// A NoticeResponse (a NOTICE or WARNING): compared by severity and SQLSTATE, as an error is
+/// by its SQLSTATE.
+#[derive(Default, Debug)]
+pub(crate) struct Notice {
+    pub(crate) severity: String,
+    pub(crate) code: String,
+    pub(crate) message: String,
+}
+
+impl PartialEq for Notice {
+    fn eq(&self, other: &Notice) -> bool {
+        (&self.severity, &self.code) == (&other.severity, &other.code)
+    }
+}
+
+impl Eq for Notice {}
 
 /// A result column as RowDescription describes it.
 #[derive(Debug, PartialEq, Eq)]
@@ -86,6 +105,13 @@ impl Outcome {
             let _ = writeln!(out, "{indent}parameter types: {}", oids(params));
         }
         for result in &self.results {
+            for notice in &result.notices {
+                let _ = writeln!(
+                    out,
+                    "{indent}{} {}: {}",
+                    notice.severity, notice.code, notice.message
+                );
+            }
             if let Some(columns) = &result.columns {
                 let header: Vec<String> = columns
                     .iter()

@@ -26,7 +26,7 @@ use postgres_protocol::message::backend::{
 use postgres_protocol::message::frontend;
 use postgres_protocol::{IsNull, Oid};
 
-use super::outcome::{Column, Failure, Outcome, StatementResult};
+use super::outcome::{Column, Failure, Notice, Outcome, StatementResult};
 
 /// How long one query may take before it counts as unanswered.
 const QUERY_TIMEOUT: Duration = Duration::from_secs(15);
@@ -175,6 +175,7 @@ impl Conn {
                     current.tag = "(empty query)".to_owned();
                     outcome.results.push(std::mem::take(&mut current));
                 }
+                Message::NoticeResponse(body) => current.notices.push(notice(body.fields())?),
                 Message::ErrorResponse(body) => {
                     outcome.error = Some(failure(body.fields())?);
                     current = StatementResult::default();
@@ -237,6 +238,7 @@ impl Conn {
                     current.tag = "(portal suspended)".to_owned();
                     outcome.results.push(std::mem::take(&mut current));
                 }
+                Message::NoticeResponse(body) => current.notices.push(notice(body.fields())?),
                 Message::ErrorResponse(body) => {
                     outcome.error = Some(failure(body.fields())?);
                     outcome.params = None;
@@ -343,6 +345,20 @@ fn failure(mut fields: ErrorFields<'_>) -> io::Result<Failure> {
         }
     }
     Ok(failure)
+}
+
+fn notice(mut fields: ErrorFields<'_>) -> io::Result<Notice> {
+    let mut notice = Notice::default();
+    while let Some(field) = fields.next()? {
+        let value = || String::from_utf8_lossy(field.value_bytes()).into_owned();
+        match field.type_() {
+            b'S' => notice.severity = value(),
+            b'C' => notice.code = value(),
+            b'M' => notice.message = value(),
+            _ => {}
+        }
+    }
+    Ok(notice)
 }
 
 fn protocol(what: &str) -> io::Error {
