@@ -641,3 +641,10 @@ SELECT id FROM products WHERE data ->> 'qty' > 5 ORDER BY id
 SELECT id FROM products WHERE data -> 'qty' > '500' ORDER BY id
 
 SELECT id FROM products WHERE data ->> 'qty' > '500' ORDER BY id
+
+# || of text and a jsonb cast to text is text concatenation, not jsonb's ||.
+SELECT id || ' ' || data::text FROM customers ORDER BY id LIMIT 3
+
+SELECT 'x' || '{"a": 1}'::jsonb::text, '{"a": 1}'::jsonb::text || 'y'
+
+SELECT '[1]'::jsonb || '[2]'::jsonb::text::jsonb

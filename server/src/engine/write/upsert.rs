@@ -51,13 +51,7 @@ pub(crate) struct OnConflict {
 
 enum Action {
     Nothing,
-    Update {
-        /// The table as the statement's FROM names it, with the INSERT's alias.
-        target: ObjectName,
-        alias: Option<Ident>,
-        data: Expr,
-        selection: Option<Expr>,
-    },
+    Update(Box<Update>),
 }
 
 impl OnConflict {
@@ -88,12 +82,12 @@ impl OnConflict {
             OnConflictAction::DoUpdate(DoUpdate {
                 assignments,
                 selection,
-            }) => Action::Update {
+            }) => Action::Update(Box::new(Update {
                 target: name.clone(),
                 alias: alias.map(|alias| alias.alias.clone()),
                 data: assigned_data(assignments)?,
                 selection,
-            },
+            })),
         };
         Ok(Some(OnConflict { action }))
     }
@@ -117,7 +111,7 @@ impl OnConflict {
             if !proposed_ids.insert(proposed.doc_id.clone()) {
                 match self.action {
                     Action::Nothing => continue,
-                    Action::Update { .. } => {
+                    Action::Update(_) => {
                         return Err(Error::CardinalityViolation(
                             "ON CONFLICT DO UPDATE command cannot affect row a second time",
                         ));
@@ -136,20 +130,7 @@ impl OnConflict {
             }
             let revision = match &self.action {
                 Action::Nothing => None,
-                Action::Update {
-                    target,
-                    alias,
-                    data,
-                    selection,
-                } => {
-                    let update = Update {
-                        target,
-                        alias: alias.as_ref(),
-                        data,
-                        selection: selection.as_ref(),
-                    };
-                    update.revision(session, proposed, current).await?
-                }
+                Action::Update(update) => update.revision(session, proposed, current).await?,
             };
             revisions.extend(revision);
         }
@@ -185,15 +166,15 @@ fn check_target(target: &ConflictTarget, info: &TableInfo) -> Result<()> {
     Ok(())
 }
 
-/// A DO UPDATE, applied to one document.
-struct Update<'a> {
-    target: &'a ObjectName,
-    alias: Option<&'a Ident>,
-    data: &'a Expr,
-    selection: Option<&'a Expr>,
+/// A DO UPDATE: its `SET data = ...` and `WHERE`, over the table as the INSERT names it.
+struct Update {
+    target: ObjectName,
+    alias: Option<Ident>,
+    data: Expr,
+    selection: Option<Expr>,
 }
 
-impl Update<'_> {
+impl Update {
     /// The revision that updates the live document `current` as this DO UPDATE says, given the
     /// row `proposed`; `None` when its WHERE is not true.
     async fn revision(
@@ -205,7 +186,7 @@ impl Update<'_> {
         let mut data = self.data.clone();
         let mut selection = self
             .selection
-            .cloned()
+            .clone()
             .unwrap_or(Expr::Value(SqlValue::Boolean(true).with_empty_span()));
         let excluded = Excluded::of(&proposed);
         for expr in [&mut data, &mut selection] {
@@ -218,7 +199,7 @@ impl Update<'_> {
         }
         let mut from = table(self.target.clone(), None);
         if let (Some(alias), TableFactor::Table { alias: slot, .. }) =
-            (self.alias, &mut from.relation)
+            (&self.alias, &mut from.relation)
         {
             *slot = Some(TableAlias {
                 explicit: true,

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::{DataType, FieldRef};
 use datafusion::common::{DFSchema, Result as DfResult};
 use datafusion::execution::FunctionRegistry;
-use datafusion::logical_expr::expr::ScalarFunction;
+use datafusion::logical_expr::expr::{Cast, ScalarFunction, TryCast};
 use datafusion::logical_expr::planner::{ExprPlanner, PlannerResult, RawBinaryExpr, TypePlanner};
 use datafusion::logical_expr::{Expr, ExprSchemable};
 use datafusion::prelude::SessionContext;
@@ -98,8 +98,14 @@ fn jsonb() -> FieldRef {
 }
 
 fn is_jsonb_expr(expr: &Expr, schema: &DFSchema) -> bool {
-    expr.to_field(schema)
-        .is_ok_and(|(_, field)| is_jsonb(&field))
+    match expr {
+        // A cast yields its target type: `data::text` is text, although DataFusion carries
+        // the type marker of the jsonb it casts over to a cast that names only a type.
+        Expr::Cast(Cast { field, .. }) | Expr::TryCast(TryCast { field, .. }) => is_jsonb(field),
+        _ => expr
+            .to_field(schema)
+            .is_ok_and(|(_, field)| is_jsonb(&field)),
+    }
 }
 
 fn is_array_expr(expr: &Expr, schema: &DFSchema) -> bool {
