@@ -64,7 +64,7 @@ impl CopyInProgress for DocumentsIn {
             }
             // The table may have been dropped or archived since COPY started.
             let info = revision::target_table(session, &self.table, "copy into")?;
-            let (n, _) = insert_rows(session, &info, &self.columns, rows, false).await?;
+            let (n, _) = insert_rows(session, &info, &self.columns, rows, false, None).await?;
             Ok(n)
         })
     }

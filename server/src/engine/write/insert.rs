@@ -1,7 +1,7 @@
 //! INSERT: the rows a statement gives (constant VALUES read directly, anything else through a
 //! DataFusion query), sealed as new documents — or, for an id whose document was deleted, as
 //! its next revision. COPY FROM of documents inserts its rows through `insert_rows` too;
-//! `ON CONFLICT` is `upsert.rs`'s, which builds on `Proposed`, `inserted` and `write_revisions`.
+//! `ON CONFLICT` is `upsert.rs`'s, which builds on `Proposed` and `inserted`.
 //!
 //! Invariants:
 //! - Only the writable document columns take values; a generated one is refused (0A000) and
@@ -9,6 +9,8 @@
 //! - Without ON CONFLICT, an id that names a live document is 23505; nothing of the statement
 //!   is written then.
 //! - `data` is required (23502) and must be JSON (22P02).
+
+use std::collections::HashSet;
 
 use datafusion::sql::sqlparser::ast::{Insert, Statement, TableObject};
 use mindoodb_protocol::{AuthorClock, DocId, EntryKind, KeyName};
@@ -78,18 +80,20 @@ pub(crate) async fn insert(session: &mut Session, insert: Insert) -> Result<Outp
         Some(rows) => rows,
         None => query::rows_as_text(session, Statement::Query(source)).await?,
     };
-    let (n, written) = match on_conflict {
-        None => insert_rows(session, &info, &targets, rows, returning.is_some()).await?,
-        Some(on_conflict) => {
-            on_conflict
-                .insert_rows(session, &info, &targets, rows, returning.is_some())
-                .await?
-        }
-    };
+    let (n, written) = insert_rows(
+        session,
+        &info,
+        &targets,
+        rows,
+        returning.is_some(),
+        on_conflict.as_ref(),
+    )
+    .await?;
     returning::finish("INSERT 0", n, returning, written)
 }
 
-/// Inserts `rows` of `targets` into the table `info`; the number of documents, and their rows
+/// Inserts `rows` of `targets` into the table `info`, a row whose id a live document has as
+/// `on_conflict` says (without it, 23505); the number of documents written, and their rows
 /// when `returning`.
 pub(crate) async fn insert_rows(
     session: &mut Session,
@@ -97,9 +101,11 @@ pub(crate) async fn insert_rows(
     targets: &[usize],
     rows: Vec<Vec<Option<String>>>,
     returning: bool,
+    on_conflict: Option<&OnConflict>,
 ) -> Result<(usize, Vec<Row>)> {
     let now = clock::now();
     let mut revisions = Vec::with_capacity(rows.len());
+    let mut proposed_ids = HashSet::new();
     for row in rows {
         let proposed = Proposed::of(info, targets, row)?;
         let current = Current::of(
@@ -108,9 +114,27 @@ pub(crate) async fn insert_rows(
             info.table,
             &proposed.doc_id,
         )?;
-        revisions.push(inserted(session, proposed, current, now)?);
+        let revision = match on_conflict {
+            None => Some(inserted(session, proposed, current, now)?),
+            Some(on_conflict) => {
+                on_conflict
+                    .resolve(session, &mut proposed_ids, proposed, current, now)
+                    .await?
+            }
+        };
+        revisions.extend(revision);
     }
-    write_revisions(session, info, revisions, now, returning).await
+    let docs = revision::seal_all(session, revisions, now)?;
+    let written = if returning {
+        docs.iter()
+            .map(|doc| written_row(doc.entry.header().doc_id(), doc))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let n = docs.len();
+    session.write(info.table, docs).await?;
+    Ok((n, written))
 }
 
 /// A row an INSERT or COPY proposes: the document's id (given or new), its `data` as
@@ -176,26 +200,4 @@ pub(crate) fn inserted(
         json: Some(proposed.data),
         created,
     })
-}
-
-/// Seals `revisions` of `info`'s documents and writes them in the session's transaction; their
-/// number, and their rows when `returning`.
-pub(crate) async fn write_revisions(
-    session: &mut Session,
-    info: &TableInfo,
-    revisions: Vec<Revision>,
-    now: AuthorClock,
-    returning: bool,
-) -> Result<(usize, Vec<Row>)> {
-    let docs = revision::seal_all(session, revisions, now)?;
-    let written = if returning {
-        docs.iter()
-            .map(|doc| written_row(doc.entry.header().doc_id(), doc))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let n = docs.len();
-    session.write(info.table, docs).await?;
-    Ok((n, written))
 }

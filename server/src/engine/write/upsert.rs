@@ -24,19 +24,17 @@ use datafusion::sql::sqlparser::ast::{
     OnConflictAction, OnInsert, Query, TableAlias, TableAliasWithoutColumns, TableFactor,
     Value as SqlValue, VisitMut, VisitorMut,
 };
-use mindoodb_protocol::{EntryKind, KeyName};
+use mindoodb_protocol::{AuthorClock, DocId, EntryKind, KeyName};
 use mindoodb_storage::TableInfo;
 
-use super::insert::{Proposed, inserted, write_revisions};
+use super::insert::{Proposed, inserted};
 use super::modify::assigned_data;
 use super::revision::{self, Revision};
 use crate::catalog::doc_columns::doc_column;
 use crate::catalog::names;
 use crate::engine::read::query;
-use crate::engine::read::row::Row;
 use crate::engine::read::visible::Current;
 use crate::engine::session::Session;
-use crate::engine::session::clock;
 use crate::engine::sql::ast::{select, table};
 use crate::error::{Error, Result};
 
@@ -92,49 +90,32 @@ impl OnConflict {
         Ok(Some(OnConflict { action }))
     }
 
-    /// Inserts `rows` of `targets` into `info`, doing this clause's action for each row whose
-    /// id a live document has; the number of documents written, and their rows when
-    /// `returning`.
-    pub(crate) async fn insert_rows(
-        self,
+    /// The revision, if any, that the proposed row `proposed` writes where its document is
+    /// `current`: an insert where no live document has its id, else this clause's action.
+    /// `proposed_ids` are the ids the statement proposed before it.
+    pub(crate) async fn resolve(
+        &self,
         session: &mut Session,
-        info: &TableInfo,
-        targets: &[usize],
-        rows: Vec<Vec<Option<String>>>,
-        returning: bool,
-    ) -> Result<(usize, Vec<Row>)> {
-        let now = clock::now();
-        let mut revisions = Vec::with_capacity(rows.len());
-        let mut proposed_ids = HashSet::new();
-        for row in rows {
-            let proposed = Proposed::of(info, targets, row)?;
-            if !proposed_ids.insert(proposed.doc_id.clone()) {
-                match self.action {
-                    Action::Nothing => continue,
-                    Action::Update(_) => {
-                        return Err(Error::CardinalityViolation(
-                            "ON CONFLICT DO UPDATE command cannot affect row a second time",
-                        ));
-                    }
-                }
-            }
-            let current = Current::of(
-                session.store(),
-                session.state(),
-                info.table,
-                &proposed.doc_id,
-            )?;
-            if !matches!(current, Current::Live { .. }) {
-                revisions.push(inserted(session, proposed, current, now)?);
-                continue;
-            }
-            let revision = match &self.action {
-                Action::Nothing => None,
-                Action::Update(update) => update.revision(session, proposed, current).await?,
+        proposed_ids: &mut HashSet<DocId>,
+        proposed: Proposed,
+        current: Current,
+        now: AuthorClock,
+    ) -> Result<Option<Revision>> {
+        if !proposed_ids.insert(proposed.doc_id.clone()) {
+            return match self.action {
+                Action::Nothing => Ok(None),
+                Action::Update(_) => Err(Error::CardinalityViolation(
+                    "ON CONFLICT DO UPDATE command cannot affect row a second time",
+                )),
             };
-            revisions.extend(revision);
         }
-        write_revisions(session, info, revisions, now, returning).await
+        if !matches!(current, Current::Live { .. }) {
+            return inserted(session, proposed, current, now).map(Some);
+        }
+        match &self.action {
+            Action::Nothing => Ok(None),
+            Action::Update(update) => update.revision(session, proposed, current).await,
+        }
     }
 }
 
