@@ -79,6 +79,9 @@ pub(crate) enum Error {
     /// A value is out of range or of the wrong shape.
     #[error("invalid parameter value: {0}")]
     InvalidParameter(String),
+    /// SET (or `set_config`) of a value the parameter does not take, in PostgreSQL's words.
+    #[error("{0}")]
+    InvalidSetting(String),
     /// More rows than a construct allows: a scalar subquery's second row, a row that
     /// ON CONFLICT DO UPDATE would change twice. The text is PostgreSQL's.
     #[error("{0}")]

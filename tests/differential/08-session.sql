@@ -399,3 +399,22 @@ CREATE TABLE IF NOT EXISTS products ()
 CREATE TABLE dropme (); CREATE VIEW dropme_v AS SELECT count(*) AS n FROM dropme; DROP TABLE dropme CASCADE
 
 CREATE TABLE dropme (); CREATE VIEW dropme_v AS SELECT count(*) AS n FROM dropme; CREATE VIEW dropme_w AS SELECT n FROM dropme_v; DROP TABLE dropme CASCADE
+
+# Timeouts are integer milliseconds with units, checked and shown as PostgreSQL does.
+SET statement_timeout = 'abc'
+
+SET statement_timeout = -1
+
+SET statement_timeout = '2147483648'
+
+SET statement_timeout = '5S'
+
+SET statement_timeout = 1500; SHOW statement_timeout; SET statement_timeout = '10 min'; SHOW statement_timeout; SET statement_timeout = '1.5s'; SHOW statement_timeout; SET statement_timeout = 60000; SHOW statement_timeout; RESET statement_timeout
+
+SET statement_timeout = '1h'; SET statement_timeout TO DEFAULT; SHOW statement_timeout
+
+SET idle_in_transaction_session_timeout = 'x'
+
+SET lock_timeout = '2s'; SHOW lock_timeout; SELECT current_setting('lock_timeout'), set_config('lock_timeout', '60000', false); RESET lock_timeout
+
+SET search_path TO DEFAULT; SHOW search_path

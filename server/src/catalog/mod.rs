@@ -49,6 +49,7 @@ mod session_fns;
 mod settings;
 mod source;
 mod table;
+pub(crate) mod time_setting;
 mod type_planner;
 mod types;
 mod udf;

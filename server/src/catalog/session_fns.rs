@@ -142,8 +142,7 @@ pub(crate) fn functions(source: &Arc<CatalogSource>) -> Vec<ScalarUDF> {
                     name.trim()
                 )));
             }
-            let value = value.unwrap_or_default();
-            setter.settings.set(&name, value.clone());
+            let value = setter.settings.set(&name, value.unwrap_or_default())?;
             Ok(text(Some(value)))
         }),
     ));

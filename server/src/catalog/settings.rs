@@ -10,6 +10,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
+use super::time_setting;
+use crate::error::Result;
+
 /// The parameters a session reports; clones share the same map.
 #[derive(Clone)]
 pub(crate) struct Settings {
@@ -49,11 +52,20 @@ impl Settings {
         self.read().get(&name).cloned()
     }
 
-    pub(crate) fn set(&self, name: &str, value: String) {
+    /// Sets `name` to `value`, checked and spelled as PostgreSQL keeps it (a timeout's units);
+    /// the value as SHOW will print it.
+    pub(crate) fn set(&self, name: &str, value: String) -> Result<String> {
+        let name = normalize(name);
+        let value = if time_setting::governs(&name) {
+            time_setting::show(time_setting::parse(&name, &value)?)
+        } else {
+            value
+        };
         self.values
             .write()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(normalize(name), value);
+            .insert(name, value.clone());
+        Ok(value)
     }
 
     /// The role SET ROLE chose, else `session_role`.
@@ -97,6 +109,7 @@ fn defaults(role: &str, database: &str) -> HashMap<String, String> {
         ("statement_timeout", "0"),
         ("lock_timeout", "0"),
         ("idle_in_transaction_session_timeout", "0"),
+        ("idle_session_timeout", "0"),
         ("jit", "off"),
         ("bytea_output", "hex"),
         ("lc_collate", "C"),

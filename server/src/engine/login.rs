@@ -67,7 +67,7 @@ impl Engine {
         settings.set(
             "is_superuser",
             if role.superuser { "on" } else { "off" }.into(),
-        );
+        )?;
         // Weak: the schema lives inside the context it plans views with.
         let weak = ctx.state_weak_ref();
         let planner: Planner = Arc::new(move || weak.upgrade().map(|state| state.read().clone()));

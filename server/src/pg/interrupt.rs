@@ -20,6 +20,7 @@ use pgwire::error::PgWireError;
 use tokio::sync::Mutex;
 use tokio::time::Sleep;
 
+use crate::catalog::time_setting;
 use crate::engine::Session;
 use crate::pg::error::canceled;
 
@@ -73,25 +74,10 @@ impl Interrupt {
 }
 
 /// A timeout setting (`statement_timeout`, `idle_in_transaction_session_timeout`) as a
-/// duration: a number is milliseconds, a unit may follow (`ms`, `s`, `min`, `h`, `d`), and 0
-/// (the default) means none.
+/// duration, read as SET stored it (`catalog/time_setting.rs`); 0 (the default) means none.
 pub(crate) fn timeout_setting(setting: Option<&str>) -> Option<Duration> {
-    let text = setting?.trim();
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number.parse().ok()?;
-    let ms_per_unit = match unit.trim() {
-        "" | "ms" => 1.0,
-        "s" => 1_000.0,
-        "min" => 60_000.0,
-        "h" => 3_600_000.0,
-        "d" => 86_400_000.0,
-        _ => return None,
-    };
-    let ms = number * ms_per_unit;
-    (ms >= 1.0 && ms.is_finite()).then(|| Duration::from_millis(ms as u64))
+    let ms = time_setting::parse("timeout", setting?).ok()?;
+    (ms > 0).then(|| Duration::from_millis(ms.unsigned_abs().into()))
 }
 
 #[cfg(test)]

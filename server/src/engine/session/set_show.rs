@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::StringArray;
-use datafusion::sql::sqlparser::ast::{DiscardObject, Ident, Reset, Set};
+use datafusion::sql::sqlparser::ast::{DiscardObject, Expr, Ident, Reset, Set};
 use zeroize::Zeroizing;
 
 use super::Session;
@@ -26,20 +26,29 @@ pub(crate) fn set(session: &mut Session, set: Set) -> Result<Output> {
             variable, values, ..
         } => {
             let name = names::parts(&variable)?.join(".");
+            // `SET name TO DEFAULT` (the keyword, not the string) is RESET.
+            let default = matches!(values.as_slice(), [Expr::Identifier(ident)]
+                if ident.quote_style.is_none() && ident.value.eq_ignore_ascii_case("default"));
             let value = values.iter().map(value_text).collect::<Vec<_>>().join(", ");
             if name == KEYS_SETTING {
                 let tokens = Zeroizing::new(value);
                 session.set_keys(&tokens)?;
             } else if name == ROLE_SETTING {
-                set_role(session, &value)?;
+                set_role(session, if default { "none" } else { &value })?;
+            } else if default {
+                session.settings().reset(&name);
             } else {
-                session.settings().set(&name, value);
+                session.settings().set(&name, value)?;
             }
         }
-        Set::SetTimeZone { value, .. } => session.settings().set("timezone", value_text(&value)),
-        Set::SetNames { charset_name, .. } => session
-            .settings()
-            .set("client_encoding", charset_name.to_string()),
+        Set::SetTimeZone { value, .. } => {
+            session.settings().set("timezone", value_text(&value))?;
+        }
+        Set::SetNames { charset_name, .. } => {
+            session
+                .settings()
+                .set("client_encoding", charset_name.to_string())?;
+        }
         Set::SetRole { role_name, .. } => {
             let role = role_name.map_or_else(|| "none".to_owned(), |r| names::fold(&r));
             set_role(session, &role)?;
@@ -65,7 +74,7 @@ fn set_role(session: &Session, role: &str) -> Result<()> {
             )));
         }
     }
-    session.settings().set(ROLE_SETTING, role.to_owned());
+    session.settings().set(ROLE_SETTING, role.to_owned())?;
     Ok(())
 }
 
