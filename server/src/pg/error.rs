@@ -374,6 +374,9 @@ fn storage_code(err: &mindoodb_storage::Error) -> (&'static str, bool) {
         // Two receipts of one server over the same commits: the server equivocated. Logged.
         S::ReceiptConflict { .. } => (code::INTEGRITY_CONSTRAINT_VIOLATION, true),
         S::WriterList(err) => writer_list_code(err),
+        // A peer's audit record that does not extend the chain held here: refused, like an
+        // entry whose parent is elsewhere.
+        S::AuditChain { .. } => (code::INTEGRITY_CONSTRAINT_VIOLATION, false),
     }
 }
 
