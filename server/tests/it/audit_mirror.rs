@@ -4,8 +4,9 @@
 //! and, once it audits reads itself, a chain of its own beside it; a keyless mirror of that
 //! node (`--mirror-of`) receives both; a role that may not read the audit log syncs entries
 //! and no audit, without error; `mindoodb backup --from` and a restore hold the hub's chain; a
-//! record with a flipped byte on the hub is refused by the puller, which keeps the records
-//! before it and goes on syncing; `mindoo.add_audit_record` refuses a bad record and a gap.
+//! push gives the hub the node's own chain; a record with a flipped byte on the hub is refused
+//! by the puller, which keeps the records before it and goes on syncing;
+//! `mindoo.add_audit_record` refuses a bad record and a gap.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -201,6 +202,22 @@ async fn audit_chains_travel_to_nodes_mirrors_and_backups() {
     assert!(out.status.success(), "{out:?}");
     let copy = TestServer::start_in(target, Options::default());
     assert_eq!(audit(&copy.connect().await).await, as_received(&on_hub));
+
+    // A push offers the node's own chain to the hub, which keeps it as received; the hub's
+    // own chain, which the node holds, is not sent back.
+    let pushed = node_sql
+        .query_one(
+            "SELECT audit_pushed, audit_refused FROM mindoo.sync($1, 'patients', 'push')",
+            &[&hub_info],
+        )
+        .await
+        .unwrap();
+    assert_eq!((pushed.get::<_, i64>(0), pushed.get::<_, i64>(1)), (1, 0));
+    let node_own: Vec<Row> = on_node.iter().filter(|r| !r.received).cloned().collect();
+    let mut want = on_hub.clone();
+    want.extend(as_received(&node_own));
+    want.sort_by(|a, b| (&a.chain, a.seq).cmp(&(&b.chain, b.seq)));
+    assert_eq!(audit(&alice).await, want);
 }
 
 #[tokio::test]
