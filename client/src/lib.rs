@@ -25,6 +25,7 @@ mod peer;
 mod proof;
 mod remote;
 mod sync;
+mod sync_audit;
 mod sync_check;
 mod sync_writers;
 

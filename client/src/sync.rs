@@ -7,7 +7,8 @@
 //!   entry that fails verification, or whose signer the tenant's writer list does not trust
 //!   (storage's `Write::Admit`), goes to the table's quarantine and the sync goes on.
 //! - The writer list moves before any entry (`sync_writers.rs`): a pull judges the peer's
-//!   entries by the newest list either side has.
+//!   entries by the newest list either side has. A table's read-audit chains move after its
+//!   entries (`sync_audit.rs`), when the sync role may read them.
 //! - Only sealed bytes and their proofs move: no key, token or plaintext is ever sent or asked
 //!   for.
 //! - Idempotent and resumable: storage keeps an entry once per hash, and a cursor moves only
@@ -47,7 +48,7 @@ use mindoodb_storage::{
 
 use crate::peer::Peer;
 use crate::sync_check::{Carried, Checked, check_all};
-use crate::{Error, Result, glob, sync_writers};
+use crate::{Error, Result, glob, sync_audit, sync_writers};
 
 /// Entries per batch unless configured otherwise.
 pub const DEFAULT_BATCH: usize = 5000;
@@ -166,6 +167,15 @@ pub struct TableReport {
     /// When pulling: how many entries the peer listed beyond the pull cursor as this table's
     /// sync began (what this sync had to catch up; the lag a monitor reports).
     pub behind: u64,
+    /// Read-audit records received and stored (of any chain).
+    pub audit_pulled: u64,
+    /// Read-audit records the peer stored from this node.
+    pub audit_pushed: u64,
+    /// Read-audit records refused, either way: each stops its chain's exchange for this round.
+    pub audit_refused: u64,
+    /// True when the table's read-audit chains were not exchanged: the sync role may not read
+    /// them on the peer.
+    pub audit_skipped: bool,
 }
 
 /// Syncs every table whose name matches `pattern` (a glob; a plain name is one table): the
@@ -323,6 +333,17 @@ async fn sync_table(
     }
     if config.direction.pushes() {
         sync.push(on_peer, progress).await?;
+    }
+    if config.direction.pulls() && on_peer {
+        sync_audit::pull(local, peer, &sync.info, &mut sync.report).await?;
+    }
+    // The push created the table on the peer if it had entries to send.
+    if config.direction.pushes() && (on_peer || sync.report.pushed > 0) {
+        sync_audit::push(local, peer, &sync.info, &mut sync.report).await?;
+    }
+    let audit = &sync.report;
+    if audit.audit_pulled + audit.audit_pushed + audit.audit_refused > 0 || audit.audit_skipped {
+        progress(&sync.report);
     }
     Ok(sync.report)
 }

@@ -14,7 +14,9 @@
 //!  ids           u32 count, then per id: u16 length ‖ UTF-8
 //! ```
 //! `prev` is the `hash` of the table's previous audit record (all zeros for seq 1), `hash =
-//! BLAKE3(body)` and `signature = Ed25519(server, hash)`. Integers are little-endian.
+//! BLAKE3(body)` and `signature = Ed25519(server, hash)`. Integers are little-endian. A chain
+//! is named by the hash of its record 1 (`AuditChainId`): server keys change with restarts,
+//! that hash never does.
 //!
 //! Invariants:
 //! - Encoding is canonical: one byte string per record, no trailing bytes, `seq >= 1`, at most
@@ -29,7 +31,7 @@ use std::fmt;
 use ed25519_dalek::{Signature, VerifyingKey};
 
 use crate::entry::{SIGNATURE_LEN, array};
-use crate::{AuthorKey, Error, Identity, Result, ServerTime, VerifyError};
+use crate::{AuthorKey, Error, Identity, Result, ServerTime, VerifyError, hex};
 
 const MAGIC: [u8; 4] = *b"MDBU";
 const VERSION: u8 = 1;
@@ -40,6 +42,29 @@ const TIME_OFFSET: usize = SEQ_OFFSET + 8;
 const TEXT_OFFSET: usize = TIME_OFFSET + 8;
 /// Most ids one record lists; a statement returning more writes several records.
 pub const MAX_AUDIT_IDS: usize = 4096;
+
+/// A read-audit chain's id: the hash of its record 1, the same on every node holding it.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AuditChainId(pub [u8; 32]);
+
+impl AuditChainId {
+    /// Parses 64 hex digits.
+    pub fn from_hex(text: &str) -> Option<AuditChainId> {
+        hex::decode::<32>(text).map(AuditChainId)
+    }
+}
+
+impl fmt::Display for AuditChainId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex::encode(&self.0))
+    }
+}
+
+impl fmt::Debug for AuditChainId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AuditChainId({self})")
+    }
+}
 
 /// What an audit record says, before it is signed.
 #[derive(Debug, Clone, Copy)]

@@ -36,7 +36,7 @@ mod seal;
 mod token;
 mod writers;
 
-pub use audit::{AuditBody, AuditRecord, MAX_AUDIT_IDS, sign_audit, verify_audit};
+pub use audit::{AuditBody, AuditChainId, AuditRecord, MAX_AUDIT_IDS, sign_audit, verify_audit};
 pub use authors::AuthorKeys;
 pub use carry::{Receiver, carry_proof, carry_receipt, parse_proof, verify_carried_receipt};
 pub use commit::{

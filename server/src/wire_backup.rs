@@ -1,8 +1,9 @@
 //! `mindoodb backup --from CONNINFO --to DIR`: a backup of one tenant over the Postgres
 //! protocol, without keys. The tenant's sealed entries are pulled (`mindoo.entries`, as
-//! `mindoodb mirror` does) into a keyless replica kept in `DIR/.wire-replica`, and the next
-//! file of the chain is written from that replica, so the chain is the same format
-//! `mindoodb restore` reads for a `--data-dir` backup.
+//! `mindoodb mirror` does) into a keyless replica kept in `DIR/.wire-replica`, with every
+//! read-audit chain the peer holds when the role may read it (the peer's own chain becomes
+//! one the replica received), and the next file of the chain is written from that replica,
+//! so the chain is the same format `mindoodb restore` reads for a `--data-dir` backup.
 //!
 //! Invariants:
 //! - Holds no keys and asks for none: entries are verified by signature only and stored as

@@ -110,36 +110,25 @@ impl Store {
         // against the hash of the one before it.
         let first = since.max(1);
         let start = layout::seq_key(table, crate::Seq(first));
-        let mut last: Option<(u64, [u8; 32])> = None;
-        let mut out = Vec::new();
-        for row in self.shared.db.iterator_cf_opt(
-            &self.shared.cf(CF_AUDIT),
-            opts,
-            IteratorMode::From(&start, Direction::Forward),
-        ) {
-            let (key, value) = row?;
-            let record = checked(&key, &value)?;
-            let linked = match last {
-                Some((seq, hash)) => record.seq() == seq + 1 && *record.prev() == hash,
-                None if record.seq() == 1 => *record.prev() == [0; 32],
-                None => record.seq() == first,
-            };
-            if !linked {
-                return Err(broken(record.seq()));
-            }
-            last = Some((record.seq(), record.hash()));
-            if record.seq() > since {
-                if out.len() == limit {
-                    break;
-                }
-                out.push(record);
-            }
-        }
-        Ok(out)
+        let rows = self
+            .shared
+            .db
+            .iterator_cf_opt(
+                &self.shared.cf(CF_AUDIT),
+                opts,
+                IteratorMode::From(&start, Direction::Forward),
+            )
+            .map(|row| -> Result<(u64, Box<[u8]>)> {
+                let (key, value) = row?;
+                let seq = layout::seq_from_key(&key)
+                    .ok_or_else(|| Error::Corrupted("audit key".into()))?;
+                Ok((seq.0, value))
+            });
+        linked_page(rows, since, limit)
     }
 
     /// The table's newest record, checked.
-    fn last_audit(&self, table: Table) -> Result<Option<AuditRecord>> {
+    pub(crate) fn last_audit(&self, table: Table) -> Result<Option<AuditRecord>> {
         let mut opts = ReadOptions::default();
         opts.set_iterate_lower_bound(layout::table_prefix(table).to_vec());
         let end = layout::table_end(table);
@@ -159,19 +148,52 @@ impl Store {
                 if !key.starts_with(&layout::table_prefix(table)) {
                     return Ok(None);
                 }
-                checked(&key, &value).map(Some)
+                let seq = layout::seq_from_key(&key)
+                    .ok_or_else(|| Error::Corrupted("audit key".into()))?;
+                checked(seq.0, &value).map(Some)
             }
         }
     }
 }
 
+/// Checks stored records, read in seq order from record `since` (or 1), each against the one
+/// before, and keeps up to `limit` of those after `since`.
+pub(crate) fn linked_page(
+    rows: impl Iterator<Item = Result<(u64, Box<[u8]>)>>,
+    since: u64,
+    limit: usize,
+) -> Result<Vec<AuditRecord>> {
+    let first = since.max(1);
+    let mut last: Option<(u64, [u8; 32])> = None;
+    let mut out = Vec::new();
+    for row in rows {
+        let (seq, value) = row?;
+        let record = checked(seq, &value)?;
+        let linked = match last {
+            Some((seq, hash)) => record.seq() == seq + 1 && *record.prev() == hash,
+            None if record.seq() == 1 => *record.prev() == [0; 32],
+            None => record.seq() == first,
+        };
+        if !linked {
+            return Err(broken(record.seq()));
+        }
+        last = Some((record.seq(), record.hash()));
+        if record.seq() > since {
+            if out.len() == limit {
+                break;
+            }
+            out.push(record);
+        }
+    }
+    Ok(out)
+}
+
 /// A stored record, verified, whose seq is the one its key files it under.
-fn checked(key: &[u8], value: &[u8]) -> Result<AuditRecord> {
-    let seq = layout::seq_from_key(key).ok_or_else(|| Error::Corrupted("audit key".into()))?;
+pub(crate) fn checked(seq: u64, value: &[u8]) -> Result<AuditRecord> {
     let record = verify_audit(value)
-        .map_err(|err| Error::Corrupted(format!("audit record {}: {err}", seq.0)))?;
-    if record.seq() != seq.0 {
-        return Err(broken(seq.0));
+        .map_err(|err| Error::Corrupted(format!("audit record {seq}: {err}")))?;
+    if record.seq() != seq {
+        return Err(broken(seq));
     }
     Ok(record)
 }

@@ -1,14 +1,15 @@
 //! Backups: a chain of files in MindooDB's own format holding the catalog, each tenant's
 //! commits and receipts, each table's sealed entries (ciphertext, signatures, commits,
-//! never a key or plaintext) and its read-audit records; writing a full or incremental backup from a store, verifying a
-//! chain, and restoring it to a point in time. The file format is backup_file.rs.
+//! never a key or plaintext) and its read-audit records (its own chain and those received
+//! from other nodes); writing a full or incremental backup from a store, verifying a chain,
+//! and restoring it to a point in time. The file format is backup_file.rs.
 //!
 //! Invariants:
 //! - A file becomes visible under its final name only after it was synced and read back whole:
 //!   digest, every signature, path and leaf, and the seq ranges its header promised.
-//! - File n names the BLAKE3 digest of file n-1, and each table's entries and audit records,
-//!   each tenant's commits and receipts continue exactly where the chain left them, so a missing, reordered
-//!   or altered file is detected.
+//! - File n names the BLAKE3 digest of file n-1, and each table's entries and audit records
+//!   (per audit chain), each tenant's commits and receipts continue exactly where the chain
+//!   left them, so a missing, reordered or altered file is detected.
 //! - Restore verifies the whole chain before it writes anything, into an empty directory
 //!   only, and imports commits, receipts and entries through the commit pipeline, so every
 //!   derived index is rebuilt and each lands at the seq it had.
@@ -22,7 +23,7 @@ use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use mindoodb_protocol::{AuthorClock, CommitHash};
+use mindoodb_protocol::{AuditChainId, AuthorClock, CommitHash};
 use rocksdb::IteratorMode;
 
 use crate::backup_file::{
@@ -34,6 +35,7 @@ use crate::read::Snapshot;
 use crate::record;
 use crate::{CommitSeq, Error, ReceiptSeq, Seq, Store, Table, TenantId};
 
+pub use crate::backup_audit::ReceivedRange;
 pub use crate::backup_file::{LogRange, TableRange, TenantRange};
 
 /// Why a backup, verification or restore failed.
@@ -94,6 +96,8 @@ pub struct BackupInfo {
     pub tenants: Vec<TenantRange>,
     /// Its tables' read-audit ranges, over audit seqs (none before version 3).
     pub audits: Vec<TableRange>,
+    /// Its tables' received read-audit chains' ranges (none before version 4).
+    pub received: Vec<ReceivedRange>,
     /// Entries it holds.
     pub entries: u64,
     /// Its size in bytes.
@@ -128,6 +132,7 @@ pub struct RestoreSummary {
 struct Ends {
     tables: BTreeMap<Table, (Seq, [u8; DIGEST_LEN])>,
     audits: BTreeMap<Table, (Seq, [u8; DIGEST_LEN])>,
+    received: BTreeMap<(Table, AuditChainId), (Seq, [u8; DIGEST_LEN])>,
     commits: BTreeMap<TenantId, (u64, [u8; DIGEST_LEN])>,
     receipts: BTreeMap<TenantId, (u64, [u8; DIGEST_LEN])>,
 }
@@ -137,8 +142,17 @@ impl Ends {
         let mut ends = Ends::default();
         for info in chain {
             ends.extend(&info.tables, &info.tenants, &info.audits);
+            ends.extend_received(&info.received);
         }
         ends
+    }
+
+    fn extend_received(&mut self, received: &[ReceivedRange]) {
+        for item in received.iter().filter(|r| r.range.count > 0) {
+            let range = &item.range;
+            self.received
+                .insert((range.table, item.chain), (range.end(), range.end_hash));
+        }
     }
 
     fn extend(&mut self, tables: &[TableRange], tenants: &[TenantRange], audits: &[TableRange]) {
@@ -184,8 +198,10 @@ impl Store {
         )?;
         let mut tables = Vec::new();
         let mut audits = Vec::new();
+        let mut received = Vec::new();
         for info in loaded.tables.values() {
             let table = info.table;
+            received.extend(received_ranges(dir, &snapshot, &ends, table, &info.name)?);
             let last = snapshot.last_audit(table)?.map_or(0, |(seq, _)| seq);
             let end = ends.audits.get(&table).map(|(seq, hash)| (seq.0, *hash));
             let what = format!("the audit log of {}", info.name);
@@ -249,6 +265,7 @@ impl Store {
             tables,
             tenants,
             audits,
+            received,
         };
         let path = dir.join(file_name(header.number));
         let tmp = dir.join(format!(".{}.tmp", file_name(header.number)));
@@ -281,6 +298,7 @@ impl Store {
         if read_back.tables != header.tables
             || read_back.tenants != header.tenants
             || read_back.audits != header.audits
+            || read_back.received != header.received
             || read_back.parent != header.parent
         {
             let _ = fs::remove_file(&tmp);
@@ -299,9 +317,55 @@ impl Store {
             tables: header.tables,
             tenants: header.tenants,
             audits: header.audits,
+            received: header.received,
             bytes,
         })
     }
+}
+
+/// The ranges of `table`'s received audit chains after the chain's ends: every chain the
+/// store holds, and every one the backups hold (a store that lost one is refused).
+fn received_ranges(
+    dir: &Path,
+    snapshot: &Snapshot<'_>,
+    ends: &Ends,
+    table: Table,
+    name: &str,
+) -> BResult<Vec<ReceivedRange>> {
+    let held: BTreeMap<AuditChainId, u64> = snapshot
+        .received_chains(table)?
+        .into_iter()
+        .map(|chain| (chain.id, chain.last_seq))
+        .collect();
+    let mut ids: Vec<AuditChainId> = held.keys().copied().collect();
+    ids.extend(
+        ends.received
+            .keys()
+            .filter(|(t, id)| *t == table && !held.contains_key(id))
+            .map(|(_, id)| *id),
+    );
+    let mut out = Vec::with_capacity(ids.len());
+    for chain in ids {
+        let last = held.get(&chain).copied().unwrap_or(0);
+        let end = ends
+            .received
+            .get(&(table, chain))
+            .map(|(seq, hash)| (seq.0, *hash));
+        let what = format!("the received audit chain {chain} of {name}");
+        let (first, count, end_hash) = extend_range(dir, &what, last, end, |seq| {
+            Ok(snapshot.received_hash(table, &chain, seq)?)
+        })?;
+        out.push(ReceivedRange {
+            chain,
+            range: TableRange {
+                table,
+                first: Seq(first),
+                count,
+                end_hash,
+            },
+        });
+    }
+    Ok(out)
 }
 
 /// The range after the chain's `end` (seq and hash) of a log whose last seq is `last`:
@@ -401,6 +465,23 @@ pub fn verify_backups(dir: &Path, progress: &mut dyn Progress) -> BResult<Vec<Ba
                     last.audits
                         .insert(table, (Seq(record.seq()), record.hash()));
                 }
+                Item::Received(table, chain, record) => {
+                    let key = (table, chain);
+                    let (end, end_hash) = last
+                        .received
+                        .get(&key)
+                        .or_else(|| ends.received.get(&key))
+                        .copied()
+                        .unwrap_or((Seq(0), [0; DIGEST_LEN]));
+                    if record.seq() == end.0 + 1 && *record.prev() != end_hash {
+                        return Err(damaged(
+                            path,
+                            "a received audit record does not continue the chain",
+                        ));
+                    }
+                    last.received
+                        .insert(key, (Seq(record.seq()), record.hash()));
+                }
             }
             Ok(())
         })?;
@@ -471,7 +552,31 @@ pub fn verify_backups(dir: &Path, progress: &mut dyn Progress) -> BResult<Vec<Ba
                 range.end_hash,
             )?;
         }
+        for item in &header.received {
+            let range = &item.range;
+            let key = (range.table, item.chain);
+            let (end, end_hash) = ends
+                .received
+                .get(&key)
+                .copied()
+                .unwrap_or((Seq(0), [0; 32]));
+            let what = format!(
+                "the received audit chain {} of table {}/{}",
+                item.chain, range.table.tenant.0, range.table.id.0
+            );
+            let held = last.received.get(&key).map(|(_, hash)| *hash);
+            check_continues(
+                path,
+                &what,
+                end.0,
+                end_hash,
+                range.first.0,
+                held,
+                range.end_hash,
+            )?;
+        }
         ends.extend(&header.tables, &header.tenants, &header.audits);
+        ends.extend_received(&header.received);
         parent = digest;
         infos.push(BackupInfo {
             number: header.number,
@@ -482,6 +587,7 @@ pub fn verify_backups(dir: &Path, progress: &mut dyn Progress) -> BResult<Vec<Ba
             tables: header.tables,
             tenants: header.tenants,
             audits: header.audits,
+            received: header.received,
             bytes,
         });
     }
@@ -601,6 +707,7 @@ fn read_headers(dir: &Path) -> BResult<Vec<BackupInfo>> {
             tables: header.tables,
             tenants: header.tenants,
             audits: header.audits,
+            received: header.received,
             bytes,
         });
     }

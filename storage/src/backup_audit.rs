@@ -1,18 +1,21 @@
-//! Read-audit logs in backups: reading a table's audit records from a snapshot for a backup
-//! file, checking them as a file is read back, and importing them on restore.
+//! Read-audit logs in backups: reading a table's audit records (its own chain, and the chains
+//! it received from other nodes) from a snapshot for a backup file, checking them as a file is
+//! read back, and importing them on restore.
 //!
 //! Invariants:
 //! - A file holds each table's records `first..first + count` in seq order, each verified
 //!   and linked to the one before it in the file; the first one's link to the chain's end is
-//!   checked by the chain verification (`backup.rs`).
-//! - Restore appends the records at the seqs they had, each linked to the one before, in one
-//!   synced write per batch, or fails.
+//!   checked by the chain verification (`backup.rs`). Each received chain is a range of its
+//!   own, under its id, and its record 1 must hash to that id.
+//! - Restore appends the own chain's records at the seqs they had, each linked to the one
+//!   before, in one synced write per batch, or fails; received chains go back as received
+//!   chains (`audit_received.rs`), never into the restored node's own chain.
 //!
 //! See: docs/FORMAT.md#backup-files, docs/FORMAT.md#read-audit-records
 
 use std::path::Path;
 
-use mindoodb_protocol::{AuditRecord, verify_audit};
+use mindoodb_protocol::{AuditChainId, AuditRecord, verify_audit};
 use rocksdb::{Direction, IteratorMode, WriteBatch, WriteOptions};
 
 use crate::backup::BackupError;
@@ -21,7 +24,34 @@ use crate::layout::{self, CF_AUDIT};
 use crate::read::Snapshot;
 use crate::{Error, Result, Seq, Store, Table};
 
+/// The part of one received read-audit chain a backup file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReceivedRange {
+    /// The chain's id: the hash of its record 1.
+    pub chain: AuditChainId,
+    /// Its table and records: seqs `first..first + count`, and the hash of the last.
+    pub range: TableRange,
+}
+
 impl Snapshot<'_> {
+    /// The hash of the record at `seq` of `table`'s received chain `chain`.
+    pub(crate) fn received_hash(
+        &self,
+        table: Table,
+        chain: &AuditChainId,
+        seq: u64,
+    ) -> Result<[u8; 32]> {
+        let (_, value) = self
+            .received_rows(table, chain, seq)
+            .next()
+            .transpose()?
+            .filter(|(at, _)| *at == seq)
+            .ok_or_else(|| Error::Corrupted(format!("received audit record {seq} is missing")))?;
+        verify_audit(&value)
+            .map(|record| record.hash())
+            .map_err(|err| Error::Corrupted(format!("received audit record {seq}: {err}")))
+    }
+
     /// The seq and hash of `table`'s newest audit record, if any.
     pub(crate) fn last_audit(&self, table: Table) -> Result<Option<(u64, [u8; 32])>> {
         let mut opts = self.read_options();
@@ -101,6 +131,24 @@ pub(crate) fn checked_audit(
         ));
     }
     *prev = Some(record.hash());
+    Ok(record)
+}
+
+/// `checked_audit` for a received chain's range, whose record 1 must hash to the chain's id.
+pub(crate) fn checked_received(
+    path: &Path,
+    received: &ReceivedRange,
+    idx: u64,
+    bytes: &[u8],
+    prev: &mut Option<[u8; 32]>,
+) -> BResult<AuditRecord> {
+    let record = checked_audit(path, &received.range, idx, bytes, prev)?;
+    if record.seq() == 1 && record.hash() != received.chain.0 {
+        return Err(damaged(
+            path,
+            "a received audit chain's record 1 does not match its id",
+        ));
+    }
     Ok(record)
 }
 

@@ -1,6 +1,7 @@
-//! The backup file format: header, catalog rows, table, tenant and audit ranges, a tenant's
-//! commits and receipts, each table's stored entries, each table's read-audit records
-//! (`backup_audit.rs`), and the digest; writing it from a snapshot and
+//! The backup file format: header, catalog rows, table, tenant, audit and received-audit
+//! ranges, a tenant's commits and receipts, each table's stored entries, each table's own
+//! read-audit records and those of the chains it received (`backup_audit.rs`), and the digest;
+//! writing it from a snapshot and
 //! reading it back with every signature, path and range checked.
 //!
 //! Invariants:
@@ -10,8 +11,9 @@
 //!   stream names its commits inline, so a file verifies in memory bounded by one commit).
 //! - A file is read whole before its digest is trusted; callers act on items only once
 //!   `read_file` returned Ok (verify) or into a store they discard on error (restore).
-//! - Version 1 files (entries only, written before commits existed) and version 2 files
-//!   (before read-audit logs) read as they always did.
+//! - Version 1 files (entries only, written before commits existed), version 2 files (before
+//!   read-audit logs) and version 3 files (before received audit chains) read as they always
+//!   did.
 //!
 //! See: docs/FORMAT.md#backup-files
 
@@ -21,12 +23,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use mindoodb_protocol::{
-    AuditRecord, AuthorKeys, CommitHash, CommitTree, EntryHash, MAX_PAYLOAD_LEN, UnverifiedEntry,
-    VerifiedEntry, VerifiedReceipt,
+    AuditChainId, AuditRecord, AuthorKeys, CommitHash, CommitTree, EntryHash, MAX_PAYLOAD_LEN,
+    UnverifiedEntry, VerifiedEntry, VerifiedReceipt,
 };
 
 use crate::backup::BackupError;
-use crate::backup_audit::checked_audit;
+use crate::backup_audit::{ReceivedRange, checked_audit, checked_received};
 use crate::commit::CommitImport;
 use crate::layout::{self, CF_COMMITS};
 use crate::read::Snapshot;
@@ -34,8 +36,8 @@ use crate::record::{self, LogValue};
 use crate::{CommitSeq, Error, ReceiptSeq, Seq, Table, TableId, TenantId};
 
 pub(crate) const MAGIC: &[u8; 8] = b"MDBBACK\0";
-/// The version this build writes; it reads 1, 2 and 3.
-const VERSION: u32 = 3;
+/// The version this build writes; it reads 1 to 4.
+const VERSION: u32 = 4;
 pub(crate) const SUFFIX: &str = ".mdbbackup";
 pub(crate) const DIGEST_LEN: usize = 32;
 /// Room for the largest stored entry: header fields, payload, trailer.
@@ -114,6 +116,8 @@ pub(crate) struct Header {
     pub(crate) tenants: Vec<TenantRange>,
     /// Each table's read-audit records: the same shape, over its audit seqs (version 3).
     pub(crate) audits: Vec<TableRange>,
+    /// Each received read-audit chain's records, over its seqs (version 4).
+    pub(crate) received: Vec<ReceivedRange>,
 }
 
 /// One checked item of a file, in file order: every tenant's commits and receipts, then every
@@ -126,6 +130,8 @@ pub(crate) enum Item {
     Absent(Table, Seq, EntryHash),
     /// A read-audit record, verified and linked to the one before it in the file.
     Audit(Table, AuditRecord),
+    /// A record of a chain the table received from another node (its id), checked likewise.
+    Received(Table, AuditChainId, AuditRecord),
 }
 
 /// Called with each checked item of a file.
@@ -223,6 +229,13 @@ pub(crate) fn read_file(
             visit(Item::Audit(range.table, record))?;
         }
     }
+    for received in &header.received {
+        let mut prev = None;
+        for idx in 0..received.range.count {
+            let record = checked_received(path, received, idx, &reader.record()?, &mut prev)?;
+            visit(Item::Received(received.range.table, received.chain, record))?;
+        }
+    }
     let computed = reader.hasher.finalize();
     let mut stored = [0; DIGEST_LEN];
     reader.raw(&mut stored)?;
@@ -315,8 +328,8 @@ fn checked_entry(
     }
 }
 
-/// Writes a version-2 file: header, the tenants' commits and receipts, then each table's
-/// stored values with the commit records they name.
+/// Writes a file of this version: header, the tenants' commits and receipts, each table's
+/// stored values with the commit records they name, then the read-audit records.
 pub(crate) fn write_file(
     path: &Path,
     header: &Header,
@@ -356,6 +369,11 @@ pub(crate) fn write_file(
     for range in &header.audits {
         out.table_range(range)?;
     }
+    out.put(&len_u32(path, header.received.len())?.to_le_bytes())?;
+    for received in &header.received {
+        out.put(&received.chain.0)?;
+        out.table_range(&received.range)?;
+    }
     for range in &header.tenants {
         let first = layout::commit_key(range.tenant, CommitSeq(range.commits.first));
         out.records(
@@ -382,6 +400,27 @@ pub(crate) fn write_file(
                 return Err(Error::Corrupted("an audit record is missing".into()).into());
             }
             for value in &values {
+                out.field(value)?;
+            }
+            next += want as u64;
+        }
+    }
+    for received in &header.received {
+        let range = &received.range;
+        let mut next = range.first.0;
+        while next < range.first.0 + range.count {
+            let want = (range.first.0 + range.count - next).min(PAGE as u64) as usize;
+            let rows = snapshot
+                .received_rows(range.table, &received.chain, next)
+                .take(want)
+                .collect::<crate::Result<Vec<_>>>()?;
+            let in_place = (next..)
+                .zip(&rows)
+                .all(|(want_seq, (seq, _))| *seq == want_seq);
+            if rows.len() != want || !in_place {
+                return Err(Error::Corrupted("a received audit record is missing".into()).into());
+            }
+            for (_, value) in &rows {
                 out.field(value)?;
             }
             next += want as u64;
@@ -507,7 +546,7 @@ struct HashReader<'p> {
     path: &'p Path,
     inner: BufReader<File>,
     hasher: blake3::Hasher,
-    version: u32, // Invariant: 1 or 2 once the header was read.
+    version: u32, // Invariant: 1 to VERSION once the header was read.
 }
 
 impl<'p> HashReader<'p> {
@@ -644,6 +683,16 @@ impl<'p> HashReader<'p> {
                 audits.push(self.table_range()?);
             }
         }
+        let mut received = Vec::new();
+        if version >= 4 {
+            for _ in 0..self.u32()? {
+                let chain = AuditChainId(self.array()?);
+                received.push(ReceivedRange {
+                    chain,
+                    range: self.table_range()?,
+                });
+            }
+        }
         Ok(Header {
             number,
             created_micros,
@@ -652,6 +701,7 @@ impl<'p> HashReader<'p> {
             tables,
             tenants,
             audits,
+            received,
         })
     }
 

@@ -126,4 +126,12 @@ pub enum Error {
     /// make it.
     #[error("{0}")]
     WriterList(#[from] mindoodb_protocol::WriterListError),
+    /// A read-audit record from elsewhere that does not extend the chain it was offered for.
+    #[error("read-audit record {seq} refused: {why}")]
+    AuditChain {
+        /// The record's seq.
+        seq: u64,
+        /// Why (a fork, a gap, a chain id that is not its record 1's hash).
+        why: String,
+    },
 }

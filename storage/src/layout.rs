@@ -7,6 +7,8 @@
 //! feed     tenant(4) table(4) seq(8)                 -> doc_id
 //! history  tenant(4) table(4) doc_id 0x00 seq(8)     -> HistoryRecord
 //! audit    tenant(4) table(4) audit_seq(8)           -> signed read-audit record (audit.rs)
+//! audit_received
+//!          tenant(4) table(4) chain(32) audit_seq(8) -> another node's record (audit_received.rs)
 //! catalog  kind-tagged keys, see catalog.rs          -> catalog records
 //! commits  tenant(4) 'c' commit_seq(8)               -> commit record (record.rs)
 //!          tenant(4) 'r' receipt_seq(8)              -> receipt record
@@ -24,6 +26,9 @@
 //! - Every key of a table starts with its 8-byte table prefix; dropping a table is one range
 //!   delete per column family (its read-audit log goes with it).
 //! - The `audit` column family is append-only like `log`, and not derived: it is the only copy.
+//!   It holds this node's own chain of each table; chains received from other nodes live in
+//!   `audit_received`, keyed by their chain id (the hash of their record 1), so the two never
+//!   mix.
 //! - Every key of `commits` and `commit_index` starts with its 4-byte tenant id and a tag byte:
 //!   commits and receipts belong to a tenant, not to a table (a commit's entries may span
 //!   tables), so they outlive dropped tables and go with the tenant.
@@ -45,10 +50,18 @@ pub(crate) const CF_CATALOG: &str = "catalog";
 pub(crate) const CF_COMMITS: &str = "commits";
 pub(crate) const CF_COMMIT_INDEX: &str = "commit_index";
 pub(crate) const CF_AUDIT: &str = "audit";
-pub(crate) const TABLE_CFS: [&str; 6] =
-    [CF_LOG, CF_BY_HASH, CF_DOCS, CF_FEED, CF_HISTORY, CF_AUDIT];
+pub(crate) const CF_AUDIT_RECEIVED: &str = "audit_received";
+pub(crate) const TABLE_CFS: [&str; 7] = [
+    CF_LOG,
+    CF_BY_HASH,
+    CF_DOCS,
+    CF_FEED,
+    CF_HISTORY,
+    CF_AUDIT,
+    CF_AUDIT_RECEIVED,
+];
 pub(crate) const TENANT_CFS: [&str; 2] = [CF_COMMITS, CF_COMMIT_INDEX];
-pub(crate) const ALL_CFS: [&str; 9] = [
+pub(crate) const ALL_CFS: [&str; 10] = [
     CF_LOG,
     CF_BY_HASH,
     CF_DOCS,
@@ -58,6 +71,7 @@ pub(crate) const ALL_CFS: [&str; 9] = [
     CF_COMMITS,
     CF_COMMIT_INDEX,
     CF_AUDIT,
+    CF_AUDIT_RECEIVED,
 ];
 
 const COMMIT_TAG: u8 = b'c';
@@ -100,6 +114,32 @@ pub(crate) fn seq_from_key(key: &[u8]) -> Option<Seq> {
         .try_into()
         .ok()?;
     Some(Seq(u64::from_be_bytes(raw)))
+}
+
+/// A received read-audit record's key: its table, its chain's id, its seq.
+pub(crate) fn received_audit_key(table: Table, chain: &[u8; 32], seq: u64) -> [u8; 48] {
+    let mut out = [0u8; 48];
+    out[..8].copy_from_slice(&table_prefix(table));
+    out[8..40].copy_from_slice(chain);
+    out[40..].copy_from_slice(&seq.to_be_bytes());
+    out
+}
+
+/// The first key after every `received_audit_key` of `chain` (longer than any of them).
+pub(crate) fn received_chain_end(table: Table, chain: &[u8; 32]) -> Vec<u8> {
+    let mut out = received_audit_key(table, chain, u64::MAX).to_vec();
+    out.push(0xff);
+    out
+}
+
+/// The chain id and seq of a `received_audit_key`.
+pub(crate) fn split_received_audit_key(key: &[u8]) -> Option<([u8; 32], u64)> {
+    if key.len() != 48 {
+        return None;
+    }
+    let chain: [u8; 32] = key[8..40].try_into().ok()?;
+    let seq: [u8; 8] = key[40..].try_into().ok()?;
+    Some((chain, u64::from_be_bytes(seq)))
 }
 
 pub(crate) fn hash_key(table: Table, hash: &EntryHash) -> [u8; 40] {

@@ -14,7 +14,8 @@
 //! - The `commits` column family is append-only too: a tenant's commits and receipts at
 //!   gap-free seqs from 1, removed only with the tenant.
 //! - The `audit` column family (read-audit records, `audit.rs`) is append-only and not derived:
-//!   a table's signed chain from seq 1, removed only with the table.
+//!   a table's signed chain from seq 1, removed only with the table. So is `audit_received`
+//!   (`audit_received.rs`): other nodes' chains of the table, each stored only as it extends.
 //! - Every other column family is derived from the log and commits, written in the same
 //!   WriteBatch.
 //! - Seqs are gap-free per table, starting at 1.
@@ -25,6 +26,7 @@
 
 mod access;
 mod audit;
+mod audit_received;
 mod backup;
 mod backup_audit;
 mod backup_file;
@@ -56,9 +58,10 @@ mod writers;
 
 pub use access::{Access, AclItem, DefaultAcl, TenantAccess};
 pub use audit::AuditRead;
+pub use audit_received::{AuditAdded, AuditChain};
 pub use backup::{
-    BackupError, BackupInfo, LogRange, Progress, RestoreSummary, TableRange, TenantRange, Until,
-    verify_backups,
+    BackupError, BackupInfo, LogRange, Progress, ReceivedRange, RestoreSummary, TableRange,
+    TenantRange, Until, verify_backups,
 };
 pub use carried::{CarriedProof, CarriedRecord};
 pub use catalog::{KeyRecord, Membership, RoleRecord, SyncCursor, TableInfo, TenantInfo, ViewInfo};

@@ -1,6 +1,7 @@
 //! Restoring a backup chain into a new data directory, to a point in time: the newest
 //! catalog, then each file's commits, receipts and entries imported through the commit
-//! pipeline in file order, and each table's read-audit records.
+//! pipeline in file order, and each table's read-audit records: its own chain as its own,
+//! each chain it had received as received.
 //!
 //! Invariants:
 //! - The whole chain is verified before anything is written, into an empty directory only.
@@ -16,7 +17,7 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-use mindoodb_protocol::AuditRecord;
+use mindoodb_protocol::{AuditChainId, AuditRecord};
 use rocksdb::{IteratorMode, WriteBatch};
 
 use crate::backup::{BackupError, Progress, RestoreSummary, Until, verify_backups};
@@ -68,6 +69,7 @@ pub fn restore(
         imported: 0,
         tables: BTreeSet::new(),
         audits: None,
+        received: None,
     };
     for info in &infos {
         backup_file::read_file(&info.path, &mut |item| {
@@ -80,6 +82,7 @@ pub fn restore(
     restorer.flush_commits()?;
     restorer.flush_entries()?;
     restorer.flush_audits()?;
+    restorer.flush_received()?;
     progress.finish();
     for (tenant, name) in archived {
         store.set_read_only(tenant, &name, true)?;
@@ -102,6 +105,8 @@ struct Restorer<'s> {
     tables: BTreeSet<Table>,
     /// Audit records waiting for their batch, of one table.
     audits: Option<(Table, Vec<AuditRecord>)>,
+    /// Received audit records waiting for their batch, of one chain.
+    received: Option<(Table, AuditChainId, Vec<AuditRecord>)>,
 }
 
 impl Restorer<'_> {
@@ -172,6 +177,22 @@ impl Restorer<'_> {
                     .1
                     .push(record);
             }
+            Item::Received(table, chain, record) => {
+                if !self.store.has_table(table) {
+                    return Ok(());
+                }
+                if self
+                    .received
+                    .as_ref()
+                    .is_some_and(|(t, c, r)| *t != table || *c != chain || r.len() >= RESTORE_BATCH)
+                {
+                    self.flush_received()?;
+                }
+                self.received
+                    .get_or_insert_with(|| (table, chain, Vec::new()))
+                    .2
+                    .push(record);
+            }
             Item::Absent(table, seq, _) => {
                 if self.store.has_table(table) && !self.stopped.contains(&table) {
                     return Err(BackupError::Chain(format!(
@@ -189,6 +210,26 @@ impl Restorer<'_> {
         match self.audits.take() {
             Some((table, records)) => self.store.import_audit(table, &records),
             None => Ok(()),
+        }
+    }
+
+    /// Adds the pending records of a received chain, each of which must extend it.
+    fn flush_received(&mut self) -> BResult<()> {
+        let Some((table, chain, records)) = self.received.take() else {
+            return Ok(());
+        };
+        let added = self.store.add_audit_records(table, &chain, &records)?;
+        match added.refused {
+            None if added.appended == records.len() as u64 => Ok(()),
+            refused => Err(BackupError::Chain(format!(
+                "the received audit chain {chain} of table {}/{} does not continue the restored one: {}",
+                table.tenant.0,
+                table.id.0,
+                refused.map_or_else(
+                    || "records it holds already".to_owned(),
+                    |(seq, why)| format!("record {seq}: {why}")
+                )
+            ))),
         }
     }
 

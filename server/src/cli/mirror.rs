@@ -70,8 +70,19 @@ pub(crate) fn run(args: &MirrorArgs) -> Result<(), CliError> {
             0 => String::new(),
             n => format!("; {n} refused and quarantined so far"),
         };
+        let audit = match (
+            report.audit_pulled,
+            report.audit_refused,
+            report.audit_skipped,
+        ) {
+            (_, _, true) => "; read-audit log not mirrored: the role may not read it".to_owned(),
+            (0, 0, false) => String::new(),
+            (pulled, refused, false) => {
+                format!("; read-audit records {pulled} pulled, {refused} refused")
+            }
+        };
         println!(
-            "{}: pulled {} ({} new), at peer seq {}{refused}",
+            "{}: pulled {} ({} new), at peer seq {}{refused}{audit}",
             report.table, report.pulled, report.pulled_new, report.pull_seq
         );
     };

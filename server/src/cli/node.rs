@@ -135,7 +135,8 @@ fn replicate(
     };
     let mut progress = |report: &TableReport| {
         tracing::info!(table = %report.table, pulled = report.pulled, new = report.pulled_new,
-            peer_seq = report.pull_seq, "mirrored");
+            peer_seq = report.pull_seq, audit_pulled = report.audit_pulled,
+            audit_refused = report.audit_refused, audit_skipped = report.audit_skipped, "mirrored");
     };
     let mut rounds = |peer: &str, reports: &[TableReport]| {
         activity.sync_lag().record(peer, reports);

@@ -121,7 +121,8 @@ async fn once(local: &Peer, args: &SyncArgs) -> Result<(), CliError> {
     let rows = local
         .client()
         .query(
-            "SELECT table_name, pulled, pulled_new, pushed, pull_seq, push_seq, quarantined \
+            "SELECT table_name, pulled, pulled_new, pushed, pull_seq, push_seq, quarantined, \
+             audit_pulled, audit_pushed, audit_refused, audit_skipped \
              FROM mindoo.sync($1::text, $2::text, $3::text, $4::int4)",
             &[&args.peer, &pattern, &direction, &batch],
         )
@@ -145,6 +146,20 @@ async fn once(local: &Peer, args: &SyncArgs) -> Result<(), CliError> {
         if quarantined > 0 {
             println!(
                 "{table}: {quarantined} entries refused and quarantined; see mindoo.quarantine('{table}')"
+            );
+        }
+        let (audit_pulled, audit_pushed, audit_refused) = (get(7)?, get(8)?, get(9)?);
+        if audit_pulled + audit_pushed + audit_refused > 0 {
+            println!(
+                "{table}: read-audit records pulled {audit_pulled}, pushed {audit_pushed}, refused {audit_refused}"
+            );
+        }
+        if row
+            .try_get::<_, bool>(10)
+            .map_err(mindoodb_client::Error::from)?
+        {
+            println!(
+                "{table}: read-audit log not synced: the peer's sync role may not read it (only the table's owner or a superuser)"
             );
         }
     }

@@ -272,9 +272,9 @@ fn storage_code(err: &mindoodb_storage::Error) -> (&'static str, bool) {
         S::Closed => (code::ADMIN_SHUTDOWN, false),
         S::ReadOnlyTable(_) | S::ReadOnlyStore => (code::READ_ONLY_SQL_TRANSACTION, false),
         S::Thread(_) => (code::INSUFFICIENT_RESOURCES, true),
-        // Commits that arrive without their entries or their author's previous commit are
-        // refused like an entry whose parent is elsewhere.
-        S::IncompleteCommit { .. } | S::UnknownPrevCommit { .. } => {
+        // Commits without their entries or their author's previous commit, and audit records
+        // that do not extend their chain, are refused like an entry whose parent is elsewhere.
+        S::IncompleteCommit { .. } | S::UnknownPrevCommit { .. } | S::AuditChain { .. } => {
             (code::INTEGRITY_CONSTRAINT_VIOLATION, false)
         }
         S::InvalidCommit(_) | S::InvalidReceipt(_) => (code::INVALID_PARAMETER_VALUE, false),

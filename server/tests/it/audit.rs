@@ -63,7 +63,7 @@ fn ids(list: &[&str]) -> Vec<String> {
 
 /// alice's `patients` (p1..p5, wards a and b) with reads audited, a view over ward b, and
 /// bob, who may SELECT both and holds the key.
-async fn audited_patients() -> (TestServer, Client, Client, String) {
+pub(crate) async fn audited_patients() -> (TestServer, Client, Client, String) {
     let (server, alice, token) = keyed(&["patients"]).await;
     alice
         .batch_execute(&format!(

@@ -8,6 +8,7 @@
 //! - Readiness is the server's own "listening" log line, never a sleep.
 
 mod audit;
+mod audit_mirror;
 mod auth;
 mod backups;
 mod bad_input;

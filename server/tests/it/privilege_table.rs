@@ -222,6 +222,21 @@ const ROWS: &[Row] = &[
         rule: Rule::Granted("ALTER TABLE p_audit OWNER TO bob"),
     },
     Row {
+        class: "`mindoo.audit_chains`, `mindoo.audit_records`, `mindoo.add_audit_record`",
+        samples: &[
+            Sample::Sql("SELECT * FROM mindoo.audit_chains('p_audit_sync')"),
+            Sample::Sql(
+                "SELECT * FROM mindoo.audit_records('p_audit_sync', \
+                 '1111111111111111111111111111111111111111111111111111111111111111', 0)",
+            ),
+            Sample::Sql(
+                "SELECT * FROM mindoo.add_audit_record('p_audit_sync', \
+                 '1111111111111111111111111111111111111111111111111111111111111111', '\\x00')",
+            ),
+        ],
+        rule: Rule::Granted("ALTER TABLE p_audit_sync OWNER TO bob"),
+    },
+    Row {
         class: "CREATE/DROP DATABASE, CREATE/DROP ROLE, GRANT CONNECT",
         samples: &[
             Sample::Sql("CREATE ROLE frank"),
@@ -251,6 +266,7 @@ const TABLES: &[&str] = &[
     "p_sync",
     "p_quarantine",
     "p_audit",
+    "p_audit_sync",
 ];
 
 /// The first cells of the statement × privilege table in docs/SECURITY.md.

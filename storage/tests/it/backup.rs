@@ -409,9 +409,9 @@ fn a_commit_altered_in_a_backup_file_is_named() {
     );
 }
 
-/// Rewrites a version-3 file of a store without commits or audit records into the version-1
-/// layout it had before commits existed (docs/FORMAT.md#backup-files): no tenant or audit
-/// ranges, entries without an item kind. What a store written by an older build left behind.
+/// Rewrites a version-4 file of a store without commits or audit records into the version-1
+/// layout it had before commits existed (docs/FORMAT.md#backup-files): no tenant, audit or
+/// received-audit ranges, entries without an item kind. What a store written by an older build left behind.
 fn as_version_1(v2: &[u8]) -> Vec<u8> {
     let u32_at = |at: usize| u32::from_le_bytes(v2[at..at + 4].try_into().unwrap()) as usize;
     let mut out = v2[..56].to_vec();
@@ -449,6 +449,8 @@ fn as_version_1(v2: &[u8]) -> Vec<u8> {
         );
     }
     at += 4 + 56 * n_audits;
+    assert_eq!(u32_at(at), 0, "the store holds no received audit chains");
+    at += 4;
     for count in counts {
         for _ in 0..count {
             assert_eq!(v2[at], 1, "an entry item");

@@ -1,6 +1,7 @@
 //! Storage engine tests against real RocksDB in temp dirs, compiled as one binary.
 
 mod audit;
+mod audit_received;
 mod backup;
 mod catalog;
 mod commit;

@@ -10,7 +10,7 @@ use rocksdb::{DB, Options};
 
 use crate::{config, doc_id, entry, fixture, local};
 
-pub(crate) const CFS: [&str; 9] = [
+pub(crate) const CFS: [&str; 10] = [
     "log",
     "by_hash",
     "docs",
@@ -20,6 +20,7 @@ pub(crate) const CFS: [&str; 9] = [
     "commits",
     "commit_index",
     "audit",
+    "audit_received",
 ];
 
 #[allow(clippy::big_endian_bytes, reason = "mirrors the store's key layout")]

@@ -102,7 +102,8 @@ pub(crate) static SYNC: TableFn = TableFn {
     ],
     columns: Columns::Fixed(
         "table_name text, pulled int8, pulled_new int8, pushed int8, pull_seq int8, \
-         push_seq int8, quarantined int8",
+         push_seq int8, quarantined int8, audit_pulled int8, audit_pushed int8, \
+         audit_refused int8, audit_skipped bool",
     ),
     sorted_by: &["table_name"],
     writes: true,
@@ -120,6 +121,10 @@ pub(crate) static SYNC: TableFn = TableFn {
                 int(report.pull_seq),
                 int(report.push_seq),
                 int(report.quarantined),
+                int(report.audit_pulled),
+                int(report.audit_pushed),
+                int(report.audit_refused),
+                Cell::Bool(report.audit_skipped),
             ])?;
         }
         Ok(())

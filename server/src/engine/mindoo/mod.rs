@@ -23,7 +23,7 @@ use crate::engine::read::table_fn::TableFn;
 pub(crate) use feed::cursors_arg;
 
 /// Every table function of schema `mindoo`.
-pub(crate) static TABLE_FUNCTIONS: [&TableFn; 24] = [
+pub(crate) static TABLE_FUNCTIONS: [&TableFn; 27] = [
     &feed::CHANGES,
     &feed::CHANGES_ALL,
     &feed::ENTRIES,
@@ -48,6 +48,9 @@ pub(crate) static TABLE_FUNCTIONS: [&TableFn; 24] = [
     &writers::QUARANTINE,
     &writers::DROP_QUARANTINED,
     &audit::AUDIT,
+    &audit::AUDIT_CHAINS,
+    &audit::AUDIT_RECORDS,
+    &audit::ADD_AUDIT_RECORD,
 ];
 
 #[cfg(test)]
