@@ -194,7 +194,8 @@ pub async fn sync(
     let rows = peer
         .client()
         .query(
-            "SELECT table_name, last_seq FROM mindoo.tables($1::text) ORDER BY table_name",
+            "SELECT table_name, last_seq, audit_reads FROM mindoo.tables($1::text) \
+             ORDER BY table_name",
             &[&pattern],
         )
         .await?;
@@ -202,9 +203,13 @@ pub async fn sync(
         .iter()
         .map(|row| {
             let last = u64::try_from(row.try_get::<_, i64>(1)?).unwrap_or(0);
-            Ok((row.try_get::<_, String>(0)?, last))
+            let table = PeerTable {
+                last,
+                audit_reads: row.try_get(2)?,
+            };
+            Ok((row.try_get::<_, String>(0)?, table))
         })
-        .collect::<Result<HashMap<String, u64>, tokio_postgres::Error>>()?;
+        .collect::<Result<HashMap<String, PeerTable>, tokio_postgres::Error>>()?;
     let mut names: Vec<String> = Vec::new();
     if config.direction.pulls() {
         names.extend(peer_tables.keys().cloned());
@@ -229,8 +234,8 @@ pub async fn sync(
     }
     let mut reports = Vec::with_capacity(names.len());
     for name in names {
-        let peer_last = peer_tables.get(&name).copied();
-        reports.push(sync_table(local, peer, &name, peer_last, config, progress).await?);
+        let on_peer = peer_tables.get(&name).copied();
+        reports.push(sync_table(local, peer, &name, on_peer, config, progress).await?);
     }
     Ok(reports)
 }
@@ -287,17 +292,25 @@ pub async fn watch(
     }
 }
 
+/// A table as the peer lists it.
+#[derive(Debug, Clone, Copy)]
+struct PeerTable {
+    last: u64,
+    audit_reads: bool,
+}
+
 async fn sync_table(
     local: &dyn LocalNode,
     peer: &Peer,
     name: &str,
-    peer_last: Option<u64>,
+    peer_table: Option<PeerTable>,
     config: &SyncConfig,
     progress: &mut (dyn FnMut(&TableReport) + Send),
 ) -> Result<TableReport> {
-    let on_peer = peer_last.is_some();
+    let on_peer = peer_table.is_some();
+    let peer_last = peer_table.map(|table| table.last);
     let store = local.store();
-    let info = match store.table(local.tenant(), name) {
+    let mut info = match store.table(local.tenant(), name) {
         Some(info) => info,
         None => match store.create_table(local.tenant(), name, None, Default::default()) {
             Ok(info) => info,
@@ -308,6 +321,12 @@ async fn sync_table(
             Err(err) => return Err(err.into()),
         },
     };
+    // Read auditing travels one way, on: a table the peer audits is audited here too, so its
+    // documents are not read unrecorded wherever they are pulled to. Turning it off is a
+    // decision of each node's owner.
+    if peer_table.is_some_and(|table| table.audit_reads) && !info.audit_reads {
+        info = store.set_audit_reads(local.tenant(), name, true)?;
+    }
     let cursor = store.sync_cursor(info.table, peer.id().as_bytes())?;
     let mut sync = TableSync {
         local,

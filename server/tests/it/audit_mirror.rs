@@ -1,7 +1,8 @@
 //! Read-audit logs travel with the tenant (issue 19, item 5: "backed up and mirrored like any
 //! table"), with real servers: a hub whose audited table was read; a node that pulls it with
-//! `mindoo.sync` holds the hub's chain exactly (same records, byte for byte, same chain id)
-//! and, once it audits reads itself, a chain of its own beside it; a keyless mirror of that
+//! `mindoo.sync` holds the hub's chain exactly (same records, byte for byte, same chain id),
+//! audits the table as the hub does (the flag travels, on only), and keeps a chain of its own
+//! for its own reads beside the hub's; a keyless mirror of that
 //! node (`--mirror-of`) receives both; a role that may not read the audit log syncs entries
 //! and no audit, without error; `mindoodb backup --from` and a restore hold the hub's chain; a
 //! push gives the hub the node's own chain; a record with a flipped byte on the hub is refused
@@ -144,11 +145,16 @@ async fn audit_chains_travel_to_nodes_mirrors_and_backups() {
     assert_eq!(audit(&node_sql).await, as_received(&on_hub));
     assert_eq!(sync(&node_sql, &hub_info).await, (0, 0, 0, false));
 
-    // The node audits its own reads: its own chain, beside the hub's.
-    node_sql
-        .batch_execute("ALTER TABLE patients SET (audit_reads = on)")
-        .await
-        .unwrap();
+    // The hub audits the table, so the node that pulled it audits it too (sync turned the
+    // flag on); its own reads form its own chain, beside the hub's.
+    assert_eq!(
+        column(
+            &node_sql,
+            "SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'patients'"
+        )
+        .await,
+        vec![Some("audit_reads=on".to_owned())]
+    );
     let reader = node.connect_keyed(&token).await;
     assert_eq!(
         column(&reader, "SELECT id FROM patients WHERE id = 'p3'").await,

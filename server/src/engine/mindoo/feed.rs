@@ -122,7 +122,7 @@ pub(crate) static ENTRIES: TableFn = TableFn {
 pub(crate) static TABLES: TableFn = TableFn {
     name: "tables",
     params: &[param("pattern", PgType::Text)],
-    columns: Columns::Fixed("table_name text, last_seq int8"),
+    columns: Columns::Fixed("table_name text, last_seq int8, audit_reads bool"),
     sorted_by: &["table_name"],
     writes: false,
     run: |ctx, args, _limit, out| {
@@ -130,7 +130,11 @@ pub(crate) static TABLES: TableFn = TableFn {
         let snapshot = ctx.store.snapshot();
         for info in ctx.readable_tables(&pattern)? {
             let last = snapshot.last_seq(info.table)?;
-            out.push(vec![Cell::Text(info.name), Cell::Int(last.0 as i64)])?;
+            out.push(vec![
+                Cell::Text(info.name),
+                Cell::Int(last.0 as i64),
+                Cell::Bool(info.audit_reads),
+            ])?;
         }
         Ok(())
     },
