@@ -162,6 +162,20 @@ INSERT INTO products (id, data) VALUES ('p0001', '{}') ON CONFLICT ON CONSTRAINT
 
 RESET ROLE
 
+CREATE VIEW products_v AS SELECT id, data FROM products
+
+GRANT SELECT ON products_v TO writer
+
+SET ROLE writer
+
+REVOKE SELECT ON products_v FROM reader
+
+RESET ROLE
+
+REVOKE SELECT ON products_v FROM writer
+
+DROP VIEW products_v
+
 REVOKE ALL ON products FROM writer
 
 REVOKE SELECT ON products FROM reader

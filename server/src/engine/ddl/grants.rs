@@ -15,6 +15,8 @@
 //! - Each relation's list changes in one catalog write under the catalog's lock.
 //! - Revoking CONNECT or a membership announces `access_changed`.
 
+use std::sync::Arc;
+
 use datafusion::sql::sqlparser::ast::{
     Action, CascadeOption, Grant, GrantObjects, Grantee, GranteeName, GranteesType, Ident,
     ObjectName, Privileges, Revoke,
@@ -25,6 +27,7 @@ use super::{command, require_superuser};
 use crate::catalog::acl::{self, Subject};
 use crate::catalog::doc_columns::DOC_COLUMNS;
 use crate::catalog::names;
+use crate::engine::read::views::{self, Planner};
 use crate::engine::session::Session;
 use crate::error::{Error, Result};
 use crate::notice::Notice;
@@ -257,14 +260,24 @@ fn relation(
     };
     notices.push(warning);
     // A REVOKE of column privileges revokes them from every column too, and PostgreSQL warns
-    // for each column of a table, system columns first (a view has none).
+    // for each column: a table's system columns first, then its own; a view's own only.
     let column_bits = bits & acl::COLUMN_ALL;
-    if change.grant || column_bits == 0 || kind == "view" {
+    if change.grant || column_bits == 0 {
         return Ok(());
     }
-    let columns = SYSTEM_COLUMNS
-        .into_iter()
-        .chain(DOC_COLUMNS.iter().map(|column| column.name));
+    let columns: Vec<String> = match store.view(tenant, name) {
+        Some(view) => {
+            let state = session.ctx().state();
+            let planner: Planner = Arc::new(move || Some(state.clone()));
+            let schema = views::schema(&planner, store, tenant, &view)?;
+            schema.fields().iter().map(|f| f.name().clone()).collect()
+        }
+        None => SYSTEM_COLUMNS
+            .into_iter()
+            .chain(DOC_COLUMNS.iter().map(|column| column.name))
+            .map(str::to_owned)
+            .collect(),
+    };
     for column in columns {
         notices.extend(shortfall(
             change,
