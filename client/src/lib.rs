@@ -17,6 +17,7 @@
 //!
 //! See: docs/ARCHITECTURE.md#client, docs/OPERATIONS.md#sync, docs/SQL.md#mindooproof
 
+mod binary_copy;
 mod error;
 mod keyring;
 mod passphrase;

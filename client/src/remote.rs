@@ -20,10 +20,10 @@ use mindoodb_protocol::{
 };
 use zeroize::Zeroizing;
 
+use crate::binary_copy::{CopyRow, binary_copy};
 use crate::keyring::Keyring;
 use crate::peer::Peer;
 use crate::proof::{ProofEntry, VerifiedHistory, verify_proof};
-use crate::sync::{CopyRow, binary_copy};
 use crate::{Error, Result};
 
 /// A connection that seals, signs and opens with the keys of a keyring.

@@ -24,11 +24,6 @@
 //!   commit.
 //!
 //! See: docs/OPERATIONS.md#sync, docs/SQL.md#mindoosync
-#![allow(
-    clippy::big_endian_bytes,
-    reason = "the binary COPY format is big-endian"
-)]
-
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::pin::Pin;
@@ -37,7 +32,7 @@ use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
-use bytes::{BufMut as _, Bytes, BytesMut};
+use bytes::Bytes;
 use futures_util::SinkExt as _;
 use futures_util::future::{MaybeDone, maybe_done};
 use mindoodb_protocol::{DataKey, EntryHash, KeyRef};
@@ -46,6 +41,7 @@ use mindoodb_storage::{
     Transaction, Write,
 };
 
+use crate::binary_copy::{CopyRow, binary_copy};
 use crate::peer::Peer;
 use crate::sync_check::{Carried, Checked, check_all};
 use crate::{Error, Result, glob, sync_audit, sync_writers};
@@ -674,41 +670,4 @@ async fn peer_last_seq(client: &tokio_postgres::Client, table: &str) -> Result<u
         Some(row) => Ok(u64::try_from(row.try_get::<_, i64>(0)?).unwrap_or(0)),
         None => Ok(0),
     }
-}
-
-/// One row of a binary COPY of sealed entries: the entry, and its carried proof (format 2).
-pub(crate) type CopyRow<'a> = (&'a [u8], Option<&'a [u8]>);
-
-/// Postgres' binary COPY stream: signature, flags, no extension, one row per entry (the
-/// sealed bytes, then its carried proof for format 2), then the trailer.
-pub(crate) fn binary_copy(rows: &[CopyRow<'_>]) -> Bytes {
-    let size = 21
-        + rows
-            .iter()
-            .map(|(sealed, proof)| 6 + sealed.len() + proof.map_or(0, |p| 4 + p.len()))
-            .sum::<usize>();
-    let mut buf = BytesMut::with_capacity(size);
-    buf.put_slice(b"PGCOPY\n\xff\r\n\0");
-    buf.put_i32(0);
-    buf.put_i32(0);
-    for (sealed, proof) in rows {
-        // Entries are at most 16 MiB and some header bytes, proofs a few hundred bytes: far
-        // below i32::MAX.
-        match proof {
-            None => {
-                buf.put_i16(1);
-                buf.put_i32(sealed.len() as i32);
-                buf.put_slice(sealed);
-            }
-            Some(proof) => {
-                buf.put_i16(2);
-                buf.put_i32(sealed.len() as i32);
-                buf.put_slice(sealed);
-                buf.put_i32(proof.len() as i32);
-                buf.put_slice(proof);
-            }
-        }
-    }
-    buf.put_i16(-1);
-    buf.freeze()
 }
