@@ -32,13 +32,16 @@ pub fn sql(bytes: &[u8]) {
     let Ok(statements) = engine::parse(text) else {
         return;
     };
-    for mut statement in statements {
-        let _ = engine::classify(statement.clone());
-        let redacted = engine::redact(&statement);
+    for parsed in statements {
+        let _ = engine::classify(parsed.clone());
+        let redacted = engine::redact(&parsed);
         assert!(
             !TOKEN_PREFIXES.iter().any(|p| redacted.contains(p)),
             "redaction let a token prefix through: {redacted}"
         );
+        let engine::Parsed::Sql(mut statement) = parsed else {
+            continue;
+        };
         own_statement(&statement);
         let _ = engine::rewrite(&mut statement, &|name| {
             matches!(name, "count" | "sum" | "min" | "max" | "avg" | "row_number")

@@ -237,3 +237,113 @@ DROP ROLE writer
 REVOKE SELECT ON customers FROM grp
 
 DROP ROLE reader, grp
+
+CREATE ROLE opt_a NOLOGIN
+
+CREATE ROLE opt_b NOLOGIN NOINHERIT
+
+CREATE ROLE opt_g NOLOGIN
+
+GRANT SELECT, UPDATE ON customers TO opt_a WITH GRANT OPTION
+
+SET ROLE opt_a
+
+GRANT SELECT ON customers TO opt_b
+
+RESET ROLE
+
+REVOKE GRANT OPTION FOR SELECT ON customers FROM opt_a
+
+REVOKE GRANT OPTION FOR SELECT ON customers FROM opt_a RESTRICT
+
+REVOKE GRANT OPTION FOR SELECT ON customers FROM opt_a CASCADE
+
+SELECT has_table_privilege('opt_a', 'customers', 'SELECT'), has_table_privilege('opt_a', 'customers', 'SELECT WITH GRANT OPTION'), has_table_privilege('opt_a', 'customers', 'UPDATE WITH GRANT OPTION'), has_table_privilege('opt_b', 'customers', 'SELECT')
+
+SELECT grantee, privilege_type, is_grantable FROM information_schema.table_privileges WHERE table_name = 'customers' AND grantee LIKE 'opt%' ORDER BY grantee, privilege_type
+
+REVOKE GRANT OPTION FOR ALL ON customers FROM opt_a
+
+SELECT grantee, privilege_type, is_grantable FROM information_schema.table_privileges WHERE table_name = 'customers' AND grantee LIKE 'opt%' ORDER BY grantee, privilege_type
+
+REVOKE GRANT OPTION FOR SELECT ON customers FROM opt_b
+
+revoke grant option for select on table customers from opt_a granted by current_user
+
+REVOKE GRANT OPTION FOR SELECT ON customers FROM nosuch
+
+REVOKE GRANT OPTION FOR SELECT ON nosuch FROM opt_a
+
+REVOKE GRANT OPTION FOR opt_g FROM opt_a
+
+REVOKE GRANT OPTION FOR SELECT FROM opt_a
+
+SET ROLE opt_b
+
+REVOKE GRANT OPTION FOR SELECT ON customers FROM opt_a
+
+RESET ROLE
+
+GRANT opt_g TO opt_a WITH ADMIN OPTION
+
+GRANT opt_g TO opt_b
+
+SELECT r.rolname, m.rolname AS member, a.admin_option FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid JOIN pg_roles m ON m.oid = a.member WHERE r.rolname = 'opt_g' ORDER BY 2
+
+REVOKE ADMIN OPTION FOR opt_g FROM opt_a
+
+REVOKE ADMIN OPTION FOR opt_g FROM opt_b
+
+REVOKE ADMIN OPTION FOR opt_g FROM opt_g
+
+SELECT r.rolname, m.rolname AS member, a.admin_option FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid JOIN pg_roles m ON m.oid = a.member WHERE r.rolname = 'opt_g' ORDER BY 2
+
+SELECT pg_has_role('opt_a', 'opt_g', 'MEMBER'), pg_has_role('opt_a', 'opt_g', 'USAGE WITH ADMIN OPTION')
+
+SELECT pg_has_role('opt_b', 'opt_g', 'USAGE'), pg_has_role('opt_b', 'opt_g', 'member with grant option'), pg_has_role('opt_g', 'opt_g', 'MEMBER'), pg_has_role('opt_g', 'USAGE'), pg_has_role('opt_a', 'opt_b', ' usage , member ')
+
+SELECT pg_has_role('nosuch', 'opt_g', 'MEMBER')
+
+SELECT pg_has_role('opt_a', 'nosuch', 'MEMBER')
+
+SELECT pg_has_role('opt_a', 'opt_g', 'OWNER')
+
+SELECT pg_has_role('opt_a', 'opt_g', NULL), pg_has_role(NULL, 'opt_g', 'MEMBER')
+
+SELECT rolname, rolinherit FROM pg_roles WHERE rolname LIKE 'opt%' ORDER BY 1
+
+ALTER ROLE opt_b INHERIT
+
+SELECT pg_has_role('opt_b', 'opt_g', 'USAGE'), rolinherit FROM pg_roles WHERE rolname = 'opt_b'
+
+ALTER ROLE opt_b WITH NOINHERIT
+
+SELECT pg_has_role('opt_b', 'opt_g', 'USAGE'), pg_has_role('opt_b', 'opt_g', 'MEMBER')
+
+GRANT SELECT ON orders TO opt_g
+
+SET ROLE opt_b
+
+SELECT count(*) FROM orders
+
+RESET ROLE
+
+ALTER ROLE opt_b INHERIT
+
+SET ROLE opt_b
+
+SELECT count(*) > 0 FROM orders
+
+RESET ROLE
+
+REVOKE SELECT ON orders FROM opt_g
+
+SET ROLE opt_a
+
+GRANT opt_g TO opt_b
+
+RESET ROLE
+
+REVOKE ALL ON customers FROM opt_a
+
+DROP ROLE opt_a, opt_b, opt_g

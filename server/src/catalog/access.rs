@@ -1,6 +1,6 @@
 //! Visibility and privilege functions: `pg_table_is_visible`, `pg_type_is_visible`,
 //! `pg_function_is_visible`, `has_database_privilege`, `has_schema_privilege`,
-//! `has_table_privilege` and `pg_is_in_recovery`.
+//! `has_table_privilege`, `pg_has_role` and `pg_is_in_recovery`.
 //!
 //! Invariants:
 //! - Visibility follows the search path `pg_catalog, public`.
@@ -29,6 +29,7 @@ pub(crate) fn functions(source: &Arc<CatalogSource>) -> Vec<ScalarUDF> {
     let database_source = source.clone();
     let relation_source = source.clone();
     let schema_source = source.clone();
+    let role_source = source.clone();
     vec![
         row_fn(
             "pg_table_is_visible",
@@ -176,6 +177,60 @@ pub(crate) fn functions(source: &Arc<CatalogSource>) -> Vec<ScalarUDF> {
             }),
         ),
         row_fn(
+            "pg_has_role",
+            &[2, 3],
+            Volatility::Stable,
+            boolean,
+            Arc::new(move |args| {
+                let (user, role, wanted) = match args {
+                    [user, role, wanted] => (Some(user), role, wanted),
+                    [role, wanted] => (None, role, wanted),
+                    _ => return Ok(ScalarValue::Boolean(None)),
+                };
+                if args.iter().any(ScalarValue::is_null) {
+                    return Ok(ScalarValue::Boolean(None));
+                }
+                let member = subject(&role_source, user)?;
+                let roles = role_source.store.roles()?;
+                let role = match oid_arg(role) {
+                    Some(oid) => pg_roles::role_name(&roles, oid)
+                        .ok_or_else(|| Error::UndefinedObject(format!("role with OID {oid}")))?,
+                    None => {
+                        let name = text_arg(role).unwrap_or_default();
+                        if pg_roles::role_oid(&roles, &name).is_none() {
+                            return Err(Error::UndefinedObject(format!("role \"{name}\"")));
+                        }
+                        name
+                    }
+                };
+                let (privileges, options) = wanted_privileges(wanted, &ROLE_PRIVILEGES)?;
+                // `WITH GRANT OPTION` asks for the same as `WITH ADMIN OPTION`.
+                let admin = (privileges & ROLE_ADMIN != 0 || options != 0)
+                    && (member.superuser
+                        || if member.name == role {
+                            // PostgreSQL 15: a role administers itself only as the session's
+                            // own login role.
+                            member.name == role_source.role.name
+                        } else {
+                            acl::reachable(&roles, &member.name, false)
+                                .iter()
+                                .any(|name| {
+                                    roles.iter().any(|r| {
+                                        &r.name == name
+                                            && r.member_of.iter().any(|m| m.role == role && m.admin)
+                                    })
+                                })
+                        });
+                let member_of = privileges & ROLE_MEMBER != 0
+                    && (member.superuser
+                        || acl::reachable(&roles, &member.name, false).contains(&role));
+                let usage = privileges & ROLE_USAGE != 0
+                    && (member.superuser
+                        || acl::reachable(&roles, &member.name, true).contains(&role));
+                Ok(ScalarValue::Boolean(Some(admin || member_of || usage)))
+            }),
+        ),
+        row_fn(
             "pg_is_in_recovery",
             &[0],
             Volatility::Stable,
@@ -225,6 +280,20 @@ const TABLE_PRIVILEGES: [(&str, u32); 8] = [
     ("TRIGGER", acl::TRIGGER),
     ("RULE", 0),
 ];
+
+/// `pg_has_role`'s privileges, as PostgreSQL 15's `role_priv_map`: MEMBER asks for membership
+/// (direct or through other roles), USAGE for the use of the role's privileges (through
+/// INHERIT memberships only), and either `WITH ADMIN OPTION` (or `WITH GRANT OPTION`) for the
+/// right to grant the role.
+const ROLE_PRIVILEGES: [(&str, u32); 4] = [
+    ("MEMBER", ROLE_MEMBER),
+    ("USAGE", ROLE_USAGE),
+    ("MEMBER WITH ADMIN OPTION", ROLE_ADMIN),
+    ("USAGE WITH ADMIN OPTION", ROLE_ADMIN),
+];
+const ROLE_MEMBER: u32 = 1;
+const ROLE_USAGE: u32 = 2;
+const ROLE_ADMIN: u32 = 4;
 
 /// The privilege names `has_schema_privilege` accepts.
 const SCHEMA_PRIVILEGES: [(&str, u32); 2] = [("CREATE", acl::CREATE), ("USAGE", acl::USAGE)];

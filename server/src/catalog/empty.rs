@@ -57,18 +57,6 @@ empty!(
     ]
 );
 empty!(
-    PG_AUTH_MEMBERS,
-    "pg_auth_members",
-    1261,
-    false,
-    [
-        ("roleid", Oid),
-        ("member", Oid),
-        ("grantor", Oid),
-        ("admin_option", Bool),
-    ]
-);
-empty!(
     PG_POLICY,
     "pg_policy",
     3256,
@@ -269,11 +257,10 @@ empty!(
 );
 
 /// Every table of this file.
-pub(crate) const ALL: [&SystemTable; 17] = [
+pub(crate) const ALL: [&SystemTable; 16] = [
     &PG_DESCRIPTION,
     &PG_SHDESCRIPTION,
     &PG_ATTRDEF,
-    &PG_AUTH_MEMBERS,
     &PG_POLICY,
     &PG_STATISTIC_EXT,
     &PG_PUBLICATION,

@@ -27,6 +27,7 @@ pub(crate) mod names;
 mod oids;
 mod pg_am;
 mod pg_attribute;
+mod pg_auth_members;
 mod pg_class;
 mod pg_collation;
 mod pg_constraint;
@@ -71,6 +72,7 @@ use crate::error::Result;
 pub(crate) const PG_CATALOG_TABLES: &[&SystemTable] = &[
     &pg_am::TABLE,
     &pg_attribute::TABLE,
+    &pg_auth_members::TABLE,
     &pg_class::TABLE,
     &pg_collation::TABLE,
     &pg_constraint::TABLE,
@@ -88,7 +90,6 @@ pub(crate) const PG_CATALOG_TABLES: &[&SystemTable] = &[
     &pg_user::TABLE,
     &pg_views::TABLE,
     &empty::PG_ATTRDEF,
-    &empty::PG_AUTH_MEMBERS,
     &empty::PG_DESCRIPTION,
     &empty::PG_ENUM,
     &empty::PG_EXTENSION,

@@ -80,7 +80,7 @@ fn row(oid: u32, role: &RoleRecord) -> Vec<Cell> {
     vec![
         Cell::from(role.name.as_str()),
         Cell::from(role.superuser),
-        Cell::from(true),
+        Cell::from(role.inherit),
         Cell::from(role.superuser),
         Cell::from(role.superuser),
         Cell::from(role.login),

@@ -11,6 +11,7 @@ pub(crate) use super::session::set_show::show_name;
 pub(crate) use super::sql::array_text::parse as array_literal;
 pub(crate) use super::sql::classify::classify;
 pub(crate) use super::sql::literal::value_text;
+pub(crate) use super::sql::own_syntax::Parsed;
 pub(crate) use super::sql::parse::parse;
 pub(crate) use super::sql::redact::redact;
 pub(crate) use super::write::revision::normalize_json;

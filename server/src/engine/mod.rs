@@ -38,3 +38,4 @@ pub(crate) use session::receipts::sign_receipts;
 pub(crate) use session::sync_lag::PeerLag;
 pub(crate) use session::txn::TxnStatus;
 pub(crate) use session::{ClientAddr, Engine, Limits, Login, NodeMode, Session};
+pub(crate) use sql::own_syntax::Parsed;

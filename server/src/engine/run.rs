@@ -27,6 +27,7 @@ use super::read::query;
 use super::session::Session;
 use super::session::set_show;
 use super::sql::classify::{Classified, classify};
+use super::sql::own_syntax::Parsed;
 use super::sql::params as sql_params;
 use super::sql::parse::{parse, parse_one};
 use super::sql::redact::redact;
@@ -38,7 +39,7 @@ use crate::output::{Column, Output, PgType, Value};
 /// What `run` runs.
 enum Work<'p> {
     /// A statement of the simple protocol, classified when it runs.
-    Parsed(Box<Statement>),
+    Parsed(Box<Parsed>),
     /// A prepared statement, with its plan when it is a query.
     Prepared(Box<Classified>, Option<LogicalPlan>),
     /// A prepared point read of document `id`, shaped as `columns`, with the statement it
@@ -68,12 +69,12 @@ impl Session {
     }
 
     /// Simple protocol: the statements of one Query message.
-    pub(crate) fn parse_simple(&mut self, sql: &str) -> Result<Vec<Statement>> {
+    pub(crate) fn parse_simple(&mut self, sql: &str) -> Result<Vec<Parsed>> {
         parse(sql).map_err(|e| self.fail(e))
     }
 
     /// Simple protocol: runs one statement of a Query message.
-    pub(crate) async fn run_simple(&mut self, statement: Statement) -> Result<Output> {
+    pub(crate) async fn run_simple(&mut self, statement: Parsed) -> Result<Output> {
         let query = redact(&statement).into();
         let res = self
             .run(query, Work::Parsed(Box::new(statement)), &[])
@@ -110,13 +111,16 @@ impl Session {
     async fn prepare_one(&mut self, sql: &str, declared: &[Option<PgType>]) -> Result<Prepared> {
         let statement = parse_one(sql)?;
         let query: Arc<str> = redact(&statement).into();
-        let n_params = sql_params::count(&statement);
+        let n_params = match &statement {
+            Parsed::Sql(statement) => sql_params::count(statement),
+            Parsed::Own(_) => 0,
+        };
         let classified = self.admit(statement)?;
         describe(self, classified, n_params, declared, query).await
     }
 
     /// Classifies a parsed statement, unless the block is failed and it does not end it.
-    fn admit(&self, statement: Statement) -> Result<Classified> {
+    fn admit(&self, statement: Parsed) -> Result<Classified> {
         let classified = classify(statement);
         let ends_block = classified.as_ref().is_ok_and(Classified::ends_failed_block);
         self.check_failed_block(ends_block)?;
@@ -186,7 +190,10 @@ async fn dispatch(
         Classified::AlterRole { name, operation } => roles::alter(session, &name, *operation),
         Classified::DropRole { names, if_exists } => roles::drop(session, &names, if_exists),
         Classified::Grant(grant) => grants::grant(session, &grant),
-        Classified::Revoke(revoke) => grants::revoke(session, &revoke),
+        Classified::Revoke {
+            revoke,
+            option_only,
+        } => grants::revoke(session, &revoke, option_only),
         Classified::Set(set) => set_show::set(session, *set),
         Classified::Show(variable) => set_show::show(session, &variable),
         Classified::Discard(object) => Ok(set_show::discard(session, object)),
@@ -196,6 +203,7 @@ async fn dispatch(
         Classified::Copy(node) => copy::run(session, *node).await,
         Classified::DeclareCursor { name, query } => cursor::declare(session, name, *query).await,
         Classified::Fetch { name, count } => cursor::fetch(session, &name, count).await,
+        Classified::Move { name, count } => cursor::move_by(session, &name, count).await,
         Classified::CloseCursor(name) => cursor::close(session, name.as_deref()),
     }
 }

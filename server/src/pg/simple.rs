@@ -15,7 +15,6 @@ use std::fmt::Debug;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use datafusion::sql::sqlparser::ast::Statement;
 use futures::{Sink, SinkExt};
 use pgwire::api::copy::send_copy_in_response;
 use pgwire::api::portal::Format;
@@ -29,7 +28,7 @@ use pgwire::messages::response::EmptyQueryResponse;
 use pgwire::messages::simplequery::Query;
 use tokio::sync::Mutex;
 
-use crate::engine::Session;
+use crate::engine::{Parsed, Session};
 use crate::output::Output;
 use crate::pg::error::{internal, to_error_info};
 use crate::pg::interrupt::Interrupt;
@@ -120,7 +119,7 @@ impl SimpleQueryHandler for SimpleQueries {
 async fn run_one<C>(
     client: &mut C,
     session: &Arc<Mutex<Session>>,
-    statement: Statement,
+    statement: Parsed,
 ) -> PgWireResult<bool>
 where
     C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,

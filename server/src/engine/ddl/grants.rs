@@ -43,7 +43,8 @@ struct Change<'a> {
     privileges: &'a Privileges,
     objects: Option<&'a GrantObjects>,
     grantees: &'a [Grantee],
-    /// WITH GRANT OPTION / WITH ADMIN OPTION.
+    /// WITH GRANT OPTION / WITH ADMIN OPTION; for REVOKE, GRANT OPTION FOR / ADMIN OPTION
+    /// FOR: only the option goes.
     option: bool,
     cascade: bool,
     /// ALTER DEFAULT PRIVILEGES FOR ROLE.
@@ -66,8 +67,8 @@ pub(crate) fn grant(session: &mut Session, grant: &Grant) -> Result<Output> {
     )
 }
 
-/// REVOKE.
-pub(crate) fn revoke(session: &mut Session, revoke: &Revoke) -> Result<Output> {
+/// REVOKE, or with `option_only` REVOKE GRANT OPTION FOR / ADMIN OPTION FOR.
+pub(crate) fn revoke(session: &mut Session, revoke: &Revoke, option_only: bool) -> Result<Output> {
     run(
         session,
         &Change {
@@ -75,7 +76,7 @@ pub(crate) fn revoke(session: &mut Session, revoke: &Revoke) -> Result<Output> {
             privileges: &revoke.privileges,
             objects: revoke.objects.as_ref(),
             grantees: &revoke.grantees,
-            option: false,
+            option: option_only,
             cascade: matches!(revoke.cascade, Some(CascadeOption::Cascade)),
             for_role: revoke.granted_by.as_ref(),
         },
@@ -351,7 +352,7 @@ fn change_items(
         if change.grant {
             add(items, grantee, grantor, bits, change.option);
         } else {
-            take(items, grantee, grantor, bits, cascade)?;
+            take(items, grantee, grantor, bits, change.option, cascade)?;
         }
     }
     Ok(())
@@ -384,13 +385,15 @@ fn add(list: &mut Vec<AclItem>, grantee: &str, grantor: &str, bits: u32, option:
     }
 }
 
-/// Takes `bits` that `grantor` gave `grantee`; grants `grantee` made onward with those grant
-/// options go too with `cascade`, else their existence refuses the REVOKE.
+/// Takes `bits` that `grantor` gave `grantee` (with `option_only`, only their grant options);
+/// grants `grantee` made onward with those grant options go too, whole, with `cascade`, else
+/// their existence refuses the REVOKE.
 fn take(
     list: &mut Vec<AclItem>,
     grantee: &str,
     grantor: &str,
     bits: u32,
+    option_only: bool,
     cascade: bool,
 ) -> Result<()> {
     let Some(item) = list
@@ -400,7 +403,9 @@ fn take(
         return Ok(());
     };
     let lost_options = item.grant_options & bits;
-    item.privileges &= !bits;
+    if !option_only {
+        item.privileges &= !bits;
+    }
     item.grant_options &= !bits;
     list.retain(|item| item.privileges != 0);
     if lost_options == 0 || grantee.is_empty() {
@@ -424,7 +429,7 @@ fn take(
         return Err(Error::DependentObjects("dependent privileges exist".into()));
     }
     for dependent in dependents {
-        take(list, &dependent, grantee, orphaned, true)?;
+        take(list, &dependent, grantee, orphaned, false, true)?;
     }
     Ok(())
 }
@@ -523,7 +528,12 @@ fn memberships(
                     }),
                 }
             } else if record.member_of.iter().any(|m| m.role == role) {
-                record.member_of.retain(|m| m.role != role);
+                if change.option {
+                    let held = record.member_of.iter_mut().filter(|m| m.role == role);
+                    held.for_each(|m| m.admin = false);
+                } else {
+                    record.member_of.retain(|m| m.role != role);
+                }
             } else {
                 notices.push(Notice::NotMember {
                     member: member.clone(),

@@ -36,7 +36,7 @@ pub(crate) fn create(session: &Session, create: &CreateRole) -> Result<Output> {
             auth,
             login: create.login.unwrap_or(false),
             superuser: create.superuser.unwrap_or(false),
-            inherit: true,
+            inherit: create.inherit.unwrap_or(true),
             member_of: Vec::new(),
         };
         match session.store().create_role(&role) {
@@ -81,6 +81,10 @@ pub(crate) fn alter(
             RoleOption::SuperUser(superuser) => {
                 require_superuser(session, "change SUPERUSER")?;
                 role.superuser = superuser;
+            }
+            RoleOption::Inherit(inherit) => {
+                require_superuser(session, "change INHERIT")?;
+                role.inherit = inherit;
             }
             other => {
                 return Err(Error::FeatureNotSupported(format!("role option {other}")));

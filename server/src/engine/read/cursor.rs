@@ -1,4 +1,4 @@
-//! SQL cursors: `DECLARE name CURSOR FOR query`, `FETCH`, `CLOSE` (psql's `FETCH_COUNT`,
+//! SQL cursors: `DECLARE name CURSOR FOR query`, `FETCH`, `MOVE`, `CLOSE` (psql's `FETCH_COUNT`,
 //! psycopg's named cursors, SQLAlchemy's `stream_results`).
 //!
 //! Invariants:
@@ -11,6 +11,7 @@
 
 use std::sync::PoisonError;
 
+use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::sql::sqlparser::ast::{Query, Statement};
 use futures::{StreamExt, stream};
 
@@ -47,17 +48,14 @@ pub(crate) async fn declare(session: &mut Session, name: String, query: Query) -
 /// `FETCH [FORWARD] count FROM name`: the next `count` rows, or all that are left (`None`),
 /// which then stream.
 pub(crate) async fn fetch(session: &mut Session, name: &str, count: Option<u64>) -> Result<Output> {
-    let cursor = session
-        .cursors_mut()
-        .get_mut(name)
-        .ok_or_else(|| Error::UndefinedCursor(name.to_owned()))?;
+    let cursor = cursor(session, name)?;
     let columns = cursor.columns.clone();
-    let batches = cursor
-        .batches
-        .get_mut()
-        .unwrap_or_else(PoisonError::into_inner);
     let Some(count) = count else {
         let held = cursor.held.take().map(Ok);
+        let batches = cursor
+            .batches
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
         let rest = std::mem::replace(batches, Batches::ready(Vec::new()));
         return Ok(Output::Rows {
             columns,
@@ -65,8 +63,50 @@ pub(crate) async fn fetch(session: &mut Session, name: &str, count: Option<u64>)
             tag: "FETCH",
         });
     };
-    let mut wanted = usize::try_from(count).unwrap_or(usize::MAX);
     let mut rows = Vec::new();
+    advance(cursor, count, |batch| rows.push(batch)).await?;
+    Ok(Output::Rows {
+        columns,
+        batches: Batches::ready(rows),
+        tag: "FETCH",
+    })
+}
+
+/// `MOVE [FORWARD] count FROM name`: what FETCH would do, keeping no rows; the tag counts
+/// the rows passed, as PostgreSQL's does.
+pub(crate) async fn move_by(
+    session: &mut Session,
+    name: &str,
+    count: Option<u64>,
+) -> Result<Output> {
+    let cursor = cursor(session, name)?;
+    let moved = advance(cursor, count.unwrap_or(u64::MAX), drop).await?;
+    Ok(Output::Command {
+        tag: "MOVE",
+        rows: Some(moved),
+    })
+}
+
+fn cursor<'s>(session: &'s mut Session, name: &str) -> Result<&'s mut Cursor> {
+    session
+        .cursors_mut()
+        .get_mut(name)
+        .ok_or_else(|| Error::UndefinedCursor(name.to_owned()))
+}
+
+/// Passes up to `count` rows of `cursor` to `take`, batch by batch, holding back what is left
+/// of the last batch; the number of rows passed.
+async fn advance(
+    cursor: &mut Cursor,
+    count: u64,
+    mut take: impl FnMut(RecordBatch),
+) -> Result<usize> {
+    let batches = cursor
+        .batches
+        .get_mut()
+        .unwrap_or_else(PoisonError::into_inner);
+    let mut wanted = usize::try_from(count).unwrap_or(usize::MAX);
+    let mut passed = 0;
     while wanted > 0 {
         let batch = match cursor.held.take() {
             Some(batch) => batch,
@@ -77,17 +117,15 @@ pub(crate) async fn fetch(session: &mut Session, name: &str, count: Option<u64>)
         };
         if batch.num_rows() > wanted {
             cursor.held = Some(batch.slice(wanted, batch.num_rows() - wanted));
-            rows.push(batch.slice(0, wanted));
+            take(batch.slice(0, wanted));
+            passed += wanted;
             break;
         }
         wanted -= batch.num_rows();
-        rows.push(batch);
+        passed += batch.num_rows();
+        take(batch);
     }
-    Ok(Output::Rows {
-        columns,
-        batches: Batches::ready(rows),
-        tag: "FETCH",
-    })
+    Ok(passed)
 }
 
 /// `CLOSE name`, or every cursor (`None`).

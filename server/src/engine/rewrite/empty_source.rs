@@ -141,12 +141,15 @@ mod tests {
 
     fn check(sql: &str, expected: &str) {
         let mut statements = crate::engine::sql::parse::parse(sql).unwrap();
+        let crate::engine::sql::own_syntax::Parsed::Sql(statement) = &mut statements[0] else {
+            panic!("{sql} is no sqlparser statement");
+        };
         prune(
-            &mut statements[0],
+            statement,
             &|parts| parts.last().is_some_and(|n| n == "pg_policy"),
             &|name| name == "count",
         );
-        assert_eq!(statements[0].to_string(), expected);
+        assert_eq!(statement.to_string(), expected);
     }
 
     #[test]

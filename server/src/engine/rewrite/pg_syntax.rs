@@ -422,7 +422,9 @@ mod tests {
 
     fn check(sql: &str, expected: &str) {
         let mut statements = crate::engine::sql::parse::parse(sql).unwrap();
-        let statement = &mut statements[0];
+        let crate::engine::sql::own_syntax::Parsed::Sql(statement) = &mut statements[0] else {
+            panic!("{sql} is no sqlparser statement");
+        };
         rewrite(statement, &|name| matches!(name, "count" | "array_agg")).unwrap();
         assert_eq!(statement.to_string(), expected);
     }

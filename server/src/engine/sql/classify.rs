@@ -17,6 +17,7 @@ use datafusion::sql::sqlparser::ast::{
     Update, Value as SqlValue, ValueWithSpan,
 };
 
+use super::own_syntax::{OwnStatement, Parsed};
 use super::params;
 use crate::catalog::names;
 use crate::error::{Error, Result};
@@ -56,7 +57,11 @@ pub(crate) enum Classified {
         operation: Box<AlterRoleOperation>,
     },
     Grant(Box<Grant>),
-    Revoke(Box<Revoke>),
+    /// REVOKE; with `option_only`, REVOKE GRANT OPTION FOR or ADMIN OPTION FOR.
+    Revoke {
+        revoke: Box<Revoke>,
+        option_only: bool,
+    },
     Set(Box<Set>),
     /// SHOW of a parameter, its name as written (words).
     Show(Vec<Ident>),
@@ -75,6 +80,11 @@ pub(crate) enum Classified {
     },
     /// `FETCH`: up to `count` rows of a cursor (`None`: all that are left).
     Fetch {
+        name: String,
+        count: Option<u64>,
+    },
+    /// `MOVE`: moves a cursor past up to `count` rows (`None`: all that are left).
+    Move {
         name: String,
         count: Option<u64>,
     },
@@ -179,7 +189,21 @@ pub(crate) struct Copy {
 }
 
 /// Classifies a parsed statement.
-pub(crate) fn classify(statement: Statement) -> Result<Classified> {
+pub(crate) fn classify(parsed: Parsed) -> Result<Classified> {
+    match parsed {
+        Parsed::Sql(statement) => classify_sql(statement),
+        Parsed::Own(OwnStatement::Move { name, direction }) => Ok(Classified::Move {
+            name: names::fold(&name),
+            count: fetch_count(&direction)?,
+        }),
+        Parsed::Own(OwnStatement::RevokeOption(revoke)) => Ok(Classified::Revoke {
+            revoke: Box::new(revoke),
+            option_only: true,
+        }),
+    }
+}
+
+fn classify_sql(statement: Statement) -> Result<Classified> {
     Ok(match statement {
         Statement::StartTransaction { .. } => Classified::Txn(TxnCommand::Begin),
         Statement::Commit { .. } => Classified::Txn(TxnCommand::Commit),
@@ -241,7 +265,10 @@ pub(crate) fn classify(statement: Statement) -> Result<Classified> {
             operation: Box::new(operation),
         },
         Statement::Grant(grant) => Classified::Grant(Box::new(grant)),
-        Statement::Revoke(revoke) => Classified::Revoke(Box::new(revoke)),
+        Statement::Revoke(revoke) => Classified::Revoke {
+            revoke: Box::new(revoke),
+            option_only: false,
+        },
         Statement::Set(set) => Classified::Set(Box::new(set)),
         Statement::ShowVariable { variable } => Classified::Show(variable),
         Statement::Discard { object_type } => Classified::Discard(object_type),
@@ -334,13 +361,14 @@ impl Classified {
             | Classified::CreateRole(_)
             | Classified::AlterRole { .. }
             | Classified::Grant(_)
-            | Classified::Revoke(_)
+            | Classified::Revoke { .. }
             | Classified::Set(_)
             | Classified::Show(_)
             | Classified::Discard(_)
             | Classified::Reset(_)
             | Classified::DeclareCursor { .. }
             | Classified::Fetch { .. }
+            | Classified::Move { .. }
             | Classified::CloseCursor(_)
             | Classified::Deallocate(_)
             | Classified::Listen(_) => return None,
@@ -373,13 +401,14 @@ impl Classified {
             | Classified::DropRole { .. }
             | Classified::CreateDatabase { .. }
             | Classified::Grant(_)
-            | Classified::Revoke(_)
+            | Classified::Revoke { .. }
             | Classified::Show(_)
             | Classified::Discard(_)
             | Classified::Reset(_)
             | Classified::Deallocate(_)
             | Classified::Listen(_)
             | Classified::Fetch { .. }
+            | Classified::Move { .. }
             | Classified::CloseCursor(_) => Ok(()),
         }
     }

@@ -21,6 +21,11 @@
 //! pending attempt; [`parse`] then reports [`ParseFailure::OverBudget`], whatever the parser
 //! said.
 //!
+//! Statements PostgreSQL has that sqlparser reads differently or not at all come from our own
+//! readers: role grants and default privileges (`grant_syntax.rs`) and FETCH
+//! (`cursor_syntax.rs`) through the `parse_statement` hook, MOVE and REVOKE's option forms
+//! (`own_syntax.rs`) through the statement loop.
+//!
 //! Invariants:
 //! - Everything else is `PostgreSqlDialect`'s: every method it overrides is delegated, and
 //!   `dialect()` names it, so sqlparser's own PostgreSQL checks still apply. The tests parse a
@@ -37,7 +42,8 @@ use datafusion::sql::sqlparser::keywords::Keyword;
 use datafusion::sql::sqlparser::parser::{Parser, ParserError};
 use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
-use super::grant_syntax;
+use super::own_syntax::{self, Parsed};
+use super::{cursor_syntax, grant_syntax};
 
 /// Expression starts a parse may make per significant token. Of 19,089 parses of valid
 /// statements (the test suite, the nine client scripts, the fuzz corpus), none needed more than
@@ -72,15 +78,16 @@ pub(crate) enum ParseFailure {
 }
 
 /// Parses `sql` with PostgreSQL's dialect under a budget of its own.
-pub(crate) fn parse(sql: &str, recursion_limit: usize) -> Result<Vec<Statement>, ParseFailure> {
+pub(crate) fn parse(sql: &str, recursion_limit: usize) -> Result<Vec<Parsed>, ParseFailure> {
     let tokens = Tokenizer::new(&PgDialect::default(), sql)
         .tokenize_with_location()
         .map_err(|e| ParseFailure::Parser(e.into()))?;
     let dialect = PgDialect::for_tokens(&tokens);
-    let parsed = Parser::new(&dialect)
-        .with_recursion_limit(recursion_limit)
-        .with_tokens_with_locations(tokens)
-        .parse_statements();
+    let parsed = own_syntax::statements(
+        &mut Parser::new(&dialect)
+            .with_recursion_limit(recursion_limit)
+            .with_tokens_with_locations(tokens),
+    );
     // Checked before the outcome: a path that swallows the budget's error may have parsed on
     // into a different statement than the text says.
     if dialect.ran_out.get() {
@@ -125,7 +132,7 @@ impl Dialect for PgDialect {
     }
 
     fn parse_statement(&self, parser: &mut Parser) -> Option<Result<Statement, ParserError>> {
-        grant_syntax::parse(parser)
+        grant_syntax::parse(parser).or_else(|| cursor_syntax::fetch(parser))
     }
 
     /// Never parses anything itself; it only counts, and fails every expression once the budget

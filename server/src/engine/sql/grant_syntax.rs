@@ -93,6 +93,12 @@ fn role_grant(parser: &mut Parser) -> Result<Statement, ParserError> {
 
 fn role_revoke(parser: &mut Parser) -> Result<Statement, ParserError> {
     parser.expect_keyword(Keyword::REVOKE)?;
+    role_revoke_body(parser).map(Statement::Revoke)
+}
+
+/// `roles FROM members [GRANTED BY r] [CASCADE | RESTRICT]`, after `REVOKE` (or after
+/// `REVOKE ADMIN OPTION FOR`, `own_syntax.rs`).
+pub(super) fn role_revoke_body(parser: &mut Parser) -> Result<Revoke, ParserError> {
     let roles = role_actions(parser)?;
     parser.expect_keyword(Keyword::FROM)?;
     let grantees = role_grantees(parser)?;
@@ -102,13 +108,13 @@ fn role_revoke(parser: &mut Parser) -> Result<Statement, ParserError> {
         Some(_) => Some(CascadeOption::Restrict),
         None => None,
     };
-    Ok(Statement::Revoke(Revoke {
+    Ok(Revoke {
         privileges: Privileges::Actions(roles),
         objects: None,
         grantees,
         granted_by,
         cascade,
-    }))
+    })
 }
 
 fn role_actions(parser: &mut Parser) -> Result<Vec<Action>, ParserError> {

@@ -8,9 +8,11 @@
 pub(crate) mod array_text;
 pub(crate) mod ast;
 pub(crate) mod classify;
+mod cursor_syntax;
 pub(crate) mod dialect;
 mod grant_syntax;
 pub(crate) mod literal;
+pub(crate) mod own_syntax;
 pub(crate) mod params;
 pub(crate) mod parse;
 pub(crate) mod redact;

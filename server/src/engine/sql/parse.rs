@@ -12,6 +12,7 @@ use datafusion::sql::sqlparser::parser::ParserError;
 use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
 
 use super::dialect::{self, PREFIXES_PER_TOKEN, ParseFailure, PgDialect};
+use super::own_syntax::Parsed;
 use crate::error::{Error, Result};
 
 /// How deep expressions and subqueries may nest: sqlparser's default, which keeps parsing and
@@ -19,7 +20,7 @@ use crate::error::{Error, Result};
 const RECURSION_LIMIT: usize = 50;
 
 /// Parses `sql` into its statements.
-pub(crate) fn parse(sql: &str) -> Result<Vec<Statement>> {
+pub(crate) fn parse(sql: &str) -> Result<Vec<Parsed>> {
     let statements = dialect::parse(sql, RECURSION_LIMIT).map_err(|failure| match failure {
         ParseFailure::OverBudget => Error::StatementTooComplex(format!(
             "parsing it takes more than {PREFIXES_PER_TOKEN} attempts per token"
@@ -30,7 +31,9 @@ pub(crate) fn parse(sql: &str) -> Result<Vec<Statement>> {
         ParseFailure::Parser(other) => Error::Syntax(other.to_string()),
     })?;
     for statement in &statements {
-        if has_text_after(sql, statement)? {
+        if let Parsed::Sql(statement) = statement
+            && has_text_after(sql, statement)?
+        {
             return Err(Error::FeatureNotSupported(
                 "COPY FROM STDIN must end its query string; its data follows as COPY data".into(),
             ));
@@ -40,7 +43,7 @@ pub(crate) fn parse(sql: &str) -> Result<Vec<Statement>> {
 }
 
 /// Parses `sql`, which must hold exactly one statement (a prepared statement, a view's text).
-pub(crate) fn parse_one(sql: &str) -> Result<Statement> {
+pub(crate) fn parse_one(sql: &str) -> Result<Parsed> {
     let mut statements = parse(sql)?;
     match (statements.pop(), statements.is_empty()) {
         (Some(statement), true) => Ok(statement),
@@ -54,7 +57,7 @@ pub(crate) fn parse_one(sql: &str) -> Result<Statement> {
 /// A stored view's text as its one query; anything else is damage (the server stored it).
 pub(crate) fn parse_view(sql: &str) -> Result<Statement> {
     match parse_one(sql) {
-        Ok(statement @ Statement::Query(_)) => Ok(statement),
+        Ok(Parsed::Sql(statement @ Statement::Query(_))) => Ok(statement),
         _ => Err(Error::Internal(format!(
             "a view definition is not one query: {sql}"
         ))),

@@ -11,12 +11,30 @@ use std::ops::ControlFlow;
 
 use datafusion::sql::sqlparser::ast::{Expr, Statement, Value, visit_expressions_mut};
 
+use super::own_syntax::Parsed;
+
 /// Longest redacted text kept (a bulk INSERT would otherwise be megabytes of `?`).
 const MAX_LEN: usize = 1000;
 const TOKEN_PREFIXES: [&str; 2] = ["mdbk1", "mdbi1"];
 
 /// `statement` with its literals replaced by `?`.
-pub(crate) fn redact(statement: &Statement) -> String {
+pub(crate) fn redact(statement: &Parsed) -> String {
+    let mut text = match statement {
+        Parsed::Sql(statement) => without_literals(statement),
+        // MOVE's count and REVOKE's names are no literals.
+        Parsed::Own(own) => own.to_string(),
+    };
+    if TOKEN_PREFIXES.iter().any(|p| text.contains(p)) {
+        text = leading_keywords(&text);
+    }
+    if let Some((cut, _)) = text.char_indices().nth(MAX_LEN) {
+        text.truncate(cut);
+        text.push_str("...");
+    }
+    text
+}
+
+fn without_literals(statement: &Statement) -> String {
     let mut copy = statement.clone();
     let _ = visit_expressions_mut(&mut copy, |expr: &mut Expr| {
         let secret_ident = matches!(expr, Expr::Identifier(ident)
@@ -27,15 +45,7 @@ pub(crate) fn redact(statement: &Statement) -> String {
         }
         ControlFlow::<()>::Continue(())
     });
-    let mut text = copy.to_string();
-    if TOKEN_PREFIXES.iter().any(|p| text.contains(p)) {
-        text = leading_keywords(&text);
-    }
-    if let Some((cut, _)) = text.char_indices().nth(MAX_LEN) {
-        text.truncate(cut);
-        text.push_str("...");
-    }
-    text
+    copy.to_string()
 }
 
 fn leading_keywords(text: &str) -> String {
