@@ -347,3 +347,31 @@ RESET ROLE
 REVOKE ALL ON customers FROM opt_a
 
 DROP ROLE opt_a, opt_b, opt_g
+
+CREATE ROLE mk_g NOLOGIN
+
+CREATE ROLE mk_u NOLOGIN
+
+CREATE ROLE mk_v NOLOGIN
+
+CREATE ROLE mk_r IN ROLE mk_g ROLE mk_u ADMIN mk_v
+
+SELECT r.rolname, m.rolname AS member, a.admin_option, g.rolname AS grantor FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid JOIN pg_roles m ON m.oid = a.member JOIN pg_roles g ON g.oid = a.grantor WHERE r.rolname LIKE 'mk%' ORDER BY 1, 2
+
+CREATE ROLE mk_x IN ROLE nosuch
+
+SELECT count(*) FROM pg_roles WHERE rolname = 'mk_x'
+
+CREATE ROLE mk_y ROLE mk_y
+
+CREATE ROLE mk_z IN GROUP mk_g USER mk_u, mk_u
+
+CREATE ROLE mk_w NOSUPERUSER INHERIT NOCREATEROLE NOCREATEDB LOGIN NOREPLICATION NOBYPASSRLS VALID UNTIL 'infinity'
+
+SELECT rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin, rolreplication, rolbypassrls, rolconnlimit FROM pg_roles WHERE rolname = 'mk_w'
+
+ALTER ROLE mk_w WITH NOCREATEDB NOLOGIN NOREPLICATION
+
+SELECT r.rolname, m.rolname AS member, a.admin_option FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid JOIN pg_roles m ON m.oid = a.member WHERE r.rolname LIKE 'mk%' ORDER BY 1, 2
+
+DROP ROLE mk_r, mk_z, mk_w, mk_g, mk_u, mk_v

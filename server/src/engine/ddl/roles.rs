@@ -2,19 +2,21 @@
 //!
 //! Invariants:
 //! - Superusers only, except that a role may change its own password.
+//! - A role option MindooDB has nothing for is refused (0A000), never ignored; its "no" form
+//!   (what every role is) passes.
 //! - Passwords become SCRAM verifiers (`verifier.rs`) before they reach the store.
 //! - ALTER ROLE and DROP ROLE announce `access_changed`.
 //! - A role that owns a relation or is named in a grant list cannot be dropped (2BP01), so no
 //!   list names a role that does not exist.
 
 use datafusion::sql::sqlparser::ast::{
-    AlterRoleOperation, CreateRole, Expr, Ident, ObjectName, Password, RoleOption,
-    Value as SqlValue,
+    Action, AlterRoleOperation, CreateRole, Expr, Grant, Grantee, GranteeName, GranteesType, Ident,
+    ObjectName, Password, Privileges, RoleOption, Value as SqlValue,
 };
 use mindoodb_storage::{Access, AclItem, RoleRecord};
 use zeroize::Zeroizing;
 
-use super::{already, command, require_superuser};
+use super::{already, command, grants, require_superuser};
 use crate::catalog::names;
 use crate::engine::session::Session;
 use crate::error::{Error, Result};
@@ -22,11 +24,14 @@ use crate::notice::Notice;
 use crate::output::Output;
 use crate::verifier;
 
-/// CREATE ROLE / CREATE USER.
-pub(crate) fn create(session: &Session, create: &CreateRole) -> Result<Output> {
+/// CREATE ROLE / CREATE USER, with its memberships (`IN ROLE`, `ROLE`, `ADMIN`) granted as
+/// `GRANT` grants them.
+pub(crate) fn create(session: &mut Session, create: &CreateRole) -> Result<Output> {
     require_superuser(session, "create roles")?;
+    unsupported_options(create)?;
     for name in &create.names {
         let name = names::single(name)?;
+        let memberships = memberships(session, &name, create)?;
         let auth = match &create.password {
             Some(Password::Password(expr)) => verifier::make(&password_text(expr)?),
             Some(Password::NullPassword) | None => Vec::new(),
@@ -41,7 +46,7 @@ pub(crate) fn create(session: &Session, create: &CreateRole) -> Result<Output> {
         };
         match session.store().create_role(&role) {
             Ok(()) => {}
-            Err(mindoodb_storage::Error::AlreadyExists(_)) if create.if_not_exists => {}
+            Err(mindoodb_storage::Error::AlreadyExists(_)) if create.if_not_exists => continue,
             Err(e) => {
                 return Err(already(
                     e,
@@ -49,8 +54,101 @@ pub(crate) fn create(session: &Session, create: &CreateRole) -> Result<Output> {
                 ));
             }
         }
+        for membership in &memberships {
+            grants::grant(session, membership)?;
+        }
     }
     Ok(command("CREATE ROLE"))
+}
+
+/// The GRANTs a new role's `IN ROLE`/`IN GROUP`, `ROLE`/`USER` and `ADMIN` clauses make,
+/// checked before the role exists so that a bad clause creates nothing: every role they name
+/// exists (42704) and none is the new role itself (0LP01, as PostgreSQL refuses a role that
+/// would be a member of itself).
+fn memberships(session: &Session, name: &str, create: &CreateRole) -> Result<Vec<Grant>> {
+    let roles = session.store().roles()?;
+    let role = |ident: &Ident| -> Result<Ident> {
+        let other = names::fold(ident);
+        if other == name {
+            return Err(Error::InvalidGrant(format!(
+                "role \"{name}\" is a member of role \"{name}\""
+            )));
+        }
+        if !roles.iter().any(|r| r.name == other) {
+            return Err(Error::UndefinedObject(format!("role \"{other}\"")));
+        }
+        Ok(Ident::with_quote('"', other))
+    };
+    let new = Ident::with_quote('"', name);
+    let grant = |granted: Ident, to: Ident, admin: bool| Grant {
+        privileges: Privileges::Actions(vec![Action::Role {
+            role: ObjectName::from(vec![granted]),
+        }]),
+        objects: None,
+        grantees: vec![Grantee {
+            grantee_type: GranteesType::None,
+            name: Some(GranteeName::ObjectName(ObjectName::from(vec![to]))),
+        }],
+        with_grant_option: admin,
+        as_grantor: None,
+        granted_by: None,
+        current_grants: None,
+    };
+    let mut grants = Vec::new();
+    for group in create.in_role.iter().chain(&create.in_group) {
+        grants.push(grant(role(group)?, new.clone(), false));
+    }
+    for member in create.role.iter().chain(&create.user) {
+        grants.push(grant(new.clone(), role(member)?, false));
+    }
+    for admin in &create.admin {
+        grants.push(grant(new.clone(), role(admin)?, true));
+    }
+    Ok(grants)
+}
+
+/// Refuses the role options MindooDB has no such thing for (0A000) rather than ignoring them;
+/// their "no" forms, which `pg_dumpall` writes, are what every role is, and pass.
+fn unsupported_options(create: &CreateRole) -> Result<()> {
+    let flags = [
+        ("CREATEDB", create.create_db),
+        ("CREATEROLE", create.create_role),
+        ("REPLICATION", create.replication),
+        ("BYPASSRLS", create.bypassrls),
+    ];
+    for (name, on) in flags {
+        if on == Some(true) {
+            return Err(Error::FeatureNotSupported(format!("role option {name}")));
+        }
+    }
+    if let Some(limit) = &create.connection_limit {
+        option_value(&RoleOption::ConnectionLimit(limit.clone()))?;
+    }
+    if let Some(until) = &create.valid_until {
+        option_value(&RoleOption::ValidUntil(until.clone()))?;
+    }
+    Ok(())
+}
+
+/// Accepts a role option whose value is what every MindooDB role has (no connection limit,
+/// a password valid forever, no CREATEDB/CREATEROLE/REPLICATION/BYPASSRLS); 0A000 otherwise.
+/// (sqlparser reads no signed CONNECTION LIMIT, so `-1` never arrives; any other is refused.)
+fn option_value(option: &RoleOption) -> Result<()> {
+    let default = match option {
+        RoleOption::CreateDB(on)
+        | RoleOption::CreateRole(on)
+        | RoleOption::Replication(on)
+        | RoleOption::BypassRLS(on) => !on,
+        RoleOption::ValidUntil(Expr::Value(v)) => {
+            matches!(&v.value, SqlValue::SingleQuotedString(s) if s.eq_ignore_ascii_case("infinity"))
+        }
+        _ => false,
+    };
+    if default {
+        Ok(())
+    } else {
+        Err(Error::FeatureNotSupported(format!("role option {option}")))
+    }
 }
 
 /// ALTER ROLE name WITH options.
@@ -86,9 +184,7 @@ pub(crate) fn alter(
                 require_superuser(session, "change INHERIT")?;
                 role.inherit = inherit;
             }
-            other => {
-                return Err(Error::FeatureNotSupported(format!("role option {other}")));
-            }
+            other => option_value(&other)?,
         }
     }
     if !own_password_only {

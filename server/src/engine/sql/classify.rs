@@ -191,7 +191,7 @@ pub(crate) struct Copy {
 /// Classifies a parsed statement.
 pub(crate) fn classify(parsed: Parsed) -> Result<Classified> {
     match parsed {
-        Parsed::Sql(statement) => classify_sql(statement),
+        Parsed::Sql(statement) => classify_sql(*statement),
         Parsed::Own(OwnStatement::Move { name, direction }) => Ok(Classified::Move {
             name: names::fold(&name),
             count: fetch_count(&direction)?,

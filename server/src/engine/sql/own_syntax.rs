@@ -24,7 +24,7 @@ use super::{cursor_syntax, grant_syntax};
 /// One statement of a text: sqlparser's node, or one of this file's.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Parsed {
-    Sql(Statement),
+    Sql(Box<Statement>),
     Own(OwnStatement),
 }
 
@@ -90,7 +90,7 @@ pub(super) fn statements(parser: &mut Parser) -> Result<Vec<Parsed>, ParserError
         }
         let statement = match own(parser) {
             Some(own) => Parsed::Own(own?),
-            None => Parsed::Sql(parser.parse_statement()?),
+            None => Parsed::Sql(Box::new(parser.parse_statement()?)),
         };
         statements.push(statement);
         expecting_delimiter = true;
@@ -180,9 +180,12 @@ mod tests {
         let kinds: Vec<&str> = parsed
             .iter()
             .map(|p| match p {
-                Parsed::Sql(Statement::Query(_)) => "query",
-                Parsed::Sql(Statement::Revoke(_)) => "revoke",
-                Parsed::Sql(Statement::Fetch { .. }) => "fetch",
+                Parsed::Sql(sql) => match sql.as_ref() {
+                    Statement::Query(_) => "query",
+                    Statement::Revoke(_) => "revoke",
+                    Statement::Fetch { .. } => "fetch",
+                    other => panic!("{other:?}"),
+                },
                 Parsed::Own(OwnStatement::Move { .. }) => "move",
                 other => panic!("{other:?}"),
             })

@@ -57,7 +57,7 @@ pub(crate) fn parse_one(sql: &str) -> Result<Parsed> {
 /// A stored view's text as its one query; anything else is damage (the server stored it).
 pub(crate) fn parse_view(sql: &str) -> Result<Statement> {
     match parse_one(sql) {
-        Ok(Parsed::Sql(statement @ Statement::Query(_))) => Ok(statement),
+        Ok(Parsed::Sql(statement)) if matches!(*statement, Statement::Query(_)) => Ok(*statement),
         _ => Err(Error::Internal(format!(
             "a view definition is not one query: {sql}"
         ))),
