@@ -229,6 +229,8 @@ SELECT id FROM articles WHERE to_tsvector('english', data ->> 'body') @@ to_tsqu
 
 SELECT id FROM articles WHERE to_tsvector('english', data ->> 'body') @@ to_tsquery('english', 'database & sync') ORDER BY id
 
+SELECT id FROM articles WHERE to_tsvector('english', data->>'body') @@ to_tsquery('english', 'fox & dog') ORDER BY id
+
 SELECT id FROM articles WHERE to_tsvector('english', data ->> 'body') @@ to_tsquery('english', 'quick <-> brown') ORDER BY id
 
 SELECT id FROM articles WHERE to_tsvector('english', data ->> 'title') @@ plainto_tsquery('english', 'fast queries') ORDER BY id
