@@ -197,6 +197,7 @@ pub(super) fn eval(
                 .name()
                 .to_owned(),
         ),
+        Kind::Text => Out::Text(text(&args[0])?),
     })
 }
 

@@ -58,6 +58,8 @@ pub(super) enum Kind {
     TsqueryIn,
     /// `x::regconfig`, reached through `rewrite.rs`.
     RegconfigIn,
+    /// A tsvector, tsquery or regconfig cast to text (its output text), through `rewrite.rs`.
+    Text,
 }
 
 /// The type a kind's results have.
@@ -141,6 +143,7 @@ impl Kind {
             Kind::TsvectorIn => "tsvectorin",
             Kind::TsqueryIn => "tsqueryin",
             Kind::RegconfigIn => "regconfigin",
+            Kind::Text => "text",
         }
     }
 
@@ -157,7 +160,8 @@ impl Kind {
             | Kind::FromArray
             | Kind::TsvectorIn
             | Kind::TsqueryIn
-            | Kind::RegconfigIn => 1..=1,
+            | Kind::RegconfigIn
+            | Kind::Text => 1..=1,
             Kind::ToTsvector
             | Kind::ToTsquery
             | Kind::PlainToTsquery
@@ -203,11 +207,21 @@ impl Kind {
             | Kind::TsqueryIn => Returns::TsQuery,
             Kind::CurrentConfig | Kind::RegconfigIn => Returns::RegConfig,
             Kind::Headline if jsonb_document => Returns::Jsonb,
-            Kind::Headline | Kind::Querytree => Returns::Text,
+            Kind::Headline | Kind::Querytree | Kind::Text => Returns::Text,
             Kind::ToArray | Kind::Lexize => Returns::TextArray,
             Kind::Match | Kind::QueryContains | Kind::QueryContained => Returns::Bool,
             Kind::Rank | Kind::RankCd => Returns::Float4,
             Kind::Length | Kind::Numnode => Returns::Int4,
+        }
+    }
+
+    /// Whether argument `index` of `n` is a number (a normalization, a phrase distance);
+    /// every other argument is text, a search type, jsonb or an array.
+    pub(super) fn numeric_argument(self, index: usize, n: usize) -> bool {
+        match self {
+            Kind::Rank | Kind::RankCd => n >= 3 && index == n - 1 && index >= 2,
+            Kind::QueryPhrase => index == 2,
+            _ => false,
         }
     }
 

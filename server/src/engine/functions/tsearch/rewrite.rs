@@ -1,7 +1,8 @@
 //! An analyzer rule for what SQL spells without a full-text search function: a cast to
 //! `tsvector`, `tsquery` or `regconfig` becomes the type's input function (`'a b'::tsvector`
 //! is `tsvectorin`, with its errors), and `length` of a tsvector counts its lexemes rather
-//! than the characters of its text.
+//! than the characters of its text; a cast of a search type to text is its output text,
+//! typed text.
 //!
 //! Invariants:
 //! - After analysis no plan holds a cast to a full-text search type; each rewritten
@@ -43,6 +44,8 @@ impl TsRewrite {
                     Some(PgType::TsVector) => Kind::TsvectorIn,
                     Some(PgType::TsQuery) => Kind::TsqueryIn,
                     Some(PgType::RegConfig) => Kind::RegconfigIn,
+                    // DataFusion's field of a cast to text keeps its operand's mark.
+                    Some(PgType::Text) if is_search_type(&cast.expr, schema) => Kind::Text,
                     _ => return Ok(Transformed::no(Expr::Cast(cast))),
                 };
                 Transformed::yes(call(kind, *cast.expr))
@@ -62,6 +65,15 @@ impl TsRewrite {
 fn is_tsvector(expr: &Expr, schema: &DFSchema) -> bool {
     expr.to_field(schema)
         .is_ok_and(|(_, field)| PgType::of_field(&field) == Some(PgType::TsVector))
+}
+
+fn is_search_type(expr: &Expr, schema: &DFSchema) -> bool {
+    expr.to_field(schema).is_ok_and(|(_, field)| {
+        matches!(
+            PgType::of_field(&field),
+            Some(PgType::TsVector | PgType::TsQuery | PgType::RegConfig)
+        )
+    })
 }
 
 impl AnalyzerRule for TsRewrite {

@@ -25,7 +25,7 @@ use mindoodb_pgfn::tsearch::TsConfig;
 
 use super::eval::{Input, Out, eval};
 use super::kind::{Kind, Returns};
-use crate::catalog::Settings;
+use crate::catalog::{Settings, format_type};
 use crate::engine::functions::jsonb::{Arg, pg};
 use crate::error::Error;
 use crate::output::{PgType, is_jsonb};
@@ -99,6 +99,46 @@ struct TsFn {
 }
 
 impl TsFn {
+    /// PostgreSQL has no overload taking a number, boolean, date or bytes where these
+    /// functions take text or a search type: such a call is an undefined function (42883).
+    fn check_argument_types(&self, arg_fields: &[FieldRef]) -> DfResult<()> {
+        let n = arg_fields.len();
+        let wrong = arg_fields.iter().enumerate().any(|(i, field)| {
+            !self.kind.numeric_argument(i, n)
+                && matches!(
+                    PgType::of_field(field),
+                    Some(
+                        PgType::Bool
+                            | PgType::Int2
+                            | PgType::Int4
+                            | PgType::Int8
+                            | PgType::Float4
+                            | PgType::Float8
+                            | PgType::Numeric
+                            | PgType::Bytea
+                            | PgType::Timestamptz
+                            | PgType::Date
+                            | PgType::Oid
+                    )
+                )
+        });
+        if !wrong {
+            return Ok(());
+        }
+        let types: Vec<String> = arg_fields
+            .iter()
+            .map(|field| {
+                PgType::of_field(field)
+                    .and_then(|t| format_type(t.oid(), None))
+                    .unwrap_or_else(|| field.data_type().to_string())
+            })
+            .collect();
+        Err(
+            Error::UndefinedFunction(format!("{}({})", self.name(), types.join(", ")))
+                .into_datafusion(),
+        )
+    }
+
     fn returns(&self, arg_fields: &[FieldRef]) -> Returns {
         let jsonb_document = self.kind == Kind::Headline
             && document_index(arg_fields).is_some_and(|i| is_jsonb(&arg_fields[i]));
@@ -132,6 +172,7 @@ impl ScalarUDFImpl for TsFn {
     }
 
     fn return_field_from_args(&self, args: ReturnFieldArgs) -> DfResult<FieldRef> {
+        self.check_argument_types(args.arg_fields)?;
         Ok(Arc::new(field(self.returns(args.arg_fields), self.name())))
     }
 
