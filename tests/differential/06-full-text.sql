@@ -303,6 +303,8 @@ SELECT ts_rank_cd('{0.1, 0.2}', to_tsvector('english', 'fox'), to_tsquery('engli
 
 SELECT to_tsvector(42)
 
+SELECT to_tsquery()
+
 SELECT 'abc' @@ 'x y', to_tsvector('a b') @@ 'a & b', to_tsquery('english', 'a & b') @@ to_tsvector('english', 'a b')
 
 SELECT !! 'a'::tsquery, 'a'::tsquery || 'b', 'a:1'::tsvector || 'b:1', 'a'::tsquery && 'b'::tsquery

@@ -99,29 +99,31 @@ struct TsFn {
 }
 
 impl TsFn {
-    /// PostgreSQL has no overload taking a number, boolean, date or bytes where these
-    /// functions take text or a search type: such a call is an undefined function (42883).
+    /// PostgreSQL has no overload with another number of arguments, nor one taking a number,
+    /// boolean, date or bytes where these functions take text or a search type: such a call
+    /// is an undefined function (42883), found at planning as in PostgreSQL.
     fn check_argument_types(&self, arg_fields: &[FieldRef]) -> DfResult<()> {
         let n = arg_fields.len();
-        let wrong = arg_fields.iter().enumerate().any(|(i, field)| {
-            !self.kind.numeric_argument(i, n)
-                && matches!(
-                    PgType::of_field(field),
-                    Some(
-                        PgType::Bool
-                            | PgType::Int2
-                            | PgType::Int4
-                            | PgType::Int8
-                            | PgType::Float4
-                            | PgType::Float8
-                            | PgType::Numeric
-                            | PgType::Bytea
-                            | PgType::Timestamptz
-                            | PgType::Date
-                            | PgType::Oid
+        let wrong = !self.kind.arity().contains(&n)
+            || arg_fields.iter().enumerate().any(|(i, field)| {
+                !self.kind.numeric_argument(i, n)
+                    && matches!(
+                        PgType::of_field(field),
+                        Some(
+                            PgType::Bool
+                                | PgType::Int2
+                                | PgType::Int4
+                                | PgType::Int8
+                                | PgType::Float4
+                                | PgType::Float8
+                                | PgType::Numeric
+                                | PgType::Bytea
+                                | PgType::Timestamptz
+                                | PgType::Date
+                                | PgType::Oid
+                        )
                     )
-                )
-        });
+            });
         if !wrong {
             return Ok(());
         }
