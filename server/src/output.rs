@@ -75,11 +75,17 @@ pub(crate) enum PgType {
     Varchar,
     /// `"char"` (18), the one-byte type of catalog codes: Arrow Utf8 marked `char`.
     Char,
+    /// `tsvector` (3614): Arrow Utf8 marked `tsvector`, holding `tsvectorout`'s text.
+    TsVector,
+    /// `tsquery` (3615): Arrow Utf8 marked `tsquery`, holding `tsqueryout`'s text.
+    TsQuery,
+    /// `regconfig` (3734): Arrow Utf8 marked `regconfig`, holding the configuration's name.
+    RegConfig,
 }
 
 impl PgType {
     /// Every variant, for tests that must cover them all and for the `wire` fuzz target.
-    pub(crate) const ALL: [PgType; 25] = [
+    pub(crate) const ALL: [PgType; 28] = [
         PgType::Bool,
         PgType::Int2,
         PgType::Int4,
@@ -105,6 +111,9 @@ impl PgType {
         PgType::AclItemArray,
         PgType::Varchar,
         PgType::Char,
+        PgType::TsVector,
+        PgType::TsQuery,
+        PgType::RegConfig,
     ];
 
     /// The type's OID in `pg_type`.
@@ -135,6 +144,9 @@ impl PgType {
             PgType::AclItemArray => 1034,
             PgType::Varchar => 1043,
             PgType::Char => 18,
+            PgType::TsVector => 3614,
+            PgType::TsQuery => 3615,
+            PgType::RegConfig => 3734,
         }
     }
 
@@ -196,7 +208,10 @@ impl PgType {
             | PgType::Name
             | PgType::AclItem
             | PgType::Varchar
-            | PgType::Char => DataType::Utf8,
+            | PgType::Char
+            | PgType::TsVector
+            | PgType::TsQuery
+            | PgType::RegConfig => DataType::Utf8,
             PgType::Bytea => DataType::Binary,
             PgType::Timestamptz => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
             PgType::Date => DataType::Date32,
@@ -241,7 +256,10 @@ impl PgType {
                     | PgType::Name
                     | PgType::AclItem
                     | PgType::Varchar
-                    | PgType::Char),
+                    | PgType::Char
+                    | PgType::TsVector
+                    | PgType::TsQuery
+                    | PgType::RegConfig),
                 ),
                 DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View,
             ) => return Some(pg_type),
@@ -291,13 +309,16 @@ impl PgType {
 /// Field metadata key whose value marks a field as one of the `MARKS` types.
 const PG_TYPE_KEY: &str = "pg_type";
 /// The types told from another of the same Arrow type by a mark, with their marks.
-const MARKS: [(PgType, &str); 6] = [
+const MARKS: [(PgType, &str); 9] = [
     (PgType::Jsonb, "jsonb"),
     (PgType::Name, "name"),
     (PgType::AclItem, "aclitem"),
     (PgType::AclItemArray, "aclitem[]"),
     (PgType::Varchar, "varchar"),
     (PgType::Char, "char"),
+    (PgType::TsVector, "tsvector"),
+    (PgType::TsQuery, "tsquery"),
+    (PgType::RegConfig, "regconfig"),
 ];
 
 /// True when a field carries the jsonb mark.

@@ -229,6 +229,8 @@ SELECT id FROM articles WHERE to_tsvector('english', data ->> 'body') @@ to_tsqu
 
 SELECT id FROM articles WHERE to_tsvector('english', data ->> 'body') @@ to_tsquery('english', 'database & sync') ORDER BY id
 
+SELECT id FROM articles WHERE to_tsvector('english', data->>'body') @@ to_tsquery('english', 'fox & dog') ORDER BY id
+
 SELECT id FROM articles WHERE to_tsvector('english', data ->> 'body') @@ to_tsquery('english', 'quick <-> brown') ORDER BY id
 
 SELECT id FROM articles WHERE to_tsvector('english', data ->> 'title') @@ plainto_tsquery('english', 'fast queries') ORDER BY id
@@ -284,3 +286,30 @@ SELECT * FROM ts_parse('default', '123 - a number')
 SELECT alias, description FROM ts_token_type('default') ORDER BY tokid LIMIT 5
 
 SELECT ts_lexize('english_stem', 'stars'), ts_lexize('simple', 'Stars')
+
+# the types on the wire, casts, and overloads PostgreSQL lacks
+-- binary
+SELECT to_tsvector('english', 'fat cats ate'), to_tsquery('english', 'fat & !cat <-> rat:*A'), get_current_ts_config()
+
+SELECT 'english'::regconfig, 'pg_catalog.simple'::regconfig, to_tsvector('simple'::regconfig, 'A b')
+
+SELECT to_tsvector('english', 'fat cats')::text, length(to_tsvector('english', 'fat cats')::text)
+
+SELECT setweight(to_tsvector('english', 'fat cats rats'), 'B', '{cat}'), ts_filter(to_tsvector('english', 'x'), '{z}')
+
+SELECT ts_rank(ARRAY[0.1, 0.2, 0.4, 1.0], to_tsvector('english', 'fox'), to_tsquery('english', 'fox')), ts_rank(to_tsvector('english', 'fox'), 'fox')
+
+SELECT ts_rank_cd('{0.1, 0.2}', to_tsvector('english', 'fox'), to_tsquery('english', 'fox'))
+
+SELECT to_tsvector(42)
+
+SELECT to_tsquery()
+
+SELECT 'abc' @@ 'x y', to_tsvector('a b') @@ 'a & b', to_tsquery('english', 'a & b') @@ to_tsvector('english', 'a b')
+
+SELECT !! 'a'::tsquery, 'a'::tsquery || 'b', 'a:1'::tsvector || 'b:1', 'a'::tsquery && 'b'::tsquery
+
+-- params: ["fat rats"]
+SELECT to_tsvector('english', $1), to_tsvector('english', $1) @@ to_tsquery('english', 'rat')
+
+SHOW default_text_search_config

@@ -69,6 +69,22 @@ impl TsConfig {
         }
     }
 
+    /// The configuration's OID in a PostgreSQL 15 cluster (`regconfig`'s binary form):
+    /// `simple` is pinned, `english` is what initdb gives it.
+    pub fn oid(self) -> u32 {
+        match self {
+            TsConfig::Simple => 3748,
+            TsConfig::English => 13164,
+        }
+    }
+
+    /// The configuration with this OID.
+    pub fn from_oid(oid: u32) -> Option<TsConfig> {
+        [TsConfig::Simple, TsConfig::English]
+            .into_iter()
+            .find(|config| config.oid() == oid)
+    }
+
     /// The dictionary a token type goes to, or `None` when the configuration drops it.
     pub(crate) fn dictionary(self, token: TokenType) -> Option<Dictionary> {
         use TokenType as T;

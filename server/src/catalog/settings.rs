@@ -116,6 +116,7 @@ fn defaults(role: &str, database: &str) -> HashMap<String, String> {
         ("lc_ctype", "C"),
         ("in_hot_standby", "off"),
         ("max_index_keys", "32"),
+        ("default_text_search_config", "pg_catalog.english"),
         (ROLE, "none"),
     ];
     let mut values: HashMap<String, String> = defaults

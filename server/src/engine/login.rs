@@ -20,6 +20,7 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 use mindoodb_storage::ViewInfo;
 
 use super::functions::jsonb::{self, JsonTypePlanner};
+use super::functions::tsearch::{self, TsTypePlanner};
 use super::functions::{array_out, datetime};
 use super::mindoo::TABLE_FUNCTIONS;
 use super::read::scan::PAGE_DOCS;
@@ -60,7 +61,9 @@ impl Engine {
             .with_config(config)
             .with_runtime_env(runtime)
             .with_default_features()
-            .with_type_planner(Arc::new(PgTypePlanner::new(Arc::new(JsonTypePlanner))))
+            .with_type_planner(Arc::new(PgTypePlanner::new(Arc::new(TsTypePlanner::new(
+                Arc::new(JsonTypePlanner),
+            )))))
             .build();
         let mut ctx = SessionContext::new_with_state(df_state);
         let settings = Settings::new(&role.name, &tenant.name);
@@ -103,6 +106,8 @@ impl Engine {
             },
         )?;
         ctx.register_catalog(names::CATALOG, Arc::new(catalog));
+        // Before jsonb's: its operator planner would take `@>` and `<@` of tsqueries.
+        tsearch::register(&mut ctx, &settings)?;
         jsonb::register(&mut ctx)?;
         ctx.add_analyzer_rule(Arc::new(array_out::ArrayCasts));
         datetime::register(&mut ctx)?;

@@ -19,6 +19,8 @@ use pgwire::api::portal::Format;
 use pgwire::api::results::FieldFormat;
 use pgwire::error::PgWireResult;
 
+use mindoodb_pgfn::tsearch;
+
 use crate::output::{PgType, Value};
 use crate::pg::encode::format_for;
 use crate::pg::error::{bad_parameter, not_utf8, protocol_violation};
@@ -124,6 +126,22 @@ fn binary(pg_type: PgType, plain_json: bool, bytes: &[u8]) -> Result<Value, Stri
             )
         }
         PgType::Oid => Value::Int(i64::from(u32::from_be_bytes(array(bytes)?))),
+        PgType::TsVector => Value::Text(
+            tsearch::tsvector_recv(bytes)
+                .map_err(|err| err.message)?
+                .to_string(),
+        ),
+        PgType::TsQuery => Value::Text(
+            tsearch::tsquery_recv(bytes)
+                .map_err(|err| err.message)?
+                .to_string(),
+        ),
+        PgType::RegConfig => Value::Text(
+            tsearch::TsConfig::from_oid(u32::from_be_bytes(array(bytes)?))
+                .ok_or("text search configuration does not exist")?
+                .name()
+                .to_owned(),
+        ),
         PgType::BoolArray
         | PgType::Int2Array
         | PgType::Int4Array
@@ -169,6 +187,9 @@ fn text(pg_type: PgType, bytes: &[u8]) -> Result<Value, String> {
         | PgType::AclItem
         | PgType::Varchar
         | PgType::Char
+        | PgType::TsVector
+        | PgType::TsQuery
+        | PgType::RegConfig
         | PgType::Date => Value::Text(text),
         PgType::Jsonb => Value::Jsonb(text),
         PgType::Bytea => Value::Bytea(bytea_from_text(&text)?),

@@ -169,7 +169,7 @@ fn type_size(pg_type: PgType) -> i16 {
     match pg_type {
         PgType::Bool | PgType::Char => 1,
         PgType::Int2 => 2,
-        PgType::Int4 | PgType::Float4 | PgType::Date | PgType::Oid => 4,
+        PgType::Int4 | PgType::Float4 | PgType::Date | PgType::Oid | PgType::RegConfig => 4,
         PgType::Int8 | PgType::Float8 | PgType::Timestamptz => 8,
         PgType::Name => 64,
         PgType::AclItem => 12,
@@ -185,7 +185,9 @@ fn type_size(pg_type: PgType) -> i16 {
         | PgType::OidArray
         | PgType::TextArray
         | PgType::AclItemArray
-        | PgType::Varchar => -1,
+        | PgType::Varchar
+        | PgType::TsVector
+        | PgType::TsQuery => -1,
     }
 }
 

@@ -154,6 +154,14 @@ pub(crate) fn value_bytes(
                 .as_bytes()
                 .to_vec()
         }
+        PgType::TsVector | PgType::TsQuery | PgType::RegConfig => {
+            let text = typed::<StringArray>(array, pg_type)?.value(row);
+            if binary {
+                tsearch_binary(pg_type, text)?
+            } else {
+                text.as_bytes().to_vec()
+            }
+        }
         PgType::Jsonb => {
             let text = typed::<StringArray>(array, pg_type)?.value(row);
             let mut bytes = Vec::with_capacity(text.len() + 1);
@@ -273,6 +281,24 @@ fn array_binary(values: &dyn Array, element: PgType) -> PgWireResult<Vec<u8>> {
         encode_cell(values, idx, element, FieldFormat::Binary, &mut out)?;
     }
     Ok(out)
+}
+
+/// The binary form of a full-text search value from its text: `tsvectorsend`,
+/// `tsquerysend`, or a configuration's OID.
+fn tsearch_binary(pg_type: PgType, text: &str) -> PgWireResult<Vec<u8>> {
+    use mindoodb_pgfn::tsearch::{TsConfig, TsQuery, TsVector, tsquery_send, tsvector_send};
+    let invalid = |why: mindoodb_pgfn::Error| {
+        internal(format!("{pg_type:?} value {text:?}: {}", why.message))
+    };
+    Ok(match pg_type {
+        PgType::TsVector => tsvector_send(&TsVector::parse(text).map_err(invalid)?),
+        PgType::TsQuery => tsquery_send(&TsQuery::parse(text).map_err(invalid)?),
+        _ => TsConfig::from_name(text)
+            .map_err(invalid)?
+            .oid()
+            .to_be_bytes()
+            .to_vec(),
+    })
 }
 
 fn typed<T: 'static>(array: &dyn Array, pg_type: PgType) -> PgWireResult<&T> {

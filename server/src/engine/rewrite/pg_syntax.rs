@@ -1,8 +1,9 @@
 //! Postgres syntax DataFusion does not plan, rewritten on the parsed AST before planning:
 //! `pg_catalog.`-qualified function and type names, `OPERATOR(pg_catalog.~)`,
 //! `COLLATE "C"`-style byte-order collations, `::regclass`-style casts (to the functions of
-//! `catalog/regtypes.rs`), `ARRAY(subquery)`, and scalar subqueries that are not aggregated
-//! (wrapped in `scalar_subquery`, which DataFusion can decorrelate).
+//! `catalog/regtypes.rs`), `!!` (tsquery negation, `tsquery_not`), `ARRAY(subquery)`, and
+//! scalar subqueries that are not aggregated (wrapped in `scalar_subquery`, which DataFusion
+//! can decorrelate).
 //!
 //! Invariants:
 //! - Every rewrite keeps Postgres' meaning; syntax whose meaning would change (a collation
@@ -21,7 +22,7 @@ use datafusion::sql::sqlparser::ast::{
     ArrayElemTypeDef, BinaryOperator, CastKind, DataType, Expr, Function, FunctionArg,
     FunctionArgExpr, FunctionArgumentClause, FunctionArgumentList, FunctionArguments, GroupByExpr,
     Ident, ObjectName, ObjectNamePart, OrderBy, OrderByKind, Query, Select, SelectItem, SetExpr,
-    Statement, VisitMut, VisitorMut, visit_expressions, visit_expressions_mut,
+    Statement, UnaryOperator, VisitMut, VisitorMut, visit_expressions, visit_expressions_mut,
 };
 use datafusion::sql::sqlparser::parser::Parser;
 
@@ -146,6 +147,14 @@ fn rewrite_expr(expr: &mut Expr, is_aggregate: &dyn Fn(&str) -> bool) -> Result<
                 let inner = std::mem::replace(inner.as_mut(), Expr::value(null()));
                 *expr = inner;
             }
+        }
+        // `!!` is only tsquery negation since PostgreSQL 14 dropped prefix factorial.
+        Expr::UnaryOp {
+            op: UnaryOperator::PGPrefixFactorial,
+            expr: inner,
+        } => {
+            let inner = std::mem::replace(inner.as_mut(), Expr::value(null()));
+            *expr = call("tsquery_not", vec![inner]);
         }
         Expr::Cast {
             expr: inner,

@@ -25,7 +25,7 @@ use datafusion::logical_expr::{Expr, ExprSchemable};
 use datafusion::prelude::SessionContext;
 use datafusion::sql::sqlparser::ast::{self, BinaryOperator};
 
-pub(crate) use args::{Arg, Out};
+pub(crate) use args::{Arg, Out, pg};
 pub(crate) use scalar::{Kind, jsonb_text};
 
 use crate::catalog::names;
