@@ -375,3 +375,25 @@ ALTER ROLE mk_w WITH NOCREATEDB NOLOGIN NOREPLICATION
 SELECT r.rolname, m.rolname AS member, a.admin_option FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid JOIN pg_roles m ON m.oid = a.member WHERE r.rolname LIKE 'mk%' ORDER BY 1, 2
 
 DROP ROLE mk_r, mk_z, mk_w, mk_g, mk_u, mk_v
+
+CREATE ROLE adp_w NOLOGIN
+
+CREATE ROLE adp_r NOLOGIN
+
+ALTER DEFAULT PRIVILEGES FOR ROLE adp_w GRANT SELECT, INSERT ON TABLES TO adp_r WITH GRANT OPTION
+
+SELECT pg_get_userbyid(defaclrole), defaclnamespace, defaclobjtype, defaclacl FROM pg_default_acl
+
+ALTER DEFAULT PRIVILEGES FOR ROLE adp_w REVOKE GRANT OPTION FOR SELECT ON TABLES FROM adp_r
+
+SELECT pg_get_userbyid(defaclrole), defaclacl FROM pg_default_acl
+
+alter default privileges for role adp_w revoke grant option for all on tables from adp_r cascade
+
+SELECT pg_get_userbyid(defaclrole), defaclacl FROM pg_default_acl
+
+ALTER DEFAULT PRIVILEGES FOR ROLE adp_w REVOKE ALL ON TABLES FROM adp_r
+
+SELECT count(*) FROM pg_default_acl
+
+DROP ROLE adp_w, adp_r

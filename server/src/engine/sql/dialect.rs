@@ -22,9 +22,9 @@
 //! said.
 //!
 //! Statements PostgreSQL has that sqlparser reads differently or not at all come from our own
-//! readers: role grants and default privileges (`grant_syntax.rs`) and FETCH
-//! (`cursor_syntax.rs`) through the `parse_statement` hook, MOVE and REVOKE's option forms
-//! (`own_syntax.rs`) through the statement loop.
+//! readers: role grants (`grant_syntax.rs`) and FETCH (`cursor_syntax.rs`) through the
+//! `parse_statement` hook; MOVE, REVOKE's option forms and ALTER DEFAULT PRIVILEGES
+//! (`own_syntax.rs`, `grant_syntax.rs`) through the statement loop.
 //!
 //! Invariants:
 //! - Everything else is `PostgreSqlDialect`'s: every method it overrides is delegated, and

@@ -1,7 +1,8 @@
 //! PostgreSQL's GRANT forms sqlparser does not read, parsed into its `Grant` and `Revoke`
 //! nodes: role membership (`GRANT g TO u [WITH ADMIN OPTION]`, `REVOKE g FROM u`) as
-//! `Action::Role` privileges without objects, and `ALTER DEFAULT PRIVILEGES [FOR ROLE r]
-//! [IN SCHEMA s] GRANT|REVOKE ... ON TABLES ...` as grants on `FUTURE TABLES IN SCHEMA s`
+//! `Action::Role` privileges without objects (through the dialect's statement hook), and
+//! `ALTER DEFAULT PRIVILEGES [FOR ROLE r] [IN SCHEMA s] GRANT|REVOKE [GRANT OPTION FOR] ...
+//! ON TABLES ...` (through `own_syntax.rs`'s loop) as grants on `FUTURE TABLES IN SCHEMA s`
 //! (what default privileges are: grants on tables yet to be created), with the role in
 //! `as_grantor` (GRANT) or `granted_by` (REVOKE).
 //!
@@ -37,16 +38,10 @@ const PRIVILEGE_WORDS: [Keyword; 14] = [
 
 /// The statement at the parser's position, when it is one of this file's forms.
 pub(super) fn parse(parser: &mut Parser) -> Option<Result<Statement, ParserError>> {
-    let [first, second, third] = parser.peek_tokens_with_location::<3>().map(|t| t.token);
+    let [first, second] = parser.peek_tokens_with_location::<2>().map(|t| t.token);
     match (keyword(&first), &second) {
         (Some(Keyword::GRANT), word) if is_role_word(word) => Some(role_grant(parser)),
         (Some(Keyword::REVOKE), word) if is_role_word(word) => Some(role_revoke(parser)),
-        (Some(Keyword::ALTER), _)
-            if keyword(&second) == Some(Keyword::DEFAULT)
-                && keyword(&third) == Some(Keyword::PRIVILEGES) =>
-        {
-            Some(default_privileges(parser))
-        }
         _ => None,
     }
 }
@@ -146,7 +141,22 @@ fn granted_by(parser: &mut Parser) -> Result<Option<Ident>, ParserError> {
     }
 }
 
-fn default_privileges(parser: &mut Parser) -> Result<Statement, ParserError> {
+/// True when the parser stands at `ALTER DEFAULT PRIVILEGES`.
+pub(super) fn at_default_privileges(parser: &Parser) -> bool {
+    let words = parser
+        .peek_tokens_with_location::<3>()
+        .map(|t| keyword(&t.token));
+    words
+        == [
+            Some(Keyword::ALTER),
+            Some(Keyword::DEFAULT),
+            Some(Keyword::PRIVILEGES),
+        ]
+}
+
+/// `ALTER DEFAULT PRIVILEGES ...`, and whether its REVOKE is `REVOKE GRANT OPTION FOR` (which
+/// `own_syntax.rs` hands on as its own statement, since `Revoke` cannot say it).
+pub(super) fn default_privileges(parser: &mut Parser) -> Result<(Statement, bool), ParserError> {
     parser.expect_keywords(&[Keyword::ALTER, Keyword::DEFAULT, Keyword::PRIVILEGES])?;
     let mut role = None;
     let mut schemas = vec![ObjectName::from(vec![Ident::new("public")])];
@@ -176,15 +186,16 @@ fn default_privileges(parser: &mut Parser) -> Result<Statement, ParserError> {
         }
         grant.objects = future;
         grant.as_grantor = role;
-        Ok(Statement::Grant(grant))
+        Ok((Statement::Grant(grant), false))
     } else {
         parser.expect_keyword(Keyword::REVOKE)?;
+        let option_only = parser.parse_keywords(&[Keyword::GRANT, Keyword::OPTION, Keyword::FOR]);
         let mut revoke = parser.parse_revoke()?;
         if !on_tables(&revoke.objects) {
             return Err(only_tables());
         }
         revoke.objects = future;
         revoke.granted_by = role;
-        Ok(Statement::Revoke(revoke))
+        Ok((Statement::Revoke(revoke), option_only))
     }
 }

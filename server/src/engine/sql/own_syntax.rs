@@ -1,7 +1,8 @@
 //! The statements PostgreSQL has and sqlparser has no node for, read before sqlparser sees
 //! the statement: `MOVE` (FETCH without the rows), and `REVOKE GRANT OPTION FOR` /
-//! `REVOKE ADMIN OPTION FOR` (sqlparser's `Revoke` cannot say that only the option goes, and
-//! reading one as a plain REVOKE would take away the privilege itself).
+//! `REVOKE ADMIN OPTION FOR`, also inside `ALTER DEFAULT PRIVILEGES` (sqlparser's `Revoke`
+//! cannot say that only the option goes, and reading one as a plain REVOKE would take away
+//! the privilege itself).
 //!
 //! Invariants:
 //! - Only a whole statement of the text can be one of these. Inside another statement
@@ -13,7 +14,7 @@
 use std::fmt;
 
 use datafusion::sql::sqlparser::ast::{
-    Action, FetchDirection, Ident, Privileges, Revoke, Statement,
+    Action, FetchDirection, GrantObjects, Ident, Privileges, Revoke, Statement,
 };
 use datafusion::sql::sqlparser::keywords::Keyword;
 use datafusion::sql::sqlparser::parser::{Parser, ParserError};
@@ -46,6 +47,32 @@ impl fmt::Display for OwnStatement {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             OwnStatement::Move { name, direction } => write!(f, "MOVE {direction} FROM {name}"),
+            OwnStatement::RevokeOption(
+                revoke @ Revoke {
+                    objects: Some(GrantObjects::FutureTablesInSchema { schemas }),
+                    ..
+                },
+            ) => {
+                let list = |items: Vec<String>| items.join(", ");
+                let role = revoke
+                    .granted_by
+                    .as_ref()
+                    .map(|role| format!(" FOR ROLE {role}"))
+                    .unwrap_or_default();
+                let schemas = list(schemas.iter().map(ToString::to_string).collect());
+                let grantees = list(revoke.grantees.iter().map(ToString::to_string).collect());
+                let cascade = revoke
+                    .cascade
+                    .as_ref()
+                    .map(|cascade| format!(" {cascade}"))
+                    .unwrap_or_default();
+                write!(
+                    f,
+                    "ALTER DEFAULT PRIVILEGES{role} IN SCHEMA {schemas} REVOKE GRANT OPTION FOR {} \
+                     ON TABLES FROM {grantees}{cascade}",
+                    revoke.privileges
+                )
+            }
             OwnStatement::RevokeOption(revoke) if revoke.objects.is_some() => {
                 let plain = revoke.to_string();
                 let rest = plain.strip_prefix("REVOKE ").unwrap_or(&plain);
@@ -88,9 +115,18 @@ pub(super) fn statements(parser: &mut Parser) -> Result<Vec<Parsed>, ParserError
         if expecting_delimiter {
             return parser.expected("end of statement", parser.peek_token());
         }
-        let statement = match own(parser) {
-            Some(own) => Parsed::Own(own?),
-            None => Parsed::Sql(Box::new(parser.parse_statement()?)),
+        let statement = if grant_syntax::at_default_privileges(parser) {
+            match grant_syntax::default_privileges(parser)? {
+                (Statement::Revoke(revoke), true) => {
+                    Parsed::Own(OwnStatement::RevokeOption(revoke))
+                }
+                (statement, _) => Parsed::Sql(Box::new(statement)),
+            }
+        } else {
+            match own(parser) {
+                Some(own) => Parsed::Own(own?),
+                None => Parsed::Sql(Box::new(parser.parse_statement()?)),
+            }
         };
         statements.push(statement);
         expecting_delimiter = true;
@@ -170,6 +206,17 @@ mod tests {
         assert_eq!(
             own("revoke admin option for g from u"),
             "REVOKE ADMIN OPTION FOR g FROM u"
+        );
+        assert_eq!(
+            own(
+                "ALTER DEFAULT PRIVILEGES FOR ROLE w REVOKE GRANT OPTION FOR SELECT ON TABLES FROM r CASCADE"
+            ),
+            "ALTER DEFAULT PRIVILEGES FOR ROLE w IN SCHEMA public REVOKE GRANT OPTION FOR SELECT ON TABLES FROM r CASCADE"
+        );
+        let plain =
+            parse("ALTER DEFAULT PRIVILEGES REVOKE SELECT ON TABLES FROM r").expect("parse");
+        assert!(
+            matches!(plain.as_slice(), [Parsed::Sql(sql)] if matches!(**sql, Statement::Revoke(_)))
         );
     }
 
