@@ -89,15 +89,19 @@ pub(crate) fn run(args: &MirrorArgs) -> Result<(), CliError> {
     let runtime = runtime()?;
     if args.watch {
         init_logging();
-        runtime.block_on(mindoodb_client::watch(
-            &node,
-            &args.from,
-            &args.table,
-            &config,
-            &mut progress,
-            &mut |_, _| {},
-            shutdown_signal(),
-        ));
+        runtime.block_on(async {
+            let stop = shutdown_signal();
+            mindoodb_client::watch(
+                &node,
+                &args.from,
+                &args.table,
+                &config,
+                &mut progress,
+                &mut |_, _| {},
+                stop,
+            )
+            .await;
+        });
         return Ok(());
     }
     runtime.block_on(async {

@@ -82,21 +82,27 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
         .build()?)
 }
 
-/// Completes on SIGTERM or SIGINT.
-async fn shutdown_signal() {
+/// A future that completes on SIGTERM or SIGINT. The handlers are installed when this is
+/// called, not when the future is first polled: a command's `select!` may not poll it before
+/// its first wait, and a signal arriving before then would take the default action (killed,
+/// not stopped cleanly). Must be called inside the runtime.
+fn shutdown_signal() -> impl Future<Output = ()> {
     use tokio::signal::unix::{SignalKind, signal};
-    match (
+    let handlers = (
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
-    ) {
-        (Ok(mut terminate), Ok(mut interrupt)) => {
-            tokio::select! {
-                _ = terminate.recv() => {}
-                _ = interrupt.recv() => {}
+    );
+    async move {
+        match handlers {
+            (Ok(mut terminate), Ok(mut interrupt)) => {
+                tokio::select! {
+                    _ = terminate.recv() => {}
+                    _ = interrupt.recv() => {}
+                }
             }
+            // Without signal handlers the default action (exit) still stops the command.
+            _ => std::future::pending().await,
         }
-        // Without signal handlers the default action (exit) still stops the command.
-        _ => std::future::pending().await,
     }
 }
 
