@@ -129,29 +129,20 @@ impl Store {
 
     /// The table's newest record, checked.
     pub(crate) fn last_audit(&self, table: Table) -> Result<Option<AuditRecord>> {
-        let mut opts = ReadOptions::default();
-        opts.set_iterate_lower_bound(layout::table_prefix(table).to_vec());
-        let end = layout::table_end(table);
-        let last = self
-            .shared
-            .db
-            .iterator_cf_opt(
-                &self.shared.cf(CF_AUDIT),
-                opts,
-                IteratorMode::From(&end, Direction::Reverse),
-            )
-            .next();
+        let prefix = layout::table_prefix(table);
+        let last = self.shared.last_row(
+            CF_AUDIT,
+            ReadOptions::default(),
+            prefix.to_vec(),
+            &layout::table_end(table),
+        )?;
         match last {
-            None => Ok(None),
-            Some(row) => {
-                let (key, value) = row?;
-                if !key.starts_with(&layout::table_prefix(table)) {
-                    return Ok(None);
-                }
+            Some((key, value)) if key.starts_with(&prefix) => {
                 let seq = layout::seq_from_key(&key)
                     .ok_or_else(|| Error::Corrupted("audit key".into()))?;
                 checked(seq.0, &value).map(Some)
             }
+            _ => Ok(None),
         }
     }
 }

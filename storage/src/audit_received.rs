@@ -252,27 +252,18 @@ impl Snapshot<'_> {
         table: Table,
         chain: &AuditChainId,
     ) -> Result<Option<AuditRecord>> {
-        let mut opts = self.read_options();
-        opts.set_iterate_lower_bound(layout::received_audit_key(table, &chain.0, 0).to_vec());
-        let end = layout::received_chain_end(table, &chain.0);
-        let last = self
-            .shared
-            .db
-            .iterator_cf_opt(
-                &self.shared.cf(CF_AUDIT_RECEIVED),
-                opts,
-                IteratorMode::From(&end, Direction::Reverse),
-            )
-            .next();
-        match last {
-            None => Ok(None),
-            Some(row) => {
-                let (key, value) = row?;
-                let (_, seq) = layout::split_received_audit_key(&key)
-                    .ok_or_else(|| Error::Corrupted("received audit key".into()))?;
-                checked(seq, &value).map(Some)
-            }
-        }
+        let last = self.shared.last_row(
+            CF_AUDIT_RECEIVED,
+            self.read_options(),
+            layout::received_audit_key(table, &chain.0, 0).to_vec(),
+            &layout::received_chain_end(table, &chain.0),
+        )?;
+        let Some((key, value)) = last else {
+            return Ok(None);
+        };
+        let (_, seq) = layout::split_received_audit_key(&key)
+            .ok_or_else(|| Error::Corrupted("received audit key".into()))?;
+        checked(seq, &value).map(Some)
     }
 
     /// The stored records of received chain `chain` of `table` from seq `first` on, with

@@ -54,24 +54,18 @@ impl Snapshot<'_> {
 
     /// The seq and hash of `table`'s newest audit record, if any.
     pub(crate) fn last_audit(&self, table: Table) -> Result<Option<(u64, [u8; 32])>> {
-        let mut opts = self.read_options();
-        opts.set_iterate_lower_bound(layout::table_prefix(table).to_vec());
-        let end = layout::table_end(table);
-        let cf = self.shared.cf(CF_AUDIT);
-        let newest = self
-            .shared
-            .db
-            .iterator_cf_opt(&cf, opts, IteratorMode::From(&end, Direction::Reverse))
-            .next();
-        match newest {
-            None => Ok(None),
-            Some(row) => {
-                let (_, value) = row?;
-                let record = verify_audit(&value)
-                    .map_err(|err| Error::Corrupted(format!("audit record: {err}")))?;
-                Ok(Some((record.seq(), record.hash())))
-            }
-        }
+        let newest = self.shared.last_row(
+            CF_AUDIT,
+            self.read_options(),
+            layout::table_prefix(table).to_vec(),
+            &layout::table_end(table),
+        )?;
+        let Some((_, value)) = newest else {
+            return Ok(None);
+        };
+        let record =
+            verify_audit(&value).map_err(|err| Error::Corrupted(format!("audit record: {err}")))?;
+        Ok(Some((record.seq(), record.hash())))
     }
 
     /// The hash of `table`'s audit record at `seq`.

@@ -31,6 +31,9 @@ use crate::layout::{
     self, ALL_CFS, CF_CATALOG, CF_COMMITS, CF_LOG, TABLE_CFS, TENANT_CFS, prefix_end,
 };
 use crate::read::Snapshot;
+
+/// One row of a column family: its key and its value.
+pub(crate) type KeyValue = (Box<[u8]>, Box<[u8]>);
 use crate::shared_snapshot::SharedSnapshot;
 use crate::{Error, Result, Seq, Table, TableId, TenantId};
 use crate::{quarantine, writers};
@@ -127,6 +130,21 @@ impl Shared {
         self.db
             .cf_handle(name)
             .unwrap_or_else(|| unreachable!("column family {name} is created at open"))
+    }
+
+    /// The last row of column family `cf` at or before `end` and at or after `lower`, as
+    /// `opts` (a snapshot's, or the latest state's) reads it.
+    pub(crate) fn last_row(
+        &self,
+        cf: &str,
+        mut opts: ReadOptions,
+        lower: Vec<u8>,
+        end: &[u8],
+    ) -> Result<Option<KeyValue>> {
+        opts.set_iterate_lower_bound(lower);
+        let mode = IteratorMode::From(end, Direction::Reverse);
+        let last = self.db.iterator_cf_opt(&self.cf(cf), opts, mode).next();
+        Ok(last.transpose()?)
     }
 
     /// The last seq in `table`'s log, 0 when empty.
