@@ -59,6 +59,7 @@ pub(crate) fn bootstrap(
         superuser: true,
         inherit: true,
         member_of: Vec::new(),
+        created: 0,
     })?;
     if store.tenant(&config.database).is_none() {
         let tenant = store.create_tenant(&config.database)?;

@@ -32,6 +32,9 @@ pub(crate) enum Error {
     /// No such key, role or other named object.
     #[error("{0} does not exist")]
     UndefinedObject(String),
+    /// No such schema.
+    #[error("schema \"{0}\" does not exist")]
+    UndefinedSchema(String),
     /// No such database (tenant).
     #[error("database \"{0}\" does not exist")]
     UndefinedDatabase(String),

@@ -6,7 +6,12 @@
 //! ```text
 //! table and view records end with   owner, has-list, [n, AclItem...]
 //! "a" tenant_id(4)               -> TenantAccess
+//! TenantAccess = owner, has-list, [n, AclItem...], n, (role, n, AclItem...)...   global defaults
+//!                [, n, (role, schema, n, AclItem...)...]             defaults of one schema
 //! ```
+//!
+//! The schemas' section is written only when some exist, so records written before it existed
+//! read unchanged.
 //!
 //! Invariants:
 //! - Privilege bits are opaque here: storage stores and returns them, never tests them.
@@ -51,7 +56,9 @@ pub struct Access {
 pub struct DefaultAcl {
     /// The role whose new tables get them.
     pub owner: String,
-    /// The grants, added to the owner's own.
+    /// The schema they hold for (`IN SCHEMA s`), or `None` for every schema.
+    pub schema: Option<String>,
+    /// The grants, added to the owner's own (and, for a schema's, to the global ones).
     pub items: Vec<AclItem>,
 }
 
@@ -207,12 +214,23 @@ pub(crate) fn encode_tenant_access(access: &TenantAccess) -> Vec<u8> {
         Some(items) => write_items(w.u8(1), items),
         None => w.u8(0),
     };
-    let len = u32::try_from(access.defaults.len()).unwrap_or(u32::MAX);
-    access
-        .defaults
+    let (global, in_schema): (Vec<&DefaultAcl>, Vec<&DefaultAcl>) =
+        access.defaults.iter().partition(|d| d.schema.is_none());
+    let count = |list: &[&DefaultAcl]| u32::try_from(list.len()).unwrap_or(u32::MAX);
+    let w = global.iter().fold(w.u32(count(&global)), |w, default| {
+        write_items(w.bytes(default.owner.as_bytes()), &default.items)
+    });
+    if in_schema.is_empty() {
+        return w.finish();
+    }
+    in_schema
         .iter()
-        .fold(w.u32(len), |w, default| {
-            write_items(w.bytes(default.owner.as_bytes()), &default.items)
+        .fold(w.u32(count(&in_schema)), |w, default| {
+            let schema = default.schema.as_deref().unwrap_or_default();
+            write_items(
+                w.bytes(default.owner.as_bytes()).bytes(schema.as_bytes()),
+                &default.items,
+            )
         })
         .finish()
 }
@@ -231,8 +249,20 @@ pub(crate) fn decode_tenant_access(bytes: &[u8]) -> Result<TenantAccess> {
             let owner = r.str()?.to_owned();
             defaults.push(DefaultAcl {
                 owner,
+                schema: None,
                 items: read_items(&mut r)?,
             });
+        }
+        if r.end().is_none() {
+            for _ in 0..r.u32()? {
+                let owner = r.str()?.to_owned();
+                let schema = Some(r.str()?.to_owned());
+                defaults.push(DefaultAcl {
+                    owner,
+                    schema,
+                    items: read_items(&mut r)?,
+                });
+            }
         }
         r.end()?;
         Some(TenantAccess {
@@ -242,4 +272,60 @@ pub(crate) fn decode_tenant_access(bytes: &[u8]) -> Result<TenantAccess> {
         })
     })();
     access.ok_or_else(|| Error::Corrupted("undecodable tenant access record".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(grantee: &str) -> AclItem {
+        AclItem {
+            grantee: grantee.into(),
+            grantor: "w".into(),
+            privileges: 5,
+            grant_options: 1,
+        }
+    }
+
+    fn access(defaults: Vec<DefaultAcl>) -> TenantAccess {
+        TenantAccess {
+            owner: "o".into(),
+            schema: Some(vec![item("")]),
+            defaults,
+        }
+    }
+
+    #[test]
+    fn records_without_schema_defaults_keep_the_old_bytes_and_read_back() {
+        let global = DefaultAcl {
+            owner: "w".into(),
+            schema: None,
+            items: vec![item("r")],
+        };
+        let record = access(vec![global]);
+        let bytes = encode_tenant_access(&record);
+        // Owner, schema list, one global default: nothing after the global section.
+        let old = Writer::new().bytes(b"o").u8(1);
+        let old = write_items(old, &[item("")]).u32(1).bytes(b"w");
+        assert_eq!(bytes, write_items(old, &[item("r")]).finish());
+        assert_eq!(decode_tenant_access(&bytes).unwrap(), record);
+    }
+
+    #[test]
+    fn schema_defaults_round_trip_after_the_global_ones() {
+        let in_public = DefaultAcl {
+            owner: "w".into(),
+            schema: Some("public".into()),
+            items: vec![item("r")],
+        };
+        let global = DefaultAcl {
+            owner: "w".into(),
+            schema: None,
+            items: vec![item("s")],
+        };
+        let bytes = encode_tenant_access(&access(vec![in_public.clone(), global.clone()]));
+        let read = decode_tenant_access(&bytes).unwrap();
+        assert_eq!(read, access(vec![global, in_public]));
+        assert!(decode_tenant_access(&bytes[..bytes.len() - 1]).is_err());
+    }
 }

@@ -107,6 +107,10 @@ pub struct RoleRecord {
     pub inherit: bool,
     /// The roles it is a member of (GRANT role TO this).
     pub member_of: Vec<Membership>,
+    /// Its place in the order roles were created in: a number from the catalog's id counter
+    /// (so never reused, and larger for a later role), set by `Store::create_role` and kept
+    /// by `update_role`. 0 for roles created before it was recorded.
+    pub created: u64,
 }
 
 /// A role's membership in another role.
@@ -413,6 +417,7 @@ pub(crate) fn encode_role(role: &RoleRecord) -> Vec<u8> {
                 .u8(u8::from(m.admin))
                 .bytes(m.grantor.as_bytes())
         })
+        .u64(role.created)
         .finish()
 }
 
@@ -422,7 +427,9 @@ pub(crate) fn decode_role(bytes: &[u8]) -> Result<RoleRecord> {
         let name = r.str()?.to_owned();
         let auth = r.bytes()?.to_vec();
         let flags = r.u8()?;
+        // Older records end before the memberships, or before the creation order.
         let mut member_of = Vec::new();
+        let mut created = 0;
         if r.end().is_none() {
             for _ in 0..r.u32()? {
                 member_of.push(Membership {
@@ -430,6 +437,9 @@ pub(crate) fn decode_role(bytes: &[u8]) -> Result<RoleRecord> {
                     admin: r.u8()? != 0,
                     grantor: r.str()?.to_owned(),
                 });
+            }
+            if r.end().is_none() {
+                created = r.u64()?;
             }
         }
         r.end()?;
@@ -440,6 +450,7 @@ pub(crate) fn decode_role(bytes: &[u8]) -> Result<RoleRecord> {
             superuser: flags & 2 != 0,
             inherit: flags & 4 == 0,
             member_of,
+            created,
         })
     })();
     role.ok_or_else(|| corrupt("role record"))

@@ -17,23 +17,39 @@ use crate::store::Store;
 use crate::{Error, Result};
 
 impl Store {
-    /// Creates a role; fails if it exists.
+    /// Creates a role, after every role that exists (`RoleRecord::created`, whatever
+    /// `role` says); fails if it exists.
     pub fn create_role(&self, role: &RoleRecord) -> Result<()> {
         catalog::check_name(&role.name)?;
         let mut cat = self.shared.catalog.write();
         if self.role(&role.name)?.is_some() {
             return Err(Error::AlreadyExists(format!("role {}", role.name)));
         }
-        self.put_role_locked(role, &mut cat)
+        // From the catalog's id counter, so a number is never given twice.
+        let role = RoleRecord {
+            created: u64::from(cat.allocate_id()),
+            ..role.clone()
+        };
+        let mut batch = WriteBatch::default();
+        batch.put_cf(
+            &self.shared.cf(CF_CATALOG),
+            catalog::next_id_key(),
+            catalog::encode_u32(cat.next_id),
+        );
+        self.put_role_locked(&role, batch, &mut cat)
     }
 
-    /// Replaces an existing role's record.
+    /// Replaces an existing role's record, keeping its place in the creation order.
     pub fn update_role(&self, role: &RoleRecord) -> Result<()> {
         let mut cat = self.shared.catalog.write();
-        if self.role(&role.name)?.is_none() {
+        let Some(stored) = self.role(&role.name)? else {
             return Err(Error::NoSuchRole(role.name.clone()));
-        }
-        self.put_role_locked(role, &mut cat)
+        };
+        let role = RoleRecord {
+            created: stored.created,
+            ..role.clone()
+        };
+        self.put_role_locked(&role, WriteBatch::default(), &mut cat)
     }
 
     /// The role of that name.
@@ -118,8 +134,12 @@ impl Store {
         self.write_catalog(batch, &mut cat)
     }
 
-    fn put_role_locked(&self, role: &RoleRecord, cat: &mut Catalog) -> Result<()> {
-        let mut batch = WriteBatch::default();
+    fn put_role_locked(
+        &self,
+        role: &RoleRecord,
+        mut batch: WriteBatch,
+        cat: &mut Catalog,
+    ) -> Result<()> {
         batch.put_cf(
             &self.shared.cf(CF_CATALOG),
             catalog::role_key(&role.name),

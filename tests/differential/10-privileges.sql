@@ -28,6 +28,17 @@ SELECT relacl::text, array_to_string(relacl, ', ') FROM pg_class WHERE relname =
 
 SELECT nspname, nspacl FROM pg_namespace WHERE nspname = 'public'
 
+-- binary
+SELECT relacl FROM pg_class WHERE relname = 'products'
+
+SELECT relacl[1], relacl[2] AS second FROM pg_class WHERE relname = 'products'
+
+-- binary
+SELECT relacl FROM pg_class WHERE false
+
+-- binary
+SELECT relname, relacl IS NULL FROM pg_class WHERE relname = 'products'
+
 SELECT has_table_privilege('reader', 'products', 'SELECT WITH GRANT OPTION'), has_table_privilege('reader', 'products', ' select ,insert with grant option ')
 
 SELECT has_table_privilege('reader', 'products', 'SELEC')
@@ -397,3 +408,61 @@ ALTER DEFAULT PRIVILEGES FOR ROLE adp_w REVOKE ALL ON TABLES FROM adp_r
 SELECT count(*) FROM pg_default_acl
 
 DROP ROLE adp_w, adp_r
+
+CREATE ROLE ads_w NOLOGIN
+
+CREATE ROLE ads_r NOLOGIN
+
+GRANT CREATE ON SCHEMA public TO ads_w
+
+ALTER DEFAULT PRIVILEGES FOR ROLE ads_w IN SCHEMA public GRANT SELECT ON TABLES TO ads_r
+
+SELECT pg_get_userbyid(defaclrole), defaclnamespace, defaclobjtype, defaclacl FROM pg_default_acl
+
+ALTER DEFAULT PRIVILEGES FOR ROLE ads_w GRANT INSERT ON TABLES TO ads_r
+
+SELECT pg_catalog.pg_get_userbyid(d.defaclrole) AS "Owner", n.nspname AS "Schema", CASE d.defaclobjtype WHEN 'r' THEN 'table' WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'function' WHEN 'T' THEN 'type' WHEN 'n' THEN 'schema' END AS "Type", pg_catalog.array_to_string(d.defaclacl, E'\n') AS "Access privileges" FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace ORDER BY 1, 2, 3
+
+SET ROLE ads_w
+
+CREATE TABLE ads_t ()
+
+SELECT relacl FROM pg_class WHERE relname = 'ads_t'
+
+DROP TABLE ads_t
+
+RESET ROLE
+
+ALTER DEFAULT PRIVILEGES FOR ROLE ads_w IN SCHEMA public REVOKE INSERT ON TABLES FROM ads_r
+
+ALTER DEFAULT PRIVILEGES FOR ROLE ads_w IN SCHEMA public GRANT UPDATE ON TABLES TO ads_r WITH GRANT OPTION
+
+ALTER DEFAULT PRIVILEGES FOR ROLE ads_w IN SCHEMA public REVOKE GRANT OPTION FOR UPDATE ON TABLES FROM ads_r
+
+SELECT pg_get_userbyid(defaclrole), defaclnamespace, defaclacl FROM pg_default_acl ORDER BY defaclnamespace
+
+DROP ROLE ads_r
+
+ALTER DEFAULT PRIVILEGES FOR ROLE ads_w IN SCHEMA public REVOKE ALL ON TABLES FROM ads_r
+
+SELECT pg_get_userbyid(defaclrole), defaclnamespace, defaclacl FROM pg_default_acl ORDER BY defaclnamespace
+
+ALTER DEFAULT PRIVILEGES FOR ROLE ads_w REVOKE INSERT ON TABLES FROM ads_r
+
+SELECT count(*) FROM pg_default_acl
+
+ALTER DEFAULT PRIVILEGES IN SCHEMA nosuch GRANT SELECT ON TABLES TO ads_r
+
+ALTER DEFAULT PRIVILEGES IN SCHEMA public, nosuch GRANT SELECT ON TABLES TO ads_r
+
+SELECT count(*) FROM pg_default_acl
+
+SELECT has_schema_privilege('ads_r', 'nosuch', 'USAGE')
+
+SELECT 'nosuch'::regnamespace
+
+GRANT USAGE ON SCHEMA nosuch TO ads_r
+
+REVOKE CREATE ON SCHEMA public FROM ads_w
+
+DROP ROLE ads_w, ads_r

@@ -111,10 +111,7 @@ pub(crate) fn functions(source: &Arc<CatalogSource>) -> Vec<ScalarUDF> {
                         .iter()
                         .any(|oid| super::relations::namespace_name(*oid) == Some(n.as_str()))
                 }) else {
-                    return Err(Error::UndefinedObject(format!(
-                        "schema \"{}\"",
-                        text_arg(schema).unwrap_or_default()
-                    )));
+                    return Err(Error::UndefinedSchema(text_arg(schema).unwrap_or_default()));
                 };
                 let subject = subject(&schema_source, user)?;
                 let wanted = wanted_privileges(wanted, &SCHEMA_PRIVILEGES)?;

@@ -130,6 +130,12 @@ pub(crate) fn default_privileges(
             None => list.push(item.clone()),
         }
     }
+    sort_items(&mut list, roles);
+    list
+}
+
+/// Sorts `list` by grantee then grantor OID, as PostgreSQL's `aclitemsort` (PUBLIC is 0).
+pub(crate) fn sort_items(list: &mut [AclItem], roles: &[RoleRecord]) {
     let by_name: HashMap<&str, u32> = oids::roles(roles)
         .into_iter()
         .map(|(oid, role)| (role.name.as_str(), oid))
@@ -139,7 +145,6 @@ pub(crate) fn default_privileges(
         name => by_name.get(name).copied().unwrap_or(u32::MAX),
     };
     list.sort_by_key(|item| (oid(&item.grantee), oid(&item.grantor)));
-    list
 }
 
 /// The list of the `public` schema before any GRANT, as PostgreSQL 15 creates it: its owner

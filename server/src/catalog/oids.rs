@@ -6,8 +6,9 @@
 //! - A tenant's or table's OIDs derive from its storage id, which is never reused: a
 //!   re-created table gets new OIDs, as in Postgres. Tables, their primary-key index and
 //!   constraint, and databases never share an OID.
-//! - Role OIDs derive from the role name (roles have no storage id), made unique by probing in
-//!   name order; they are stable while no role with a colliding hash is added.
+//! - A role's OID follows its place in the creation order (`RoleRecord::created`), as
+//!   PostgreSQL's do; roles created before that order was recorded derive theirs from the
+//!   name, made unique by probing in name order past every other role's.
 //! - View OIDs likewise derive from the view's name (views have no storage id), probed past
 //!   every other relation's OID; stable while no relation with a colliding OID is added.
 
@@ -56,6 +57,8 @@ const SLOT_TABLE: u64 = 0;
 const SLOT_INDEX: u64 = 1;
 const SLOT_CONSTRAINT: u64 = 2;
 const SLOT_DATABASE: u64 = 3;
+/// Roles with a creation order get `ROLE_FIRST + created`.
+const ROLE_FIRST: u64 = 1 << 30;
 
 /// A document table.
 pub(crate) fn table(id: TableId) -> Result<u32> {
@@ -77,14 +80,23 @@ pub(crate) fn database(id: TenantId) -> Result<u32> {
     from_id(id.0, SLOT_DATABASE)
 }
 
-/// `(oid, role)` for every role, in name order.
+/// `(oid, role)` for every role: those with a creation order first, in that order, then
+/// the older ones in name order.
 pub(crate) fn roles(roles: &[RoleRecord]) -> Vec<(u32, &RoleRecord)> {
     let mut sorted: Vec<&RoleRecord> = roles.iter().collect();
-    sorted.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut taken = std::collections::BTreeSet::new();
+    sorted.sort_by(|a, b| {
+        (a.created == 0, a.created, &a.name).cmp(&(b.created == 0, b.created, &b.name))
+    });
+    let mut taken: std::collections::BTreeSet<u32> = sorted
+        .iter()
+        .filter_map(|role| created_role(role.created))
+        .collect();
     sorted
         .into_iter()
         .map(|role| {
+            if let Some(oid) = created_role(role.created) {
+                return (oid, role);
+            }
             let mut oid = from_name(&role.name);
             while oid == DATABASE_OWNER || !taken.insert(oid) {
                 oid = next_user_oid(oid);
@@ -92,6 +104,15 @@ pub(crate) fn roles(roles: &[RoleRecord]) -> Vec<(u32, &RoleRecord)> {
             (oid, role)
         })
         .collect()
+}
+
+/// The OID of the role created `created`-th, as PostgreSQL numbers roles in creation order
+/// (so ACLs sorted by OID list them as PostgreSQL does). They sit far above the storage-id
+/// OIDs, which roles must not shadow in a tool's join on `oid` alone.
+fn created_role(created: u64) -> Option<u32> {
+    (created > 0)
+        .then(|| u32::try_from(ROLE_FIRST + created).ok())
+        .flatten()
 }
 
 /// A view of the tenant, given the OIDs of the relations already listed (which it joins).
@@ -138,6 +159,7 @@ mod tests {
             superuser: false,
             inherit: true,
             member_of: Vec::new(),
+            created: 0,
         }
     }
 
@@ -174,5 +196,23 @@ mod tests {
         assert_eq!(first[0].1.name, "alice");
         assert!(first.iter().all(|(oid, _)| *oid >= 16_384));
         assert_eq!(next_user_oid(u32::MAX), 16_384);
+    }
+
+    #[test]
+    fn created_roles_are_numbered_in_creation_order_before_older_ones() {
+        let created = |name: &str, created| RoleRecord {
+            created,
+            ..role(name)
+        };
+        let records = vec![role("old"), created("zed", 1), created("amy", 2)];
+        let oids: Vec<(u32, &str)> = roles(&records)
+            .into_iter()
+            .map(|(oid, r)| (oid, r.name.as_str()))
+            .collect();
+        assert_eq!(oids[0], (created_role(1).unwrap(), "zed"));
+        assert_eq!(oids[1], (created_role(2).unwrap(), "amy"));
+        assert!(oids[0].0 < oids[1].0);
+        assert_eq!(oids[2].1, "old");
+        assert!(oids[2].0 != oids[0].0 && oids[2].0 != oids[1].0);
     }
 }

@@ -2,11 +2,11 @@
 //! that has some, for the tables (and views) it creates from then on.
 //!
 //! Invariants:
-//! - `defaclacl` is the list a relation the role creates starts with (`acl::default_privileges`:
-//!   the role's own privileges and the default grants, sorted by grantee then grantor OID),
-//!   as PostgreSQL stores it.
-//! - MindooDB keeps one set of default privileges per role for its one schema, so every row
-//!   is global (`defaclnamespace` 0) and for tables (`defaclobjtype` `r`).
+//! - A global row (`defaclnamespace` 0) holds the list a relation the role creates starts with
+//!   (`acl::default_privileges`: the role's own privileges and the default grants, sorted by
+//!   grantee then grantor OID); a row of schema `public` (`IN SCHEMA public`) holds only the
+//!   grants added there, as PostgreSQL stores both.
+//! - Every row is for tables (`defaclobjtype` `r`): ALTER DEFAULT PRIVILEGES takes ON TABLES only.
 
 use super::table::{Cell, ColType, Scan, SystemTable};
 use super::{acl, oids, pg_roles};
@@ -36,14 +36,23 @@ fn rows(scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
         .filter_map(|defaults| {
             // A default set by a role since dropped has nobody to apply to.
             let role = pg_roles::role_oid(&roles, &defaults.owner)?;
-            let list = acl::default_privileges(&defaults.owner, &defaults.items, &roles);
+            let (list, namespace, name) = match &defaults.schema {
+                None => (
+                    acl::default_privileges(&defaults.owner, &defaults.items, &roles),
+                    0,
+                    format!("pg_default_acl {}", defaults.owner),
+                ),
+                Some(schema) => {
+                    let mut list = defaults.items.clone();
+                    acl::sort_items(&mut list, &roles);
+                    let name = format!("pg_default_acl {} in {schema}", defaults.owner);
+                    (list, oids::PUBLIC, name)
+                }
+            };
             Some(vec![
-                Cell::from(oids::from_name(&format!(
-                    "pg_default_acl {}",
-                    defaults.owner
-                ))),
+                Cell::from(oids::from_name(&name)),
                 Cell::from(role),
-                Cell::from(0u32),
+                Cell::from(namespace),
                 Cell::from("r"),
                 Cell::from(list.iter().map(acl::item_text).collect::<Vec<_>>()),
             ])

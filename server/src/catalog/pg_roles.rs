@@ -67,6 +67,7 @@ fn rows(scan: &Scan<'_>) -> Result<Vec<Vec<Cell>>> {
         superuser: false,
         inherit: true,
         member_of: Vec::new(),
+        created: 0,
     };
     let mut rows: Vec<Vec<Cell>> = oids::roles(&roles)
         .into_iter()

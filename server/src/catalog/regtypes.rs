@@ -171,7 +171,7 @@ fn not_found(lookup: Lookup, name: &str) -> Error {
     match lookup {
         Lookup::Class => Error::UndefinedTable(name.to_owned()),
         Lookup::Type => Error::UndefinedObject(format!("type \"{name}\"")),
-        Lookup::Namespace => Error::UndefinedObject(format!("schema \"{name}\"")),
+        Lookup::Namespace => Error::UndefinedSchema(name.to_owned()),
         Lookup::Role => Error::UndefinedObject(format!("role \"{name}\"")),
     }
 }

@@ -202,8 +202,8 @@ async fn dispatch(
         Classified::Listen(command) => Ok(session.listening_mut().run(command)),
         Classified::Copy(node) => copy::run(session, *node).await,
         Classified::DeclareCursor { name, query } => cursor::declare(session, name, *query).await,
-        Classified::Fetch { name, count } => cursor::fetch(session, &name, count).await,
-        Classified::Move { name, count } => cursor::move_by(session, &name, count).await,
+        Classified::Fetch { name, rows } => cursor::fetch(session, &name, rows).await,
+        Classified::Move { name, rows } => cursor::move_by(session, &name, rows).await,
         Classified::CloseCursor(name) => cursor::close(session, name.as_deref()),
     }
 }

@@ -25,7 +25,7 @@ use pgwire::messages::data::{DataRow, RowDescription};
 
 use crate::output::{Column, Output, PgType};
 use crate::pg::copy;
-use crate::pg::error::{internal, protocol_violation, to_pg_error};
+use crate::pg::error::{internal, no_binary_output, protocol_violation, to_pg_error};
 use crate::pg::values::encode_cell;
 
 /// The wire response for one statement's output; `formats` are the client's result formats
@@ -96,6 +96,13 @@ fn data_row(
 ) -> PgWireResult<DataRow> {
     let mut buf = Vec::new();
     for ((array, field), pg_type) in batch.columns().iter().zip(fields).zip(types) {
+        // PostgreSQL's printtup looks up every column's output function at the first row,
+        // so a binary `aclitem` fails there even when its value is NULL, and never without rows.
+        if field.format() == FieldFormat::Binary
+            && pg_type.element().unwrap_or(*pg_type) == PgType::AclItem
+        {
+            return Err(no_binary_output("aclitem"));
+        }
         encode_cell(array.as_ref(), row_idx, *pg_type, field.format(), &mut buf)?;
     }
     Ok(DataRow::new(buf.as_slice().into(), fields.len() as i16))

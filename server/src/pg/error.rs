@@ -108,6 +108,15 @@ pub(crate) fn bad_parameter(binary: bool, message: String) -> PgWireError {
     user_error(SEVERITY_ERROR, code, scrub(&message))
 }
 
+/// A result column asked for in binary whose type has no binary form (`aclitem`).
+pub(crate) fn no_binary_output(type_name: &str) -> PgWireError {
+    user_error(
+        SEVERITY_ERROR,
+        code::UNDEFINED_FUNCTION,
+        format!("no binary output function available for type {type_name}"),
+    )
+}
+
 /// A bound text or JSON parameter whose bytes are not UTF-8.
 pub(crate) fn not_utf8(message: String) -> PgWireError {
     user_error(SEVERITY_ERROR, code::CHARACTER_NOT_IN_REPERTOIRE, message)
@@ -195,6 +204,7 @@ fn classify(err: &Error) -> Classified {
         Error::NoConflictArbiter => (code::INVALID_COLUMN_REFERENCE, false),
         Error::UndefinedFunction(_) => (code::UNDEFINED_FUNCTION, false),
         Error::UndefinedObject(_) => (code::UNDEFINED_OBJECT, false),
+        Error::UndefinedSchema(_) => (code::INVALID_SCHEMA_NAME, false),
         Error::UndefinedDatabase(_) => (code::INVALID_CATALOG_NAME, false),
         Error::WrongObjectType(_) => (code::WRONG_OBJECT_TYPE, false),
         Error::DependentObjects(_) => (code::DEPENDENT_OBJECTS_STILL_EXIST, false),

@@ -64,6 +64,8 @@ pub(crate) const INVALID_SAVEPOINT_SPECIFICATION: &str = "3B001";
 pub(crate) const INVALID_CURSOR_NAME: &str = "34000";
 // Class 3D: invalid catalog name.
 pub(crate) const INVALID_CATALOG_NAME: &str = "3D000";
+// Class 3F: invalid schema name.
+pub(crate) const INVALID_SCHEMA_NAME: &str = "3F000";
 // Class 40: transaction rollback.
 pub(crate) const SERIALIZATION_FAILURE: &str = "40001";
 // Class 42: syntax error or access rule violation.

@@ -146,8 +146,8 @@ pub(crate) fn value_bytes(
             }
         }
         // `name`, `varchar` and `"char"` send their text as it is, binary too (`"char"` holds
-        // one ASCII byte); PostgreSQL has no binary form of `aclitem`: MindooDB sends the text
-        // rather than refuse the column.
+        // one ASCII byte); `aclitem` has no binary form, and `encode::data_row` refuses it
+        // before a value is encoded.
         PgType::Text | PgType::Name | PgType::AclItem | PgType::Varchar | PgType::Char => {
             typed::<StringArray>(array, pg_type)?
                 .value(row)

@@ -88,6 +88,7 @@ async fn role_without_grant_is_42501_and_without_login_28000() {
                     superuser: false,
                     inherit: true,
                     member_of: Vec::new(),
+                    created: 0,
                 })
                 .expect("create role");
         }

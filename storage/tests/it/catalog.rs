@@ -19,6 +19,7 @@ fn everything_survives_a_reopen() {
             superuser: false,
             inherit: true,
             member_of: Vec::new(),
+            created: 0,
         })
         .unwrap();
     fx.store.grant("alice", "acme").unwrap();
@@ -59,6 +60,42 @@ fn everything_survives_a_reopen() {
         store.commit(local(table.table, &next)).unwrap().outcomes,
         vec![mindoodb_storage::Outcome::Appended(Seq(2))]
     );
+}
+
+#[test]
+fn roles_keep_their_place_in_the_creation_order() {
+    let fx = fixture();
+    let role = |name: &str, created| RoleRecord {
+        name: name.into(),
+        auth: Vec::new(),
+        login: false,
+        superuser: false,
+        inherit: true,
+        member_of: Vec::new(),
+        created,
+    };
+    // Whatever the caller says, a new role numbers after every role and table there is.
+    fx.store.create_role(&role("zed", 40)).unwrap();
+    fx.store.create_role(&role("amy", 0)).unwrap();
+    let created = |store: &Store, name: &str| store.role(name).unwrap().unwrap().created;
+    let (zed, amy) = (created(&fx.store, "zed"), created(&fx.store, "amy"));
+    assert!(zed > u64::from(fx.table.id.0) && amy > zed, "{zed} {amy}");
+    // An update (ALTER ROLE, a membership) keeps the place.
+    fx.store
+        .update_role(&RoleRecord {
+            login: true,
+            ..role("zed", 0)
+        })
+        .unwrap();
+    // A dropped role's number is not given again, also after a reopen.
+    fx.store.drop_role("amy").unwrap();
+    let dir = fx.dir;
+    drop(fx.store);
+    let store = Store::open(dir.path(), &config()).unwrap();
+    store.create_role(&role("bob", 0)).unwrap();
+    assert!(store.role("zed").unwrap().unwrap().login);
+    assert_eq!(created(&store, "zed"), zed);
+    assert!(created(&store, "bob") > amy);
 }
 
 #[test]

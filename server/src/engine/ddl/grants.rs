@@ -133,7 +133,8 @@ fn changes(session: &Session, change: &Change<'_>, notices: &mut Vec<Notice>) ->
         Some(GrantObjects::FutureTablesInSchema { schemas }) => {
             let bits = bits(change.privileges, acl::TABLE_ALL, "table")?;
             public_only(schemas)?;
-            defaults(session, change, bits, &grantees)?;
+            let schema = (!schemas.is_empty()).then(|| "public".to_owned());
+            defaults(session, change, schema, bits, &grantees)?;
         }
         Some(other) => {
             return Err(Error::FeatureNotSupported(format!("GRANT ON {other}")));
@@ -219,7 +220,7 @@ fn public_only(schemas: &[ObjectName]) -> Result<()> {
     for schema in schemas {
         let name = names::single(schema)?;
         if name != "public" {
-            return Err(Error::UndefinedObject(format!("schema \"{name}\"")));
+            return Err(Error::UndefinedSchema(name));
         }
     }
     Ok(())
@@ -434,8 +435,16 @@ fn take(
     Ok(())
 }
 
-/// ALTER DEFAULT PRIVILEGES [FOR ROLE r]: the grants tables `r` creates from now on start with.
-fn defaults(session: &Session, change: &Change<'_>, bits: u32, grantees: &[String]) -> Result<()> {
+/// ALTER DEFAULT PRIVILEGES [FOR ROLE r] [IN SCHEMA s]: the grants tables `r` creates from
+/// now on start with, in every schema (`schema` `None`) or in `schema`. As in PostgreSQL, a
+/// schema's defaults only add to the global ones: revoking there takes nothing granted globally.
+fn defaults(
+    session: &Session,
+    change: &Change<'_>,
+    schema: Option<String>,
+    bits: u32,
+    grantees: &[String],
+) -> Result<()> {
     let subject = session.subject()?;
     let owner = change
         .for_role
@@ -448,11 +457,16 @@ fn defaults(session: &Session, change: &Change<'_>, bits: u32, grantees: &[Strin
     session
         .store()
         .update_tenant_access(session.tenant().id, |access| {
-            let at = match access.defaults.iter().position(|d| d.owner == owner) {
+            let at = match access
+                .defaults
+                .iter()
+                .position(|d| d.owner == owner && d.schema == schema)
+            {
                 Some(at) => at,
                 None => {
                     access.defaults.push(DefaultAcl {
                         owner: owner.clone(),
+                        schema,
                         items: Vec::new(),
                     });
                     access.defaults.len() - 1

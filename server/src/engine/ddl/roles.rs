@@ -43,6 +43,7 @@ pub(crate) fn create(session: &mut Session, create: &CreateRole) -> Result<Outpu
             superuser: create.superuser.unwrap_or(false),
             inherit: create.inherit.unwrap_or(true),
             member_of: Vec::new(),
+            created: 0,
         };
         match session.store().create_role(&role) {
             Ok(()) => {}

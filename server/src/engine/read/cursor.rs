@@ -19,6 +19,7 @@ use super::query;
 use crate::engine::session::Session;
 use crate::engine::session::cursors::Cursor;
 use crate::engine::session::txn::TxnStatus;
+use crate::engine::sql::classify::CursorRows;
 use crate::error::{Error, Result};
 use crate::output::{Batches, Output};
 
@@ -45,23 +46,34 @@ pub(crate) async fn declare(session: &mut Session, name: String, query: Query) -
     })
 }
 
-/// `FETCH [FORWARD] count FROM name`: the next `count` rows, or all that are left (`None`),
-/// which then stream.
-pub(crate) async fn fetch(session: &mut Session, name: &str, count: Option<u64>) -> Result<Output> {
+/// `FETCH`: the cursor's next rows, or all that are left (which then stream).
+pub(crate) async fn fetch(session: &mut Session, name: &str, rows: CursorRows) -> Result<Output> {
     let cursor = cursor(session, name)?;
     let columns = cursor.columns.clone();
-    let Some(count) = count else {
-        let held = cursor.held.take().map(Ok);
-        let batches = cursor
-            .batches
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner);
-        let rest = std::mem::replace(batches, Batches::ready(Vec::new()));
-        return Ok(Output::Rows {
-            columns,
-            batches: Batches::streaming(stream::iter(held).chain(rest)),
-            tag: "FETCH",
-        });
+    let count = match rows {
+        CursorRows::All => {
+            // PostgreSQL counts FETCH ALL as running out of rows, whatever it returns.
+            cursor.at_end = true;
+            cursor.at_start = false;
+            let held = cursor.held.take().map(Ok);
+            let batches = cursor
+                .batches
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner);
+            let rest = std::mem::replace(batches, Batches::ready(Vec::new()));
+            return Ok(Output::Rows {
+                columns,
+                batches: Batches::streaming(stream::iter(held).chain(rest)),
+                tag: "FETCH",
+            });
+        }
+        // Re-reading the current row means stepping back over it first.
+        CursorRows::Count(0) if cursor.on_row() => return Err(Error::CursorForwardOnly),
+        CursorRows::Count(count) => count,
+        CursorRows::Relative(n) => {
+            advance(cursor, n - 1, drop).await?;
+            1
+        }
     };
     let mut rows = Vec::new();
     advance(cursor, count, |batch| rows.push(batch)).await?;
@@ -72,15 +84,20 @@ pub(crate) async fn fetch(session: &mut Session, name: &str, count: Option<u64>)
     })
 }
 
-/// `MOVE [FORWARD] count FROM name`: what FETCH would do, keeping no rows; the tag counts
-/// the rows passed, as PostgreSQL's does.
-pub(crate) async fn move_by(
-    session: &mut Session,
-    name: &str,
-    count: Option<u64>,
-) -> Result<Output> {
+/// `MOVE`: what FETCH would do, keeping no rows; the tag counts the rows passed (for
+/// `RELATIVE n`, whether it lands on a row; for `MOVE 0`, whether it sits on one), as
+/// PostgreSQL's does.
+pub(crate) async fn move_by(session: &mut Session, name: &str, rows: CursorRows) -> Result<Output> {
     let cursor = cursor(session, name)?;
-    let moved = advance(cursor, count.unwrap_or(u64::MAX), drop).await?;
+    let moved = match rows {
+        CursorRows::All => advance(cursor, u64::MAX, drop).await?,
+        CursorRows::Count(0) => usize::from(cursor.on_row()),
+        CursorRows::Count(count) => advance(cursor, count, drop).await?,
+        CursorRows::Relative(n) => {
+            advance(cursor, n - 1, drop).await?;
+            advance(cursor, 1, drop).await?
+        }
+    };
     Ok(Output::Command {
         tag: "MOVE",
         rows: Some(moved),
@@ -95,12 +112,17 @@ fn cursor<'s>(session: &'s mut Session, name: &str) -> Result<&'s mut Cursor> {
 }
 
 /// Passes up to `count` rows of `cursor` to `take`, batch by batch, holding back what is left
-/// of the last batch; the number of rows passed.
+/// of the last batch; the number of rows passed. Keeps PostgreSQL's position flags: a read
+/// that passed a row leaves the start, one that passed fewer rows than asked reached the end
+/// (a read of 0 rows moves neither).
 async fn advance(
     cursor: &mut Cursor,
     count: u64,
     mut take: impl FnMut(RecordBatch),
 ) -> Result<usize> {
+    if count == 0 || cursor.at_end {
+        return Ok(0);
+    }
     let batches = cursor
         .batches
         .get_mut()
@@ -119,12 +141,15 @@ async fn advance(
             cursor.held = Some(batch.slice(wanted, batch.num_rows() - wanted));
             take(batch.slice(0, wanted));
             passed += wanted;
+            wanted = 0;
             break;
         }
         wanted -= batch.num_rows();
         passed += batch.num_rows();
         take(batch);
     }
+    cursor.at_start &= passed == 0;
+    cursor.at_end = wanted > 0;
     Ok(passed)
 }
 

@@ -12,7 +12,7 @@ use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::DFSchema;
-use datafusion::sql::sqlparser::ast::{Expr, SelectItem, SetExpr, Statement};
+use datafusion::sql::sqlparser::ast::{AccessExpr, Expr, SelectItem, SetExpr, Statement};
 
 use crate::catalog::names;
 use crate::error::{Error, Result};
@@ -126,6 +126,15 @@ pub(crate) fn expr_name(expr: &Expr) -> String {
         } => own_name(expr).unwrap_or_else(|| pg_type_name(&data_type.to_string())),
         Expr::TypedString(typed) => pg_type_name(&typed.data_type.to_string()),
         Expr::Nested(inner) | Expr::Collate { expr: inner, .. } => expr_name(inner),
+        // Named after the last field it reads, else after what it subscripts (`a[1]` is `a`).
+        Expr::CompoundFieldAccess { root, access_chain } => access_chain
+            .iter()
+            .rev()
+            .find_map(|access| match access {
+                AccessExpr::Dot(Expr::Identifier(field)) => Some(names::fold(field)),
+                _ => None,
+            })
+            .unwrap_or_else(|| expr_name(root)),
         // A scalar subquery is named after its one column.
         Expr::Subquery(query) => match query.body.as_ref() {
             SetExpr::Select(select) => match select.projection.as_slice() {

@@ -14,6 +14,10 @@ use crate::output::{Batches, Column};
 /// An open cursor: its columns and the rows not fetched yet.
 pub(crate) struct Cursor {
     pub(crate) columns: Vec<Column>,
+    /// No row was read yet (PostgreSQL's `atStart`).
+    pub(crate) at_start: bool,
+    /// A read ran out of rows (`atEnd`). Between the two the cursor sits on a row.
+    pub(crate) at_end: bool,
     /// Rows of a batch a FETCH took only part of.
     pub(crate) held: Option<RecordBatch>,
     /// The rest. (A Mutex only to make the session `Sync`; FETCH owns the cursor and never
@@ -25,9 +29,16 @@ impl Cursor {
     pub(crate) fn new(columns: Vec<Column>, batches: Batches) -> Cursor {
         Cursor {
             columns,
+            at_start: true,
+            at_end: false,
             held: None,
             batches: Mutex::new(batches),
         }
+    }
+
+    /// True when the cursor sits on a row: one was read and the rows did not run out.
+    pub(crate) fn on_row(&self) -> bool {
+        !self.at_start && !self.at_end
     }
 }
 

@@ -115,7 +115,8 @@ impl Session {
     }
 
     /// The owner and grants of a relation the current role creates now: its own, plus the
-    /// default grants it set with ALTER DEFAULT PRIVILEGES.
+    /// default grants it set with ALTER DEFAULT PRIVILEGES, global and for schema `public`
+    /// merged (PostgreSQL's `get_user_default_acl`).
     pub(crate) fn new_relation_access(&self) -> Result<Access> {
         let owner = self.current_role();
         let defaults: Vec<AclItem> = self

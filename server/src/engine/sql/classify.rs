@@ -78,15 +78,15 @@ pub(crate) enum Classified {
         name: String,
         query: Box<Query>,
     },
-    /// `FETCH`: up to `count` rows of a cursor (`None`: all that are left).
+    /// `FETCH`: the `rows` of a cursor.
     Fetch {
         name: String,
-        count: Option<u64>,
+        rows: CursorRows,
     },
-    /// `MOVE`: moves a cursor past up to `count` rows (`None`: all that are left).
+    /// `MOVE`: moves a cursor past its `rows`.
     Move {
         name: String,
-        count: Option<u64>,
+        rows: CursorRows,
     },
     /// `CLOSE name`, or `CLOSE ALL` (`None`).
     CloseCursor(Option<String>),
@@ -194,7 +194,7 @@ pub(crate) fn classify(parsed: Parsed) -> Result<Classified> {
         Parsed::Sql(statement) => classify_sql(*statement),
         Parsed::Own(OwnStatement::Move { name, direction }) => Ok(Classified::Move {
             name: names::fold(&name),
-            count: fetch_count(&direction)?,
+            rows: cursor_rows(&direction)?,
         }),
         Parsed::Own(OwnStatement::RevokeOption(revoke)) => Ok(Classified::Revoke {
             revoke: Box::new(revoke),
@@ -281,7 +281,7 @@ fn classify_sql(statement: Statement) -> Result<Classified> {
             ..
         } => Classified::Fetch {
             name: names::fold(&name),
-            count: fetch_count(&direction)?,
+            rows: cursor_rows(&direction)?,
         },
         Statement::Close { cursor } => Classified::CloseCursor(match cursor {
             CloseCursor::All => None,
@@ -449,21 +449,36 @@ fn declare_cursor(declare: Declare) -> Result<Classified> {
     }
 }
 
-/// The rows a forward FETCH asks for (`None`: all); any other direction needs a scrollable
-/// cursor, which MindooDB does not have.
-fn fetch_count(direction: &FetchDirection) -> Result<Option<u64>> {
+/// Which rows of a cursor a FETCH or MOVE reads, as PostgreSQL's `PortalRunFetch` reads them
+/// forward. A cursor is NO SCROLL, so every other direction is 55000.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CursorRows {
+    /// The next `n` rows; 0 is the current row, which only a scrollable cursor re-reads.
+    Count(u64),
+    /// Every row left.
+    All,
+    /// `RELATIVE n` (n ≥ 1): passes `n - 1` rows and reads the next.
+    Relative(u64),
+}
+
+fn cursor_rows(direction: &FetchDirection) -> Result<CursorRows> {
+    // A negative count (backward) does not parse as u64.
     let count = |limit: &ValueWithSpan| match &limit.value {
-        SqlValue::Number(n, _) => n.parse::<u64>().ok(),
-        _ => None,
-    };
-    match direction {
-        FetchDirection::Next | FetchDirection::Forward { limit: None } => Ok(Some(1)),
-        FetchDirection::All | FetchDirection::ForwardAll => Ok(None),
-        FetchDirection::Count { limit } | FetchDirection::Forward { limit: Some(limit) } => {
-            count(limit).map(Some).ok_or(Error::CursorForwardOnly)
-        }
+        SqlValue::Number(n, _) => n.parse::<u64>().map_err(|_| Error::CursorForwardOnly),
         _ => Err(Error::CursorForwardOnly),
-    }
+    };
+    Ok(match direction {
+        FetchDirection::Next | FetchDirection::Forward { limit: None } => CursorRows::Count(1),
+        FetchDirection::All | FetchDirection::ForwardAll => CursorRows::All,
+        FetchDirection::Count { limit } | FetchDirection::Forward { limit: Some(limit) } => {
+            CursorRows::Count(count(limit)?)
+        }
+        FetchDirection::Relative { limit } => match count(limit)? {
+            0 => CursorRows::Count(0),
+            n => CursorRows::Relative(n),
+        },
+        _ => return Err(Error::CursorForwardOnly),
+    })
 }
 
 /// `SELECT mindoo.f(...)` without FROM, where `f` is a key function.

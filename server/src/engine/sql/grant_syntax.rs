@@ -3,8 +3,9 @@
 //! `Action::Role` privileges without objects (through the dialect's statement hook), and
 //! `ALTER DEFAULT PRIVILEGES [FOR ROLE r] [IN SCHEMA s] GRANT|REVOKE [GRANT OPTION FOR] ...
 //! ON TABLES ...` (through `own_syntax.rs`'s loop) as grants on `FUTURE TABLES IN SCHEMA s`
-//! (what default privileges are: grants on tables yet to be created), with the role in
-//! `as_grantor` (GRANT) or `granted_by` (REVOKE).
+//! (what default privileges are: grants on tables yet to be created; no schema when none is
+//! named, PostgreSQL's global defaults), with the role in `as_grantor` (GRANT) or
+//! `granted_by` (REVOKE).
 //!
 //! Invariants:
 //! - Returns `None`, leaving the statement to sqlparser, unless the text is one of these
@@ -159,7 +160,8 @@ pub(super) fn at_default_privileges(parser: &Parser) -> bool {
 pub(super) fn default_privileges(parser: &mut Parser) -> Result<(Statement, bool), ParserError> {
     parser.expect_keywords(&[Keyword::ALTER, Keyword::DEFAULT, Keyword::PRIVILEGES])?;
     let mut role = None;
-    let mut schemas = vec![ObjectName::from(vec![Ident::new("public")])];
+    // No schema named: the role's defaults for every schema.
+    let mut schemas = Vec::new();
     loop {
         if parser.parse_keyword(Keyword::FOR) {
             parser.expect_one_of_keywords(&[Keyword::ROLE, Keyword::USER])?;

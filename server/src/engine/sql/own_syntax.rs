@@ -59,7 +59,10 @@ impl fmt::Display for OwnStatement {
                     .as_ref()
                     .map(|role| format!(" FOR ROLE {role}"))
                     .unwrap_or_default();
-                let schemas = list(schemas.iter().map(ToString::to_string).collect());
+                let schemas = match list(schemas.iter().map(ToString::to_string).collect()) {
+                    names if names.is_empty() => names,
+                    names => format!(" IN SCHEMA {names}"),
+                };
                 let grantees = list(revoke.grantees.iter().map(ToString::to_string).collect());
                 let cascade = revoke
                     .cascade
@@ -68,7 +71,7 @@ impl fmt::Display for OwnStatement {
                     .unwrap_or_default();
                 write!(
                     f,
-                    "ALTER DEFAULT PRIVILEGES{role} IN SCHEMA {schemas} REVOKE GRANT OPTION FOR {} \
+                    "ALTER DEFAULT PRIVILEGES{role}{schemas} REVOKE GRANT OPTION FOR {} \
                      ON TABLES FROM {grantees}{cascade}",
                     revoke.privileges
                 )
@@ -211,7 +214,13 @@ mod tests {
             own(
                 "ALTER DEFAULT PRIVILEGES FOR ROLE w REVOKE GRANT OPTION FOR SELECT ON TABLES FROM r CASCADE"
             ),
-            "ALTER DEFAULT PRIVILEGES FOR ROLE w IN SCHEMA public REVOKE GRANT OPTION FOR SELECT ON TABLES FROM r CASCADE"
+            "ALTER DEFAULT PRIVILEGES FOR ROLE w REVOKE GRANT OPTION FOR SELECT ON TABLES FROM r CASCADE"
+        );
+        assert_eq!(
+            own(
+                "alter default privileges in schema public revoke grant option for all on tables from r"
+            ),
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE GRANT OPTION FOR ALL ON TABLES FROM r"
         );
         let plain =
             parse("ALTER DEFAULT PRIVILEGES REVOKE SELECT ON TABLES FROM r").expect("parse");
