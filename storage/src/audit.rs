@@ -3,10 +3,12 @@
 //! documents, in the `audit` column family.
 //!
 //! Invariants:
-//! - Appends are serialized per store (`Shared::audit`): each record's seq is the table's last
-//!   plus one (from 1) and its `prev` the last record's hash, so the chain has no gaps or forks.
-//! - A record is written with a synced write and only to a table that exists at that moment
-//!   (the catalog is read-locked around the write, so a drop cannot slip in between).
+//! - Appends are chained one at a time per store (`Shared::audit`, `audit_append.rs`): each
+//!   record's seq is the table's last plus one (from 1) and its `prev` the last record's
+//!   hash, so the chain has no gaps or forks.
+//! - A record is written with a synced write, shared with the records appended meanwhile, and
+//!   only to a table that exists at that moment (the catalog is read-locked around the write,
+//!   so a drop cannot slip in between).
 //! - Records are never changed or deleted, except all of them with their table.
 //! - Reading re-checks every record's signature, its key's seq and the link to the one before,
 //!   so an edited, removed or reordered record is reported as corruption.
@@ -16,8 +18,9 @@
 //! See: docs/FORMAT.md#read-audit-records, docs/SECURITY.md#read-audit
 
 use mindoodb_protocol::{AuditBody, AuditRecord, Identity, ServerTime, sign_audit, verify_audit};
-use rocksdb::{Direction, IteratorMode, ReadOptions, WriteOptions};
+use rocksdb::{Direction, IteratorMode, ReadOptions};
 
+use crate::audit_append;
 use crate::catalog::TableInfo;
 use crate::layout::{self, CF_AUDIT};
 use crate::{Error, Result, Store, Table, TenantId};
@@ -53,7 +56,8 @@ impl Store {
     }
 
     /// Appends one record to `table`'s audit log, signed by `signer`, and returns it once it
-    /// is durable.
+    /// is durable: written with the records other callers appended meanwhile, one sync for all
+    /// (`audit_append.rs`).
     pub fn append_audit(
         &self,
         table: Table,
@@ -63,22 +67,12 @@ impl Store {
         if self.shared.secondary {
             return Err(Error::ReadOnlyStore);
         }
-        let _appending = self
-            .shared
-            .audit
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let cat = self.shared.catalog.read();
-        let Some(info) = cat.table_info(table) else {
-            return Err(Error::NoSuchTable(format!(
-                "{}/{}",
-                table.tenant.0, table.id.0
-            )));
+        let state = self.shared.audit.lock()?;
+        let name = match self.shared.catalog.read().table_info(table) {
+            Some(info) => info.name.clone(),
+            None => return Err(audit_append::gone(table)),
         };
-        let (seq, prev) = match self.last_audit(table)? {
-            Some(last) => (last.seq() + 1, last.hash()),
-            None => (1, [0; 32]),
-        };
+        let (seq, prev) = state.next_link(table, || self.last_audit(table))?;
         let body = AuditBody {
             prev,
             seq,
@@ -89,16 +83,8 @@ impl Store {
             ids: read.ids,
         };
         let record = sign_audit(signer, &body)
-            .map_err(|err| Error::Corrupted(format!("audit record of {}: {err}", info.name)))?;
-        let mut sync = WriteOptions::default();
-        sync.set_sync(true);
-        self.shared.db.put_cf_opt(
-            &self.shared.cf(CF_AUDIT),
-            layout::seq_key(table, crate::Seq(seq)),
-            record.bytes(),
-            &sync,
-        )?;
-        Ok(record)
+            .map_err(|err| Error::Corrupted(format!("audit record of {name}: {err}")))?;
+        self.shared.audit.append(&self.shared, state, table, record)
     }
 
     /// Up to `limit` records of `table`'s audit log after seq `since`, in seq order, each

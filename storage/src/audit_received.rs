@@ -110,11 +110,7 @@ impl Store {
         if self.shared.secondary {
             return Err(Error::ReadOnlyStore);
         }
-        let _appending = self
-            .shared
-            .audit
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _appending = self.shared.audit.exclusive();
         let cat = self.shared.catalog.read();
         if cat.table_info(table).is_none() {
             return Err(Error::NoSuchTable(format!(

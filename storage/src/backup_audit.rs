@@ -153,11 +153,7 @@ impl Store {
         if records.is_empty() {
             return Ok(());
         }
-        let _appending = self
-            .shared
-            .audit
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _appending = self.shared.audit.exclusive();
         let mut last = self.snapshot().last_audit(table)?;
         let mut batch = WriteBatch::default();
         let cf = self.shared.cf(CF_AUDIT);

@@ -26,6 +26,7 @@
 
 mod access;
 mod audit;
+mod audit_append;
 mod audit_received;
 mod backup;
 mod backup_audit;

@@ -15,7 +15,7 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use mindoodb_protocol::{AuthorKey, KeyName, KeyRef};
 use rocksdb::{
@@ -25,6 +25,7 @@ use rocksdb::{
 };
 
 use crate::access::Access;
+use crate::audit_append::AuditAppends;
 use crate::catalog::{self, Catalog, KeyRecord, SyncCursor, TableInfo, TenantInfo};
 use crate::commit::Pipeline;
 use crate::layout::{
@@ -73,9 +74,8 @@ pub(crate) struct Shared {
     pub(crate) catalog: CatalogLock,
     /// Opened with `open_secondary`: read-only, no RocksDB snapshots (secondaries have none).
     pub(crate) secondary: bool,
-    /// Held while a read-audit record is appended: one writer per store moves each table's
-    /// audit chain (`audit.rs`).
-    pub(crate) audit: Mutex<()>,
+    /// Chains read-audit records one at a time and writes them in groups (`audit_append.rs`).
+    pub(crate) audit: AuditAppends,
     commits: AtomicU64,
     syncs: AtomicU64,
     /// The serving node's signing key: entries it signed are admitted whatever the tenant's
@@ -110,7 +110,7 @@ impl Shared {
             db,
             catalog: CatalogLock(RwLock::new(catalog)),
             secondary,
-            audit: Mutex::new(()),
+            audit: AuditAppends::default(),
             commits: AtomicU64::new(0),
             syncs: AtomicU64::new(0),
             node_key: OnceLock::new(),

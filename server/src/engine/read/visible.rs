@@ -64,9 +64,22 @@ pub(crate) fn visible_row(
                 "a read of an audited table outside a statement".into(),
             ));
         };
-        statement.record(table, std::slice::from_ref(&row.id))?;
+        blocking(|| statement.record(table, std::slice::from_ref(&row.id)))?;
     }
     Ok(row)
+}
+
+/// Runs `wait`, which blocks on a synced write, on this thread. On a multi-threaded runtime's
+/// worker the runtime is told first, so it hands the worker's other tasks to another thread:
+/// without that, two workers would hold two audited point reads waiting, and the records of
+/// the other sessions could not join their group write (`audit_append.rs`).
+fn blocking<T>(wait: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(wait)
+        }
+        _ => wait(),
+    }
 }
 
 /// Where a document stands for a write: absent, deleted, or live with its winner.
