@@ -16,7 +16,7 @@
 //! - A caller is answered only after its group's write returned. After a failed write every
 //!   later append fails (`Error::Poisoned`): the tails may name records that never reached
 //!   the disk.
-//! - Other writers of audit records (`add_received_audit`, a restore's `import_audit`) hold
+//! - Other writers of audit records (`add_audit_records`, a restore's `import_audit`) hold
 //!   the state through `exclusive`, which waits until nothing is staged or being written and
 //!   forgets the tails, so they never interleave with a group.
 
