@@ -18,10 +18,9 @@ use datafusion::arrow::array::{
 };
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::config::ConfigOptions;
-use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::tree_node::Transformed;
 use datafusion::common::{DFSchema, Result as DfResult, exec_err};
 use datafusion::logical_expr::expr::ScalarFunction;
-use datafusion::logical_expr::expr_rewriter::NamePreserver;
 use datafusion::logical_expr::{
     Cast, ColumnarValue, Expr, ExprSchemable, LogicalPlan, ReturnFieldArgs, ScalarFunctionArgs,
     ScalarUDF, ScalarUDFImpl, Signature, Volatility,
@@ -32,6 +31,7 @@ use mindoodb_pgfn::jsonb as pj;
 use super::args::{Arg, pg};
 use super::input::JsonbIn;
 use crate::catalog::format_type;
+use crate::engine::functions::rewrite_exprs::rewrite_expressions;
 use crate::error::Error;
 use crate::output::{PgType, is_jsonb};
 
@@ -163,33 +163,12 @@ pub(crate) struct JsonbCasts;
 
 impl AnalyzerRule for JsonbCasts {
     fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> DfResult<LogicalPlan> {
-        plan.transform_up_with_subqueries(|node| {
-            let mut schema = DFSchema::empty();
-            for input in node.inputs() {
-                schema.merge(input.schema());
-            }
-            let names = NamePreserver::new(&node);
-            let rewritten = node.map_expressions(|expr| {
-                let saved = names.save(&expr);
-                let rewritten = expr.transform_up(|e| match e {
-                    Expr::Cast(cast) => rewrite_cast(cast, &schema),
-                    other => Ok(Transformed::no(other)),
-                })?;
-                Ok(if rewritten.transformed {
-                    rewritten.update_data(|e| saved.restore(e))
-                } else {
-                    rewritten
-                })
-            })?;
-            // A node's schema was computed from its old expressions: a cast of a jsonb value
-            // kept the jsonb mark of its input until the node's fields are derived again.
-            if rewritten.transformed {
-                rewritten.map_data(LogicalPlan::recompute_schema)
-            } else {
-                Ok(rewritten)
-            }
+        // A node's schema was computed from its old expressions: a cast of a jsonb value
+        // kept the jsonb mark of its input until the node's fields are derived again.
+        rewrite_expressions(plan, true, |e, schema| match e {
+            Expr::Cast(cast) => rewrite_cast(cast, schema),
+            other => Ok(Transformed::no(other)),
         })
-        .map(|t| t.data)
     }
 
     fn name(&self) -> &str {

@@ -9,15 +9,15 @@
 //!   expression keeps its old name, and a rewritten node's schema is derived again.
 
 use datafusion::common::config::ConfigOptions;
-use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::tree_node::Transformed;
 use datafusion::common::{DFSchema, Result as DfResult};
 use datafusion::logical_expr::expr::ScalarFunction;
-use datafusion::logical_expr::expr_rewriter::NamePreserver;
 use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan};
 use datafusion::optimizer::AnalyzerRule;
 
 use super::kind::Kind;
 use super::udf::Functions;
+use crate::engine::functions::rewrite_exprs::rewrite_expressions;
 use crate::output::PgType;
 
 /// The names DataFusion's character-length function answers to; PostgreSQL's `length` is
@@ -78,28 +78,7 @@ fn is_search_type(expr: &Expr, schema: &DFSchema) -> bool {
 
 impl AnalyzerRule for TsRewrite {
     fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> DfResult<LogicalPlan> {
-        plan.transform_up_with_subqueries(|node| {
-            let mut schema = DFSchema::empty();
-            for input in node.inputs() {
-                schema.merge(input.schema());
-            }
-            let names = NamePreserver::new(&node);
-            let rewritten = node.map_expressions(|expr| {
-                let saved = names.save(&expr);
-                let rewritten = expr.transform_up(|e| self.rewrite(e, &schema))?;
-                Ok(if rewritten.transformed {
-                    rewritten.update_data(|e| saved.restore(e))
-                } else {
-                    rewritten
-                })
-            })?;
-            if rewritten.transformed {
-                rewritten.map_data(LogicalPlan::recompute_schema)
-            } else {
-                Ok(rewritten)
-            }
-        })
-        .map(|t| t.data)
+        rewrite_expressions(plan, true, |e, schema| self.rewrite(e, schema))
     }
 
     fn name(&self) -> &str {
