@@ -20,7 +20,6 @@
 use mindoodb_protocol::{AuditBody, AuditRecord, Identity, ServerTime, sign_audit, verify_audit};
 use rocksdb::{Direction, IteratorMode, ReadOptions};
 
-use crate::audit_append;
 use crate::catalog::TableInfo;
 use crate::layout::{self, CF_AUDIT};
 use crate::{Error, Result, Store, Table, TenantId};
@@ -70,7 +69,7 @@ impl Store {
         let state = self.shared.audit.lock()?;
         let name = match self.shared.catalog.read().table_info(table) {
             Some(info) => info.name.clone(),
-            None => return Err(audit_append::gone(table)),
+            None => return Err(Error::no_such_table(table)),
         };
         let (seq, prev) = state.next_link(table, || self.last_audit(table))?;
         let body = AuditBody {

@@ -112,7 +112,7 @@ impl AuditAppends {
         loop {
             if state.written >= group {
                 if state.refused.remove(&ticket) {
-                    return Err(gone(table));
+                    return Err(Error::no_such_table(table));
                 }
                 return Ok(record);
             }
@@ -176,8 +176,4 @@ fn write(shared: &Shared, staged: Vec<(u64, Table, AuditRecord)>) -> Result<Vec<
     sync.set_sync(true);
     shared.db.write_opt(batch, &sync)?;
     Ok(refused)
-}
-
-pub(crate) fn gone(table: Table) -> Error {
-    Error::NoSuchTable(format!("{}/{}", table.tenant.0, table.id.0))
 }

@@ -113,10 +113,7 @@ impl Store {
         let _appending = self.shared.audit.exclusive();
         let cat = self.shared.catalog.read();
         if cat.table_info(table).is_none() {
-            return Err(Error::NoSuchTable(format!(
-                "{}/{}",
-                table.tenant.0, table.id.0
-            )));
+            return Err(Error::no_such_table(table));
         }
         let snapshot = self.snapshot();
         let own = snapshot.own_chain_id(table)? == Some(*chain);

@@ -7,7 +7,7 @@
 
 use mindoodb_protocol::{AuthorKey, CommitHash, DocId, EntryHash};
 
-use crate::Seq;
+use crate::{Seq, Table};
 
 /// Everything the storage engine can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -134,4 +134,11 @@ pub enum Error {
         /// Why (a fork, a gap, a chain id that is not its record 1's hash).
         why: String,
     },
+}
+
+impl Error {
+    /// Table `table` is gone (dropped, or never was), named by its ids.
+    pub(crate) fn no_such_table(table: Table) -> Error {
+        Error::NoSuchTable(format!("{}/{}", table.tenant.0, table.id.0))
+    }
 }

@@ -157,10 +157,7 @@ impl Store {
     pub fn quarantine(&self, table: Table, records: &[QuarantineRecord]) -> Result<()> {
         let mut cat = self.shared.catalog.write();
         if cat.table_info(table).is_none() {
-            return Err(Error::NoSuchTable(format!(
-                "{}/{}",
-                table.tenant.0, table.id.0
-            )));
+            return Err(Error::no_such_table(table));
         }
         let mut batch = WriteBatch::default();
         for record in records {

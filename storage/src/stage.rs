@@ -373,10 +373,7 @@ impl Staged {
     ) -> Result<Outcome> {
         match ctx.catalog.table_info(table) {
             None => {
-                return Err(Error::NoSuchTable(format!(
-                    "{}/{}",
-                    table.tenant.0, table.id.0
-                )));
+                return Err(Error::no_such_table(table));
             }
             Some(info) if info.read_only => return Err(Error::ReadOnlyTable(info.name.clone())),
             Some(_) => {}
